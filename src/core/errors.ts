@@ -1,0 +1,56 @@
+/** Every message Strata throws or warns with starts with this, so it is easy to search for. */
+const PREFIX = '[strata] '
+
+export function fail(message: string): never {
+  throw new TypeError(PREFIX + message)
+}
+
+/** A short, safe description of a received value for error messages. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  if (typeof value === 'object') {
+    const keys = Object.keys(value as object)
+    return keys.length ? `an object with keys ${keys.slice(0, 5).join(', ')}` : 'an empty object'
+  }
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.slice(0, 40))}`
+  return `${typeof value} ${String(value)}`
+}
+
+/** A command was dispatched whose type has no handler in `commands`. */
+export class UnknownCommandError extends Error {
+  override name = 'UnknownCommandError'
+  constructor(
+    readonly commandType: string,
+    readonly known: readonly string[],
+  ) {
+    super(
+      `${PREFIX}Unknown command type ${JSON.stringify(commandType)}. ` +
+        `Known command types: ${known.map((k) => JSON.stringify(k)).join(', ') || 'none'}. ` +
+        'Add a handler for it to the `commands` option of createStore.',
+    )
+  }
+}
+
+/** A command handler returned something that is not an event. */
+export class InvalidEventError extends TypeError {
+  override name = 'InvalidEventError'
+  constructor(
+    readonly commandType: string,
+    readonly received: unknown,
+  ) {
+    super(
+      `${PREFIX}The handler of command ${JSON.stringify(commandType)} returned ${describe(received)}. ` +
+        'A handler returns an event object with a string `type`, an array of them, or nothing.',
+    )
+  }
+}
+
+const warned = new Set<string>()
+
+/** Warn once per message, only outside production. */
+export function warnOnce(message: string): void {
+  if (process.env.NODE_ENV === 'production' || warned.has(message)) return
+  warned.add(message)
+  console.warn(PREFIX + message)
+}

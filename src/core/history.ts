@@ -1,0 +1,70 @@
+import { fail } from './errors'
+import { events, foldOldest, type Internals, notify, refreshView } from './internals'
+import type { HistoryApi } from './types'
+
+/** Move the view to the state after the first `index` events; the head index means live. */
+export function jumpTo<S>(core: Internals<S>, index: number): void {
+  const length = core.log.length
+  if (!Number.isInteger(index) || index < 0 || index > length) {
+    throw new RangeError(
+      `[strata] history.jumpTo(${String(index)}) is out of range: use an integer from 0 to ${length}.`,
+    )
+  }
+  const prev = core.view
+  core.cursor = index === length ? undefined : index
+  core.view = core.log.at(index)
+  notify(core, core.view, prev)
+}
+
+export function step<S>(core: Internals<S>, delta: number): void {
+  if (!Number.isInteger(delta)) fail(`history.step expects an integer, received ${String(delta)}.`)
+  const length = core.log.length
+  const from = core.cursor ?? length
+  jumpTo(core, Math.min(length, Math.max(0, from + delta)))
+}
+
+export function toLive<S>(core: Internals<S>): void {
+  jumpTo(core, core.log.length)
+}
+
+/** Skip or un-skip one event, then recompute every state after it. */
+export function toggle<S>(core: Internals<S>, eventId: string): boolean {
+  const list = events(core)
+  let index = list.length - 1
+  while (index >= 0 && list[index]!.id !== eventId) index--
+  if (index < 0) {
+    throw new RangeError(
+      `[strata] history.toggle: no event with id ${JSON.stringify(eventId)} in the log.`,
+    )
+  }
+  const entry = list[index]!
+  entry.skipped = !entry.skipped
+  core.log.rederive(index)
+  refreshView(core)
+  return entry.skipped
+}
+
+/** Make the viewed state the new base, as Redux DevTools' COMMIT does. */
+export function commit<S>(core: Internals<S>): void {
+  foldOldest(core, core.cursor ?? core.log.length)
+  refreshView(core)
+}
+
+export function historyApi<S>(core: Internals<S>): HistoryApi {
+  return {
+    get cursor() {
+      return core.cursor ?? core.log.length
+    },
+    get length() {
+      return core.log.length
+    },
+    get isLive() {
+      return core.cursor === undefined
+    },
+    jumpTo: (index) => jumpTo(core, index),
+    step: (delta) => step(core, delta),
+    toLive: () => toLive(core),
+    toggle: (eventId) => toggle(core, eventId),
+    commit: () => commit(core),
+  }
+}

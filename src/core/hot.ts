@@ -1,0 +1,122 @@
+import { decide } from './decide'
+import { eventEntry, type MutableCommandEntry, type MutableEventEntry } from './entries'
+import { deepEqual } from './equal'
+import { fail } from './errors'
+import { events, guarded, type Internals, newStateLog, refreshView } from './internals'
+import type { StateLog } from './stateLog'
+import type { CommandMap, HotReport, Reducer } from './types'
+
+/** Keep commands and events; recompute every state with the new reducer. */
+export function replaceReducer<S>(core: Internals<S>, reducer: Reducer<S, any>): HotReport {
+  if (typeof reducer !== 'function') {
+    fail(`replaceReducer expects a reducer function, received ${typeof reducer}.`)
+  }
+  const before = core.log
+  core.reducer = reducer
+  core.log = newStateLog(core, events(core), reducer, before)
+  return finish(core, 'reducer', before, 0)
+}
+
+/**
+ * Re-run the recorded commands, with their recorded ctx values, through new handlers; replace the
+ * events they made, keeping ids by position; then recompute the states. Events a server has
+ * confirmed, and events from elsewhere, stay as they are.
+ */
+export function replaceCommands<S>(core: Internals<S>, handlers: CommandMap<S, any>): HotReport {
+  if (typeof handlers !== 'object' || handlers === null) {
+    fail(`replaceCommands expects an object of command handlers, received ${String(handlers)}.`)
+  }
+  const before = core.log
+  const old = events(core)
+  const byId = new Map(old.map((e) => [e.id, e]))
+  const index = new Map(core.commands.map((c, i) => [c.id, i]))
+  // A new log over a fresh entries array: each command is re-run on the state it saw before.
+  const log = newStateLog(core, [], core.reducer, before)
+  const emit = (entry: MutableEventEntry) => log.push(entry)
+  let changed = 0
+  const rerun = (command: MutableCommandEntry) => {
+    const pinned = command.eventIds.some((id) => {
+      const e = byId.get(id)
+      return e === undefined || e.position !== undefined
+    })
+    if (pinned) {
+      for (const id of command.eventIds) emit(byId.get(id)!)
+      return
+    }
+    const decision = decide(handlers, log.headState, command.command, command.ctx, (run) =>
+      guarded(core, 'handler', run),
+    )
+    const ids = decision.events.map((_, i) => command.eventIds[i] ?? core.nextId())
+    changed += Math.max(0, command.eventIds.length - decision.events.length)
+    decision.events.forEach((event, i) => {
+      const previous = byId.get(ids[i]!)
+      if (previous && deepEqual(previous.event, event)) return emit(previous)
+      changed++
+      const entry = eventEntry(ids[i]!, event, command.at, command.id)
+      if (previous) entry.skipped = previous.skipped
+      emit(entry)
+    })
+    command.eventIds = ids
+    command.error = decision.error
+    command.ctx = decision.ctx
+  }
+  let next = 0
+  const runUpTo = (last: number) => {
+    for (; next <= last; next++) rerun(core.commands[next]!)
+  }
+  for (const entry of old) {
+    const ci = entry.commandId === undefined ? undefined : index.get(entry.commandId)
+    if (ci === undefined) emit(entry)
+    else if (ci >= next) runUpTo(ci)
+  }
+  runUpTo(core.commands.length - 1)
+  core.handlers = handlers
+  core.log = log
+  return finish(core, 'commands', before, changed)
+}
+
+function finish<S>(
+  core: Internals<S>,
+  kind: HotReport['kind'],
+  before: StateLog<S>,
+  eventsChanged: number,
+): HotReport {
+  const index = firstDifference(before, core.log)
+  const list = events(core)
+  const entry =
+    index === undefined ? undefined : ((list[index] ?? before.entries[index]) as MutableEventEntry)
+  const report: HotReport = {
+    kind,
+    changed: index !== undefined || eventsChanged > 0,
+    firstChangedIndex: index,
+    firstChangedEventId: entry?.id,
+    firstChangedEventType: entry?.type,
+    eventsChanged,
+    at: list.length,
+  }
+  core.reports.push(report)
+  refreshView(core)
+  return report
+}
+
+/**
+ * Index of the first event after which the two logs' states differ. Both logs keep a state at
+ * the old log's checkpoints (the new one is built with them forced), so those are compared
+ * without replaying; only the first differing stretch is walked event by event. A difference
+ * that appears and vanishes again between two checkpoints is not seen.
+ */
+export function firstDifference<S>(before: StateLog<S>, after: StateLog<S>): number | undefined {
+  const n = Math.min(before.length, after.length)
+  const stops = before.checkpointIndexes().filter((i) => i > 0 && i < n)
+  stops.push(n)
+  let from = 0
+  for (const stop of stops) {
+    if (!deepEqual(before.at(stop), after.at(stop))) {
+      for (let i = from + 1; i <= stop; i++) {
+        if (!deepEqual(before.at(i), after.at(i))) return i - 1
+      }
+    }
+    from = stop
+  }
+  return before.length === after.length ? undefined : n
+}

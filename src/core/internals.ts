@@ -1,0 +1,121 @@
+import { produce } from 'immer'
+import type { MutableCommandEntry, MutableEventEntry } from './entries'
+import { fail } from './errors'
+import { type Fold, StateLog } from './stateLog'
+import type { AnyEvent, CommandMap, HotReport, Listener, Reducer } from './types'
+
+/**
+ * The mutable heart of one store, shared by the modules that implement its operations
+ * (dispatch, history, hot reload). Users never see it.
+ */
+export interface Internals<S> {
+  reducer: Reducer<S, any>
+  handlers: CommandMap<S, any> | undefined
+  readonly immer: boolean
+  readonly budgetMs: number
+  readonly limit: number
+  readonly initialState: S
+  commands: MutableCommandEntry[]
+  log: StateLog<S>
+  /** Index of the viewed state, or undefined while live (the view follows the head). */
+  cursor: number | undefined
+  view: S
+  busy: 'reducer' | 'handler' | undefined
+  listeners: Listener<S>[]
+  readonly reports: HotReport[]
+  readonly nextId: () => string
+}
+
+export function events<S>(core: Internals<S>): MutableEventEntry[] {
+  return core.log.entries as MutableEventEntry[]
+}
+
+/** Runs user code with the Redux guard: it may not dispatch, subscribe or read the store. */
+export function guarded<S, T>(core: Internals<S>, kind: 'reducer' | 'handler', run: () => T): T {
+  core.busy = kind
+  try {
+    return run()
+  } finally {
+    core.busy = undefined
+  }
+}
+
+export function assertNotBusy<S>(core: Internals<S>, what: string): void {
+  if (core.busy === 'reducer') {
+    fail(
+      `You may not ${what} while the reducer runs. A reducer only computes the next state from ` +
+        'the draft and the event it receives.',
+    )
+  }
+  if (core.busy === 'handler') {
+    fail(
+      `You may not ${what} while a command handler runs. Return events from the handler instead; ` +
+        'it receives the state as its first argument.',
+    )
+  }
+}
+
+export function makeFold<S>(core: Internals<S>, reducer: Reducer<S, any>): Fold<S> {
+  if (core.immer) {
+    return (state, event) =>
+      guarded(core, 'reducer', () => produce(state, (draft) => reducer(draft, event) as any) as S)
+  }
+  return (state, event) => {
+    const next = guarded(core, 'reducer', () => (reducer as (s: S, e: AnyEvent) => S)(state, event))
+    if (next === undefined) {
+      fail(
+        `The reducer returned undefined for event ${JSON.stringify(event.type)}. With immer: false it must return the next state.`,
+      )
+    }
+    return next
+  }
+}
+
+export function newStateLog<S>(
+  core: Internals<S>,
+  entries: MutableEventEntry[],
+  reducer: Reducer<S, any>,
+  previous?: StateLog<S>,
+): StateLog<S> {
+  const base = previous ? previous.base : core.initialState
+  return new StateLog<S>(
+    entries,
+    base,
+    makeFold(core, reducer),
+    core.budgetMs,
+    previous?.dropped ?? 0,
+    previous?.absoluteCheckpoints() ?? [],
+  )
+}
+
+/** Tell every listener subscribed when this call began (Redux's snapshot rule). */
+export function notify<S>(core: Internals<S>, state: S, prev: S): void {
+  const snapshot = core.listeners
+  for (let i = 0; i < snapshot.length; i++) snapshot[i]!(state, prev)
+}
+
+/** Recompute the viewed state after the logs changed, and tell listeners if it moved. */
+export function refreshView<S>(core: Internals<S>): void {
+  const prev = core.view
+  if (core.cursor !== undefined && core.cursor >= core.log.length) core.cursor = undefined
+  core.view = core.cursor === undefined ? core.log.headState : core.log.at(core.cursor)
+  if (core.view !== prev) notify(core, core.view, prev)
+}
+
+/** Fold the `count` oldest events into the base state; drop the commands wholly folded. */
+export function foldOldest<S>(core: Internals<S>, count: number): void {
+  const list = events(core)
+  count = Math.min(count, list.length)
+  if (count <= 0) return
+  let lastLocal: string | undefined
+  for (let i = count - 1; i >= 0 && lastLocal === undefined; i--) lastLocal = list[i]!.commandId
+  core.log.dropOldest(count)
+  if (core.cursor !== undefined) core.cursor = Math.max(0, core.cursor - count)
+  if (lastLocal === undefined) return
+  const j = core.commands.findIndex((c) => c.id === lastLocal)
+  if (j < 0) return
+  // A command whose events are partly folded stays until its last event is.
+  const remove = list[0]?.commandId === lastLocal ? j : j + 1
+  if (remove === 1) core.commands.shift()
+  else if (remove > 1) core.commands.splice(0, remove)
+}

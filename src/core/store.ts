@@ -1,0 +1,163 @@
+import { decide, isEventLike } from './decide'
+import { commandEntry, eventEntry, type MutableEventEntry } from './entries'
+import { describe, fail } from './errors'
+import { historyApi } from './history'
+import { replaceCommands, replaceReducer } from './hot'
+import { ids } from './ids'
+import {
+  assertNotBusy,
+  events,
+  foldOldest,
+  guarded,
+  type Internals,
+  newStateLog,
+  notify,
+} from './internals'
+import type {
+  AnyEvent,
+  CommandMap,
+  CommandOf,
+  DispatchResult,
+  EventEntry,
+  Listener,
+  Store,
+  StoreOptions,
+} from './types'
+
+const DEFAULT_CHECKPOINT_MS = 4
+
+export type CommandsOf<C, E extends AnyEvent> = [C] extends [CommandMap<any, any>]
+  ? CommandOf<C>
+  : E
+
+/**
+ * Creates a store that keeps commands, events and states as three layered logs.
+ *
+ * @example
+ * const store = createStore({
+ *   initialState: { count: 0 },
+ *   reducer: (draft, event: { type: 'added'; payload: number }) => {
+ *     draft.count += event.payload
+ *   },
+ * })
+ * store.dispatch({ type: 'added', payload: 2 })
+ */
+export function createStore<
+  S,
+  E extends AnyEvent,
+  C extends CommandMap<S, E> | undefined = undefined,
+>(options: StoreOptions<S, E, C>): Store<S, CommandsOf<C, E>, E> {
+  if (typeof options !== 'object' || options === null) {
+    fail(
+      `createStore expects an options object { initialState, reducer }, received ${describe(options)}.`,
+    )
+  }
+  if (typeof options.reducer !== 'function') {
+    fail(
+      `createStore expects \`reducer\` to be a function (draft, event) => void, received ${describe(options.reducer)}.`,
+    )
+  }
+  const { commands, history = {} } = options
+  if (commands !== undefined && (typeof commands !== 'object' || commands === null)) {
+    fail(
+      `createStore expects \`commands\` to be an object of handlers, received ${describe(commands)}.`,
+    )
+  }
+  const limit = history.limit ?? Number.POSITIVE_INFINITY
+  if (!(limit >= 1)) fail(`history.limit must be a positive number, received ${String(limit)}.`)
+
+  const core = {
+    reducer: options.reducer,
+    handlers: commands,
+    immer: options.immer !== false,
+    budgetMs: history.checkpointEveryMs ?? DEFAULT_CHECKPOINT_MS,
+    limit,
+    initialState: options.initialState,
+    commands: [],
+    cursor: undefined,
+    view: options.initialState,
+    busy: undefined,
+    listeners: [],
+    reports: [],
+    nextId: ids(),
+  } as unknown as Internals<S>
+  core.log = newStateLog(core, [], core.reducer)
+
+  function dispatch(command: AnyEvent): DispatchResult {
+    if (!isEventLike(command)) {
+      throw new TypeError(
+        `[strata] dispatch expects a command object with a string \`type\`, received ${describe(command)}.`,
+      )
+    }
+    assertNotBusy(core, 'dispatch')
+    const entry = commandEntry(core.nextId(), command, Date.now())
+    const decision = decide(core.handlers, core.log.headState, command, undefined, (run) =>
+      guarded(core, 'handler', run),
+    )
+    entry.ctx = decision.ctx
+    entry.error = decision.error
+    core.commands.push(entry)
+    const made: MutableEventEntry[] = []
+    for (const event of decision.events) {
+      const e = eventEntry(core.nextId(), event, entry.at, entry.id)
+      entry.eventIds.push(e.id)
+      core.log.push(e)
+      made.push(e)
+    }
+    let error = decision.error
+    for (const e of made) if (error === undefined) error = e.error
+    if (core.log.length > core.limit) foldOldest(core, core.log.length - core.limit)
+    const prev = core.view
+    if (core.cursor === undefined) core.view = core.log.headState
+    notify(core, core.view, prev)
+    return { command: entry, events: made, error } as DispatchResult
+  }
+
+  const store = {
+    dispatch,
+    getState() {
+      assertNotBusy(core, 'call store.getState()')
+      return core.view
+    },
+    getInitialState: () => core.initialState,
+    subscribe(listener: Listener<S>) {
+      if (typeof listener !== 'function') {
+        throw new TypeError(
+          `[strata] subscribe expects a listener function, received ${describe(listener)}.`,
+        )
+      }
+      assertNotBusy(core, 'subscribe')
+      let active = true
+      // Copy on write: a notification in progress keeps iterating its own snapshot.
+      core.listeners = [...core.listeners, listener]
+      return () => {
+        if (!active) return
+        assertNotBusy(core, 'unsubscribe')
+        active = false
+        core.listeners = core.listeners.filter((l) => l !== listener)
+      }
+    },
+    replaceReducer: (reducer: any) => replaceReducer(core, reducer),
+    logs: {
+      get commands() {
+        return core.commands
+      },
+      get events() {
+        return events(core) as readonly EventEntry[]
+      },
+      states: {
+        at: (index: number) => core.log.at(index),
+        get length() {
+          return core.log.length + 1
+        },
+      },
+    },
+    history: historyApi(core),
+    hot: {
+      replaceReducer: (reducer: any) => replaceReducer(core, reducer),
+      replaceCommands: (handlers: any) => replaceCommands(core, handlers),
+      reports: core.reports,
+    },
+  }
+  return store as unknown as Store<S, CommandsOf<C, E>, E>
+}

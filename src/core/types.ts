@@ -1,0 +1,175 @@
+import type { Draft } from 'immer'
+
+/** Anything with a string `type`: a Redux action, a `{ type, payload }` command or event. */
+export interface AnyEvent {
+  readonly type: string
+}
+
+/** The non-deterministic inputs a command handler may use; their results are recorded. */
+export interface CommandContext {
+  now(): number
+  random(): number
+  uuid(): string
+}
+
+/** What `ctx` returned while a command ran, in call order, so a re-run sees the same values. */
+export interface RecordedCtx {
+  now?: number[]
+  random?: number[]
+  uuid?: string[]
+}
+
+/** immer-style: mutate the draft, or return the next state. */
+export type Reducer<S, E extends AnyEvent = AnyEvent> = (
+  draft: Draft<S>,
+  event: E,
+) => S | Draft<S> | void | undefined
+
+/** A decider: reads the state, returns the events a command makes, or throws to reject it. */
+export type CommandHandler<S, P = any, E extends AnyEvent = AnyEvent> = (
+  state: S,
+  payload: P,
+  ctx: CommandContext,
+) => E | readonly E[] | void | undefined
+
+export type CommandMap<S, E extends AnyEvent = AnyEvent> = {
+  [type: string]: CommandHandler<S, any, E>
+}
+
+type PayloadOf<H> = H extends (state: any, payload: infer P, ...rest: any[]) => any ? P : never
+
+/** The command objects a command map accepts: `{ type: K, payload }` for each handler K. */
+export type CommandOf<C> = {
+  [K in keyof C & string]: unknown extends PayloadOf<C[K]>
+    ? { type: K; payload?: unknown }
+    : undefined extends PayloadOf<C[K]>
+      ? { type: K; payload?: PayloadOf<C[K]> }
+      : { type: K; payload: PayloadOf<C[K]> }
+}[keyof C & string]
+
+type PayloadField<T> = T extends { readonly payload: infer P } ? P : undefined
+
+/** One entry of the event log. The reducer sees `event`; the rest is the store's metadata. */
+export type EventEntry<E extends AnyEvent = AnyEvent> = E extends AnyEvent
+  ? {
+      /** Stable id, made once and kept through rebase and hot reload. */
+      readonly id: string
+      readonly type: E['type']
+      readonly payload: PayloadField<E>
+      /** The event exactly as dispatched or returned by a handler. */
+      readonly event: E
+      readonly at: number
+      /** The command that made it; undefined for events that came from elsewhere (sync). */
+      readonly commandId: string | undefined
+      /** What the reducer threw on this event, if it did; the state was left as it was. */
+      readonly error: unknown
+      readonly skipped: boolean
+      readonly origin: 'local' | 'remote'
+      /** Server position token, once a server has stored it. */
+      readonly position: string | undefined
+    }
+  : never
+
+/** One entry of the command log. */
+export interface CommandEntry<C extends AnyEvent = AnyEvent> {
+  readonly id: string
+  readonly type: C['type']
+  readonly payload: PayloadField<C>
+  /** The command exactly as dispatched. */
+  readonly command: C
+  readonly at: number
+  /** The values `ctx` returned while the handler ran; undefined when it used none. */
+  readonly ctx: RecordedCtx | undefined
+  readonly eventIds: readonly string[]
+  /** Why the command was rejected (handler threw, unknown type, bad output), if it was. */
+  readonly error: unknown
+}
+
+export interface DispatchResult<C extends AnyEvent = AnyEvent, E extends AnyEvent = AnyEvent> {
+  command: CommandEntry<C>
+  events: readonly EventEntry<E>[]
+  /** The rejection, or the first reducer error; undefined when all went well. */
+  error: unknown
+}
+
+export type Listener<S> = (state: S, prevState: S) => void
+
+export interface StateLogView<S> {
+  /** The state after the first `i` events of the log; `at(0)` is the base state. */
+  at(index: number): S
+  readonly length: number
+}
+
+export interface Logs<S, C extends AnyEvent, E extends AnyEvent> {
+  readonly commands: readonly CommandEntry<C>[]
+  readonly events: readonly EventEntry<E>[]
+  readonly states: StateLogView<S>
+}
+
+export interface HistoryApi {
+  /** Index of the viewed state: the number of events applied to it. */
+  readonly cursor: number
+  /** Number of events in the log. */
+  readonly length: number
+  readonly isLive: boolean
+  jumpTo(index: number): void
+  step(delta: number): void
+  toLive(): void
+  /** Skip or un-skip one event; everything after it is recomputed. Returns the new `skipped`. */
+  toggle(eventId: string): boolean
+  /** Fold every event up to the cursor into the base state, as Redux DevTools' COMMIT does. */
+  commit(): void
+}
+
+/** What a hot replacement changed: the first event after which the state differs. */
+export interface HotReport {
+  kind: 'reducer' | 'commands'
+  changed: boolean
+  /** Log index of the first event whose resulting state differs from before. */
+  firstChangedIndex: number | undefined
+  firstChangedEventId: string | undefined
+  firstChangedEventType: string | undefined
+  /** replaceCommands only: how many events were added, removed or replaced. */
+  eventsChanged: number
+  at: number
+}
+
+export interface HotApi<S, E extends AnyEvent> {
+  replaceReducer(reducer: Reducer<S, E>): HotReport
+  replaceCommands(commands: CommandMap<S, E>): HotReport
+  readonly reports: readonly HotReport[]
+}
+
+export interface HistoryOptions {
+  /** Keep at most this many events; older ones are folded into the base state. */
+  limit?: number
+  /**
+   * Reducer time, in milliseconds, between state checkpoints. Jumping anywhere replays at most
+   * about this much. Default 4.
+   */
+  checkpointEveryMs?: number
+}
+
+export interface StoreOptions<S, E extends AnyEvent, C> {
+  initialState: S
+  reducer: Reducer<S, E>
+  commands?: C
+  history?: HistoryOptions
+  /**
+   * `false` passes the plain state to the reducer, which must return the next one (a plain
+   * Redux reducer). Saves immer's proxies when the reducer never mutates. Default true.
+   */
+  immer?: boolean
+}
+
+export interface Store<S, C extends AnyEvent = AnyEvent, E extends AnyEvent = AnyEvent> {
+  dispatch(command: C): DispatchResult<C, E>
+  getState(): S
+  getInitialState(): S
+  subscribe(listener: Listener<S>): () => void
+  /** Redux's name for `hot.replaceReducer`. */
+  replaceReducer(reducer: Reducer<S, E>): HotReport
+  readonly logs: Logs<S, C, E>
+  readonly history: HistoryApi
+  readonly hot: HotApi<S, E>
+}

@@ -1,0 +1,24 @@
+export { deepEqual } from './core/equal'
+export { InvalidEventError, UnknownCommandError } from './core/errors'
+export { type CommandsOf, createStore } from './core/store'
+export type {
+  AnyEvent,
+  CommandContext,
+  CommandEntry,
+  CommandHandler,
+  CommandMap,
+  CommandOf,
+  DispatchResult,
+  EventEntry,
+  HistoryApi,
+  HistoryOptions,
+  HotApi,
+  HotReport,
+  Listener,
+  Logs,
+  RecordedCtx,
+  Reducer,
+  StateLogView,
+  Store,
+  StoreOptions,
+} from './core/types'
