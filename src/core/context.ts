@@ -36,7 +36,9 @@ export class RecordingContext implements CommandContext {
     const i = this.used[kind]++
     const previous = this.replay?.[kind] as (number | string)[] | undefined
     const value = previous && i < previous.length ? previous[i]! : fresh()
-    ;((this.record[kind] ??= []) as (number | string)[]).push(value)
+    const list = (this.record[kind] ?? []) as (number | string)[]
+    if (list.length === 0) this.record[kind] = list as never
+    list.push(value)
     return value
   }
 }

@@ -50,7 +50,10 @@ export function replaceCommands<S>(core: Internals<S>, handlers: CommandMap<S, a
     changed += Math.max(0, command.eventIds.length - decision.events.length)
     decision.events.forEach((event, i) => {
       const previous = byId.get(ids[i]!)
-      if (previous && deepEqual(previous.event, event)) return emit(previous)
+      if (previous && deepEqual(previous.event, event)) {
+        emit(previous)
+        return
+      }
       changed++
       const entry = eventEntry(ids[i]!, event, command.at, command.id)
       if (previous) entry.skipped = previous.skipped
