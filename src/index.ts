@@ -1,6 +1,6 @@
 export { deepEqual } from './core/equal'
 export { InvalidEventError, UnknownCommandError } from './core/errors'
-export { type CommandsOf, createStore } from './core/store'
+export { createStore } from './core/store'
 export type {
   AnyEvent,
   CommandContext,

@@ -26,10 +26,6 @@ import type {
 
 const DEFAULT_CHECKPOINT_MS = 4
 
-export type CommandsOf<C, E extends AnyEvent> = [C] extends [CommandMap<any, any>]
-  ? CommandOf<C>
-  : E
-
 /**
  * Creates a store that keeps commands, events and states as three layered logs.
  *
@@ -42,11 +38,15 @@ export type CommandsOf<C, E extends AnyEvent> = [C] extends [CommandMap<any, any
  * })
  * store.dispatch({ type: 'added', payload: 2 })
  */
-export function createStore<
-  S,
-  E extends AnyEvent,
-  C extends CommandMap<S, E> | undefined = undefined,
->(options: StoreOptions<S, E, C>): Store<S, CommandsOf<C, E>, E> {
+export function createStore<S, E extends AnyEvent, C extends CommandMap<S, E>>(
+  options: StoreOptions<S, E, C> & { commands: C },
+): Store<S, CommandOf<C>, E>
+export function createStore<S, E extends AnyEvent>(
+  options: StoreOptions<S, E, undefined>,
+): Store<S, E, E>
+export function createStore<S, E extends AnyEvent>(
+  options: StoreOptions<S, E, CommandMap<S, E> | undefined>,
+): Store<S, any, E> {
   if (typeof options !== 'object' || options === null) {
     fail(
       `createStore expects an options object { initialState, reducer }, received ${describe(options)}.`,
@@ -159,5 +159,5 @@ export function createStore<
       reports: core.reports,
     },
   }
-  return store as unknown as Store<S, CommandsOf<C, E>, E>
+  return store as unknown as Store<S, any, E>
 }

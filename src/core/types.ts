@@ -32,8 +32,13 @@ export type CommandHandler<S, P = any, E extends AnyEvent = AnyEvent> = (
   ctx: CommandContext,
 ) => E | readonly E[] | void | undefined
 
-export type CommandMap<S, E extends AnyEvent = AnyEvent> = {
-  [type: string]: CommandHandler<S, any, E>
+/**
+ * Handlers are checked to return events, not the store's exact event union: a handler without
+ * parameters is typed before the reducer's event type is known, so its `type: 'x'` would widen
+ * to string and fail a stricter check. The reducer still sees the typed union.
+ */
+export type CommandMap<S, _E extends AnyEvent = AnyEvent> = {
+  [type: string]: CommandHandler<S, any, AnyEvent>
 }
 
 type PayloadOf<H> = H extends (state: any, payload: infer P, ...rest: any[]) => any ? P : never
@@ -47,7 +52,11 @@ export type CommandOf<C> = {
       : { type: K; payload: PayloadOf<C[K]> }
 }[keyof C & string]
 
-type PayloadField<T> = T extends { readonly payload: infer P } ? P : undefined
+type PayloadField<T> = T extends { readonly payload: infer P }
+  ? P
+  : AnyEvent extends T
+    ? unknown
+    : undefined
 
 /** One entry of the event log. The reducer sees `event`; the rest is the store's metadata. */
 export type EventEntry<E extends AnyEvent = AnyEvent> = E extends AnyEvent
