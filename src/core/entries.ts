@@ -10,6 +10,7 @@ export interface MutableEventEntry {
   commandId: string | undefined
   error: unknown
   skipped: boolean
+  rejected: unknown
   origin: 'local' | 'remote'
   position: string | undefined
 }
@@ -43,6 +44,7 @@ export function eventEntry(
     commandId,
     error: undefined,
     skipped: false,
+    rejected: undefined,
     origin,
     position,
   }

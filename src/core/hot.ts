@@ -1,8 +1,8 @@
-import { decide } from './decide'
-import { eventEntry, type MutableCommandEntry, type MutableEventEntry } from './entries'
+import type { MutableCommandEntry, MutableEventEntry } from './entries'
 import { deepEqual } from './equal'
 import { fail } from './errors'
-import { events, guarded, type Internals, newStateLog, refreshView } from './internals'
+import { events, type Internals, newStateLog, refreshView } from './internals'
+import { rerunCommand } from './rerun'
 import type { StateLog } from './stateLog'
 import type { CommandMap, HotReport, Reducer } from './types'
 
@@ -37,31 +37,10 @@ export function replaceCommands<S>(core: Internals<S>, handlers: CommandMap<S, a
   const rerun = (command: MutableCommandEntry) => {
     const pinned = command.eventIds.some((id) => {
       const e = byId.get(id)
-      return e === undefined || e.position !== undefined
+      return e === undefined || e.position !== undefined || e.rejected !== undefined
     })
-    if (pinned) {
-      for (const id of command.eventIds) emit(byId.get(id)!)
-      return
-    }
-    const decision = decide(handlers, log.headState, command.command, command.ctx, (run) =>
-      guarded(core, 'handler', run),
-    )
-    const ids = decision.events.map((_, i) => command.eventIds[i] ?? core.nextId())
-    changed += Math.max(0, command.eventIds.length - decision.events.length)
-    decision.events.forEach((event, i) => {
-      const previous = byId.get(ids[i]!)
-      if (previous && deepEqual(previous.event, event)) {
-        emit(previous)
-        return
-      }
-      changed++
-      const entry = eventEntry(ids[i]!, event, command.at, command.id)
-      if (previous) entry.skipped = previous.skipped
-      emit(entry)
-    })
-    command.eventIds = ids
-    command.error = decision.error
-    command.ctx = decision.ctx
+    if (!pinned) changed += rerunCommand(core, log, handlers, command, byId)
+    else for (const e of command.eventIds.map((id) => byId.get(id))) if (e) emit(e)
   }
   let next = 0
   const runUpTo = (last: number) => {

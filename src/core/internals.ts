@@ -20,10 +20,27 @@ export interface Internals<S> {
   /** Index of the viewed state, or undefined while live (the view follows the head). */
   cursor: number | undefined
   view: S
+  /** Events at the front of the log the server has decided (pulled in order, or rejected). */
+  settled: number
+  /** Ids of settled events, made on first pull: a pulled event is never applied twice. */
+  settledIds: Set<string> | undefined
   busy: 'reducer' | 'handler' | undefined
   listeners: Listener<S>[]
   readonly reports: HotReport[]
   readonly nextId: () => string
+}
+
+const registry = new WeakMap<object, Internals<any>>()
+
+/** The internals behind a store, for the modules of this package that extend it (sync). */
+export function internalsOf<S>(store: object): Internals<S> {
+  const core = registry.get(store)
+  if (!core) fail('Expected a store made by createStore from @strata/state.')
+  return core
+}
+
+export function register<S>(store: object, core: Internals<S>): void {
+  registry.set(store, core)
 }
 
 export function events<S>(core: Internals<S>): MutableEventEntry[] {
@@ -110,6 +127,7 @@ export function foldOldest<S>(core: Internals<S>, count: number): void {
   let lastLocal: string | undefined
   for (let i = count - 1; i >= 0 && lastLocal === undefined; i--) lastLocal = list[i]!.commandId
   core.log.dropOldest(count)
+  core.settled = Math.max(0, core.settled - count)
   if (core.cursor !== undefined) core.cursor = Math.max(0, core.cursor - count)
   if (lastLocal === undefined) return
   const j = core.commands.findIndex((c) => c.id === lastLocal)

@@ -4,8 +4,12 @@ import type { AnyEvent } from './types'
 export interface FoldEntry {
   readonly event: AnyEvent
   readonly skipped: boolean
+  /** Refused by a server: not applied, like a skipped event. */
+  readonly rejected: unknown
   error: unknown
 }
+
+const applies = (entry: FoldEntry) => !entry.skipped && entry.rejected === undefined
 
 /** Applies one event to a state. May throw: the event keeps the error and the state is kept. */
 export type Fold<S> = (state: S, event: AnyEvent) => S
@@ -109,7 +113,7 @@ export class StateLog<S> {
     let state = seg.states[seg.states.length - 1] as S
     for (let a = seg.from + seg.states.length; a <= abs; a++) {
       const entry = this.entries[a - 1 - this.offset]!
-      if (!entry.skipped) {
+      if (applies(entry)) {
         try {
           state = this.fold(state, entry.event)
         } catch {
@@ -123,15 +127,24 @@ export class StateLog<S> {
 
   /** Entries from `index` on have changed (skipped, replaced, inserted): recompute after it. */
   rederive(index: number): void {
+    this.forget(index)
+    this.catchUp()
+  }
+
+  /** Drop the entries from `index` on; the head becomes the state at `index`. */
+  truncate(index: number): void {
+    this.forget(index)
+    this.entries.length = index
+  }
+
+  private forget(index: number): void {
     const state = this.at(index)
-    const abs = index + this.offset
-    this.checkpoints.length = this.checkpointAtOrBefore(abs) + 1
+    this.checkpoints.length = this.checkpointAtOrBefore(index + this.offset) + 1
     this.segments = []
     this.head = state
     this.folded = index
     this.spent = 0
     this.forcedNext = 0
-    this.catchUp()
   }
 
   /** Fold the `count` oldest events into the base state and drop them from `entries`. */
@@ -151,7 +164,7 @@ export class StateLog<S> {
     const { entries } = this
     while (this.folded < entries.length) {
       const entry = entries[this.folded++]!
-      if (entry.skipped) {
+      if (!applies(entry)) {
         entry.error = undefined
       } else {
         const start = performance.now()

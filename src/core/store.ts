@@ -12,6 +12,7 @@ import {
   type Internals,
   newStateLog,
   notify,
+  register,
 } from './internals'
 import type {
   AnyEvent,
@@ -76,6 +77,8 @@ export function createStore<S, E extends AnyEvent>(
     commands: [],
     cursor: undefined,
     view: options.initialState,
+    settled: 0,
+    settledIds: undefined,
     busy: undefined,
     listeners: [],
     reports: [],
@@ -159,5 +162,6 @@ export function createStore<S, E extends AnyEvent>(
       reports: core.reports,
     },
   }
+  register(store, core)
   return store as unknown as Store<S, any, E>
 }

@@ -73,6 +73,8 @@ export type EventEntry<E extends AnyEvent = AnyEvent> = E extends AnyEvent
       /** What the reducer threw on this event, if it did; the state was left as it was. */
       readonly error: unknown
       readonly skipped: boolean
+      /** Why the server refused this event, if it did; a rejected event is not applied. */
+      readonly rejected: unknown
       readonly origin: 'local' | 'remote'
       /** Server position token, once a server has stored it. */
       readonly position: string | undefined
