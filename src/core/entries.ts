@@ -50,6 +50,8 @@ export function eventEntry(
   }
 }
 
+const NO_IDS: string[] = Object.freeze([]) as never
+
 export function commandEntry(id: string, command: AnyEvent, at: number): MutableCommandEntry {
   return {
     id,
@@ -58,7 +60,7 @@ export function commandEntry(id: string, command: AnyEvent, at: number): Mutable
     command,
     at,
     ctx: undefined,
-    eventIds: [],
+    eventIds: NO_IDS,
     error: undefined,
   }
 }

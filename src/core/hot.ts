@@ -2,6 +2,7 @@ import type { MutableCommandEntry, MutableEventEntry } from './entries'
 import { deepEqual } from './equal'
 import { fail } from './errors'
 import { events, type Internals, newStateLog, refreshView } from './internals'
+import { derivedCommands } from './passthrough'
 import { rerunCommand } from './rerun'
 import type { StateLog } from './stateLog'
 import type { CommandMap, HotReport, Reducer } from './types'
@@ -26,6 +27,7 @@ export function replaceCommands<S>(core: Internals<S>, handlers: CommandMap<S, a
   if (typeof handlers !== 'object' || handlers === null) {
     fail(`replaceCommands expects an object of command handlers, received ${String(handlers)}.`)
   }
+  if (!core.handlers) core.commands = derivedCommands(core).slice()
   const before = core.log
   const old = events(core)
   const byId = new Map(old.map((e) => [e.id, e]))

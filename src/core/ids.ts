@@ -1,22 +1,14 @@
-const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz'
-
-function randomChars(count: number): string {
-  const bytes = new Uint8Array(count)
-  globalThis.crypto.getRandomValues(bytes)
-  let out = ''
-  for (const b of bytes) out += ALPHABET[b % 36]
-  return out
-}
-
 /**
- * Ids for log entries: a random prefix per store and a counter. Short strings (V8 keeps strings
- * under 13 characters flat), unique across stores and clients thanks to the 10-character
- * (~51-bit) prefix, and much cheaper than a UUID per event.
+ * Ids for log entries: a random 52-bit start per store, then a counter, written in base 36. They
+ * are 10 or 11 characters made directly from a number: a flat 32-byte string, where a prefix +
+ * counter concatenation would be a 56-byte rope in V8, and far cheaper than a UUID per event.
+ * Two stores collide only if their ranges overlap: about n/2^52 for n events, per pair of stores.
  */
 export function ids(): () => string {
-  const prefix = randomChars(10)
-  let counter = 0
-  return () => prefix + (counter++).toString(36)
+  const words = new Uint32Array(2)
+  globalThis.crypto.getRandomValues(words)
+  let next = (words[0]! & 0xfffff) * 2 ** 32 + words[1]!
+  return () => (next++).toString(36)
 }
 
 /** RFC 4122 version 4 UUID; `crypto.randomUUID` is missing on insecure origins (plain http). */

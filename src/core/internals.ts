@@ -128,7 +128,11 @@ export function foldOldest<S>(core: Internals<S>, count: number): void {
   for (let i = count - 1; i >= 0 && lastLocal === undefined; i--) lastLocal = list[i]!.commandId
   core.log.dropOldest(count)
   core.settled = Math.max(0, core.settled - count)
-  if (core.cursor !== undefined) core.cursor = Math.max(0, core.cursor - count)
+  if (core.cursor !== undefined) {
+    // A viewed state that was folded away gives way to the new base.
+    if (core.cursor < count) core.view = core.log.at(0)
+    core.cursor = Math.max(0, core.cursor - count)
+  }
   if (lastLocal === undefined) return
   const j = core.commands.findIndex((c) => c.id === lastLocal)
   if (j < 0) return

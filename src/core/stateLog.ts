@@ -45,6 +45,8 @@ export class StateLog<S> {
   private spent = 0
   private segments: Segment<S>[] = []
   private forcedNext = 0
+  /** Counts changes other than appends, so views derived from the entries know to rebuild. */
+  edits = 0
 
   constructor(
     readonly entries: FoldEntry[],
@@ -138,6 +140,7 @@ export class StateLog<S> {
   }
 
   private forget(index: number): void {
+    this.edits++
     const state = this.at(index)
     this.checkpoints.length = this.checkpointAtOrBefore(index + this.offset) + 1
     this.segments = []
@@ -150,6 +153,7 @@ export class StateLog<S> {
   /** Fold the `count` oldest events into the base state and drop them from `entries`. */
   dropOldest(count: number): void {
     if (count <= 0) return
+    this.edits++
     const base = this.at(count)
     if (count === 1) this.entries.shift()
     else this.entries.splice(0, count)

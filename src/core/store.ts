@@ -14,6 +14,7 @@ import {
   notify,
   register,
 } from './internals'
+import { commandOf, derivedCommands } from './passthrough'
 import type {
   AnyEvent,
   CommandMap,
@@ -93,6 +94,7 @@ export function createStore<S, E extends AnyEvent>(
       )
     }
     assertNotBusy(core, 'dispatch')
+    if (!core.handlers) return passThrough(command)
     const entry = commandEntry(core.nextId(), command, Date.now())
     const decision = decide(core.handlers, core.log.headState, command, undefined, (run) =>
       guarded(core, 'handler', run),
@@ -103,17 +105,31 @@ export function createStore<S, E extends AnyEvent>(
     const made: MutableEventEntry[] = []
     for (const event of decision.events) {
       const e = eventEntry(core.nextId(), event, entry.at, entry.id)
-      entry.eventIds.push(e.id)
       core.log.push(e)
       made.push(e)
     }
+    // Built once at its final size: an array grown by push reserves room for 17.
+    entry.eventIds = made.map((e) => e.id)
     let error = decision.error
     for (const e of made) if (error === undefined) error = e.error
-    if (core.log.length > core.limit) foldOldest(core, core.log.length - core.limit)
+    settle()
+    return { command: entry, events: made, error } as DispatchResult
+  }
+
+  /** Without handlers the command is its own event: one entry, sharing its id. */
+  function passThrough(command: AnyEvent): DispatchResult {
+    const id = core.nextId()
+    const event = eventEntry(id, command, Date.now(), id)
+    core.log.push(event)
+    settle()
+    return { command: commandOf(event), events: [event], error: event.error } as DispatchResult
+  }
+
+  function settle() {
     const prev = core.view
+    if (core.log.length > core.limit) foldOldest(core, core.log.length - core.limit)
     if (core.cursor === undefined) core.view = core.log.headState
     notify(core, core.view, prev)
-    return { command: entry, events: made, error } as DispatchResult
   }
 
   const store = {
@@ -143,7 +159,7 @@ export function createStore<S, E extends AnyEvent>(
     replaceReducer: (reducer: any) => replaceReducer(core, reducer),
     logs: {
       get commands() {
-        return core.commands
+        return core.handlers ? core.commands : derivedCommands(core)
       },
       get events() {
         return events(core) as readonly EventEntry[]

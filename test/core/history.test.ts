@@ -183,3 +183,16 @@ describe('history.limit and commit', () => {
     expect(() => counterWith(1, { limit: 0 })).toThrow(/history.limit must be a positive number/)
   })
 })
+
+describe('history.limit while viewing the past', () => {
+  it('moves the view to the new base when the viewed state is folded away', () => {
+    const store = counterWith(3, { limit: 3 })
+    store.history.jumpTo(0)
+    const seen: unknown[] = []
+    store.subscribe((state) => seen.push(state))
+    store.dispatch({ type: 'add', payload: 4 })
+    expect(store.history.cursor).toBe(0)
+    expect(store.getState()).toEqual({ n: 1 })
+    expect(seen).toEqual([{ n: 1 }])
+  })
+})
