@@ -9,6 +9,10 @@ const alias = process.env.TEST_DIST
   ? []
   : [
       { find: /^@strata\/state$/, replacement: src('index.ts') },
+      {
+        find: /^@strata\/state\/devtools$/,
+        replacement: fileURLToPath(new URL('./devtools/index.ts', import.meta.url)),
+      },
       { find: /^@strata\/state\/(.+)$/, replacement: src('$1/index.ts') },
     ]
 
