@@ -5,6 +5,7 @@ export {
   type RebaseOptions,
   type Replica,
   type RestoredEvent,
+  type WireEvent,
   replicaOf,
 } from './core/replica'
 export { createStore } from './core/store'

@@ -46,8 +46,11 @@ export function toggle<S>(core: Internals<S>, eventId: string): boolean {
 
 /** Make the viewed state the new base, as Redux DevTools' COMMIT does. */
 export function commit<S>(core: Internals<S>): void {
+  const prev = core.view
   foldOldest(core, core.cursor ?? core.log.length)
   refreshView(core)
+  // The viewed state may be the same object, but cursor and length moved: tell subscribers.
+  if (core.view === prev) notify(core, core.view, prev)
 }
 
 export function historyApi<S>(core: Internals<S>): HistoryApi {

@@ -3,10 +3,13 @@ import { events, type Internals, internalsOf, refreshView } from './internals'
 import { rerunCommand } from './rerun'
 import type { AnyEvent, EventEntry, Store } from './types'
 
+/** An event object as it crosses the wire: a `type` and any other fields. */
+export type WireEvent = AnyEvent & { readonly [field: string]: unknown }
+
 /** An event read from the server, in position order. */
 export interface PulledEvent {
   id: string
-  event: AnyEvent
+  event: WireEvent
   at: number
   position: string
   commandId?: string | undefined
@@ -15,7 +18,7 @@ export interface PulledEvent {
 /** A local event that was still unsent when the page closed, read back from a durable outbox. */
 export interface RestoredEvent {
   id: string
-  event: AnyEvent
+  event: WireEvent
   at: number
   commandId?: string | undefined
 }

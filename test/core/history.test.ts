@@ -196,3 +196,14 @@ describe('history.limit while viewing the past', () => {
     expect(seen).toEqual([{ n: 1 }])
   })
 })
+
+describe('commit', () => {
+  it('tells subscribers, since cursor and length change', () => {
+    const store = counterWith(3)
+    const listener = vi.fn()
+    store.subscribe(listener)
+    store.history.commit()
+    expect(listener).toHaveBeenCalledTimes(1)
+    expect(store.history).toMatchObject({ length: 0, cursor: 0 })
+  })
+})

@@ -1,0 +1,7 @@
+export { StoreProvider, type StoreProviderProps, useStore } from './context'
+export { createStoreHooks, type StoreHooks } from './createStoreHooks'
+export { type HotContext, type HotStoreOptions, hotStore } from './hot'
+export type { AnyStore, EqualityFn, HistoryView, StateOf } from './types'
+export { useDispatch } from './useDispatch'
+export { useHistory } from './useHistory'
+export { useStoreState } from './useStoreState'

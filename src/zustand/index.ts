@@ -1,0 +1,7 @@
+export {
+  type ActionName,
+  type SetEvent,
+  type StrataOf,
+  type TimeTravelOptions,
+  timeTravel,
+} from './timeTravel'
