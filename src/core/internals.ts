@@ -73,12 +73,26 @@ export function assertNotBusy<S>(core: Internals<S>, what: string): void {
 }
 
 export function makeFold<S>(core: Internals<S>, reducer: Reducer<S, any>): Fold<S> {
+  // The guard is inlined rather than `guarded(...)`: this runs once per event.
   if (core.immer) {
-    return (state, event) =>
-      guarded(core, 'reducer', () => produce(state, (draft) => reducer(draft, event) as any) as S)
+    return (state, event) => {
+      core.busy = 'reducer'
+      try {
+        return produce(state, (draft) => reducer(draft, event) as any) as S
+      } finally {
+        core.busy = undefined
+      }
+    }
   }
+  const plain = reducer as (s: S, e: AnyEvent) => S
   return (state, event) => {
-    const next = guarded(core, 'reducer', () => (reducer as (s: S, e: AnyEvent) => S)(state, event))
+    core.busy = 'reducer'
+    let next: S
+    try {
+      next = plain(state, event)
+    } finally {
+      core.busy = undefined
+    }
     if (next === undefined) {
       fail(
         `The reducer returned undefined for event ${JSON.stringify(event.type)}. With immer: false it must return the next state.`,

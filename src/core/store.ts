@@ -28,6 +28,19 @@ import type {
 
 const DEFAULT_CHECKPOINT_MS = 4
 
+/** The result of a pass-through dispatch; its command entry is made only if it is read. */
+class PassThroughResult {
+  readonly events: readonly MutableEventEntry[]
+  readonly error: unknown
+  constructor(event: MutableEventEntry) {
+    this.events = [event]
+    this.error = event.error
+  }
+  get command() {
+    return commandOf(this.events[0]!)
+  }
+}
+
 /**
  * Creates a store that keeps commands, events and states as three layered logs.
  *
@@ -122,7 +135,7 @@ export function createStore<S, E extends AnyEvent>(
     const event = eventEntry(id, command, Date.now(), id)
     core.log.push(event)
     settle()
-    return { command: commandOf(event), events: [event], error: event.error } as DispatchResult
+    return new PassThroughResult(event) as unknown as DispatchResult
   }
 
   function settle() {
