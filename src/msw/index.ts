@@ -1,0 +1,6 @@
+export {
+  createMockServer,
+  type MockServer,
+  type MockServerOptions,
+  type MockSwitches,
+} from './mock'

@@ -1,0 +1,141 @@
+import { responseChecker as check } from './check'
+import {
+  ERROR_STATUS,
+  isErrorCode,
+  type JsonObject,
+  type JsonValue,
+  StrataWireError,
+  type WireErrorBody,
+} from './errors'
+import { decodeToken } from './token'
+import type { EventResult, PostEventsResponse, ReadEventsResponse, StoredWireEvent } from './types'
+
+/*
+ * Parsers for what the server answers, for the client: they throw `bad_response` naming the
+ * path when a body is not this protocol (a proxy's HTML page, an old server).
+ */
+
+export function parseErrorBody(value: unknown): WireErrorBody {
+  const outer = check.object(value, [], ['error'])
+  const raw = check.object(outer.error, ['error'], ['code', 'message', 'path', 'details'])
+  if (!isErrorCode(raw.code)) check.fail(['error', 'code'], 'a known error code', raw.code)
+  const body: WireErrorBody = {
+    code: raw.code,
+    message: check.string(raw.message, ['error', 'message'], 10_000, 0),
+  }
+  if (raw.path !== undefined) body.path = parsePath(raw.path, ['error', 'path'])
+  if (raw.details !== undefined) {
+    body.details = check.object(
+      raw.details,
+      ['error', 'details'],
+      Object.keys(raw.details as object),
+    ) as JsonObject
+  }
+  return body
+}
+
+function parsePath(value: unknown, at: (string | number)[]): (string | number)[] {
+  return check
+    .array(value, at)
+    .map((part, i) =>
+      typeof part === 'number'
+        ? check.integer(part, [...at, i], 0)
+        : check.string(part, [...at, i], 10_000, 0),
+    )
+}
+
+function parseResult(value: unknown, at: (string | number)[]): EventResult {
+  const raw = check.object(value, at, ['clientSeq', 'status', 'position', 'error'])
+  const result: EventResult = {
+    clientSeq: check.integer(raw.clientSeq, [...at, 'clientSeq'], 1),
+    status: check.literal(raw.status, [...at, 'status'], ['applied', 'duplicate', 'rejected']),
+  }
+  if (raw.position !== undefined) result.position = token(raw.position, [...at, 'position'])
+  if (raw.error !== undefined) result.error = parseErrorBody({ error: raw.error })
+  return result
+}
+
+export function parsePostEventsResponse(value: unknown): PostEventsResponse {
+  const raw = check.object(value, [], ['protocol', 'token', 'lastSeq', 'results'])
+  return {
+    protocol: check.integer(raw.protocol, ['protocol'], 1),
+    token: token(raw.token, ['token']),
+    lastSeq: check.integer(raw.lastSeq, ['lastSeq'], 0),
+    results: check.array(raw.results, ['results']).map((r, i) => parseResult(r, ['results', i])),
+  }
+}
+
+function parseStoredEvent(value: unknown, at: (string | number)[]): StoredWireEvent {
+  const raw = check.object(value, at, [
+    'position',
+    'clientId',
+    'clientSeq',
+    'id',
+    'stream',
+    'streamVersion',
+    'type',
+    'payload',
+    'at',
+    'commandId',
+  ])
+  return {
+    position: token(raw.position, [...at, 'position']),
+    clientId: check.string(raw.clientId, [...at, 'clientId'], 10_000),
+    clientSeq: check.integer(raw.clientSeq, [...at, 'clientSeq'], 1),
+    id: check.string(raw.id, [...at, 'id'], 10_000),
+    stream: check.string(raw.stream, [...at, 'stream'], 10_000),
+    streamVersion: check.integer(raw.streamVersion, [...at, 'streamVersion'], 1),
+    type: check.string(raw.type, [...at, 'type'], 10_000),
+    payload: (raw.payload ?? null) as JsonValue,
+    at: check.number(raw.at, [...at, 'at']),
+    commandId:
+      raw.commandId === null ? null : check.string(raw.commandId, [...at, 'commandId'], 10_000),
+  }
+}
+
+export function parseReadEventsResponse(value: unknown): ReadEventsResponse {
+  const raw = check.object(value, [], ['protocol', 'events', 'token', 'head', 'hasMore', 'lastSeq'])
+  const response: ReadEventsResponse = {
+    protocol: check.integer(raw.protocol, ['protocol'], 1),
+    events: check.array(raw.events, ['events']).map((e, i) => parseStoredEvent(e, ['events', i])),
+    token: token(raw.token, ['token']),
+    head: token(raw.head, ['head']),
+    hasMore: check.boolean(raw.hasMore, ['hasMore']),
+  }
+  if (raw.lastSeq !== undefined) response.lastSeq = check.integer(raw.lastSeq, ['lastSeq'], 0)
+  return response
+}
+
+function token(value: unknown, at: (string | number)[]): string {
+  try {
+    decodeToken(value, at)
+  } catch {
+    check.fail(at, 'a position token like "v1:42"', value)
+  }
+  return value as string
+}
+
+/**
+ * The typed error of a non-2xx response. A body that is not a protocol error (a proxy's page)
+ * still gives an error with the status's nearest code, the text kept in `cause`.
+ */
+export async function readWireError(response: Response): Promise<StrataWireError> {
+  const text = await response.text().catch(() => '')
+  try {
+    return StrataWireError.fromBody(parseErrorBody(JSON.parse(text)), response.status)
+  } catch (cause) {
+    return new StrataWireError(
+      codeForStatus(response.status),
+      `HTTP ${response.status} ${response.statusText}`.trim(),
+      { status: response.status, cause: text || cause },
+    )
+  }
+}
+
+function codeForStatus(status: number): WireErrorBody['code'] {
+  const exact = (Object.keys(ERROR_STATUS) as WireErrorBody['code'][]).find(
+    (code) => ERROR_STATUS[code] === status,
+  )
+  if (exact) return exact
+  return status >= 500 ? 'unavailable' : 'bad_request'
+}

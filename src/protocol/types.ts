@@ -1,0 +1,108 @@
+import type { JsonValue, WireErrorBody } from './errors'
+import type { PositionToken } from './token'
+
+/** The protocol this module speaks. A request with another `protocol` gets `update_required`. */
+export const PROTOCOL_VERSION = 1
+export const SUPPORTED_PROTOCOLS: readonly number[] = [PROTOCOL_VERSION]
+
+/** Limits of field sizes, the same on both sides so a client can check before sending. */
+export const FIELD_LIMITS = {
+  clientIdLength: 128,
+  idLength: 128,
+  streamLength: 256,
+  typeLength: 256,
+} as const
+
+/** One event as a client sends it. */
+export interface WireEvent {
+  /** Dense per client, from 1; consecutive within a request. */
+  clientSeq: number
+  /** Stable event id, made once by the client and never re-made. */
+  id: string
+  stream: string
+  type: string
+  /** Any JSON; absent is stored as null. */
+  payload?: JsonValue
+  /** Client timestamp in milliseconds. */
+  at: number
+  commandId?: string | null
+  /** The stream's version the event was decided on (events in the stream before it). */
+  expectedVersion?: number
+}
+
+/** `POST /events` body. */
+export interface PostEventsRequest {
+  protocol: number
+  clientId: string
+  /** Free-form id of this batch, for logs; the server does not interpret it. */
+  batchId?: string
+  events: WireEvent[]
+}
+
+export type EventStatus = 'applied' | 'duplicate' | 'rejected'
+
+export interface EventResult {
+  clientSeq: number
+  status: EventStatus
+  /** Where the event is stored: set for `applied` and `duplicate`. */
+  position?: PositionToken
+  /**
+   * Why a `rejected` event was refused: codes `invalid`, `forbidden`, `version_conflict` or
+   * `duplicate_id`; `path` is relative to the event (`["payload", "title"]`).
+   */
+  error?: WireErrorBody
+}
+
+/** `POST /events` 200 body. `results` is in request order, one per event. */
+export interface PostEventsResponse {
+  protocol: number
+  /**
+   * Read-your-writes token: the newest position among this request's stored events, or the
+   * store's head when none is stored. Send it as `X-Min-Position` on reads.
+   */
+  token: PositionToken
+  /** The last `clientSeq` the server has processed for this client (applied or rejected). */
+  lastSeq: number
+  results: EventResult[]
+}
+
+/** An event as the server stores and serves it. */
+export interface StoredWireEvent {
+  position: PositionToken
+  clientId: string
+  clientSeq: number
+  id: string
+  stream: string
+  /** 1 for the first event of a stream. */
+  streamVersion: number
+  type: string
+  payload: JsonValue
+  at: number
+  commandId: string | null
+}
+
+/**
+ * `GET /events?after=<token>&limit=<n>&wait=<ms>&clientId=<id>&stream=<s>&stream=<t>` 200 body.
+ * Events are in position order with no gaps the caller may read past.
+ */
+export interface ReadEventsResponse {
+  protocol: number
+  events: StoredWireEvent[]
+  /** Pass as `after` next time: everything up to it has been looked at. */
+  token: PositionToken
+  /** The store's newest position when read. */
+  head: PositionToken
+  /** More events exist after `token`; read again without waiting. */
+  hasMore: boolean
+  /** The `clientId`'s last processed seq, read in the same snapshot; only when it was given. */
+  lastSeq?: number
+}
+
+/** Data of a Server-Sent Event `poke` on `GET /events/stream`: events up to `head` exist. */
+export interface PokeMessage {
+  head: PositionToken
+}
+
+/** Headers of the read-your-writes handshake on `GET /views/<name>`. */
+export const MIN_POSITION_HEADER = 'X-Min-Position'
+export const POSITION_HEADER = 'X-Position'

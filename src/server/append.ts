@@ -1,0 +1,152 @@
+import {
+  type EventResult,
+  encodeToken,
+  type JsonValue,
+  type PostEventsResponse,
+  PROTOCOL_VERSION,
+  parsePostEventsRequest,
+  StrataWireError,
+} from '../protocol'
+import { canWrite, tenantOf } from './auth'
+import { contentBytes, eventContent, fingerprint, fingerprintSync } from './fingerprint'
+import { type PreparedEvent, planAppend, refusal } from './plan'
+import { applyInline } from './projections'
+import { fromStorage } from './respond'
+import type { EventValidator, Limits, Principal, Projection, Storage } from './types'
+import { validateEvent } from './validate'
+
+export interface AppendOptions {
+  storage: Storage
+  inline: readonly Projection[]
+  validate: EventValidator | undefined
+  limits: Limits
+}
+
+/**
+ * `POST /events`: checks the request outside the transaction (shape, limits, permissions,
+ * schemas, fingerprints), then decides and writes inside one. A StrataWireError thrown inside
+ * rolls everything back; so does any storage failure, which the route answers with 503.
+ */
+export async function appendEvents(
+  options: AppendOptions,
+  principal: Principal,
+  body: JsonValue,
+): Promise<PostEventsResponse> {
+  const request = parsePostEventsRequest(body)
+  const { limits } = options
+  if (request.events.length > limits.maxEventsPerBatch) {
+    throw new StrataWireError(
+      'too_large',
+      `${request.events.length} events in one request; the limit is ${limits.maxEventsPerBatch}`,
+      {
+        path: ['events'],
+        details: {
+          limit: 'maxEventsPerBatch',
+          max: limits.maxEventsPerBatch,
+          received: request.events.length,
+        },
+      },
+    )
+  }
+  // A plain loop that awaits only when a validator or Web Crypto needs it: at 100 events a batch,
+  // a promise per event is a measurable share of the cost of an append.
+  const prepared: PreparedEvent[] = []
+  for (const [index, event] of request.events.entries()) {
+    prepared.push(await prepare(options, principal, event, index))
+  }
+  const tenant = tenantOf(principal)
+  const plan = await fromStorage(
+    options.storage.append(async (tx) => {
+      const client = await tx.client(request.clientId)
+      const lastSeq = client?.lastSeq ?? 0
+      const first = request.events[0]?.clientSeq ?? 1
+      const last = request.events.at(-1)?.clientSeq ?? 0
+      const fresh = request.events.filter((e) => e.clientSeq > lastSeq)
+      const head = await tx.head()
+      const plan = planAppend({
+        clientId: request.clientId,
+        principalId: principal.id,
+        tenant,
+        events: prepared,
+        client,
+        receipts:
+          first <= lastSeq
+            ? await tx.receipts(request.clientId, first, Math.min(last, lastSeq))
+            : [],
+        streamVersions: fresh.length
+          ? await tx.streamVersions(tenant, [...new Set(fresh.map((e) => e.stream))])
+          : new Map(),
+        existingIds: fresh.length
+          ? await tx.existingIds(
+              tenant,
+              fresh.map((e) => e.id),
+            )
+          : new Set(),
+        head,
+      })
+      if (plan.inserts.length) await tx.insertEvents(plan.inserts)
+      if (plan.rejections.length) await tx.insertRejections(plan.rejections)
+      if (!client || client.lastSeq !== plan.client.lastSeq) await tx.saveClient(plan.client)
+      if (options.inline.length) await applyInline(tx, options.inline, plan.inserts, head)
+      return plan
+    }),
+  )
+  return {
+    protocol: PROTOCOL_VERSION,
+    token: encodeToken(plan.token),
+    lastSeq: plan.client.lastSeq,
+    results: plan.results.map((r) => {
+      const result: EventResult = { clientSeq: r.clientSeq, status: r.status }
+      if (r.position !== undefined) result.position = encodeToken(r.position)
+      if (r.error) result.error = r.error
+      return result
+    }),
+  }
+}
+
+function prepare(
+  options: AppendOptions,
+  principal: Principal,
+  event: PreparedEvent['event'],
+  index: number,
+): PreparedEvent | Promise<PreparedEvent> {
+  const content = eventContent(event)
+  const bytes = contentBytes(content)
+  if (bytes > options.limits.maxEventBytes) {
+    throw new StrataWireError(
+      'too_large',
+      `Event ${index} is ${bytes} bytes; the limit is ${options.limits.maxEventBytes}`,
+      {
+        path: ['events', index],
+        details: { limit: 'maxEventBytes', max: options.limits.maxEventBytes, received: bytes },
+      },
+    )
+  }
+  let rejection = canWrite(principal, event.stream)
+    ? undefined
+    : refusal(
+        'forbidden',
+        `Principal ${JSON.stringify(principal.id)} may not write stream ${JSON.stringify(event.stream)}`,
+        ['stream'],
+        {
+          stream: event.stream,
+        },
+      )
+  const hash = fingerprintSync(content)
+  if (hash !== undefined && (rejection || !options.validate))
+    return { event, fingerprint: hash, rejection }
+  return (async () => {
+    if (!rejection) {
+      try {
+        rejection = await validateEvent(options.validate, event)
+      } catch (cause) {
+        throw new StrataWireError(
+          'internal',
+          `The validator threw on event ${index} instead of returning issues`,
+          { cause },
+        )
+      }
+    }
+    return { event, fingerprint: hash ?? (await fingerprint(content)), rejection }
+  })()
+}

@@ -1,0 +1,58 @@
+import { utf8Length, type WireEvent } from '../protocol'
+
+/** JSON with object keys sorted, so equal values always give equal text. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null'
+  let out: string
+  if (Array.isArray(value)) {
+    out = '['
+    for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + canonicalJson(value[i])
+    return `${out}]`
+  }
+  const keys = Object.keys(value).sort()
+  out = '{'
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!
+    out += `${i ? ',' : ''}${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`
+  }
+  return `${out}}`
+}
+
+/**
+ * Everything the client decided about an event except its seq, keys in sorted order. A retry
+ * must match it exactly; the same seq with another fingerprint is a different event (409).
+ */
+export function eventContent(event: WireEvent): string {
+  return (
+    `{"at":${JSON.stringify(event.at)},"commandId":${JSON.stringify(event.commandId ?? null)}` +
+    `,"expectedVersion":${JSON.stringify(event.expectedVersion ?? null)},"id":${JSON.stringify(event.id)}` +
+    `,"payload":${canonicalJson(event.payload ?? null)},"stream":${JSON.stringify(event.stream)}` +
+    `,"type":${JSON.stringify(event.type)}}`
+  )
+}
+
+export function contentBytes(content: string): number {
+  return typeof Buffer === 'undefined' ? utf8Length(content) : Buffer.byteLength(content)
+}
+
+// Node's hash is synchronous and several times cheaper per event than Web Crypto's promise. It is
+// looked up at run time, not imported, so bundles for browsers (the msw mock) never include it.
+const nodeCrypto =
+  typeof process !== 'undefined' && typeof process.getBuiltinModule === 'function'
+    ? process.getBuiltinModule('node:crypto')
+    : undefined
+
+/** SHA-256 hex when it can be had synchronously (Node), else undefined. */
+export function fingerprintSync(content: string): string | undefined {
+  return nodeCrypto?.createHash('sha256').update(content).digest('hex')
+}
+
+/** SHA-256 hex: node:crypto on Node, Web Crypto in browsers (msw) and edge runtimes. */
+export async function fingerprint(content: string): Promise<string> {
+  const sync = fingerprintSync(content)
+  if (sync !== undefined) return sync
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(content))
+  let hex = ''
+  for (const byte of new Uint8Array(digest)) hex += byte.toString(16).padStart(2, '0')
+  return hex
+}

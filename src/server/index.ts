@@ -1,0 +1,39 @@
+// The protocol's essentials, so server code needs no second import for tokens and wire errors.
+export {
+  compareTokens,
+  decodeToken,
+  type ErrorCode,
+  encodeToken,
+  isWireError,
+  type JsonValue,
+  type PositionToken,
+  PROTOCOL_VERSION,
+  StrataWireError,
+  type WireErrorBody,
+} from '../protocol'
+export { type RunningServer, type ServeOptions, serve } from './node'
+export { createEventServer } from './server'
+export { memoryStorage } from './storage/memory'
+export { type PostgresStorageOptions, postgresStorage } from './storage/postgres'
+export { type SqliteStorageOptions, sqliteStorage } from './storage/sqlite'
+export {
+  type Authorize,
+  type Checkpoint,
+  type ClientRecord,
+  DEFAULT_LIMITS,
+  type EventServer,
+  type EventServerOptions,
+  type EventValidator,
+  type Limits,
+  type Principal,
+  type ProjectedEvent,
+  type Projection,
+  type ReadRequest,
+  type ReadResult,
+  type Receipt,
+  type Rejection,
+  type Storage,
+  type StorageTx,
+  type StoredEvent,
+  type ViewContext,
+} from './types'

@@ -1,0 +1,49 @@
+import { type JsonValue, StrataWireError } from '../protocol'
+
+/** Storage failures are temporary by nature (a database restarting): a 503 asks for a retry. */
+export async function fromStorage<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work
+  } catch (cause) {
+    if (cause instanceof StrataWireError) throw cause
+    throw new StrataWireError(
+      'unavailable',
+      'Storage is unavailable; nothing was stored. Retry later',
+      { cause },
+    )
+  }
+}
+
+export function json(
+  body: JsonValue | object,
+  status = 200,
+  headers: Record<string, string> = {},
+): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      ...headers,
+    },
+  })
+}
+
+/** The response of any error: wire errors keep their code; anything else is an opaque 500. */
+export function errorResponse(
+  error: unknown,
+  retryAfterSeconds: number,
+  onError: (error: unknown) => void,
+): Response {
+  const wire =
+    error instanceof StrataWireError
+      ? error
+      : new StrataWireError('internal', 'Internal server error', { cause: error })
+  // Report failures, not answers: a view that is merely behind is an expected 503 without a cause.
+  if (wire.status >= 500 && (wire.code === 'internal' || wire.cause !== undefined))
+    onError(wire.cause ?? wire)
+  const headers: Record<string, string> = {}
+  if (wire.code === 'unavailable') headers['retry-after'] = String(retryAfterSeconds)
+  if (wire.code === 'unauthorized') headers['www-authenticate'] = 'Bearer'
+  return json({ error: wire.toBody() }, wire.status, headers)
+}

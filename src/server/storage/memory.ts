@@ -1,0 +1,161 @@
+import type { JsonValue } from '../../protocol'
+import { Mutex } from '../mutex'
+import { Signal } from '../signal'
+import type {
+  Checkpoint,
+  ClientRecord,
+  ReadRequest,
+  ReadResult,
+  Receipt,
+  Rejection,
+  Storage,
+  StorageTx,
+  StoredEvent,
+} from '../types'
+
+interface Staged {
+  events: StoredEvent[]
+  rejections: Rejection[]
+  clients: Map<string, ClientRecord>
+  checkpoints: Map<string, string>
+}
+
+const key = (a: string, b: string | number) => `${a}\u0000${b}`
+
+/**
+ * Everything in memory: the default for tests, stories and the msw mock. Writes of an append are
+ * staged and applied only when it returns, so a throwing append leaves nothing behind, as a
+ * database rollback would. Checkpoint states are kept as JSON text so no caller can mutate them.
+ */
+export function memoryStorage(): Storage {
+  const events: StoredEvent[] = []
+  const clients = new Map<string, ClientRecord>()
+  const rejections = new Map<string, Rejection>()
+  const streamVersions = new Map<string, number>()
+  const ids = new Set<string>()
+  const bySeq = new Map<string, StoredEvent>()
+  const checkpoints = new Map<string, string>()
+  const mutex = new Mutex()
+  const heads = new Signal<number>()
+  let closed = false
+
+  const assertOpen = () => {
+    if (closed) throw new Error('[strata] memoryStorage is closed')
+  }
+  const loadCheckpoint = (name: string, staged?: Staged): Checkpoint | undefined => {
+    const text = staged?.checkpoints.get(name) ?? checkpoints.get(name)
+    return text === undefined ? undefined : (JSON.parse(text) as Checkpoint)
+  }
+
+  const makeTx = (staged: Staged): StorageTx => ({
+    head: async () => events.length + staged.events.length,
+    client: async (clientId) => {
+      const client = staged.clients.get(clientId) ?? clients.get(clientId)
+      return client && { ...client }
+    },
+    receipts: async (clientId, fromSeq, toSeq) => {
+      const out: Receipt[] = []
+      for (let seq = fromSeq; seq <= toSeq; seq++) {
+        const event = bySeq.get(key(clientId, seq))
+        const rejection = rejections.get(key(clientId, seq))
+        if (event)
+          out.push({
+            clientSeq: seq,
+            fingerprint: event.fingerprint,
+            position: event.position,
+            error: null,
+          })
+        else if (rejection)
+          out.push({
+            clientSeq: seq,
+            fingerprint: rejection.fingerprint,
+            position: null,
+            error: rejection.error,
+          })
+      }
+      return out
+    },
+    streamVersions: async (tenant, streams) => {
+      const out = new Map<string, number>()
+      for (const stream of streams) {
+        const version = streamVersions.get(key(tenant, stream))
+        if (version !== undefined) out.set(stream, version)
+      }
+      return out
+    },
+    existingIds: async (tenant, list) => new Set(list.filter((id) => ids.has(key(tenant, id)))),
+    insertEvents: async (list) => {
+      staged.events.push(...list.map((e) => ({ ...e })))
+    },
+    insertRejections: async (list) => {
+      staged.rejections.push(...list)
+    },
+    saveClient: async (client) => {
+      staged.clients.set(client.clientId, { ...client })
+    },
+    readEvents: async (after, limit) => events.slice(after, after + limit),
+    loadCheckpoint: async (name) => loadCheckpoint(name, staged),
+    saveCheckpoint: async (name, checkpoint) => {
+      staged.checkpoints.set(name, JSON.stringify(checkpoint))
+    },
+  })
+
+  const commit = (staged: Staged) => {
+    for (const event of staged.events) {
+      if (event.position !== events.length + 1) throw new Error('[strata] positions must be dense')
+      events.push(event)
+      bySeq.set(key(event.clientId, event.clientSeq), event)
+      ids.add(key(event.tenant, event.id))
+      streamVersions.set(key(event.tenant, event.stream), event.streamVersion)
+    }
+    for (const r of staged.rejections) rejections.set(key(r.clientId, r.clientSeq), r)
+    for (const [id, client] of staged.clients) clients.set(id, client)
+    for (const [name, text] of staged.checkpoints) checkpoints.set(name, text)
+  }
+
+  return {
+    kind: 'memory',
+    append: (fn) =>
+      mutex.run(async () => {
+        assertOpen()
+        const staged: Staged = {
+          events: [],
+          rejections: [],
+          clients: new Map(),
+          checkpoints: new Map(),
+        }
+        const result = await fn(makeTx(staged))
+        assertOpen()
+        commit(staged)
+        if (staged.events.length) heads.emit(events.length)
+        return result
+      }),
+    read: async (request: ReadRequest): Promise<ReadResult> => {
+      assertOpen()
+      const out: StoredEvent[] = []
+      const streams = request.streams && new Set(request.streams)
+      for (let i = request.after; i < events.length && out.length < request.limit; i++) {
+        const event = events[i]!
+        if (request.tenant !== undefined && event.tenant !== request.tenant) continue
+        if (streams && !streams.has(event.stream)) continue
+        out.push({ ...event, payload: structuredClone(event.payload) as JsonValue })
+      }
+      const client = request.clientId === undefined ? undefined : clients.get(request.clientId)
+      return { events: out, head: events.length, client: client && { ...client } }
+    },
+    head: async () => events.length,
+    loadCheckpoint: async (name) => loadCheckpoint(name),
+    saveCheckpoint: (name, expected, checkpoint) =>
+      mutex.run(async () => {
+        assertOpen()
+        const current = loadCheckpoint(name)
+        if ((current?.position ?? null) !== expected) return false
+        checkpoints.set(name, JSON.stringify(checkpoint))
+        return true
+      }),
+    subscribe: (listener) => heads.subscribe(listener),
+    close: async () => {
+      closed = true
+    },
+  }
+}

@@ -1,0 +1,91 @@
+import type { JsonValue, WireErrorBody } from '../../protocol'
+import type { Receipt, StoredEvent } from '../types'
+
+/** Column order shared by the SQL adapters' event tables. */
+export const EVENT_COLUMNS = [
+  'position',
+  'tenant',
+  'client_id',
+  'client_seq',
+  'id',
+  'stream',
+  'stream_version',
+  'type',
+  'payload',
+  'at',
+  'command_id',
+  'fingerprint',
+] as const
+
+export interface EventRow {
+  position: number | string
+  tenant: string
+  client_id: string
+  client_seq: number | string
+  id: string
+  stream: string
+  stream_version: number | string
+  type: string
+  payload: string | JsonValue
+  at: number | string
+  command_id: string | null
+  fingerprint: string
+}
+
+/** SQL drivers give text JSON (SQLite) or parsed JSON and bigint strings (pg); unify both. */
+export function rowToEvent(row: EventRow, payloadIsText: boolean): StoredEvent {
+  return {
+    position: Number(row.position),
+    tenant: row.tenant,
+    clientId: row.client_id,
+    clientSeq: Number(row.client_seq),
+    id: row.id,
+    stream: row.stream,
+    streamVersion: Number(row.stream_version),
+    type: row.type,
+    payload: payloadIsText
+      ? (JSON.parse(row.payload as string) as JsonValue)
+      : (row.payload as JsonValue),
+    at: Number(row.at),
+    commandId: row.command_id,
+    fingerprint: row.fingerprint,
+  }
+}
+
+export function eventToRow(event: StoredEvent): unknown[] {
+  return [
+    event.position,
+    event.tenant,
+    event.clientId,
+    event.clientSeq,
+    event.id,
+    event.stream,
+    event.streamVersion,
+    event.type,
+    JSON.stringify(event.payload),
+    event.at,
+    event.commandId,
+    event.fingerprint,
+  ]
+}
+
+export interface ReceiptRow {
+  client_seq: number | string
+  fingerprint: string
+  position: number | string | null
+  error: string | WireErrorBody | null
+}
+
+export function rowToReceipt(row: ReceiptRow): Receipt {
+  return {
+    clientSeq: Number(row.client_seq),
+    fingerprint: row.fingerprint,
+    position: row.position === null ? null : Number(row.position),
+    error:
+      row.error === null
+        ? null
+        : typeof row.error === 'string'
+          ? (JSON.parse(row.error) as WireErrorBody)
+          : row.error,
+  }
+}

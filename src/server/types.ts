@@ -1,0 +1,213 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec'
+import type { JsonValue, WireErrorBody } from '../protocol'
+
+/** Who is calling, as `authorize` decides from the request's credential. */
+export interface Principal {
+  id: string
+  /** Partition of the store; comes from the credential, never from a body. Default ''. */
+  tenant?: string
+  /** Streams this principal may read; default all of its tenant's. */
+  canRead?(stream: string): boolean
+  /** Streams this principal may write; default all of its tenant's. */
+  canWrite?(stream: string): boolean
+}
+
+/**
+ * Returns the principal, or null/undefined for "no valid credential" (401). Throw a
+ * `StrataWireError('forbidden', ...)` to refuse a known caller (403).
+ */
+export type Authorize = (
+  request: Request,
+) => Principal | null | undefined | Promise<Principal | null | undefined>
+
+/** An event as stored. Positions are dense from 1 and global across tenants. */
+export interface StoredEvent {
+  position: number
+  tenant: string
+  clientId: string
+  clientSeq: number
+  id: string
+  stream: string
+  streamVersion: number
+  type: string
+  payload: JsonValue
+  at: number
+  commandId: string | null
+  /** Hash of the event's content, to tell a retry from a different event with the same seq. */
+  fingerprint: string
+}
+
+export interface ClientRecord {
+  clientId: string
+  principalId: string
+  tenant: string
+  lastSeq: number
+}
+
+/** What was decided for one processed `(clientId, clientSeq)`, kept to answer retries. */
+export interface Receipt {
+  clientSeq: number
+  fingerprint: string
+  /** Set when stored. */
+  position: number | null
+  /** Set when rejected. */
+  error: WireErrorBody | null
+}
+
+export interface Rejection {
+  clientId: string
+  clientSeq: number
+  fingerprint: string
+  error: WireErrorBody
+}
+
+/** A projection's progress: every event up to `position` is folded into `state`. */
+export interface Checkpoint {
+  position: number
+  state: JsonValue
+}
+
+export interface ReadRequest {
+  after: number
+  limit: number
+  /** Undefined reads every tenant (projections do). */
+  tenant?: string | undefined
+  streams?: readonly string[] | undefined
+  /** Also read this client's record in the same snapshot. */
+  clientId?: string | undefined
+}
+
+export interface ReadResult {
+  events: StoredEvent[]
+  /** Newest position in the same snapshot. */
+  head: number
+  client: ClientRecord | undefined
+}
+
+/**
+ * The write transaction an adapter hands to `append`. Appends are serialized: while one runs,
+ * no other append anywhere (any process) can commit, so `head` is stable and positions handed out
+ * here become visible in order.
+ */
+export interface StorageTx {
+  /** Newest committed position, read under the append lock. */
+  head(): Promise<number>
+  client(clientId: string): Promise<ClientRecord | undefined>
+  /** Receipts for `fromSeq..toSeq`, stored events and rejections alike. */
+  receipts(clientId: string, fromSeq: number, toSeq: number): Promise<Receipt[]>
+  /** Current version (event count) of each stream; absent streams are missing from the map. */
+  streamVersions(tenant: string, streams: readonly string[]): Promise<Map<string, number>>
+  /** The subset of `ids` already stored in the tenant. */
+  existingIds(tenant: string, ids: readonly string[]): Promise<Set<string>>
+  /** Events with positions `head + 1 ...`, dense and ascending. */
+  insertEvents(events: readonly StoredEvent[]): Promise<void>
+  insertRejections(rejections: readonly Rejection[]): Promise<void>
+  saveClient(client: ClientRecord): Promise<void>
+  /** Committed events, for an inline projection catching up inside the append. */
+  readEvents(after: number, limit: number): Promise<StoredEvent[]>
+  /** Loads and locks a projection's checkpoint until the append ends. */
+  loadCheckpoint(name: string): Promise<Checkpoint | undefined>
+  saveCheckpoint(name: string, checkpoint: Checkpoint): Promise<void>
+}
+
+/** One interface for every store; the shared adapter suite runs against each implementation. */
+export interface Storage {
+  readonly kind: string
+  /**
+   * Runs `fn` in one write transaction: all of its writes commit together or, if it throws,
+   * none do. Subscribers hear the new head after commit.
+   */
+  append<T>(fn: (tx: StorageTx) => Promise<T>): Promise<T>
+  /** Events after a position and, in the same snapshot, the head and a client's record. */
+  read(request: ReadRequest): Promise<ReadResult>
+  head(): Promise<number>
+  loadCheckpoint(name: string): Promise<Checkpoint | undefined>
+  /**
+   * Saves a checkpoint only if the stored one is still at `expected` (null: none stored yet).
+   * False when another writer moved it first.
+   */
+  saveCheckpoint(name: string, expected: number | null, checkpoint: Checkpoint): Promise<boolean>
+  /** Hears the head after appends committed by this or (where supported) any other process. */
+  subscribe(listener: (head: number) => void): () => void
+  close(): Promise<void>
+}
+
+/** The event a projection folds. */
+export type ProjectedEvent = Omit<StoredEvent, 'fingerprint'>
+
+export interface ViewContext {
+  principal: Principal
+  url: URL
+}
+
+/**
+ * A user-defined fold of events into a read model with its own checkpoint. `inline` folds inside
+ * the append's transaction (never behind, slows writes); `async` catches up in the background.
+ * State must be JSON: it is stored with the checkpoint so every process shares it.
+ */
+export interface Projection<S extends JsonValue = any> {
+  name: string
+  mode?: 'inline' | 'async'
+  initialState: S
+  /** Only these event types are folded; the checkpoint still moves past the others. */
+  types?: readonly string[]
+  /** Return the next state; do not mutate `state`. */
+  apply(state: S, event: ProjectedEvent): S | Promise<S>
+  /** The body of `GET /views/<name>`; default the whole state. */
+  read?(state: S, context: ViewContext): unknown
+  /** Events folded per checkpoint save when catching up; default 256. */
+  batchSize?: number
+}
+
+/** A schema for whole events (`{ stream, type, payload }`), or one per event type for payloads. */
+export type EventValidator = StandardSchemaV1 | { [type: string]: StandardSchemaV1 }
+
+export interface Limits {
+  /** Request body bytes, after decompression. Default 1 MiB. */
+  maxBodyBytes: number
+  /** Events per `POST /events`. Default 1000. */
+  maxEventsPerBatch: number
+  /** Bytes of one event's JSON. Default 64 KiB. */
+  maxEventBytes: number
+  /** `limit` of `GET /events`: default and maximum. Default 100 and 1000. */
+  defaultReadLimit: number
+  maxReadLimit: number
+  /** Longest long poll; longer `wait`s are shortened. Default 30 s. */
+  maxWaitMs: number
+  /** How long `GET /views/<name>` waits for its projection. Default 5 s. */
+  viewWaitMs: number
+  /** Seconds in `Retry-After` of a 503. Default 1. */
+  retryAfterSeconds: number
+  /** SSE comment interval keeping proxies from closing the stream. Default 15 s. */
+  heartbeatMs: number
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxBodyBytes: 1024 * 1024,
+  maxEventsPerBatch: 1000,
+  maxEventBytes: 64 * 1024,
+  defaultReadLimit: 100,
+  maxReadLimit: 1000,
+  maxWaitMs: 30_000,
+  viewWaitMs: 5_000,
+  retryAfterSeconds: 1,
+  heartbeatMs: 15_000,
+}
+
+export interface EventServerOptions {
+  storage: Storage
+  projections?: readonly Projection[]
+  authorize?: Authorize
+  validate?: EventValidator
+  limits?: Partial<Limits>
+  /** Mount point, like `/api`. Default ''. */
+  basePath?: string
+  /** Hears unexpected errors (storage failures, projection errors); default console.error. */
+  onError?: (error: unknown) => void
+}
+
+export interface EventServer {
+  fetch(request: Request): Promise<Response>
+  /** Ends long polls, event streams and projection loops; leaves the storage open. */
+  close(): Promise<void>
+}

@@ -1,0 +1,251 @@
+import { type AnyEvent, type PulledEvent, replicaOf, type Store } from '@strata/state'
+import { type TabChannel, tabChannel } from './channel'
+import { systemClock } from './clock'
+import { defaultCodec, resolveConfig, resolveStorage, streamOfOption } from './config'
+import { type SyncContext, SyncState } from './context'
+import { SyncError, toSyncError } from './errors'
+import { Outbox } from './outbox'
+import { Puller } from './puller'
+import { adoptGone, applyResults } from './results'
+import { Sender } from './sender'
+import { snapshotOf, until } from './snapshot'
+import { listenForPokes } from './sse'
+import { memoryStorage, randomId } from './storage'
+import { type LockManagerLike, leaseTabs, soloTabs, webLockTabs } from './tabs'
+import { createTransport } from './transport'
+import type { ConfirmedBatch, Sync, SyncOptions, SyncSnapshot } from './types'
+
+/**
+ * Connects a store to an event server: local events go out through a durable outbox in batches,
+ * remote events come in and the pending local ones are rebased on top.
+ *
+ * @example
+ * const sync = connectSync(store, { url: '/api', batch: { maxEvents: 50, maxDelayMs: 20 } })
+ * await sync.flush()
+ * const response = await sync.fetch('/api/views/todos') // includes this client's writes
+ */
+export function connectSync<E extends AnyEvent>(
+  store: Store<any, any, E>,
+  options: SyncOptions<NoInfer<E>>,
+): Sync {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(
+      `[strata] connectSync expects an options object { url | fetch, batch?, persist? }, received ${String(options)}.`,
+    )
+  }
+  const replica = replicaOf(store)
+  const config = resolveConfig(options)
+  const transport = createTransport(options)
+  const clock = options.clock ?? systemClock
+  const tabId = randomId()
+  const state = new SyncState()
+  const abort = new AbortController()
+  const confirmListeners = new Set<(batch: ConfirmedBatch) => void>()
+  const pullListeners = new Set<(events: readonly PulledEvent[]) => void>()
+  const prefix = `strata-sync:${options.persist ? (options.persist.name ?? 'default') : 'default'}`
+  let refreshing: Promise<boolean> | undefined
+
+  const ctx: SyncContext = {
+    store,
+    replica,
+    storage: resolveStorage(options),
+    transport,
+    tabs: soloTabs(tabId),
+    clientId: '',
+    clock,
+    random: options.random ?? Math.random,
+    codec: (options.codec ?? defaultCodec) as SyncContext['codec'],
+    streamOf: streamOfOption(options),
+    config,
+    state,
+    claimed: new Map(),
+    frozen: (entry) => ctx.claimed.has(entry.id),
+    signal: abort.signal,
+    logChanged: () => {
+      outbox.changed()
+      state.changed()
+    },
+    emitConfirm: (batch) => emit(confirmListeners, batch),
+    emitPull: (events) => emit(pullListeners, events),
+    broadcast: (message) => channel.post(message),
+    refreshAuth(error) {
+      const ask = options.onAuthRequired
+      if (!ask) return Promise.resolve(false)
+      refreshing ??= Promise.resolve()
+        .then(() => ask(error))
+        .then(
+          () => true,
+          (cause) => {
+            state.report(toSyncError(cause, 'send', 'Refreshing the credential'), clock.now())
+            return false
+          },
+        )
+        .finally(() => (refreshing = undefined))
+      return refreshing
+    },
+  }
+
+  const sender = new Sender(ctx)
+  const puller = new Puller(ctx)
+  // Opened once the outbox is: only tabs of the same client (database) talk to each other.
+  let channel: TabChannel = { post() {}, close() {} }
+  const ready = open()
+  const outbox = new Outbox(ctx, ready, () => {
+    sender.wake()
+    channel.post({ kind: 'claimed' })
+  })
+
+  let snapshot: SyncSnapshot | undefined
+  const listeners = new Set<() => void>()
+  const invalidate = () => {
+    snapshot = undefined
+    for (const listener of [...listeners]) listener()
+  }
+  state.subscribe(invalidate)
+  const unsubscribeStore = store.subscribe(() => {
+    outbox.changed()
+    invalidate()
+  })
+  // Back online: retry now instead of at the end of the backoff (errors stay until resume()).
+  const online = () => {
+    sender.retryNow()
+    puller.retryNow()
+  }
+  const events = globalThis as Partial<
+    Pick<EventTarget, 'addEventListener' | 'removeEventListener'>
+  >
+  events.addEventListener?.('online', online)
+
+  async function open(): Promise<void> {
+    try {
+      ctx.clientId = await ctx.storage.open(options.clientId)
+    } catch (cause) {
+      // IndexedDB refused (private mode, quota): keep syncing, without durability.
+      state.report(toSyncError(cause, 'storage', 'Opening the outbox database'), clock.now())
+      ctx.storage = memoryStorage()
+      ctx.clientId = await ctx.storage.open(options.clientId)
+    }
+    if (abort.signal.aborted) return
+    ctx.tabs = chooseTabs(ctx, options.locks, prefix, config.leaseMs)
+    if (ctx.storage.durable) {
+      channel = tabChannel(`${prefix}:${ctx.clientId}`, (message) => {
+        if (message.kind === 'claimed') sender.wake()
+        else applyResults(ctx, message.token, message.results)
+      })
+    }
+    await ctx.tabs.ready
+    if (abort.signal.aborted) return
+    await adoptGone(ctx).catch((cause) =>
+      state.report(toSyncError(cause, 'storage', 'Restoring the outbox'), clock.now()),
+    )
+    // Events dispatched before connectSync (or while opening) start their batch now.
+    outbox.changed()
+    state.changed()
+    void sender.run()
+    void puller.run()
+    if (config.live === 'sse') void listenForPokes(ctx, puller)
+  }
+
+  function resume() {
+    const hadError = state.error
+    state.paused = false
+    state.error = undefined
+    state.epoch++
+    state.retry = undefined
+    sender.retryNow()
+    puller.retryNow()
+    if (hadError?.operation === 'storage') outbox.changed()
+    state.changed()
+  }
+
+  const closedError = () =>
+    new SyncError('network', 'send', 'This sync connection is closed; call connectSync again.')
+
+  const sync: Sync = {
+    tabId,
+    ready,
+    get clientId() {
+      return ctx.clientId || undefined
+    },
+    get position() {
+      return state.position
+    },
+    get status() {
+      return sync.getSnapshot().status
+    },
+    getSnapshot: () => (snapshot ??= snapshotOf(ctx, tabId)),
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    onConfirm: (listener) => subscribeTo(confirmListeners, listener),
+    onPull: (listener) => subscribeTo(pullListeners, listener),
+    fetch: (input, init) => transport.request(input, init, state.position),
+    async flush() {
+      await ready
+      if (abort.signal.aborted) throw closedError()
+      const targets = new Set(replica.pending().map((e) => e.id))
+      await outbox.claim()
+      return until(ctx, listeners, () => !replica.pending().some((e) => targets.has(e.id)))
+    },
+    async pull() {
+      await ready
+      if (abort.signal.aborted) throw closedError()
+      return until(ctx, listeners, () => false, puller.pull())
+    },
+    pause() {
+      state.paused = true
+      puller.poke()
+      state.changed()
+    },
+    resume,
+    async close() {
+      if (abort.signal.aborted) return
+      abort.abort()
+      unsubscribeStore()
+      events.removeEventListener?.('online', online)
+      channel.close()
+      await ready.catch(() => {})
+      await outbox.settled()
+      await ctx.tabs.close()
+      ctx.storage.close()
+      state.changed()
+    },
+  }
+  return sync
+}
+
+function chooseTabs(
+  ctx: SyncContext,
+  locks: LockManagerLike | false | undefined,
+  prefix: string,
+  leaseMs: number,
+) {
+  const tabId = ctx.tabs.tabId
+  if (!ctx.storage.durable) return soloTabs(tabId)
+  const manager =
+    locks === false
+      ? undefined
+      : (locks ?? (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks)
+  return manager
+    ? webLockTabs(manager, prefix, tabId)
+    : leaseTabs(ctx.storage, ctx.clock, prefix, tabId, leaseMs)
+}
+
+function emit<T>(listeners: Set<(value: T) => void>, value: T) {
+  for (const listener of [...listeners]) {
+    try {
+      listener(value)
+    } catch (error) {
+      // A listener's bug must not stop syncing; surface it where it cannot be missed.
+      queueMicrotask(() => {
+        throw error
+      })
+    }
+  }
+}
+
+function subscribeTo<T>(set: Set<T>, listener: T): () => void {
+  set.add(listener)
+  return () => set.delete(listener)
+}

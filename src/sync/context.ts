@@ -1,0 +1,122 @@
+import type { AnyEvent, EventEntry, PulledEvent, Replica, Store } from '@strata/state'
+import { maxToken, type PositionToken } from '../protocol/index'
+import type { RetryOptions, SyncClock } from './clock'
+import type { SyncError } from './errors'
+import type { OutboxStorage } from './storage'
+import type { Tabs } from './tabs'
+import type { Transport } from './transport'
+import type { ConfirmedBatch, EventCodec, RejectedEvent, SyncErrorRecord } from './types'
+
+const MAX_KEPT = 50
+
+/** The mutable sync state the loops share; every change tells the subscribers. */
+export class SyncState {
+  position: PositionToken | undefined
+  paused = false
+  sender = false
+  sendOffline = false
+  pullOffline = false
+  inFlight: { first: number; last: number } | undefined
+  retry: { attempt: number; at: number } | undefined
+  /** The error that stopped syncing until `resume()`. */
+  error: SyncError | undefined
+  lastSeq: number | undefined
+  /** Bumped by resume(): a failure of a request started before it is stale, not a new error. */
+  epoch = 0
+  readonly errors: SyncErrorRecord[] = []
+  readonly rejected: RejectedEvent[] = []
+  #listeners = new Set<() => void>()
+
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  changed(): void {
+    for (const listener of [...this.#listeners]) listener()
+  }
+
+  advance(token: PositionToken | undefined): void {
+    const next = maxToken(this.position, token)
+    if (next !== this.position) {
+      this.position = next
+      this.changed()
+    }
+  }
+
+  report(error: SyncError, at: number): void {
+    this.errors.push({ at, error })
+    if (this.errors.length > MAX_KEPT) this.errors.shift()
+    this.changed()
+  }
+
+  noteRejected(event: RejectedEvent): void {
+    this.rejected.push(event)
+    if (this.rejected.length > MAX_KEPT) this.rejected.shift()
+  }
+}
+
+export interface SyncConfig {
+  maxEvents: number
+  maxDelayMs: number
+  retry: RetryOptions
+  live: 'poll' | 'sse' | 'off'
+  pollWaitMs: number
+  pullLimit: number | undefined
+  streams: readonly string[] | undefined
+  idlePollMs: number
+  /** Lease length without Web Locks; also how often the sender looks for closed tabs' events. */
+  leaseMs: number
+  requestTimeoutMs: number
+}
+
+/** What the outbox, sender and puller of one connection share. */
+export interface SyncContext {
+  store: Store<unknown, any, any>
+  replica: Replica<any>
+  storage: OutboxStorage
+  transport: Transport
+  /** Set once the outbox is open. */
+  tabs: Tabs
+  clientId: string
+  clock: SyncClock
+  random: () => number
+  codec: EventCodec
+  streamOf: (event: AnyEvent) => string
+  config: SyncConfig
+  state: SyncState
+  /** This tab's claimed events (clientSeq by id): frozen, never re-derived on rebase. */
+  claimed: Map<string, number>
+  frozen: (entry: EventEntry) => boolean
+  /** Aborts when the connection closes. */
+  signal: AbortSignal
+  /**
+   * The store's log changed under sync's own hands (confirm, pull, reject, restore): keep the
+   * drafts durable and the snapshot fresh even when the viewed state did not move (a cursor in
+   * the past), so no store listener fired.
+   */
+  logChanged(): void
+  emitConfirm(batch: ConfirmedBatch): void
+  emitPull(events: readonly PulledEvent[]): void
+  /** Tell the other tabs (no-op without BroadcastChannel). */
+  broadcast(message: TabMessage): void
+  /** Ask the app for a fresh credential; false when it cannot. Shared by the loops. */
+  refreshAuth(error: SyncError): Promise<boolean>
+}
+
+/** Messages between tabs sharing an outbox. */
+export type TabMessage =
+  | { kind: 'claimed' }
+  | {
+      kind: 'results'
+      token: PositionToken
+      results: {
+        id: string
+        owner: string
+        clientSeq: number
+        stream: string
+        type: string
+        position?: PositionToken | undefined
+        error?: unknown
+      }[]
+    }

@@ -1,0 +1,182 @@
+import { type DBSchema, type IDBPDatabase, wrap } from 'idb'
+import {
+  type Adopted,
+  type ClaimedEvent,
+  type DraftEvent,
+  type OutboxStorage,
+  outboxOwnedError,
+  randomId,
+} from './storage'
+
+interface OutboxDB extends DBSchema {
+  meta: { key: string; value: string | number }
+  claimed: { key: number; value: ClaimedEvent }
+  drafts: { key: string; value: { owner: string; events: DraftEvent[] } }
+  leases: { key: string; value: { name: string; holder: string; expires: number } }
+}
+
+export interface IdbStorageOptions {
+  /** Database name suffix; one outbox (and one clientId) per name. Default 'default'. */
+  name?: string
+  /** Another IndexedDB (fake-indexeddb in tests); default `globalThis.indexedDB`. */
+  indexedDB?: IDBFactory
+}
+
+// Strict durability: a transaction counts as done only once it is on disk, so an event the
+// outbox has accepted survives a crash right after.
+const STRICT = { durability: 'strict' } as const
+
+/** The outbox in IndexedDB, shared by the tabs of one origin. */
+export function idbStorage(options: IdbStorageOptions = {}): OutboxStorage {
+  const factory = options.indexedDB ?? globalThis.indexedDB
+  const name = `strata-sync:${options.name ?? 'default'}`
+  let db: IDBPDatabase<OutboxDB> | undefined
+  const handle = () => {
+    if (!db) throw new Error('[strata] The outbox database is not open (closed, or open failed).')
+    return db
+  }
+  const seqKey = (clientId: string) => `nextSeq:${clientId}`
+  let clientId = ''
+
+  return {
+    durable: true,
+    async open(wanted) {
+      // idb's openDB only knows the global IndexedDB; open on the given one and wrap it.
+      const request = factory.open(name, 1)
+      request.onupgradeneeded = () => {
+        const d = request.result
+        d.createObjectStore('meta')
+        d.createObjectStore('claimed', { keyPath: 'clientSeq' })
+        d.createObjectStore('drafts', { keyPath: 'owner' })
+        d.createObjectStore('leases', { keyPath: 'name' })
+      }
+      const opened = (await wrap(request)) as unknown as IDBPDatabase<OutboxDB>
+      // Another tab upgrades the schema: let it; this tab reopens on reload.
+      opened.addEventListener('versionchange', () => {
+        opened.close()
+        if (db === opened) db = undefined
+      })
+      db = opened
+      const tx = handle().transaction(['meta', 'claimed'], 'readwrite', STRICT)
+      const stored = (await tx.objectStore('meta').get('clientId')) as string | undefined
+      if (wanted !== undefined && stored !== undefined && wanted !== stored) {
+        if (await tx.objectStore('claimed').count()) {
+          tx.abort()
+          throw outboxOwnedError(stored, wanted)
+        }
+      }
+      clientId = wanted ?? stored ?? randomId()
+      if (clientId !== stored) await tx.objectStore('meta').put(clientId, 'clientId')
+      await tx.done
+      return clientId
+    },
+    async saveDrafts(owner, events) {
+      const tx = handle().transaction('drafts', 'readwrite', STRICT)
+      if (events.length) await tx.store.put({ owner, events: [...events] })
+      else await tx.store.delete(owner)
+      await tx.done
+    },
+    async claim(owner, events, rest) {
+      const tx = handle().transaction(['meta', 'claimed', 'drafts'], 'readwrite', STRICT)
+      const meta = tx.objectStore('meta')
+      let next = ((await meta.get(seqKey(clientId))) as number | undefined) ?? 1
+      const made = events.map((e) => ({ ...e, owner, clientSeq: next++ }))
+      for (const e of made) await tx.objectStore('claimed').put(e)
+      await meta.put(next, seqKey(clientId))
+      if (rest.length) await tx.objectStore('drafts').put({ owner, events: [...rest] })
+      else await tx.objectStore('drafts').delete(owner)
+      await tx.done
+      return made
+    },
+    async unsent(limit) {
+      const out: ClaimedEvent[] = []
+      let cursor = await handle().transaction('claimed').store.openCursor()
+      while (cursor && out.length < limit) {
+        if (!cursor.value.rejected) out.push(cursor.value)
+        cursor = await cursor.continue()
+      }
+      return out
+    },
+    async settle(outcomes) {
+      const tx = handle().transaction('claimed', 'readwrite', STRICT)
+      for (const o of outcomes) {
+        const record = await tx.store.get(o.clientSeq)
+        if (record && o.rejected) await tx.store.put({ ...record, rejected: o.rejected })
+        else if (record) await tx.store.delete(o.clientSeq)
+      }
+      await tx.done
+    },
+    async takeRejected(owner) {
+      const tx = handle().transaction('claimed', 'readwrite', STRICT)
+      const taken: ClaimedEvent[] = []
+      for (const e of await tx.store.getAll()) {
+        if (e.owner !== owner || !e.rejected) continue
+        taken.push(e)
+        await tx.store.delete(e.clientSeq)
+      }
+      await tx.done
+      return taken
+    },
+    async owners() {
+      const tx = handle().transaction(['claimed', 'drafts'])
+      const claimed = await tx.objectStore('claimed').getAll()
+      const drafts = await tx.objectStore('drafts').getAllKeys()
+      return [...new Set([...drafts, ...claimed.map((e) => e.owner)])]
+    },
+    async adopt(owner, from) {
+      const gone = new Set(from)
+      const tx = handle().transaction(['claimed', 'drafts'], 'readwrite', STRICT)
+      const adopted: Adopted = { claimed: [], drafts: [] }
+      for (const e of await tx.objectStore('claimed').getAll()) {
+        if (!gone.has(e.owner)) continue
+        const moved = { ...e, owner }
+        await tx.objectStore('claimed').put(moved)
+        adopted.claimed.push(moved)
+      }
+      const drafts = tx.objectStore('drafts')
+      for (const id of from) {
+        const record = await drafts.get(id)
+        if (!record) continue
+        adopted.drafts.push(...record.events)
+        await drafts.delete(id)
+      }
+      if (adopted.drafts.length) {
+        const mine = (await drafts.get(owner))?.events ?? []
+        await drafts.put({ owner, events: [...mine, ...adopted.drafts] })
+      }
+      await tx.done
+      return adopted
+    },
+    async advanceSeq(lastSeq) {
+      const tx = handle().transaction('meta', 'readwrite', STRICT)
+      const next = ((await tx.store.get(seqKey(clientId))) as number | undefined) ?? 1
+      if (lastSeq + 1 > next) await tx.store.put(lastSeq + 1, seqKey(clientId))
+      await tx.done
+    },
+    async lease(leaseName, holder, ttlMs, now) {
+      const tx = handle().transaction('leases', 'readwrite', STRICT)
+      const current = await tx.store.get(leaseName)
+      if (current && current.holder !== holder && current.expires > now) {
+        await tx.done
+        return false
+      }
+      await tx.store.put({ name: leaseName, holder, expires: now + ttlMs })
+      await tx.done
+      return true
+    },
+    async releaseLease(leaseName, holder) {
+      if (!db) return
+      const tx = db.transaction('leases', 'readwrite', STRICT)
+      if ((await tx.store.get(leaseName))?.holder === holder) await tx.store.delete(leaseName)
+      await tx.done
+    },
+    async liveLeases(now) {
+      const all = await handle().getAll('leases')
+      return all.filter((l) => l.expires > now).map((l) => l.name)
+    },
+    close() {
+      db?.close()
+      db = undefined
+    },
+  }
+}

@@ -1,0 +1,24 @@
+export { type RetryOptions, type SyncClock, systemClock } from './clock'
+export { connectSync } from './connectSync'
+export {
+  responseError,
+  SyncError,
+  type SyncErrorCode,
+  type SyncOperation,
+} from './errors'
+export type { IdbStorageOptions } from './idbStorage'
+export type { LockManagerLike } from './tabs'
+export type { FetchLike } from './transport'
+export type {
+  BatchOptions,
+  ConfirmedBatch,
+  ConfirmedEvent,
+  EventCodec,
+  OutboxEntry,
+  RejectedEvent,
+  Sync,
+  SyncErrorRecord,
+  SyncOptions,
+  SyncSnapshot,
+  SyncStatus,
+} from './types'

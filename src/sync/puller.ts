@@ -1,0 +1,165 @@
+import type { PulledEvent } from '@strata/state'
+import type { PositionToken, ReadEventsResponse } from '../protocol/index'
+import { backoffDelay, deadline, Wakeup } from './clock'
+import type { SyncContext } from './context'
+import { type SyncError, toSyncError } from './errors'
+import { collectRejections } from './results'
+
+/**
+ * Reads remote events in position order, one request at a time, and settles them in the store
+ * (its own echoes included) with the in-flight events frozen. Long polls when `live` is 'poll';
+ * otherwise waits for a poke (SSE) or `pull()`.
+ */
+export class Puller {
+  #ctx: SyncContext
+  /** Everything up to here has been read. */
+  #after: PositionToken | undefined
+  #wake = new Wakeup()
+  #retry = new Wakeup()
+  #waiters: (() => void)[] = []
+  #urgent = true
+  #hasMore = false
+  #attempt = 0
+  #authRetried = false
+  #poll: AbortController | undefined
+  #lastSeqSeen: number | undefined
+
+  constructor(ctx: SyncContext) {
+    this.#ctx = ctx
+  }
+
+  /** The server has events after `head` (an SSE poke), or the caller wants to catch up now. */
+  poke(): void {
+    this.#urgent = true
+    this.#poll?.abort()
+    this.#wake.wake()
+  }
+
+  /** Resolves after a pull that started after this call has caught up. */
+  pull(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#waiters.push(resolve)
+      this.poke()
+    })
+  }
+
+  retryNow(): void {
+    this.#attempt = 0
+    this.#retry.wake()
+    this.poke()
+  }
+
+  get after(): PositionToken | undefined {
+    return this.#after
+  }
+
+  async run(): Promise<void> {
+    const ctx = this.#ctx
+    const { state, clock, signal, config } = ctx
+    while (!signal.aborted) {
+      if (state.paused || state.error) {
+        await this.#wake.wait(clock, Number.POSITIVE_INFINITY, signal)
+        continue
+      }
+      const catchingUp = this.#urgent || this.#hasMore
+      if (!catchingUp && config.live !== 'poll') {
+        await this.#wake.wait(clock, Number.POSITIVE_INFINITY, signal)
+        continue
+      }
+      const serving = catchingUp ? this.#waiters.splice(0) : []
+      this.#urgent = false
+      const poll = new AbortController()
+      this.#poll = catchingUp ? undefined : poll
+      const epoch = state.epoch
+      const wait = catchingUp ? 0 : config.pollWaitMs
+      const timeout = deadline(
+        clock,
+        wait + config.requestTimeoutMs,
+        AbortSignal.any([signal, poll.signal]),
+      )
+      try {
+        const response = await ctx.transport.read(
+          {
+            ...(this.#after !== undefined && { after: this.#after }),
+            ...(wait > 0 && { wait }),
+            ...(config.pullLimit !== undefined && { limit: config.pullLimit }),
+            ...(config.streams && { streams: config.streams }),
+            clientId: ctx.clientId,
+          },
+          timeout.signal,
+        )
+        if (signal.aborted) return
+        await this.#apply(response)
+        if (this.#hasMore) this.#waiters.unshift(...serving)
+        else for (const resolve of serving) resolve()
+      } catch (cause) {
+        this.#waiters.unshift(...serving)
+        if (signal.aborted) return
+        if (poll.signal.aborted || epoch !== state.epoch) continue
+        await this.#failed(toSyncError(cause, 'pull', 'Reading events from the server'))
+      } finally {
+        timeout.clear()
+        this.#poll = undefined
+      }
+    }
+  }
+
+  async #apply(response: ReadEventsResponse): Promise<void> {
+    const ctx = this.#ctx
+    const pulled: PulledEvent[] = response.events.map((e) => ({
+      id: e.id,
+      event: ctx.codec.decode({ type: e.type, payload: e.payload }),
+      at: e.at,
+      position: e.position,
+      commandId: e.commandId ?? undefined,
+    }))
+    if (pulled.length) ctx.replica.pull(pulled, { frozen: ctx.frozen })
+    for (const e of pulled) ctx.claimed.delete(e.id)
+    this.#after = response.token
+    this.#hasMore = response.hasMore
+    this.#attempt = 0
+    this.#authRetried = false
+    ctx.state.pullOffline = false
+    ctx.state.advance(response.token)
+    ctx.logChanged()
+    if (pulled.length) ctx.emitPull(pulled)
+    const lastSeq = response.lastSeq
+    if (lastSeq !== undefined && lastSeq !== this.#lastSeqSeen) {
+      this.#lastSeqSeen = lastSeq
+      ctx.state.lastSeq = Math.max(ctx.state.lastSeq ?? 0, lastSeq)
+      // A clientId reused without its counter (persist: false, an explicit clientId) must not
+      // claim sequence numbers the server has already processed.
+      await ctx.storage.advanceSeq(lastSeq).catch(() => {})
+      if (ctx.storage.durable) await collectRejections(ctx)
+    }
+  }
+
+  async #failed(error: SyncError): Promise<void> {
+    const ctx = this.#ctx
+    const { state, clock } = ctx
+    state.report(error, clock.now())
+    if (error.code === 'bad_token' && this.#after !== undefined) {
+      // The server's store was reset: read again from the start; the store skips what it has.
+      this.#after = undefined
+      this.#urgent = true
+      return
+    }
+    if (error.code === 'unauthorized') {
+      if (!this.#authRetried && (await ctx.refreshAuth(error))) {
+        this.#authRetried = true
+        return
+      }
+    }
+    if (error.code === 'unauthorized' || !error.retryable) {
+      state.error = error
+      state.changed()
+      return
+    }
+    state.pullOffline = error.offline
+    this.#attempt++
+    this.#urgent = true
+    const delay = backoffDelay(this.#attempt, ctx.random, ctx.config.retry, error.retryAfterMs)
+    state.changed()
+    await this.#retry.wait(clock, delay, ctx.signal)
+  }
+}

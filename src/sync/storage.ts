@@ -1,0 +1,172 @@
+import type { WireEvent as StoreEvent } from '@strata/state'
+import type { WireErrorBody, WireEvent } from '../protocol/index'
+
+/** A local event not yet given a clientSeq: its owner tab may still re-derive it. */
+export interface DraftEvent {
+  id: string
+  event: StoreEvent
+  at: number
+  commandId: string | undefined
+}
+
+/** The wire fields fixed at claim time, so a resend after a reload is byte for byte the same. */
+export type WireFields = Omit<WireEvent, 'clientSeq'>
+
+/** A local event given a clientSeq: frozen from then on, sent until the server processed it. */
+export interface ClaimedEvent extends DraftEvent {
+  clientSeq: number
+  /** The tab that made it; it restores, confirms and rejects the event in its store. */
+  owner: string
+  wire: WireFields
+  /** The server refused it; kept until its owner has taken the rejection. */
+  rejected?: WireErrorBody
+}
+
+/** What the server decided for one sent event. */
+export interface Outcome {
+  clientSeq: number
+  /** Keep the record, marked rejected, for an owner that is not the sending tab. */
+  rejected?: WireErrorBody | undefined
+}
+
+export interface Adopted {
+  claimed: ClaimedEvent[]
+  drafts: DraftEvent[]
+}
+
+/**
+ * Where the outbox lives: IndexedDB in browsers, memory otherwise. Every method is one atomic
+ * step, so tabs sharing a database never see half of another's write.
+ */
+export interface OutboxStorage {
+  readonly durable: boolean
+  /** The clientId kept beside the outbox, made on first open; `wanted` replaces it if allowed. */
+  open(wanted?: string): Promise<string>
+  /** Replaces `owner`'s drafts: its pending local events without a clientSeq, in log order. */
+  saveDrafts(owner: string, drafts: readonly DraftEvent[]): Promise<void>
+  /** Gives `events` the next clientSeqs and keeps `rest` as the owner's drafts, atomically. */
+  claim(
+    owner: string,
+    events: readonly (DraftEvent & { wire: WireFields })[],
+    rest: readonly DraftEvent[],
+  ): Promise<ClaimedEvent[]>
+  /** Claimed events the server has not processed, by clientSeq, rejected ones left out. */
+  unsent(limit: number): Promise<ClaimedEvent[]>
+  settle(outcomes: readonly Outcome[]): Promise<void>
+  /** The owner's rejected events, removed as they are returned. */
+  takeRejected(owner: string): Promise<ClaimedEvent[]>
+  /** Owners with drafts or claimed events stored. */
+  owners(): Promise<string[]>
+  /** Moves the drafts and claimed events of `from` (tabs that are gone) to `owner`. */
+  adopt(owner: string, from: readonly string[]): Promise<Adopted>
+  /** The server has processed up to `lastSeq`: new claims start after it. */
+  advanceSeq(lastSeq: number): Promise<void>
+  /** Takes or renews a lease (the fallback for Web Locks); false while another holds it. */
+  lease(name: string, holder: string, ttlMs: number, now: number): Promise<boolean>
+  releaseLease(name: string, holder: string): Promise<void>
+  /** Names of leases not expired at `now`. */
+  liveLeases(now: number): Promise<string[]>
+  close(): void
+}
+
+export function randomId(): string {
+  const c = globalThis.crypto
+  if (typeof c.randomUUID === 'function') return c.randomUUID()
+  const bytes = c.getRandomValues(new Uint8Array(16))
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+export function outboxOwnedError(stored: string, wanted: string): Error {
+  return new Error(
+    `[strata] The outbox holds unsent events of clientId ${JSON.stringify(stored)}, so it cannot ` +
+      `switch to ${JSON.stringify(wanted)}. Let it send first, or leave \`clientId\` out.`,
+  )
+}
+
+interface Lease {
+  holder: string
+  expires: number
+}
+
+/** The outbox in memory: what `persist: false` uses; one tab, lost on reload. */
+export function memoryStorage(): OutboxStorage {
+  let clientId: string | undefined
+  let nextSeq = 1
+  const drafts = new Map<string, DraftEvent[]>()
+  const claimed = new Map<number, ClaimedEvent>()
+  const leases = new Map<string, Lease>()
+  const sorted = () => [...claimed.values()].sort((a, b) => a.clientSeq - b.clientSeq)
+  return {
+    durable: false,
+    async open(wanted) {
+      if (wanted !== undefined && clientId !== undefined && wanted !== clientId) {
+        if (claimed.size) throw outboxOwnedError(clientId, wanted)
+        nextSeq = 1
+      }
+      clientId = wanted ?? clientId ?? randomId()
+      return clientId
+    },
+    async saveDrafts(owner, list) {
+      if (list.length) drafts.set(owner, [...list])
+      else drafts.delete(owner)
+    },
+    async claim(owner, events, rest) {
+      const made = events.map((e) => ({ ...e, owner, clientSeq: nextSeq++ }))
+      for (const e of made) claimed.set(e.clientSeq, e)
+      await this.saveDrafts(owner, rest)
+      return made
+    },
+    async unsent(limit) {
+      return sorted()
+        .filter((e) => !e.rejected)
+        .slice(0, limit)
+    },
+    async settle(outcomes) {
+      for (const o of outcomes) {
+        const record = claimed.get(o.clientSeq)
+        if (record && o.rejected) record.rejected = o.rejected
+        else claimed.delete(o.clientSeq)
+      }
+    },
+    async takeRejected(owner) {
+      const taken = sorted().filter((e) => e.owner === owner && e.rejected)
+      for (const e of taken) claimed.delete(e.clientSeq)
+      return taken
+    },
+    async owners() {
+      return [...new Set([...drafts.keys(), ...[...claimed.values()].map((e) => e.owner)])]
+    },
+    async adopt(owner, from) {
+      const gone = new Set(from)
+      const adopted: Adopted = { claimed: [], drafts: [] }
+      for (const e of sorted()) {
+        if (!gone.has(e.owner)) continue
+        e.owner = owner
+        adopted.claimed.push(e)
+      }
+      for (const id of from) {
+        adopted.drafts.push(...(drafts.get(id) ?? []))
+        drafts.delete(id)
+      }
+      if (adopted.drafts.length)
+        drafts.set(owner, [...(drafts.get(owner) ?? []), ...adopted.drafts])
+      return adopted
+    },
+    async advanceSeq(lastSeq) {
+      nextSeq = Math.max(nextSeq, lastSeq + 1)
+    },
+    async lease(name, holder, ttlMs, now) {
+      const current = leases.get(name)
+      if (current && current.holder !== holder && current.expires > now) return false
+      leases.set(name, { holder, expires: now + ttlMs })
+      return true
+    },
+    async releaseLease(name, holder) {
+      if (leases.get(name)?.holder === holder) leases.delete(name)
+    },
+    async liveLeases(now) {
+      return [...leases].filter(([, l]) => l.expires > now).map(([name]) => name)
+    },
+    close() {},
+  }
+}

@@ -1,0 +1,155 @@
+import type { AnyEvent, PulledEvent, WireEvent } from '@strata/state'
+import type { JsonValue, PositionToken } from '../protocol/index'
+import type { RetryOptions, SyncClock } from './clock'
+import type { SyncError } from './errors'
+import type { IdbStorageOptions } from './idbStorage'
+import type { LockManagerLike } from './tabs'
+import type { FetchLike } from './transport'
+
+export type SyncStatus = 'idle' | 'sending' | 'offline' | 'error'
+
+/** How a store event maps to the wire's `type` and `payload`, and back. */
+export interface EventCodec<E extends AnyEvent = AnyEvent> {
+  encode(event: E): { type: string; payload?: JsonValue }
+  decode(wire: { type: string; payload: JsonValue }): E & WireEvent
+}
+
+export interface BatchOptions {
+  /** Send as soon as this many events wait. Default 100. */
+  maxEvents?: number
+  /** Send events at most this long after the first of them waits. Default 20 ms. */
+  maxDelayMs?: number
+}
+
+export interface SyncOptions<E extends AnyEvent = AnyEvent> {
+  /** Base URL of the event server, e.g. "https://api.example.com/sync". */
+  url?: string | URL
+  /** A fetch taking a Request: a custom fetch, or a handler like `createEventServer(...).fetch`. */
+  fetch?: FetchLike
+  batch?: BatchOptions
+  /** Where the outbox lives. Default IndexedDB when present; `false` keeps it in memory. */
+  persist?: IdbStorageOptions | false
+  /** Pull only these streams. Default every stream the server lets this client read. */
+  streams?: readonly string[]
+  /** The stream an event is written to. Default "default". */
+  streamOf?: (event: E) => string
+  codec?: EventCodec<E>
+  /** Use this clientId instead of the one made and kept beside the outbox. */
+  clientId?: string
+  credentials?: RequestCredentials
+  /** A bearer token for each request (cache it; it is called per request). */
+  getToken?: () => string | null | undefined | Promise<string | null | undefined>
+  /** The server answered 401: get a fresh credential, then the request is retried once. */
+  onAuthRequired?: (error: SyncError) => void | Promise<void>
+  /** How remote events arrive: long poll (default), after SSE pokes, or only on `sync.pull()`. */
+  live?: 'poll' | 'sse' | 'off'
+  /** Long-poll wait. Default 25 s. */
+  pollWaitMs?: number
+  /** Events per pull. Default the server's. */
+  pullLimit?: number
+  retry?: RetryOptions
+  clock?: SyncClock
+  random?: () => number
+  /** Web Locks to elect the sending tab; default `navigator.locks`, `false` for IDB leases. */
+  locks?: LockManagerLike | false
+  /** Lease length when Web Locks are missing. Default 10 s. */
+  leaseMs?: number
+  /** How often a tab without messages from others looks for their events. Default 1 s. */
+  idlePollMs?: number
+  /** A request without an answer this long (beyond a long poll's wait) is retried. Default 30 s. */
+  requestTimeoutMs?: number
+}
+
+/** An event of this tab the server stored, with where. */
+export interface ConfirmedEvent {
+  id: string
+  type: string
+  /** The event as the store holds it. */
+  event: AnyEvent
+  stream: string
+  clientSeq: number
+  position: PositionToken
+}
+
+export interface ConfirmedBatch {
+  /** The newest token, already in `sync.position` when listeners run. */
+  token: PositionToken
+  events: readonly ConfirmedEvent[]
+}
+
+export interface OutboxEntry {
+  id: string
+  type: string
+  /** Given when the event is claimed for sending; from then on it is never re-derived. */
+  clientSeq: number | undefined
+  state: 'waiting' | 'claimed' | 'in-flight'
+}
+
+export interface RejectedEvent {
+  id: string
+  type: string
+  clientSeq: number | undefined
+  /** The server's typed error (a StrataWireError), or the client's own check. */
+  error: unknown
+}
+
+export interface SyncErrorRecord {
+  at: number
+  error: SyncError
+}
+
+/** Everything the devtools' sync tab shows; a new object whenever something changed. */
+export interface SyncSnapshot {
+  status: SyncStatus
+  position: PositionToken | undefined
+  clientId: string | undefined
+  tabId: string
+  paused: boolean
+  /** This tab is the one that sends the shared outbox. */
+  sender: boolean
+  durable: boolean
+  outbox: readonly OutboxEntry[]
+  inFlight: { first: number; last: number } | undefined
+  rejected: readonly RejectedEvent[]
+  /** Recent errors, newest last, retried ones included. */
+  errors: readonly SyncErrorRecord[]
+  /** The error that stopped syncing (status 'error'); `resume()` tries again. */
+  error: SyncError | undefined
+  retry: { attempt: number; at: number } | undefined
+  /** The last clientSeq the server has processed for this client, when known. */
+  lastSeq: number | undefined
+}
+
+export interface Sync {
+  readonly tabId: string
+  /**
+   * Resolves once the outbox is open and restored. Never rejects: an IndexedDB that cannot open
+   * falls back to memory, with the error in the snapshot's `errors`.
+   */
+  readonly ready: Promise<void>
+  readonly clientId: string | undefined
+  /** The newest position token this client has seen. */
+  readonly position: PositionToken | undefined
+  readonly status: SyncStatus
+  getSnapshot(): SyncSnapshot
+  /** Called whenever the snapshot changes; fits `useSyncExternalStore`. */
+  subscribe(listener: () => void): () => void
+  /** Called after the server stored events of this tab, once `position` includes them. */
+  onConfirm(listener: (batch: ConfirmedBatch) => void): () => void
+  /** Called after remote (and echoed) events were applied to the store. */
+  onPull(listener: (events: readonly PulledEvent[]) => void): () => void
+  /** A fetch to the server that reads at least what this client has seen (`X-Min-Position`). */
+  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>
+  /**
+   * Sends every pending local event now; resolves when the server has decided all of them.
+   * Rejects with the error if syncing stops (status 'error'); waits while paused or offline.
+   */
+  flush(): Promise<void>
+  /** Pulls now until caught up with the server. */
+  pull(): Promise<void>
+  pause(): void
+  /** Resumes after `pause()` or an error, retrying at once. */
+  resume(): void
+  /** Stops syncing; unsent events stay in the outbox for the next connect. */
+  close(): Promise<void>
+}

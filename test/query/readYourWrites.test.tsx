@@ -1,0 +1,125 @@
+// @vitest-environment jsdom
+import { createStore } from '@strata/state'
+import {
+  invalidateOnConfirm,
+  SyncProvider,
+  useInvalidateOnConfirm,
+  useSyncQuery,
+} from '@strata/state/query'
+import { connectSync, type Sync } from '@strata/state/sync'
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import {
+  type CounterEvent,
+  type Counters,
+  counterReducer,
+  countersProjection,
+  testServer,
+} from '../sync/helpers'
+
+const open: Sync[] = []
+afterEach(async () => {
+  cleanup()
+  await Promise.all(open.splice(0).map((s) => s.close()))
+})
+
+/** A server whose counters view folds the first event at once and the rest only when released. */
+function slowServer() {
+  let release!: () => void
+  const gate = new Promise<void>((r) => (release = r))
+  let applied = 0
+  const server = testServer({
+    projections: [countersProjection(() => (applied++ === 0 ? Promise.resolve() : gate))],
+  })
+  return { server, release }
+}
+
+function client(server: ReturnType<typeof testServer>) {
+  const store = createStore({ initialState: {} as Counters, reducer: counterReducer })
+  const sync = connectSync(store, {
+    fetch: server.fetch,
+    batch: { maxEvents: 10, maxDelayMs: 0 },
+    persist: false,
+    live: 'off',
+  })
+  open.push(sync)
+  return { store, sync }
+}
+
+const add = (by: number): CounterEvent => ({ type: 'added', payload: { key: 'a', by } })
+
+/** The example: a count read from the server's view, and a button that writes. */
+function Counter({
+  onAdd,
+  seen,
+}: {
+  onAdd: () => void
+  seen: (value: number | undefined) => void
+}) {
+  useInvalidateOnConfirm({ added: [['counters']] })
+  const { data } = useSyncQuery<Counters>({ queryKey: ['counters'], url: 'views/counters' })
+  seen(data?.a)
+  return (
+    <div>
+      <output>{data ? `a = ${data.a}` : 'loading'}</output>
+      <button type="button" onClick={onAdd}>
+        add 10
+      </button>
+    </div>
+  )
+}
+
+describe('TanStack Query helpers', () => {
+  it('a component never shows a read older than its own write', async () => {
+    const { server, release } = slowServer()
+    const { store, sync } = client(server)
+    store.dispatch(add(1))
+    await sync.flush()
+    const queries = new QueryClient({ defaultOptions: { queries: { retry: false } } })
+    const shown: (number | undefined)[] = []
+    let confirmedAt = -1
+    sync.onConfirm(() => (confirmedAt = shown.length))
+    render(
+      <QueryClientProvider client={queries}>
+        <SyncProvider sync={sync}>
+          <Counter onAdd={() => store.dispatch(add(10))} seen={(v) => shown.push(v)} />
+        </SyncProvider>
+      </QueryClientProvider>,
+    )
+    await screen.findByText('a = 1')
+    fireEvent.click(screen.getByText('add 10'))
+    // Stored and confirmed, but the view has not folded it: the refetch waits for it.
+    await vi.waitFor(() => expect(confirmedAt).toBeGreaterThan(0))
+    await act(() => new Promise((r) => setTimeout(r, 50)))
+    expect(screen.getByText('a = 1')).toBeTruthy()
+    release()
+    await screen.findByText('a = 11')
+    // Old, then new, never back: and exactly two results fetched, so none after the write lacked it.
+    const values = shown.filter((v) => v !== undefined)
+    expect(values.indexOf(11)).toBe(values.lastIndexOf(1) + 1)
+    expect(queries.getQueryState(['counters'])?.dataUpdateCount).toBe(2)
+  })
+
+  it('invalidates only the queries the confirmed event types name', async () => {
+    const server = testServer()
+    const { store, sync } = client(server)
+    const queries = new QueryClient()
+    const invalidate = vi.spyOn(queries, 'invalidateQueries')
+    const stop = invalidateOnConfirm(sync, queries, {
+      added: (e) => [['counters'], ['counter', (e.event as CounterEvent).payload.key]],
+      set: [['never']],
+    })
+    store.dispatch(add(1))
+    store.dispatch(add(2))
+    await sync.flush()
+    expect(invalidate.mock.calls.map(([filters]) => filters?.queryKey)).toEqual([
+      ['counters'],
+      ['counter', 'a'],
+    ])
+    stop()
+    store.dispatch(add(3))
+    await sync.flush()
+    expect(invalidate).toHaveBeenCalledTimes(2)
+  })
+})

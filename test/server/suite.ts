@@ -1,0 +1,16 @@
+import type { Storage } from '@strata/state/server'
+import { projectionContract } from './suite.projections'
+import { serverContract } from './suite.server'
+import { storageContract } from './suite.storage'
+
+export interface StorageFactory {
+  /** A fresh, empty store. */
+  make(): Promise<Storage>
+}
+
+/** The one suite every storage adapter must pass (as livestore runs its sync-provider tests). */
+export function describeStorage(factory: StorageFactory): void {
+  storageContract(factory)
+  serverContract(factory)
+  projectionContract(factory)
+}

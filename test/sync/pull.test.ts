@@ -1,0 +1,124 @@
+import { replicaOf } from '@strata/state'
+import { connectSync, type Sync, type SyncOptions } from '@strata/state/sync'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { counterStore, fold, manualClock, testServer } from './helpers'
+
+const open: Sync[] = []
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((s) => s.close()))
+})
+
+function client(server: ReturnType<typeof testServer>, options: Partial<SyncOptions<any>> = {}) {
+  const store = counterStore()
+  const sync = connectSync(store, {
+    fetch: server.fetch,
+    batch: { maxEvents: 5, maxDelayMs: 0 },
+    persist: false,
+    live: 'off',
+    ...options,
+  })
+  open.push(sync)
+  return { store, sync, replica: replicaOf(store) }
+}
+
+describe('pulling', () => {
+  it('applies remote events in position order and rebases pending commands on top', async () => {
+    const server = testServer()
+    const a = client(server)
+    // b's events wait for the batch delay (its clock does not move), so they stay re-derivable.
+    const b = client(server, { batch: { maxEvents: 5, maxDelayMs: 1000 }, clock: manualClock() })
+    await b.sync.ready
+    a.store.dispatch({ type: 'set', payload: { key: 'x', value: 10 } })
+    await a.sync.flush()
+    // b has not heard of it yet: its increment starts from nothing.
+    b.store.dispatch({ type: 'increment', payload: 'x' })
+    expect(b.store.getState()).toEqual({ x: 1 })
+    await b.sync.pull()
+    // The pending increment was re-run on top of the remote 10, keeping its event id.
+    expect(b.store.getState()).toEqual({ x: 11 })
+    expect(b.store.logs.events.map((e) => e.origin)).toEqual(['remote', 'local'])
+    await b.sync.flush()
+    await a.sync.pull()
+    await b.sync.pull()
+    const stored = await server.stored()
+    expect(a.store.getState()).toEqual(fold(stored))
+    expect(b.store.getState()).toEqual(fold(stored))
+    expect(fold(stored)).toEqual({ x: 11 })
+  })
+
+  it('settles its own events when they come back, never applying one twice', async () => {
+    const server = testServer()
+    const a = client(server)
+    a.store.dispatch({ type: 'add', payload: { key: 'n', by: 1 } })
+    a.store.dispatch({ type: 'add', payload: { key: 'n', by: 1 } })
+    await a.sync.flush()
+    await a.sync.pull()
+    await a.sync.pull()
+    expect(a.store.logs.events).toHaveLength(2)
+    expect(a.replica.settled).toBe(2)
+    expect(a.store.getState()).toEqual({ n: 2 })
+  })
+
+  it('does not re-run a command whose event is in flight', async () => {
+    const server = testServer()
+    const a = client(server)
+    const b = client(server)
+    let release!: () => void
+    const gate = new Promise<void>((r) => (release = r))
+    // b's POST waits at the gate; meanwhile a remote event arrives.
+    const slow = client(server, {
+      fetch: async (r) => {
+        if (r.method === 'POST') await gate
+        return server.fetch(r)
+      },
+    })
+    slow.store.dispatch({ type: 'increment', payload: 'x' })
+    await vi.waitFor(() => expect(slow.sync.getSnapshot().inFlight).toBeDefined())
+    a.store.dispatch({ type: 'set', payload: { key: 'x', value: 10 } })
+    await a.sync.flush()
+    await slow.sync.pull()
+    // What the server may already hold (x = 1) is what the client keeps.
+    expect(slow.store.logs.events.at(-1)!.payload).toEqual({ key: 'x', value: 1 })
+    release()
+    await slow.sync.flush()
+    await slow.sync.pull()
+    await b.sync.pull()
+    const stored = await server.stored()
+    expect(slow.store.getState()).toEqual(fold(stored))
+    expect(b.store.getState()).toEqual({ x: 1 })
+  })
+
+  it('two clients converge through the server with long polls', async () => {
+    const server = testServer()
+    const a = client(server, { live: 'poll', pollWaitMs: 5000 })
+    const b = client(server, { live: 'poll', pollWaitMs: 5000 })
+    for (let i = 0; i < 5; i++) {
+      a.store.dispatch({ type: 'increment', payload: 'x' })
+      b.store.dispatch({ type: 'increment', payload: 'x' })
+      b.store.dispatch({ type: 'add', payload: { key: 'y', by: i } })
+    }
+    await Promise.all([a.sync.flush(), b.sync.flush()])
+    const stored = await server.stored()
+    expect(stored).toHaveLength(15)
+    // Nobody asked to pull: the long polls bring everything.
+    await vi.waitFor(() => {
+      expect(a.store.getState()).toEqual(fold(stored))
+      expect(b.store.getState()).toEqual(fold(stored))
+    })
+    expect(a.replica.pending()).toEqual([])
+    expect(b.replica.pending()).toEqual([])
+  })
+
+  it('pokes over Server-Sent Events make the client pull', async () => {
+    const server = testServer()
+    const a = client(server)
+    const b = client(server, { live: 'sse' })
+    await b.sync.ready
+    await vi.waitFor(() =>
+      expect(server.requests.some((r) => r.path.startsWith('/events/stream'))).toBe(true),
+    )
+    a.store.dispatch({ type: 'set', payload: { key: 'z', value: 3 } })
+    await a.sync.flush()
+    await vi.waitFor(() => expect(b.store.getState()).toEqual({ z: 3 }))
+  })
+})
