@@ -1,5 +1,6 @@
 import { fail } from './errors'
-import { events, foldOldest, type Internals, notify, refreshView } from './internals'
+import { events, foldOldest, type Internals, logsChanged, notify, refreshView } from './internals'
+import { load } from './load'
 import type { HistoryApi } from './types'
 
 /** Move the view to the state after the first `index` events; the head index means live. */
@@ -53,7 +54,7 @@ export function commit<S>(core: Internals<S>): void {
   if (core.view === prev) notify(core, core.view, prev)
 }
 
-export function historyApi<S>(core: Internals<S>): HistoryApi {
+export function historyApi<S>(core: Internals<S>): HistoryApi<S> {
   return {
     get cursor() {
       return core.cursor ?? core.log.length
@@ -69,5 +70,13 @@ export function historyApi<S>(core: Internals<S>): HistoryApi {
     toLive: () => toLive(core),
     toggle: (eventId) => toggle(core, eventId),
     commit: () => commit(core),
+    load: (data) => load(core, data),
+    lock(locked = true) {
+      core.locked = locked
+      logsChanged(core)
+    },
+    get locked() {
+      return core.locked
+    },
   }
 }

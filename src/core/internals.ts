@@ -26,6 +26,11 @@ export interface Internals<S> {
   settledIds: Set<string> | undefined
   busy: 'reducer' | 'handler' | undefined
   listeners: Listener<S>[]
+  /** Told after any change of the logs, even one that keeps the viewed state (devtools, sync). */
+  logListeners: (() => void)[]
+  version: number
+  /** While locked, dispatch records nothing (Redux DevTools' LOCK_CHANGES). */
+  locked: boolean
   readonly reports: HotReport[]
   readonly nextId: () => string
 }
@@ -125,12 +130,20 @@ export function notify<S>(core: Internals<S>, state: S, prev: S): void {
   for (let i = 0; i < snapshot.length; i++) snapshot[i]!(state, prev)
 }
 
+/** Count a change of the logs and tell the log listeners. */
+export function logsChanged<S>(core: Internals<S>): void {
+  core.version++
+  const snapshot = core.logListeners
+  for (let i = 0; i < snapshot.length; i++) snapshot[i]!()
+}
+
 /** Recompute the viewed state after the logs changed, and tell listeners if it moved. */
 export function refreshView<S>(core: Internals<S>): void {
   const prev = core.view
   if (core.cursor !== undefined && core.cursor >= core.log.length) core.cursor = undefined
   core.view = core.cursor === undefined ? core.log.headState : core.log.at(core.cursor)
   if (core.view !== prev) notify(core, core.view, prev)
+  logsChanged(core)
 }
 
 /** Fold the `count` oldest events into the base state; drop the commands wholly folded. */

@@ -1,5 +1,5 @@
 import { eventEntry, type MutableEventEntry } from './entries'
-import { events, type Internals, internalsOf, refreshView } from './internals'
+import { events, type Internals, internalsOf, logsChanged, refreshView } from './internals'
 import { rerunCommand } from './rerun'
 import type { AnyEvent, EventEntry, Store } from './types'
 
@@ -66,7 +66,10 @@ export function replicaOf<S, E extends AnyEvent>(store: Store<S, any, E>): Repli
       ) as unknown as EventEntry<E>[],
     confirm(id, position) {
       const entry = tail().find((e) => e.id === id)
-      if (entry) entry.position = position
+      if (entry) {
+        entry.position = position
+        logsChanged(core)
+      }
     },
     reject(id, error, options) {
       const rest = tail()

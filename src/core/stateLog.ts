@@ -142,8 +142,12 @@ export class StateLog<S> {
   private forget(index: number): void {
     this.edits++
     const state = this.at(index)
-    this.checkpoints.length = this.checkpointAtOrBefore(index + this.offset) + 1
-    this.segments = []
+    const abs = index + this.offset
+    this.checkpoints.length = this.checkpointAtOrBefore(abs) + 1
+    // States up to `index` are unchanged: keep them, so a view before it keeps its identity.
+    this.segments = this.segments.filter((seg) => seg.from <= abs)
+    for (const seg of this.segments)
+      seg.states.length = Math.min(seg.states.length, abs - seg.from + 1)
     this.head = state
     this.folded = index
     this.spent = 0

@@ -10,6 +10,7 @@ import {
   foldOldest,
   guarded,
   type Internals,
+  logsChanged,
   newStateLog,
   notify,
   register,
@@ -27,6 +28,36 @@ import type {
 } from './types'
 
 const DEFAULT_CHECKPOINT_MS = 4
+
+/** Copy on write: a notification in progress keeps iterating its own snapshot. */
+function subscribe<S>(
+  core: Internals<S>,
+  list: 'listeners' | 'logListeners',
+  listener: (...args: any[]) => void,
+): () => void {
+  if (typeof listener !== 'function') {
+    throw new TypeError(
+      `[strata] subscribe expects a listener function, received ${describe(listener)}.`,
+    )
+  }
+  assertNotBusy(core, 'subscribe')
+  let active = true
+  core[list] = [...core[list], listener] as never
+  return () => {
+    if (!active) return
+    assertNotBusy(core, 'unsubscribe')
+    active = false
+    core[list] = (core[list] as unknown[]).filter((l) => l !== listener) as never
+  }
+}
+
+/** Dispatch while the history is locked: nothing is recorded. */
+function lockedResult(command: AnyEvent): DispatchResult {
+  const error = new Error(
+    '[strata] The store is locked (history.lock): the command was not recorded.',
+  )
+  return { command: commandEntry('', command, Date.now()), events: [], error } as DispatchResult
+}
 
 /** The result of a pass-through dispatch; its command entry is made only if it is read. */
 class PassThroughResult {
@@ -95,6 +126,9 @@ export function createStore<S, E extends AnyEvent>(
     settledIds: undefined,
     busy: undefined,
     listeners: [],
+    logListeners: [],
+    version: 0,
+    locked: false,
     reports: [],
     nextId: ids(),
   } as unknown as Internals<S>
@@ -107,6 +141,7 @@ export function createStore<S, E extends AnyEvent>(
       )
     }
     assertNotBusy(core, 'dispatch')
+    if (core.locked) return lockedResult(command)
     if (!core.handlers) return passThrough(command)
     const entry = commandEntry(core.nextId(), command, Date.now())
     const decision = decide(core.handlers, core.log.headState, command, undefined, (run) =>
@@ -143,6 +178,7 @@ export function createStore<S, E extends AnyEvent>(
     if (core.log.length > core.limit) foldOldest(core, core.log.length - core.limit)
     if (core.cursor === undefined) core.view = core.log.headState
     notify(core, core.view, prev)
+    logsChanged(core)
   }
 
   const store = {
@@ -152,23 +188,7 @@ export function createStore<S, E extends AnyEvent>(
       return core.view
     },
     getInitialState: () => core.initialState,
-    subscribe(listener: Listener<S>) {
-      if (typeof listener !== 'function') {
-        throw new TypeError(
-          `[strata] subscribe expects a listener function, received ${describe(listener)}.`,
-        )
-      }
-      assertNotBusy(core, 'subscribe')
-      let active = true
-      // Copy on write: a notification in progress keeps iterating its own snapshot.
-      core.listeners = [...core.listeners, listener]
-      return () => {
-        if (!active) return
-        assertNotBusy(core, 'unsubscribe')
-        active = false
-        core.listeners = core.listeners.filter((l) => l !== listener)
-      }
-    },
+    subscribe: (listener: Listener<S>) => subscribe(core, 'listeners', listener),
     replaceReducer: (reducer: any) => replaceReducer(core, reducer),
     logs: {
       get commands() {
@@ -177,6 +197,10 @@ export function createStore<S, E extends AnyEvent>(
       get events() {
         return events(core) as readonly EventEntry[]
       },
+      get version() {
+        return core.version
+      },
+      subscribe: (listener: () => void) => subscribe(core, 'logListeners', listener),
       states: {
         at: (index: number) => core.log.at(index),
         get length() {

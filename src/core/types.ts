@@ -115,9 +115,41 @@ export interface Logs<S, C extends AnyEvent, E extends AnyEvent> {
   readonly commands: readonly CommandEntry<C>[]
   readonly events: readonly EventEntry<E>[]
   readonly states: StateLogView<S>
+  /** Grows on every change of the logs, including ones that keep the viewed state. */
+  readonly version: number
+  /** Told after every change of the logs (append, skip, commit, rebase, hot reload, load). */
+  subscribe(listener: () => void): () => void
 }
 
-export interface HistoryApi {
+/** An event entry to load, as `logs.events` or a session file holds it. */
+export interface LoadedEvent {
+  id?: string
+  event: AnyEvent
+  at?: number
+  commandId?: string | undefined
+  skipped?: boolean
+  rejected?: unknown
+  origin?: 'local' | 'remote'
+  position?: string | undefined
+}
+
+export interface LoadedCommand {
+  id: string
+  command: AnyEvent
+  at?: number
+  ctx?: RecordedCtx | undefined
+  eventIds?: readonly string[]
+  error?: unknown
+}
+
+export interface LoadData<S> {
+  /** The base state; the current base when omitted. */
+  initialState?: S
+  events: readonly LoadedEvent[]
+  commands?: readonly LoadedCommand[]
+}
+
+export interface HistoryApi<S = any> {
   /** Index of the viewed state: the number of events applied to it. */
   readonly cursor: number
   /** Number of events in the log. */
@@ -130,6 +162,11 @@ export interface HistoryApi {
   toggle(eventId: string): boolean
   /** Fold every event up to the cursor into the base state, as Redux DevTools' COMMIT does. */
   commit(): void
+  /** Replace the logs (an imported session); the states are recomputed. */
+  load(data: LoadData<S>): void
+  /** While locked, dispatch records nothing and returns an error (Redux DevTools' LOCK_CHANGES). */
+  lock(locked?: boolean): void
+  readonly locked: boolean
 }
 
 /** What a hot replacement changed: the first event after which the state differs. */
@@ -181,6 +218,6 @@ export interface Store<S, C extends AnyEvent = AnyEvent, E extends AnyEvent = An
   /** Redux's name for `hot.replaceReducer`. */
   replaceReducer(reducer: Reducer<S, E>): HotReport
   readonly logs: Logs<S, C, E>
-  readonly history: HistoryApi
+  readonly history: HistoryApi<S>
   readonly hot: HotApi<S, E>
 }

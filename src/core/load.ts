@@ -1,0 +1,50 @@
+import { isEventLike } from './decide'
+import { commandEntry, eventEntry } from './entries'
+import { describe, fail } from './errors'
+import { type Internals, makeFold, refreshView } from './internals'
+import { StateLog } from './stateLog'
+import type { LoadData } from './types'
+
+/**
+ * Replace the logs wholesale (a devtools import, Redux DevTools' IMPORT_STATE, ROLLBACK, RESET)
+ * and recompute the states with today's reducer. Entries keep their ids, skip flags and
+ * positions; the command log is taken as given (a pass-through store makes it from the events).
+ */
+export function load<S>(core: Internals<S>, data: LoadData<S>): void {
+  if (typeof data !== 'object' || data === null || !Array.isArray(data.events)) {
+    fail(
+      `history.load expects { initialState?, events: [...], commands? }, received ${describe(data)}.`,
+    )
+  }
+  const entries = data.events.map((e, i) => {
+    if (!isEventLike(e?.event)) {
+      fail(
+        `history.load: events[${i}].event must be an object with a string type, received ${describe(e?.event)}.`,
+      )
+    }
+    const entry = eventEntry(
+      e.id ?? core.nextId(),
+      e.event,
+      e.at ?? 0,
+      e.commandId,
+      e.origin,
+      e.position,
+    )
+    entry.skipped = e.skipped === true
+    entry.rejected = e.rejected
+    return entry
+  })
+  core.commands = (data.commands ?? []).map((c) => {
+    const entry = commandEntry(c.id, c.command, c.at ?? 0)
+    entry.ctx = c.ctx
+    entry.eventIds = [...(c.eventIds ?? [])]
+    entry.error = c.error
+    return entry
+  })
+  const base = 'initialState' in data ? (data.initialState as S) : core.log.base
+  core.log = new StateLog(entries, base, makeFold(core, core.reducer), core.budgetMs)
+  core.settled = 0
+  core.settledIds = undefined
+  core.cursor = undefined
+  refreshView(core)
+}
