@@ -1,0 +1,109 @@
+import type { InspectClient } from '@strata/state/inspect'
+import { type KeyboardEvent, type PointerEvent, useState } from 'react'
+import { usePersisted } from './hooks/usePersisted'
+import { Logo } from './Icon'
+import { PanelFrame } from './PanelFrame'
+import type { Dock, Theme } from './Toolbar'
+
+export type Corner = 'bottom-right' | 'bottom-left' | 'top-right' | 'top-left'
+
+interface Props {
+  client: InspectClient
+  initialIsOpen: boolean
+  position: Dock
+  buttonPosition: Corner
+  theme: Theme
+}
+
+const MIN = 180
+const DEFAULT = { bottom: 380, right: 620 }
+
+/** The small launcher button and, once open, the docked, resizable panel. */
+export function Shell({
+  client,
+  initialIsOpen,
+  position,
+  buttonPosition,
+  theme: initialTheme,
+}: Props) {
+  const [open, setOpen] = usePersisted('open', initialIsOpen)
+  const [dock, setDock] = usePersisted<Dock>('dock', position)
+  const [theme, setTheme] = usePersisted<Theme>('theme', initialTheme)
+  const [sizes, setSizes] = usePersisted('size', DEFAULT)
+  const [dragging, setDragging] = useState(false)
+  const size = sizes[dock] ?? DEFAULT[dock]
+  const limit = () => (dock === 'bottom' ? window.innerHeight : window.innerWidth) - 40
+  const resize = (next: number) =>
+    setSizes({ ...sizes, [dock]: Math.round(Math.max(MIN, Math.min(limit(), next))) })
+
+  const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {
+    e.preventDefault()
+    setDragging(true)
+    const move = (ev: globalThis.PointerEvent) =>
+      resize(dock === 'bottom' ? window.innerHeight - ev.clientY : window.innerWidth - ev.clientX)
+    const up = () => {
+      setDragging(false)
+      window.removeEventListener('pointermove', move)
+      window.removeEventListener('pointerup', up)
+    }
+    window.addEventListener('pointermove', move)
+    window.addEventListener('pointerup', up)
+  }
+  const onResizeKey = (e: KeyboardEvent) => {
+    const grow = dock === 'bottom' ? 'ArrowUp' : 'ArrowLeft'
+    const shrink = dock === 'bottom' ? 'ArrowDown' : 'ArrowRight'
+    if (e.key === grow || e.key === shrink) {
+      e.preventDefault()
+      resize(size + (e.key === grow ? 24 : -24))
+    }
+  }
+
+  if (!open) {
+    return (
+      <div className="sd-root" data-theme={theme}>
+        <button
+          type="button"
+          className="sd-launcher"
+          data-corner={buttonPosition}
+          aria-label="Open Strata devtools"
+          aria-expanded="false"
+          onClick={() => setOpen(true)}
+        >
+          <Logo /> Strata
+        </button>
+      </div>
+    )
+  }
+  const sizeStyle = dock === 'bottom' ? { height: size } : { width: size }
+  return (
+    <section
+      className="sd-root sd-dock"
+      data-dock={dock}
+      data-theme={theme}
+      aria-label="Strata devtools"
+      style={{ ...sizeStyle, userSelect: dragging ? 'none' : undefined }}
+    >
+      {/* A focusable splitter: the ARIA window-splitter pattern, which <hr> cannot be. */}
+      {/* biome-ignore lint/a11y/useSemanticElements: see above */}
+      <div
+        className="sd-resize"
+        role="separator"
+        aria-label="Resize the devtools"
+        aria-orientation={dock === 'bottom' ? 'horizontal' : 'vertical'}
+        aria-valuenow={size}
+        aria-valuemin={MIN}
+        tabIndex={0}
+        onPointerDown={onPointerDown}
+        onKeyDown={onResizeKey}
+      />
+      <PanelFrame
+        client={client}
+        theme={theme}
+        onTheme={setTheme}
+        dock={dock}
+        onDock={setDock}
+        onClose={() => setOpen(false)}
+      />
+    </section>
+  )
+}

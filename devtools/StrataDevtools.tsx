@@ -1,0 +1,35 @@
+import type { Store } from '@strata/state'
+import type { SessionData, SyncInspectable } from '@strata/state/inspect'
+import { InPageDevtools } from './InPageDevtools'
+import type { Corner } from './Shell'
+import type { Dock } from './Toolbar'
+
+export interface StrataDevtoolsProps {
+  store: Store<any, any, any>
+  /** The sync client (`connectSync(...)`), for the Sync tab. */
+  sync?: SyncInspectable
+  /** Replaces the store's history with an imported session; without it, Import explains why not. */
+  load?: (session: SessionData) => void
+  /** Named selectors the Bisect tab can search by. Read once, when the panel mounts. */
+  selectors?: Record<string, (state: any) => unknown>
+  /** Names the store in the panel, in exported files and on a shared channel. */
+  name?: string
+  /** Open at first (later, the last choice is remembered). Default false. */
+  initialIsOpen?: boolean
+  /** Where the panel docks. Default 'bottom'. */
+  position?: Dock
+  buttonPosition?: Corner
+  /** Default 'system': dark when the OS prefers it. */
+  theme?: 'light' | 'dark' | 'system'
+  /** Render even when NODE_ENV is 'production'. */
+  forceEnable?: boolean
+}
+
+/**
+ * The in-page devtools: a small button that opens a docked panel over the app. Renders nothing
+ * when NODE_ENV is 'production', unless `forceEnable`.
+ */
+export function StrataDevtools(props: StrataDevtoolsProps) {
+  if (process.env.NODE_ENV === 'production' && !props.forceEnable) return null
+  return <InPageDevtools {...props} />
+}

@@ -1,0 +1,26 @@
+export { bisect } from './bisect'
+export { createInspectClient, type InspectClient, type InspectClientOptions } from './client'
+export { InspectError, RemoteInspectError, toErrorInfo } from './errors'
+export { createInspectHost, type InspectHost, type InspectHostOptions } from './host'
+export { type Inspection, inspect } from './inspect'
+export { changedPaths, formatPath, getAt, isUnder } from './paths'
+export * from './protocol'
+export {
+  connectReduxDevtools,
+  type LiftedState,
+  type ReduxDevtoolsBridge,
+  type ReduxDevtoolsConnection,
+  type ReduxDevtoolsExtension,
+  type ReduxDevtoolsMessage,
+  type ReduxDevtoolsOptions,
+} from './reduxBridge'
+export { type RestoreOptions, restoreStore } from './restore'
+export {
+  parseSession,
+  SESSION_FORMAT,
+  SESSION_VERSION,
+  type SessionData,
+  toSession,
+} from './session'
+export type { SyncInspectable } from './sync'
+export { broadcastTransport, cloneable, directTransport, type InspectTransport } from './transports'

@@ -1,0 +1,142 @@
+import { mkdirSync, readFileSync } from 'node:fs'
+import { type Browser, chromium, type Page } from 'playwright-core'
+import type { ViteDevServer } from 'vite'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { serveFixture } from './server'
+
+// Real Chromium (Debian's package), driven by playwright-core: the in-page panel over the
+// fixture app, served by Vite from the sources.
+let browser: Browser
+let server: ViteDevServer
+let url: string
+
+beforeAll(async () => {
+  ;({ server, url } = await serveFixture('devtools'))
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
+}, 60_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+})
+
+async function open(query = '') {
+  const page = await browser.newPage({
+    viewport: { width: 1440, height: 900 },
+    acceptDownloads: true,
+  })
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(e.message))
+  await page.goto(url + query)
+  await page.getByRole('heading', { name: 'Groceries' }).waitFor()
+  return { page, errors }
+}
+
+const count = (page: Page) => page.getByTestId('count')
+const items = (page: Page) => page.getByRole('list', { name: 'Items' }).locator('li')
+
+describe('devtools in Chromium', () => {
+  it('scrubs, skips, exports, re-imports and goes back to live', async () => {
+    const { page, errors } = await open()
+    for (const text of ['milk', 'bread', 'eggs']) {
+      await page.getByLabel('New item').fill(text)
+      await page.locator('main').getByRole('button', { name: 'Add' }).click()
+    }
+    await items(page).first().getByRole('checkbox').check()
+    await expect.poll(() => count(page).textContent()).toBe('3 items')
+
+    await page.getByRole('button', { name: 'Open Strata devtools' }).click()
+    const slider = page.getByRole('slider', { name: 'History position' })
+    await expect.poll(() => slider.getAttribute('max')).toBe('4')
+
+    // Drag the slider's thumb from the live end back to the first quarter.
+    const box = (await slider.boundingBox())!
+    await page.mouse.move(box.x + box.width - 6, box.y + box.height / 2)
+    await page.mouse.down()
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 5 })
+    await page.mouse.move(box.x + box.width * 0.25 + 3, box.y + box.height / 2, { steps: 5 })
+    await page.mouse.up()
+    await expect.poll(() => count(page).textContent()).toBe('1 items')
+    expect(await items(page).allTextContents()).toEqual(['milk'])
+    await slider.press('ArrowLeft')
+    await expect.poll(() => count(page).textContent()).toBe('0 items')
+
+    // Skip "bread": the states after it are recomputed without it.
+    await page.getByRole('option', { name: 'Event 1 itemAdded' }).click()
+    await page.getByRole('button', { name: 'Skip', exact: true }).click()
+    await expect
+      .poll(() => page.getByRole('option', { name: 'Event 1 itemAdded, skipped' }).count())
+      .toBe(1)
+    await page.getByRole('button', { name: 'Live' }).click()
+    await expect.poll(() => items(page).allTextContents()).toEqual(['milk', 'eggs'])
+
+    // Export, change the app, then import the file: the app shows the session again.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export' }).click(),
+    ])
+    const file = await download.path()
+    const session = JSON.parse(readFileSync(file, 'utf8'))
+    expect(session).toMatchObject({
+      format: 'strata.session',
+      version: 1,
+      meta: { app: 'groceries' },
+    })
+    expect(session.events.map((e: { skipped?: boolean }) => e.skipped ?? false)).toEqual([
+      false,
+      true,
+      false,
+      false,
+    ])
+    await page.getByLabel('New item').fill('tea')
+    await page.locator('main').getByRole('button', { name: 'Add' }).click()
+    await expect.poll(() => count(page).textContent()).toBe('3 items')
+    await page.locator('input[type=file]').setInputFiles({
+      name: 'groceries.session.json',
+      mimeType: 'application/json',
+      buffer: readFileSync(file),
+    })
+    await expect.poll(() => items(page).allTextContents()).toEqual(['milk', 'eggs'])
+    await expect.poll(() => page.getByRole('listbox', { name: 'Events (4)' }).count()).toBe(1)
+
+    // Scrub the imported history, then back to live.
+    await slider.focus()
+    await slider.press('Home')
+    await expect.poll(() => count(page).textContent()).toBe('0 items')
+    await page.getByRole('button', { name: 'Live' }).click()
+    await expect.poll(() => count(page).textContent()).toBe('2 items')
+    expect(errors).toEqual([])
+    await page.close()
+  }, 120_000)
+
+  it('looks right open on a realistic history (screenshot)', async () => {
+    const { page, errors } = await open('?seed=160')
+    await page.getByRole('button', { name: 'Open Strata devtools' }).click()
+    await page.getByRole('listbox', { name: /^Events/ }).waitFor()
+    const failed = page.getByRole('option', { name: /failed$/ }).last()
+    await failed.click()
+    await page.getByText('The reducer threw; the state was kept:').waitFor()
+    // The page's own CSS (Georgia, pink buttons) must not reach the panel.
+    const font = await page
+      .getByRole('button', { name: 'Export' })
+      .evaluate((el) => getComputedStyle(el).fontFamily)
+    expect(font).not.toContain('Georgia')
+    mkdirSync('test-results', { recursive: true })
+    await page.screenshot({ path: 'test-results/devtools-panel.png' })
+    await page.getByRole('button', { name: 'Use the dark theme' }).click()
+    await page.getByRole('tab', { name: 'Diff' }).click()
+    await page.screenshot({ path: 'test-results/devtools-panel-dark.png' })
+    expect(errors).toEqual([])
+    await page.close()
+  }, 60_000)
+})
