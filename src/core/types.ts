@@ -124,7 +124,7 @@ export interface Logs<S, C extends AnyEvent, E extends AnyEvent> {
 /** An event entry to load, as `logs.events` or a session file holds it. */
 export interface LoadedEvent {
   id?: string
-  event: AnyEvent
+  event: AnyEvent & { readonly [field: string]: unknown }
   at?: number
   commandId?: string | undefined
   skipped?: boolean
@@ -135,7 +135,7 @@ export interface LoadedEvent {
 
 export interface LoadedCommand {
   id: string
-  command: AnyEvent
+  command: AnyEvent & { readonly [field: string]: unknown }
   at?: number
   ctx?: RecordedCtx | undefined
   eventIds?: readonly string[]

@@ -1,0 +1,45 @@
+// What the kanban server knows of the board: the read model it folds with the browser's own
+// reducer, and the schema every stored event must pass. Pure: the server and tests import it.
+import type { Projection } from '@strata/state/server'
+import { produce } from 'immer'
+import { z } from 'zod'
+import { type Board, type BoardEvent, boardReducer, emptyBoard } from './src/board'
+import { boardStats } from './src/stats'
+
+/** `GET /api/views/board-stats`: the board folded by boardReducer, answered as card counts. */
+export const boardProjection: Projection = {
+  name: 'board-stats',
+  mode: 'async',
+  initialState: emptyBoard,
+  apply(board: Board, { type, payload }) {
+    try {
+      return produce(board, (draft) => boardReducer(draft, { type, payload } as BoardEvent))
+    } catch {
+      // As in the browser: an event the reducer refuses (an edit of a card deleted meanwhile
+      // by another window) leaves the board as it was.
+      return board
+    }
+  },
+  read: (board: Board) => boardStats(board),
+}
+
+const id = z.string().min(1).max(100)
+const column = z.enum(['todo', 'doing', 'done'])
+const title = z.string().min(1).max(120)
+
+/** Every event is checked before it is stored; a bad one is refused, the rest of its batch kept. */
+export const boardEventSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('card/created'),
+    payload: z.object({ id, columnId: column, title, at: z.number() }),
+  }),
+  z.object({
+    type: z.literal('card/edited'),
+    payload: z.object({ id, title, description: z.string().max(2000), at: z.number() }),
+  }),
+  z.object({
+    type: z.literal('card/moved'),
+    payload: z.object({ id, to: column, index: z.number().int().min(0) }),
+  }),
+  z.object({ type: z.literal('card/deleted'), payload: z.object({ id }) }),
+])

@@ -1,0 +1,35 @@
+import { BoardStatsPanel } from './BoardStatsPanel'
+import { BoardView } from './BoardView'
+import { CommandError } from './CommandError'
+import { Filters } from './Filters'
+import { PastBanner } from './PastBanner'
+import { SyncStatus } from './SyncStatus'
+import { Timeline } from './Timeline'
+
+/** The page: header, toolbar (filters, history), messages, the board and the server's view. */
+export function App({ synced }: { synced: boolean }) {
+  return (
+    <div className="app">
+      <header className="topbar">
+        <div className="brand">
+          <span className="logo" aria-hidden="true" />
+          <div>
+            <h1>Strata board</h1>
+            <p className="tagline">Commands, events and states you can rewind, synced to SQLite</p>
+          </div>
+        </div>
+        {synced ? <SyncStatus /> : <span className="sync-status">Local only</span>}
+      </header>
+      <div className="toolbar">
+        <Filters />
+        <Timeline />
+      </div>
+      <PastBanner />
+      <CommandError />
+      <main className="layout">
+        <BoardView />
+        {synced && <BoardStatsPanel />}
+      </main>
+    </div>
+  )
+}

@@ -1,0 +1,33 @@
+import { SyncProvider } from '@strata/state/query'
+import { StoreProvider } from '@strata/state/react'
+import type { Sync } from '@strata/state/sync'
+import { type QueryClient, QueryClientProvider } from '@tanstack/react-query'
+import type { ReactNode } from 'react'
+import { FeedbackProvider } from '../feedback'
+import type { BoardStore } from '../hooks'
+import { App } from './App'
+
+interface Props {
+  store: BoardStore
+  queryClient: QueryClient
+  /** The server connection; without it the board runs locally (tests, offline demo). */
+  sync?: Sync | undefined
+  children?: ReactNode
+}
+
+/** The providers around <App>: main.tsx passes the real store and sync, tests their own. */
+export function Root({ store, queryClient, sync, children }: Props) {
+  const app = (
+    <FeedbackProvider>
+      <App synced={sync !== undefined} />
+      {children}
+    </FeedbackProvider>
+  )
+  return (
+    <StoreProvider store={store}>
+      <QueryClientProvider client={queryClient}>
+        {sync ? <SyncProvider sync={sync}>{app}</SyncProvider> : app}
+      </QueryClientProvider>
+    </StoreProvider>
+  )
+}

@@ -1,0 +1,41 @@
+import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react'
+import { type BoardCommand, useDispatch } from './hooks'
+
+interface Feedback {
+  message: string | undefined
+  dismiss(): void
+  /** Dispatches a command; a rejection's message is shown to the user. True when accepted. */
+  run(command: BoardCommand): boolean
+}
+
+const FeedbackContext = createContext<Feedback | null>(null)
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+/** Keeps the last rejected command's message, for <CommandError>. */
+export function FeedbackProvider({ children }: { children: ReactNode }) {
+  const dispatch = useDispatch()
+  const [message, setMessage] = useState<string>()
+  const dismiss = useCallback(() => setMessage(undefined), [])
+  const run = useCallback(
+    (command: BoardCommand) => {
+      const { error } = dispatch(command)
+      setMessage(error === undefined ? undefined : messageOf(error))
+      return error === undefined
+    },
+    [dispatch],
+  )
+  const value = useMemo(() => ({ message, dismiss, run }), [message, dismiss, run])
+  return <FeedbackContext.Provider value={value}>{children}</FeedbackContext.Provider>
+}
+
+export function useFeedback(): Feedback {
+  const feedback = useContext(FeedbackContext)
+  if (!feedback) throw new Error('useFeedback() needs a <FeedbackProvider> above it.')
+  return feedback
+}
+
+/** `run` from the nearest provider: dispatch with the rejection shown to the user. */
+export const useRun = () => useFeedback().run

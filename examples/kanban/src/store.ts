@@ -1,0 +1,13 @@
+import { hotStore } from '@strata/state/react'
+import { boardCommands, boardReducer, emptyBoard } from './board'
+
+// Vite re-runs this module when it or board.ts is edited; hotStore keeps the store and swaps in
+// the new reducer or command handlers, so the board is recomputed from its logs, not lost.
+export const store = hotStore(import.meta.hot)({
+  initialState: emptyBoard,
+  reducer: boardReducer,
+  commands: boardCommands,
+})
+
+// Must be literal: Vite reads it from the source to make this module the update boundary.
+import.meta.hot?.accept()

@@ -1,0 +1,6 @@
+import { connectSync } from '@strata/state/sync'
+import { store } from './store'
+
+// Local events go to the server through a durable outbox (IndexedDB); other windows' events
+// come back by long poll and are rebased under ours. /api is proxied to server.ts by Vite.
+export const sync = connectSync(store, { url: '/api', batch: { maxEvents: 50, maxDelayMs: 30 } })

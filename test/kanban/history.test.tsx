@@ -1,0 +1,58 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, screen, within } from '@testing-library/react'
+import { afterEach, describe, expect, it } from 'vitest'
+import { addCard, column, renderBoard, titles } from './render'
+
+afterEach(cleanup)
+
+const button = (name: string) => screen.getByRole('button', { name }) as HTMLButtonElement
+
+describe('undo and redo through the history', () => {
+  it('steps back and forward through the events, read-only in the past', () => {
+    const { store } = renderBoard()
+    addCard('To do', 'One')
+    addCard('To do', 'Two')
+    fireEvent.click(screen.getByRole('button', { name: 'Move "Two" to Doing' }))
+    expect(screen.getByTestId('history-position').textContent).toBe('3 / 3')
+
+    fireEvent.click(button('Undo'))
+    expect(titles('To do')).toEqual(['One', 'Two'])
+    expect(titles('Doing')).toEqual([])
+    expect(screen.getByRole('status', { name: '' }).textContent).toContain('after change 2 of 3')
+    // Editing is off while looking back: no add form, controls disabled.
+    expect(within(column('To do')).queryByLabelText('New card in To do')).toBeNull()
+    expect(button('Delete "One"').matches(':disabled')).toBe(true)
+
+    fireEvent.click(button('Undo'))
+    expect(titles('To do')).toEqual(['One'])
+    fireEvent.click(button('Redo'))
+    expect(titles('To do')).toEqual(['One', 'Two'])
+    expect(store.history.cursor).toBe(2)
+
+    fireEvent.click(button('Back to live'))
+    expect(titles('Doing')).toEqual(['Two'])
+    expect(store.history.isLive).toBe(true)
+    expect(button('Redo').disabled).toBe(true)
+  })
+
+  it('jumps anywhere with the slider and with Ctrl+Z / Ctrl+Shift+Z', () => {
+    renderBoard()
+    for (const title of ['A', 'B', 'C']) addCard('Done', title)
+    fireEvent.change(screen.getByLabelText('Time travel'), { target: { value: '1' } })
+    expect(titles('Done')).toEqual(['A'])
+    fireEvent.keyDown(window, { key: 'z', ctrlKey: true, shiftKey: true })
+    expect(titles('Done')).toEqual(['A', 'B'])
+    fireEvent.keyDown(window, { key: 'z', ctrlKey: true })
+    fireEvent.keyDown(window, { key: 'z', ctrlKey: true })
+    expect(titles('Done')).toEqual([])
+    expect(button('Undo').disabled).toBe(true)
+  })
+
+  it('leaves Ctrl+Z to a text field that has focus', () => {
+    renderBoard()
+    addCard('To do', 'A')
+    const input = within(column('To do')).getByLabelText('New card in To do')
+    fireEvent.keyDown(input, { key: 'z', ctrlKey: true })
+    expect(titles('To do')).toEqual(['A'])
+  })
+})
