@@ -111,6 +111,7 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
       http.all(`${root}/events`, handle),
       http.all(`${root}/events/stream`, handle),
       http.all(`${root}/views/:name`, handle),
+      http.all(`${root}/limits`, handle),
     ],
     server,
     storage,

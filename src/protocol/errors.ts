@@ -34,9 +34,16 @@ export const ERROR_STATUS = {
   sequence_gap: 409,
   /** Per event: a stream's `expectedVersion` does not match; `details.actual` is its version. */
   version_conflict: 409,
-  /** Per event: an event with this `id` is already stored under another `(clientId, clientSeq)`. */
+  /**
+   * Per event: an event with this `id` is already stored under another `(clientId, clientSeq)`.
+   * The result's `position` (and `details.position`) is where that event is stored.
+   */
   duplicate_id: 409,
-  /** Body, batch or event over a limit; `details.limit` says which and how much. */
+  /**
+   * Over a limit; `details` is `{ limit, max, received? }`. Of the whole request (`maxBodyBytes`,
+   * `maxEventsPerBatch`): a 413 that stores nothing. Of one event (`maxEventBytes`): per event,
+   * that event rejected and the rest processed.
+   */
   too_large: 413,
   /** Content-Type is not JSON, or Content-Encoding is not gzip/identity. */
   unsupported_media_type: 415,
@@ -75,6 +82,8 @@ export interface WireErrorOptions {
   cause?: unknown
   /** Defaults to the code's status; set when a response carried a different one. */
   status?: number
+  /** How long to wait before retrying: the `Retry-After` header, read or sent. */
+  retryAfterMs?: number | undefined
 }
 
 /** A typed error with structured fields; its body is what crosses the network. */
@@ -84,6 +93,12 @@ export class StrataWireError extends Error {
   readonly status: number
   readonly path: WirePath | undefined
   readonly details: JsonObject | undefined
+  /**
+   * Milliseconds to wait before retrying, from the response's `Retry-After` header (seconds or
+   * an HTTP date) when `readWireError` made it; on the server, sent as that header (rounded up
+   * to whole seconds). Not part of the body.
+   */
+  readonly retryAfterMs: number | undefined
 
   constructor(code: ErrorCode, message: string, options: WireErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
@@ -91,6 +106,7 @@ export class StrataWireError extends Error {
     this.status = options.status ?? ERROR_STATUS[code]
     this.path = options.path
     this.details = options.details
+    this.retryAfterMs = options.retryAfterMs
   }
 
   /** True for failures that may pass on their own (5xx); a client retries these with backoff. */
@@ -109,11 +125,12 @@ export class StrataWireError extends Error {
     return this.toBody()
   }
 
-  static fromBody(body: WireErrorBody, status?: number): StrataWireError {
+  static fromBody(body: WireErrorBody, status?: number, retryAfterMs?: number): StrataWireError {
     return new StrataWireError(body.code, body.message, {
       path: body.path,
       details: body.details,
       status: status ?? ERROR_STATUS[body.code],
+      retryAfterMs,
     })
   }
 }

@@ -33,8 +33,10 @@ export {
 export { checkProtocol, parsePostEventsRequest } from './requests'
 export {
   parseErrorBody,
+  parseLimitsResponse,
   parsePostEventsResponse,
   parseReadEventsResponse,
+  parseRetryAfter,
   readWireError,
 } from './responses'
 export {
@@ -52,6 +54,7 @@ export {
   type EventResult,
   type EventStatus,
   FIELD_LIMITS,
+  type LimitsResponse,
   MIN_POSITION_HEADER,
   POSITION_HEADER,
   type PokeMessage,

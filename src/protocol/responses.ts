@@ -8,7 +8,13 @@ import {
   type WireErrorBody,
 } from './errors'
 import { decodeToken } from './token'
-import type { EventResult, PostEventsResponse, ReadEventsResponse, StoredWireEvent } from './types'
+import type {
+  EventResult,
+  LimitsResponse,
+  PostEventsResponse,
+  ReadEventsResponse,
+  StoredWireEvent,
+} from './types'
 
 /*
  * Parsers for what the server answers, for the client: they throw `bad_response` naming the
@@ -106,6 +112,17 @@ export function parseReadEventsResponse(value: unknown): ReadEventsResponse {
   return response
 }
 
+/** `GET /limits`; fields this client does not know are ignored, so a server may add limits. */
+export function parseLimitsResponse(value: unknown): LimitsResponse {
+  const raw = check.object(value, [], Object.keys((value ?? {}) as object))
+  return {
+    protocol: check.integer(raw.protocol, ['protocol'], 1),
+    maxBodyBytes: check.integer(raw.maxBodyBytes, ['maxBodyBytes'], 1),
+    maxEventsPerBatch: check.integer(raw.maxEventsPerBatch, ['maxEventsPerBatch'], 1),
+    maxEventBytes: check.integer(raw.maxEventBytes, ['maxEventBytes'], 1),
+  }
+}
+
 function token(value: unknown, at: (string | number)[]): string {
   try {
     decodeToken(value, at)
@@ -116,20 +133,48 @@ function token(value: unknown, at: (string | number)[]): string {
 }
 
 /**
- * The typed error of a non-2xx response. A body that is not a protocol error (a proxy's page)
- * still gives an error with the status's nearest code, the text kept in `cause`.
+ * The typed error of a non-2xx response, with `retryAfterMs` from its `Retry-After` header. A
+ * body that is not a protocol error (a proxy's page) still gives an error with the status's
+ * nearest code, the text kept in `cause`. `now` is the time an HTTP-date `Retry-After` is
+ * measured from.
  */
-export async function readWireError(response: Response): Promise<StrataWireError> {
+export async function readWireError(
+  response: Response,
+  now: number = Date.now(),
+): Promise<StrataWireError> {
+  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now)
   const text = await response.text().catch(() => '')
+  let body: WireErrorBody | undefined
   try {
-    return StrataWireError.fromBody(parseErrorBody(JSON.parse(text)), response.status)
+    body = parseErrorBody(JSON.parse(text))
   } catch (cause) {
     return new StrataWireError(
       codeForStatus(response.status),
       `HTTP ${response.status} ${response.statusText}`.trim(),
-      { status: response.status, cause: text || cause },
+      { status: response.status, cause: text || cause, retryAfterMs },
     )
   }
+  return StrataWireError.fromBody(body, response.status, retryAfterMs)
+}
+
+/**
+ * A `Retry-After` header in milliseconds: delay-seconds (`120`) or an HTTP date, measured from
+ * `now` (a date in the past is 0). Undefined when absent or unreadable.
+ */
+export function parseRetryAfter(
+  header: string | null,
+  now: number = Date.now(),
+): number | undefined {
+  if (header === null) return undefined
+  const text = header.trim()
+  if (/^[0-9]+$/.test(text)) {
+    const seconds = Number(text)
+    return Number.isSafeInteger(seconds * 1000) ? seconds * 1000 : undefined
+  }
+  // An HTTP date names a weekday and a month; a bare number or junk is not one.
+  if (!/[a-z]/i.test(text)) return undefined
+  const at = Date.parse(text)
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now)
 }
 
 function codeForStatus(status: number): WireErrorBody['code'] {

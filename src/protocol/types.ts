@@ -44,11 +44,15 @@ export type EventStatus = 'applied' | 'duplicate' | 'rejected'
 export interface EventResult {
   clientSeq: number
   status: EventStatus
-  /** Where the event is stored: set for `applied` and `duplicate`. */
+  /**
+   * Where the event is stored: set for `applied` and `duplicate`, and for a `rejected` one with
+   * code `duplicate_id`, where the event with its `id` is stored (the client confirms it there).
+   */
   position?: PositionToken
   /**
-   * Why a `rejected` event was refused: codes `invalid`, `forbidden`, `version_conflict` or
-   * `duplicate_id`; `path` is relative to the event (`["payload", "title"]`).
+   * Why a `rejected` event was refused: codes `invalid`, `forbidden`, `version_conflict`,
+   * `duplicate_id` or `too_large` (`details: { limit: "maxEventBytes", max, received }`);
+   * `path` is relative to the event (`["payload", "title"]`).
    */
   error?: WireErrorBody
 }
@@ -57,13 +61,28 @@ export interface EventResult {
 export interface PostEventsResponse {
   protocol: number
   /**
-   * Read-your-writes token: the newest position among this request's stored events, or the
-   * store's head when none is stored. Send it as `X-Min-Position` on reads.
+   * Read-your-writes token: the newest position among this request's stored events (applied,
+   * `duplicate`, or where a `duplicate_id` event's id is stored), or the store's head when none
+   * is. Send it as `X-Min-Position` on reads.
    */
   token: PositionToken
   /** The last `clientSeq` the server has processed for this client (applied or rejected). */
   lastSeq: number
   results: EventResult[]
+}
+
+/**
+ * `GET /limits` 200 body: the server's request limits, so a client sizes its batches to fit.
+ * A request over `maxBodyBytes` (bytes of the JSON body after decompression) or
+ * `maxEventsPerBatch` is refused whole with a 413; an event over `maxEventBytes` (bytes of its
+ * content as the server measures it) is rejected alone with `too_large`. Clients ignore fields
+ * they do not know, so a server may add more.
+ */
+export interface LimitsResponse {
+  protocol: number
+  maxBodyBytes: number
+  maxEventsPerBatch: number
+  maxEventBytes: number
 }
 
 /** An event as the server stores and serves it. */

@@ -81,7 +81,7 @@ export async function appendEvents(
               tenant,
               fresh.map((e) => e.id),
             )
-          : new Set(),
+          : new Map(),
         head,
       })
       if (plan.inserts.length) await tx.insertEvents(plan.inserts)
@@ -112,26 +112,25 @@ function prepare(
 ): PreparedEvent | Promise<PreparedEvent> {
   const content = eventContent(event)
   const bytes = contentBytes(content)
-  if (bytes > options.limits.maxEventBytes) {
-    throw new StrataWireError(
-      'too_large',
-      `Event ${index} is ${bytes} bytes; the limit is ${options.limits.maxEventBytes}`,
-      {
-        path: ['events', index],
-        details: { limit: 'maxEventBytes', max: options.limits.maxEventBytes, received: bytes },
-      },
-    )
-  }
-  let rejection = canWrite(principal, event.stream)
-    ? undefined
-    : refusal(
-        'forbidden',
-        `Principal ${JSON.stringify(principal.id)} may not write stream ${JSON.stringify(event.stream)}`,
-        ['stream'],
-        {
-          stream: event.stream,
-        },
-      )
+  const max = options.limits.maxEventBytes
+  // Too large is a permanent refusal of this event alone, like a failed schema: refusing the
+  // whole request instead would never advance lastSeq, and the client could never send past it.
+  let rejection =
+    bytes > max
+      ? refusal(
+          'too_large',
+          `The event is ${bytes} bytes; the limit is ${max} (maxEventBytes). Make it smaller`,
+          [],
+          { limit: 'maxEventBytes', max, received: bytes },
+        )
+      : canWrite(principal, event.stream)
+        ? undefined
+        : refusal(
+            'forbidden',
+            `Principal ${JSON.stringify(principal.id)} may not write stream ${JSON.stringify(event.stream)}`,
+            ['stream'],
+            { stream: event.stream },
+          )
   const hash = fingerprintSync(content)
   if (hash !== undefined && (rejection || !options.validate))
     return { event, fingerprint: hash, rejection }

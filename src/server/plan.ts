@@ -1,4 +1,10 @@
-import { StrataWireError, type WireErrorBody, type WireEvent } from '../protocol'
+import {
+  encodeToken,
+  StrataWireError,
+  tryDecodeToken,
+  type WireErrorBody,
+  type WireEvent,
+} from '../protocol'
 import type { ClientRecord, Receipt, Rejection, StoredEvent } from './types'
 
 /** An event checked before the transaction: its fingerprint, and a permanent refusal if any. */
@@ -16,7 +22,8 @@ export interface PlanInput {
   client: ClientRecord | undefined
   receipts: readonly Receipt[]
   streamVersions: ReadonlyMap<string, number>
-  existingIds: ReadonlySet<string>
+  /** Positions of the request's event ids already stored in the tenant. */
+  existingIds: ReadonlyMap<string, number>
   head: number
 }
 
@@ -88,29 +95,46 @@ export function planAppend(input: PlanInput): Plan {
           { path: ['events', index], details: { clientSeq: seq } },
         )
       }
-      if (receipt?.error) results.push({ clientSeq: seq, status: 'rejected', error: receipt.error })
-      else results.push(withPosition({ clientSeq: seq, status: 'duplicate' }, receipt?.position))
-      token = Math.max(token, receipt?.position ?? 0)
+      if (receipt?.error) {
+        // A `duplicate_id` keeps where the other event is stored in its details.
+        const stored = storedAt(receipt.error)
+        results.push(
+          withPosition({ clientSeq: seq, status: 'rejected', error: receipt.error }, stored),
+        )
+        token = Math.max(token, stored ?? 0)
+      } else {
+        results.push(withPosition({ clientSeq: seq, status: 'duplicate' }, receipt?.position))
+        token = Math.max(token, receipt?.position ?? 0)
+      }
       return
     }
     const version = versions.get(event.stream) ?? 0
+    const existing = rejection ? undefined : input.existingIds.get(event.id)
+    if (existing !== undefined) {
+      // Stored before under another (clientId, clientSeq), e.g. two tabs that claimed it in a
+      // race: not stored twice, but its position lets the client confirm it at once.
+      const at = encodeToken(existing)
+      const error = refusal(
+        'duplicate_id',
+        `An event with id ${JSON.stringify(event.id)} is already stored (at ${at})`,
+        ['id'],
+        { id: event.id, position: at },
+      )
+      rejections.push({ clientId, clientSeq: seq, fingerprint, error })
+      results.push({ clientSeq: seq, status: 'rejected', position: existing, error })
+      token = Math.max(token, existing)
+      return
+    }
     const error =
       rejection ??
-      (input.existingIds.has(event.id)
+      (event.expectedVersion !== undefined && event.expectedVersion !== version
         ? refusal(
-            'duplicate_id',
-            `An event with id ${JSON.stringify(event.id)} is already stored`,
-            ['id'],
-            { id: event.id },
+            'version_conflict',
+            `Stream ${JSON.stringify(event.stream)} is at version ${version}, not the expected ${event.expectedVersion}`,
+            ['expectedVersion'],
+            { stream: event.stream, expected: event.expectedVersion, actual: version },
           )
-        : event.expectedVersion !== undefined && event.expectedVersion !== version
-          ? refusal(
-              'version_conflict',
-              `Stream ${JSON.stringify(event.stream)} is at version ${version}, not the expected ${event.expectedVersion}`,
-              ['expectedVersion'],
-              { stream: event.stream, expected: event.expectedVersion, actual: version },
-            )
-          : undefined)
+        : undefined)
     if (error) {
       rejections.push({ clientId, clientSeq: seq, fingerprint, error })
       results.push({ clientSeq: seq, status: 'rejected', error })
@@ -143,6 +167,11 @@ export function planAppend(input: PlanInput): Plan {
     client: { clientId, principalId: input.principalId, tenant, lastSeq: newLastSeq },
     token: token || input.head,
   }
+}
+
+/** The stored position a `duplicate_id` refusal names, as kept in its receipt. */
+function storedAt(error: WireErrorBody): number | undefined {
+  return error.code === 'duplicate_id' ? tryDecodeToken(error.details?.position) : undefined
 }
 
 function withPosition(result: PlannedResult, position: number | null | undefined): PlannedResult {

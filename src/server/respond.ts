@@ -43,7 +43,10 @@ export function errorResponse(
   if (wire.status >= 500 && (wire.code === 'internal' || wire.cause !== undefined))
     onError(wire.cause ?? wire)
   const headers: Record<string, string> = {}
-  if (wire.code === 'unavailable') headers['retry-after'] = String(retryAfterSeconds)
+  // An error may name its own wait (whole seconds, rounded up); a 503 always names one.
+  if (wire.retryAfterMs !== undefined && wire.retryAfterMs >= 0)
+    headers['retry-after'] = String(Math.ceil(wire.retryAfterMs / 1000))
+  else if (wire.code === 'unavailable') headers['retry-after'] = String(retryAfterSeconds)
   if (wire.code === 'unauthorized') headers['www-authenticate'] = 'Bearer'
   return json({ error: wire.toBody() }, wire.status, headers)
 }

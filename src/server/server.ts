@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { StrataWireError } from '../protocol'
+import { type LimitsResponse, PROTOCOL_VERSION, StrataWireError } from '../protocol'
 import { appendEvents } from './append'
 import { authenticate } from './auth'
 import { readJsonBody } from './body'
@@ -14,7 +14,7 @@ import { readView } from './views'
 /**
  * The event server as one web-standard fetch handler, so the same code serves Node (`serve`),
  * the msw mock, and any framework's route. Endpoints: `POST /events`, `GET /events`,
- * `GET /events/stream` (SSE pokes), `GET /views/<name>`.
+ * `GET /events/stream` (SSE pokes), `GET /views/<name>`, `GET /limits`.
  */
 export function createEventServer(options: EventServerOptions): EventServer {
   const { storage, authorize, validate } = options
@@ -45,12 +45,22 @@ export function createEventServer(options: EventServerOptions): EventServer {
     await authenticate(authorize, c.req.raw)
     return eventStream(storage, limits, c.req.raw, new URL(c.req.url), closing)
   })
+  routes.get('/limits', async (c) => {
+    await authenticate(authorize, c.req.raw)
+    const body: LimitsResponse = {
+      protocol: PROTOCOL_VERSION,
+      maxBodyBytes: limits.maxBodyBytes,
+      maxEventsPerBatch: limits.maxEventsPerBatch,
+      maxEventBytes: limits.maxEventBytes,
+    }
+    return json(body)
+  })
   routes.get('/views/:name', async (c) => {
     const principal = await authenticate(authorize, c.req.raw)
     const request = new Request(c.req.raw, { signal: signalOf(c.req.raw) })
     return readView(runner, limits, principal, c.req.param('name'), request, new URL(c.req.url))
   })
-  for (const path of ['/events', '/events/stream', '/views/:name']) {
+  for (const path of ['/events', '/events/stream', '/views/:name', '/limits']) {
     routes.all(path, (c) => {
       throw new StrataWireError(
         'method_not_allowed',

@@ -97,8 +97,8 @@ export interface StorageTx {
   receipts(clientId: string, fromSeq: number, toSeq: number): Promise<Receipt[]>
   /** Current version (event count) of each stream; absent streams are missing from the map. */
   streamVersions(tenant: string, streams: readonly string[]): Promise<Map<string, number>>
-  /** The subset of `ids` already stored in the tenant. */
-  existingIds(tenant: string, ids: readonly string[]): Promise<Set<string>>
+  /** Those of `ids` already stored in the tenant, each with the position it is stored at. */
+  existingIds(tenant: string, ids: readonly string[]): Promise<Map<string, number>>
   /** Events with positions `head + 1 ...`, dense and ascending. */
   insertEvents(events: readonly StoredEvent[]): Promise<void>
   insertRejections(rejections: readonly Rejection[]): Promise<void>
@@ -167,7 +167,10 @@ export interface Limits {
   maxBodyBytes: number
   /** Events per `POST /events`. Default 1000. */
   maxEventsPerBatch: number
-  /** Bytes of one event's JSON. Default 64 KiB. */
+  /**
+   * Bytes of one event's content (its fields but `clientSeq`, as JSON). Default 64 KiB. An event
+   * over it is rejected alone (`too_large`), not the request.
+   */
   maxEventBytes: number
   /** `limit` of `GET /events`: default and maximum. Default 100 and 1000. */
   defaultReadLimit: number

@@ -58,6 +58,7 @@ export function connectSync<E extends AnyEvent>(
     streamOf: streamOfOption(options),
     config,
     state,
+    limits: undefined,
     claimed: new Map(),
     frozen: (entry) => ctx.claimed.has(entry.id),
     signal: abort.signal,

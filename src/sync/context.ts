@@ -2,6 +2,7 @@ import type { AnyEvent, EventEntry, PulledEvent, Replica, Store } from '@strata/
 import { maxToken, type PositionToken } from '../protocol/index'
 import type { RetryOptions, SyncClock } from './clock'
 import type { SyncError } from './errors'
+import type { ServerLimits } from './limits'
 import type { OutboxStorage } from './storage'
 import type { Tabs } from './tabs'
 import type { Transport } from './transport'
@@ -85,6 +86,11 @@ export interface SyncContext {
   streamOf: (event: AnyEvent) => string
   config: SyncConfig
   state: SyncState
+  /**
+   * The server's request limits once the sender has read them (`GET /limits`); undefined until
+   * then, or when the server does not say.
+   */
+  limits: ServerLimits | undefined
   /** This tab's claimed events (clientSeq by id): frozen, never re-derived on rebase. */
   claimed: Map<string, number>
   frozen: (entry: EventEntry) => boolean

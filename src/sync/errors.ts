@@ -1,5 +1,10 @@
-import { type ErrorCode, type JsonObject, StrataWireError, type WirePath } from '../protocol/index'
-import { retryAfterOf, wireErrorOf } from './transport'
+import {
+  type ErrorCode,
+  type JsonObject,
+  readWireError,
+  StrataWireError,
+  type WirePath,
+} from '../protocol/index'
 
 export const PREFIX = '[strata] '
 
@@ -76,7 +81,9 @@ const ADVICE: Partial<Record<SyncErrorCode, string>> = {
     'from an older copy?). Sending is stopped.',
   update_required: 'The server speaks another protocol version; update @strata/state.',
   bad_response: 'The server did not answer with the Strata protocol; check the `url` points at it.',
-  too_large: 'Lower batch.maxEvents, or make events smaller.',
+  too_large:
+    'A batch over a server limit (details.limit) is resent in smaller batches; a single event ' +
+    'too large to send alone stops sending: make events smaller.',
   unavailable: 'The client retries with backoff.',
   internal: 'The client retries with backoff.',
 }
@@ -101,7 +108,7 @@ export function toSyncError(
         details: error.details,
         seqs,
         cause: error,
-        retryAfterMs: retryAfterOf(error),
+        retryAfterMs: error.retryAfterMs,
       },
     )
   }
@@ -127,7 +134,7 @@ export function toSyncError(
  */
 export async function responseError(response: Response, what = 'Reading'): Promise<SyncError> {
   const url = response.url ? ` ${new URL(response.url).pathname}` : ''
-  return toSyncError(await wireErrorOf(response), 'read', `${what}${url}`)
+  return toSyncError(await readWireError(response), 'read', `${what}${url}`)
 }
 
 export function describeError(error: unknown): string {

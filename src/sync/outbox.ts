@@ -2,6 +2,7 @@ import type { EventEntry, WireEvent } from '@strata/state'
 import { PROTOCOL_VERSION, parsePostEventsRequest, StrataWireError } from '../protocol/index'
 import type { SyncContext } from './context'
 import { SyncError, toSyncError } from './errors'
+import { unsendable } from './limits'
 import type { DraftEvent, WireFields } from './storage'
 
 /**
@@ -120,12 +121,14 @@ export class Outbox {
   /**
    * The wire form of each event, checked with the protocol's own request check: an event the
    * server would refuse as a malformed request (not JSON, a `__proto__` key, a type too long)
-   * would block the whole outbox, so it is rejected here and never gets a clientSeq.
+   * would block the whole outbox, so it is rejected here and never gets a clientSeq. So is one
+   * too large for a request of its own, once the server's limits are known. (An event merely
+   * over `maxEventBytes` is sent: the server rejects it alone and the outbox moves on.)
    */
   #encode(entries: EventEntry[]) {
     const valid: (DraftEvent & { wire: WireFields })[] = []
     const invalid: { entry: EventEntry; error: unknown }[] = []
-    const { codec, streamOf, clientId } = this.#ctx
+    const { codec, streamOf, clientId, limits } = this.#ctx
     for (const entry of entries) {
       try {
         const { type, payload } = codec.encode(entry.event)
@@ -139,6 +142,8 @@ export class Outbox {
           clientId,
           events: [{ ...json, clientSeq: 1 }],
         })
+        const tooLarge = limits && unsendable(json, clientId, limits)
+        if (tooLarge) throw tooLarge
         valid.push({ ...toDraft(entry), wire: json })
       } catch (error) {
         invalid.push({ entry, error })

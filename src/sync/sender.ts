@@ -1,7 +1,13 @@
-import { type PostEventsResponse, PROTOCOL_VERSION, StrataWireError } from '../protocol/index'
+import {
+  type PostEventsRequest,
+  type PostEventsResponse,
+  PROTOCOL_VERSION,
+  StrataWireError,
+} from '../protocol/index'
 import { backoffDelay, deadline, Wakeup } from './clock'
 import type { SyncContext, TabMessage } from './context'
 import { type SyncError, toSyncError } from './errors'
+import { eventsThatFit } from './limits'
 import { adoptGone, applyResults } from './results'
 import { type ClaimedEvent, type Outcome, randomId } from './storage'
 
@@ -23,6 +29,8 @@ export class Sender {
   #authRetried = false
   #limit: number
   #adoptedAt = Number.NEGATIVE_INFINITY
+  /** The server has no `GET /limits` (an older one): size batches by halving after a 413. */
+  #noLimits = false
 
   constructor(ctx: SyncContext) {
     this.#ctx = ctx
@@ -57,13 +65,17 @@ export class Sender {
       }
       let batch: ClaimedEvent[]
       try {
-        batch = await ctx.storage.unsent(this.#limit)
+        batch = await ctx.storage.unsent(
+          Math.min(this.#limit, ctx.limits?.maxEventsPerBatch ?? Number.POSITIVE_INFINITY),
+        )
       } catch (error) {
         this.#fatal(toSyncError(error, 'storage', 'Reading the outbox'))
         continue
       }
-      if (batch.length) await this.#send(batch)
-      else {
+      if (batch.length) {
+        await this.#loadLimits()
+        if (!signal.aborted) await this.#send(batch)
+      } else {
         await this.#work.wait(clock, ctx.config.idlePollMs, signal)
         // A tab that closed (or crashed) while another sent leaves its drafts to the sender.
         if (ctx.storage.durable && clock.now() - this.#adoptedAt >= ctx.config.leaseMs) {
@@ -88,9 +100,43 @@ export class Sender {
     this.#ctx.state.changed()
   }
 
-  async #send(batch: ClaimedEvent[]): Promise<void> {
+  /**
+   * Reads the server's limits once per connection, before the first batch. A failure is not
+   * an error of its own: the send that follows meets the same network or server, and the
+   * limits are asked for again after the next success. A server without the endpoint (404, an
+   * older version) is not asked again.
+   */
+  async #loadLimits(): Promise<void> {
+    const ctx = this.#ctx
+    if (ctx.limits || this.#noLimits || this.#attempt > 0) return
+    const timeout = deadline(ctx.clock, ctx.config.requestTimeoutMs, ctx.signal)
+    try {
+      const { maxBodyBytes, maxEventsPerBatch, maxEventBytes } = await ctx.transport.limits(
+        timeout.signal,
+      )
+      ctx.limits = { maxBodyBytes, maxEventsPerBatch, maxEventBytes }
+    } catch (error) {
+      if (error instanceof StrataWireError && !error.retryable && error.code !== 'unauthorized') {
+        this.#noLimits = true
+      }
+    } finally {
+      timeout.clear()
+    }
+  }
+
+  async #send(unsent: ClaimedEvent[]): Promise<void> {
     const ctx = this.#ctx
     const { state, signal } = ctx
+    const request: PostEventsRequest = {
+      protocol: PROTOCOL_VERSION,
+      clientId: ctx.clientId,
+      batchId: randomId(),
+      events: unsent.map((e) => ({ ...e.wire, clientSeq: e.clientSeq })),
+    }
+    // As many as the server takes in one request; the rest go in the next.
+    const fit = ctx.limits ? eventsThatFit(request, ctx.limits) : unsent.length
+    const batch = unsent.slice(0, fit)
+    request.events = request.events.slice(0, fit)
     const seqs = { first: batch[0]!.clientSeq, last: batch.at(-1)!.clientSeq }
     state.inFlight = seqs
     state.changed()
@@ -98,15 +144,7 @@ export class Sender {
     let failure: SyncError | undefined
     const timeout = deadline(ctx.clock, ctx.config.requestTimeoutMs, signal)
     try {
-      const response = await ctx.transport.post(
-        {
-          protocol: PROTOCOL_VERSION,
-          clientId: ctx.clientId,
-          batchId: randomId(),
-          events: batch.map((e) => ({ ...e.wire, clientSeq: e.clientSeq })),
-        },
-        timeout.signal,
-      )
+      const response = await ctx.transport.post(request, timeout.signal)
       if (signal.aborted) return
       checkResults(batch, response)
       await this.#apply(batch, response)
@@ -139,8 +177,10 @@ export class Sender {
         results.push({ ...base, position: r.position })
       } else if (r.error?.code === 'duplicate_id') {
         // Stored before under another clientSeq (two tabs claimed it in a race): not a refusal.
+        // The server says where, so it is confirmed now; without a position (an older server)
+        // it settles when the puller brings it.
         outcomes.push({ clientSeq })
-        results.push(base)
+        results.push(r.position === undefined ? base : { ...base, position: r.position })
       } else {
         // Another tab's rejection stays in storage until it has taken it.
         outcomes.push({ clientSeq, rejected: owner === ctx.tabs.tabId ? undefined : r.error })
@@ -164,9 +204,13 @@ export class Sender {
       }
       return this.#fatal(error)
     }
-    if (error.code === 'too_large' && size > 1) {
-      this.#limit = Math.max(1, Math.floor(size / 2))
-      return
+    if (error.code === 'too_large') {
+      // The limits read before may be stale (the server was reconfigured): read them again.
+      ctx.limits = undefined
+      if (size > 1) {
+        this.#limit = Math.max(1, Math.floor(size / 2))
+        return
+      }
     }
     if (!error.retryable) return this.#fatal(error)
     state.sendOffline = error.offline

@@ -1,8 +1,10 @@
 import {
   buildReadEventsQuery,
+  type LimitsResponse,
   MIN_POSITION_HEADER,
   type PostEventsRequest,
   type PostEventsResponse,
+  parseLimitsResponse,
   parsePostEventsResponse,
   parseReadEventsResponse,
   type ReadEventsQuery,
@@ -24,6 +26,8 @@ export interface TransportOptions {
 export interface Transport {
   post(body: PostEventsRequest, signal?: AbortSignal): Promise<PostEventsResponse>
   read(query: ReadEventsQuery, signal?: AbortSignal): Promise<ReadEventsResponse>
+  /** `GET /limits`: the server's request limits. */
+  limits(signal?: AbortSignal): Promise<LimitsResponse>
   /** `GET /events/stream`, the SSE pokes; the body is read by the caller. */
   stream(after: string | undefined, signal?: AbortSignal): Promise<Response>
   /** Any request to the server, with the credential and, when given, the read-your-writes token. */
@@ -60,7 +64,7 @@ export function createTransport(options: TransportOptions): Transport {
 
   async function checked(request: Request): Promise<unknown> {
     const response = await send(request)
-    if (!response.ok) throw await wireErrorOf(response)
+    if (!response.ok) throw await readWireError(response)
     const text = await response.text()
     try {
       return JSON.parse(text)
@@ -97,13 +101,17 @@ export function createTransport(options: TransportOptions): Transport {
       url.search = buildReadEventsQuery(query)
       return parseReadEventsResponse(await checked(new Request(url, init('GET', signal))))
     },
+    async limits(signal) {
+      const request = new Request(new URL('limits', base), init('GET', signal))
+      return parseLimitsResponse(await checked(request))
+    },
     async stream(after, signal) {
       const url = new URL('events/stream', base)
       if (after !== undefined) url.searchParams.set('after', after)
       const request = new Request(url, init('GET', signal))
       request.headers.set('accept', 'text/event-stream')
       const response = await send(request)
-      if (!response.ok) throw await wireErrorOf(response)
+      if (!response.ok) throw await readWireError(response)
       return response
     },
     async request(input, requestInit, minPosition) {
@@ -118,27 +126,4 @@ export function createTransport(options: TransportOptions): Transport {
       return send(request)
     },
   }
-}
-
-// The wire error has no field for `Retry-After`; keep it beside the error for the backoff.
-const retryAfters = new WeakMap<object, number>()
-
-/** The server's `Retry-After` of a failed response, in milliseconds, if it sent one. */
-export function retryAfterOf(error: unknown): number | undefined {
-  return typeof error === 'object' && error !== null ? retryAfters.get(error) : undefined
-}
-
-export async function wireErrorOf(response: Response): Promise<StrataWireError> {
-  const error = await readWireError(response)
-  const retryAfter = retryAfterMs(response.headers.get('retry-after'))
-  if (retryAfter !== undefined) retryAfters.set(error, retryAfter)
-  return error
-}
-
-function retryAfterMs(header: string | null): number | undefined {
-  if (header === null) return undefined
-  const seconds = Number(header)
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000
-  const date = Date.parse(header)
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now())
 }

@@ -2,7 +2,7 @@ import { createMockServer } from '@strata/state/msw'
 import type { Projection } from '@strata/state/server'
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { readWireError } from '../../src/protocol'
+import { parseLimitsResponse, readWireError } from '../../src/protocol'
 
 const API = 'http://app.test/api'
 const counter: Projection<number> = { name: 'count', initialState: 0, apply: (n) => n + 1 }
@@ -50,6 +50,19 @@ describe('createMockServer', () => {
     expect(await view.json()).toBe(1)
     const bad = await fetch(`${API}/events?after=oops`)
     expect(await readWireError(bad)).toMatchObject({ code: 'bad_token', status: 400 })
+  })
+
+  it('serves the server limits, so a client sizes its batches as against the real server', async () => {
+    const response = await fetch(`${API}/limits`)
+    expect(response.status).toBe(200)
+    expect(parseLimitsResponse(await response.json())).toEqual({
+      protocol: 1,
+      maxBodyBytes: 1024 * 1024,
+      maxEventsPerBatch: 1000,
+      maxEventBytes: 64 * 1024,
+    })
+    mock.set({ fail500: true })
+    expect((await fetch(`${API}/limits`)).status).toBe(500)
   })
 
   it('goes offline: network errors, nothing stored; then back online', async () => {

@@ -3,8 +3,10 @@ import {
   ERROR_STATUS,
   formatPath,
   parseErrorBody,
+  parseLimitsResponse,
   parsePostEventsResponse,
   parseReadEventsResponse,
+  parseRetryAfter,
   readWireError,
   StrataWireError,
 } from '../../src/protocol'
@@ -51,6 +53,47 @@ describe('wire errors', () => {
     expect((await readWireError(new Response('', { status: 504 }))).code).toBe('unavailable')
   })
 
+  it('keep Retry-After as retryAfterMs, in seconds or as an HTTP date', async () => {
+    const unavailable = JSON.stringify({ error: { code: 'unavailable', message: 'later' } })
+    const seconds = await readWireError(
+      new Response(unavailable, { status: 503, headers: { 'retry-after': '120' } }),
+    )
+    expect(seconds).toMatchObject({ code: 'unavailable', retryAfterMs: 120_000, retryable: true })
+    const now = Date.parse('Wed, 21 Oct 2015 07:28:00 GMT')
+    const dated = await readWireError(
+      new Response(unavailable, {
+        status: 503,
+        headers: { 'retry-after': 'Wed, 21 Oct 2015 07:28:30 GMT' },
+      }),
+      now,
+    )
+    expect(dated.retryAfterMs).toBe(30_000)
+    // A proxy's page keeps the header too.
+    const proxy = await readWireError(
+      new Response('<html>busy</html>', { status: 503, headers: { 'retry-after': '3' } }),
+    )
+    expect(proxy).toMatchObject({ code: 'unavailable', retryAfterMs: 3000 })
+    expect((await readWireError(new Response(unavailable, { status: 503 }))).retryAfterMs).toBe(
+      undefined,
+    )
+    // Not part of the body.
+    expect(seconds.toBody()).toEqual({ code: 'unavailable', message: 'later' })
+  })
+
+  it('parse Retry-After strictly', () => {
+    const now = Date.parse('Wed, 21 Oct 2015 07:28:00 GMT')
+    expect(parseRetryAfter('0', now)).toBe(0)
+    expect(parseRetryAfter(' 5 ', now)).toBe(5000)
+    expect(parseRetryAfter('Wed, 21 Oct 2015 07:29:00 GMT', now)).toBe(60_000)
+    expect(parseRetryAfter('Wednesday, 21-Oct-15 07:28:10 GMT', now)).toBe(10_000)
+    // A date already past means now.
+    expect(parseRetryAfter('Wed, 21 Oct 2015 07:00:00 GMT', now)).toBe(0)
+    for (const junk of ['', '-1', '1.5', '0x10', '1e3', 'soon', '99999999999999999999']) {
+      expect(parseRetryAfter(junk, now)).toBeUndefined()
+    }
+    expect(parseRetryAfter(null, now)).toBeUndefined()
+  })
+
   it('have a status for every code and readable paths', () => {
     for (const status of Object.values(ERROR_STATUS)) expect(status).toBeGreaterThanOrEqual(400)
     expect(formatPath(['events', 2, 'payload', 'a b'])).toBe('events[2].payload["a b"]')
@@ -76,9 +119,41 @@ describe('response parsers', () => {
     expect(() => parsePostEventsResponse({ ...response, token: 'x' })).toThrow(
       expect.objectContaining({ code: 'bad_response', path: ['token'] }),
     )
+    const duplicateId = {
+      ...response,
+      results: [
+        {
+          clientSeq: 2,
+          status: 'rejected',
+          position: 'v1:1',
+          error: { code: 'duplicate_id', message: 'stored', details: { position: 'v1:1' } },
+        },
+      ],
+    }
+    expect(parsePostEventsResponse(duplicateId)).toEqual(duplicateId)
     const read = { protocol: 1, events: [], token: 'v1:0', head: 'v1:0', hasMore: false }
     expect(parseReadEventsResponse(read)).toEqual(read)
     expect(() => parseReadEventsResponse({ ...read, events: [{}] })).toThrow(
+      expect.objectContaining({ code: 'bad_response' }),
+    )
+  })
+})
+
+describe('limits response', () => {
+  it('is read, ignoring fields this client does not know', () => {
+    const limits = { protocol: 1, maxBodyBytes: 1024, maxEventsPerBatch: 10, maxEventBytes: 256 }
+    expect(parseLimitsResponse(limits)).toEqual(limits)
+    expect(parseLimitsResponse({ ...limits, maxReadLimit: 5 })).toEqual(limits)
+    expect(() => parseLimitsResponse({ ...limits, maxEventBytes: '256' })).toThrow(
+      expect.objectContaining({ code: 'bad_response', path: ['maxEventBytes'] }),
+    )
+    expect(() => parseLimitsResponse({ ...limits, maxEventsPerBatch: 0 })).toThrow(
+      expect.objectContaining({ code: 'bad_response', path: ['maxEventsPerBatch'] }),
+    )
+    expect(() => parseLimitsResponse('<html>')).toThrow(
+      expect.objectContaining({ code: 'bad_response' }),
+    )
+    expect(() => parseLimitsResponse(null)).toThrow(
       expect.objectContaining({ code: 'bad_response' }),
     )
   })

@@ -3,10 +3,11 @@ import { createStore } from '@strata/state'
 import {
   invalidateOnConfirm,
   SyncProvider,
+  syncQueryFn,
   useInvalidateOnConfirm,
   useSyncQuery,
 } from '@strata/state/query'
-import { connectSync, type Sync } from '@strata/state/sync'
+import { connectSync, type Sync, SyncError } from '@strata/state/sync'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
 import { afterEach, describe, expect, it, vi } from 'vitest'
@@ -121,5 +122,74 @@ describe('TanStack Query helpers', () => {
     store.dispatch(add(3))
     await sync.flush()
     expect(invalidate).toHaveBeenCalledTimes(2)
+  })
+
+  it('a read of a view not caught up in time throws a SyncError with the Retry-After', async () => {
+    let release!: () => void
+    const gate = new Promise<void>((r) => (release = r))
+    const server = testServer({
+      projections: [countersProjection(() => gate)],
+      limits: { viewWaitMs: 10, retryAfterSeconds: 2 },
+    })
+    const { store, sync } = client(server)
+    store.dispatch(add(1))
+    await sync.flush()
+    const read = syncQueryFn(sync, 'views/counters')
+    const context = { queryKey: ['counters'], signal: new AbortController().signal } as any
+    const failure = await Promise.resolve()
+      .then(() => read(context))
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      )
+    expect(failure).toBeInstanceOf(SyncError)
+    expect(failure).toMatchObject({
+      code: 'unavailable',
+      operation: 'read',
+      status: 503,
+      retryAfterMs: 2000,
+    })
+    release()
+  })
+
+  it('invalidates for an event the server had stored under its id, confirmed from the response', async () => {
+    const server = testServer()
+    let release = () => {}
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    const store = createStore({ initialState: {} as Counters, reducer: counterReducer })
+    const sync = connectSync(store, {
+      fetch: async (r) => {
+        if (r.method === 'POST') await gate
+        return server.fetch(r)
+      },
+      batch: { maxEvents: 10, maxDelayMs: 0 },
+      persist: false,
+      live: 'off',
+    })
+    open.push(sync)
+    const queries = new QueryClient()
+    const invalidate = vi.spyOn(queries, 'invalidateQueries')
+    invalidateOnConfirm(sync, queries, { added: [['counters']] })
+    await sync.pull()
+    store.dispatch(add(1))
+    const { id } = store.logs.events[0]!
+    const stored = await server.server.fetch(
+      new Request('http://s/events', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          protocol: 1,
+          clientId: 'another-tab-race',
+          events: [
+            { clientSeq: 1, id, stream: 'default', type: 'added', payload: add(1).payload, at: 1 },
+          ],
+        }),
+      }),
+    )
+    expect(stored.status).toBe(200)
+    release()
+    await vi.waitFor(() => expect(store.logs.events[0]!.position).toBe('v1:1'))
+    await sync.flush()
+    expect(invalidate.mock.calls.map(([filters]) => filters?.queryKey)).toEqual([['counters']])
   })
 })

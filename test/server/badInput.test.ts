@@ -87,7 +87,7 @@ describe('POST /events refuses bad input with a clear 4xx', () => {
     ).toContain('gzip')
   })
 
-  it('limits bytes (after gzip), events per batch and bytes per event with 413', async () => {
+  it('limits bytes (after gzip) and events per batch with 413', async () => {
     const big = JSON.stringify(batch('c', events('c', 1, 1, { payload: 'x'.repeat(5000) })))
     expect((await send(big)).error).toMatchObject({
       code: 'too_large',
@@ -114,13 +114,7 @@ describe('POST /events refuses bad input with a clear 4xx', () => {
       code: 'too_large',
       path: ['events'],
     })
-    const fat = events('c', 1, 2)
-    fat[1]!.payload = 'y'.repeat(600)
-    expect((await send(JSON.stringify(batch('c', fat)))).error).toMatchObject({
-      code: 'too_large',
-      path: ['events', 1],
-      details: { limit: 'maxEventBytes' },
-    })
+    // An event over maxEventBytes is not a 413 but rejected alone: the shared server suite.
   })
 })
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import type { WireErrorBody } from '../../src/protocol'
 import { type PreparedEvent, planAppend } from '../../src/server/plan'
 import { wireEvent } from './helpers'
 
@@ -13,7 +14,7 @@ const base = {
   tenant: '',
   receipts: [],
   streamVersions: new Map(),
-  existingIds: new Set<string>(),
+  existingIds: new Map<string, number>(),
   client: undefined,
 }
 
@@ -55,6 +56,37 @@ describe('planAppend', () => {
     })
     expect(plan.token).toBe(4)
     expect(plan.inserts).toEqual([])
+  })
+
+  it('rejects an id stored before with where it is stored, and answers its retry the same', () => {
+    const plan = planAppend({
+      ...base,
+      events: [prepared(1), prepared(2)],
+      existingIds: new Map([['id1', 7]]),
+      head: 9,
+    })
+    const error: WireErrorBody = {
+      code: 'duplicate_id',
+      message: 'An event with id "id1" is already stored (at v1:7)',
+      path: ['id'],
+      details: { id: 'id1', position: 'v1:7' },
+    }
+    expect(plan.results).toEqual([
+      { clientSeq: 1, status: 'rejected', position: 7, error },
+      { clientSeq: 2, status: 'applied', position: 10 },
+    ])
+    expect(plan.rejections).toEqual([{ clientId: 'c', clientSeq: 1, fingerprint: 'f1', error }])
+    expect(plan.client.lastSeq).toBe(2)
+    const retry = planAppend({
+      ...base,
+      events: [prepared(1)],
+      client: plan.client,
+      receipts: [{ clientSeq: 1, fingerprint: 'f1', position: null, error }],
+      head: 12,
+    })
+    expect(retry.results).toEqual([{ clientSeq: 1, status: 'rejected', position: 7, error }])
+    // The read-your-writes token covers the stored event, as for a duplicate.
+    expect(retry.token).toBe(7)
   })
 
   it('counts versions within the batch for expectedVersion', () => {

@@ -3,10 +3,21 @@ import {
   type EventServerOptions,
   type Principal,
   type Storage,
+  StrataWireError,
 } from '@strata/state/server'
 import { afterEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { batch, events, failingAppends, get, post, postOk, readAll, wireEvent } from './helpers'
+import {
+  BASE,
+  batch,
+  events,
+  failingAppends,
+  get,
+  post,
+  postOk,
+  readAll,
+  wireEvent,
+} from './helpers'
 import type { StorageFactory } from './suite'
 
 const users: Record<string, Principal> = {
@@ -153,17 +164,112 @@ export function serverContract(factory: StorageFactory) {
       expect(response.lastSeq).toBe(3)
     })
 
-    it('rejects an event whose id is already stored under another client', async () => {
+    it('rejects an event whose id is already stored under another client, saying where it is', async () => {
       const { server } = await start()
-      await postOk(server, batch('c1', [wireEvent(1, { id: 'same' })]))
-      const response = await postOk(
-        server,
-        batch('c2', [wireEvent(1, { id: 'same' }), wireEvent(2)]),
-      )
-      expect(response.results.map((r) => [r.status, r.error?.code])).toEqual([
-        ['rejected', 'duplicate_id'],
-        ['applied', undefined],
+      await postOk(server, batch('c1', [wireEvent(1, { id: 'same' }), wireEvent(2)]))
+      const body = batch('c2', [wireEvent(1, { id: 'same' }), wireEvent(2)])
+      const response = await postOk(server, body)
+      expect(response.results).toEqual([
+        {
+          clientSeq: 1,
+          status: 'rejected',
+          position: 'v1:1',
+          error: {
+            code: 'duplicate_id',
+            message: expect.stringContaining('"same"'),
+            path: ['id'],
+            details: { id: 'same', position: 'v1:1' },
+          },
+        },
+        { clientSeq: 2, status: 'applied', position: 'v1:3' },
       ])
+      expect(response.lastSeq).toBe(2)
+      // A retry is answered the same, from what was kept.
+      const retry = await postOk(server, body)
+      expect(retry.results).toEqual([
+        response.results[0],
+        { clientSeq: 2, status: 'duplicate', position: 'v1:3' },
+      ])
+      // Alone in a request, its token is where the event is, so a read with it includes it.
+      await postOk(server, batch('c1', events('c1', 3, 2)))
+      const alone = await postOk(server, batch('c3', [wireEvent(1, { id: 'same' })]))
+      expect(alone.results[0]).toMatchObject({ status: 'rejected', position: 'v1:1' })
+      expect(alone.token).toBe('v1:1')
+      expect((await readAll(server)).events.filter((e) => e.id === 'same')).toHaveLength(1)
+    })
+
+    it('rejects an event over maxEventBytes alone, advancing lastSeq; the rest apply', async () => {
+      const { server } = await start({ limits: { maxEventBytes: 512 } })
+      const fat = (seq: number) => wireEvent(seq, { payload: { text: 'y'.repeat(600) } })
+      const list = [wireEvent(1), fat(2), wireEvent(3)]
+      const response = await postOk(server, batch('c1', list))
+      expect(response.results.map((r) => r.status)).toEqual(['applied', 'rejected', 'applied'])
+      expect(response.results[1]).toEqual({
+        clientSeq: 2,
+        status: 'rejected',
+        error: {
+          code: 'too_large',
+          message: expect.stringContaining('maxEventBytes'),
+          path: [],
+          details: { limit: 'maxEventBytes', max: 512, received: expect.any(Number) },
+        },
+      })
+      expect(response.results[1]!.error!.details!.received).toBeGreaterThan(600)
+      expect(response.lastSeq).toBe(3)
+      const retry = await postOk(server, batch('c1', list))
+      expect(retry.results.map((r) => r.status)).toEqual(['duplicate', 'rejected', 'duplicate'])
+      expect(retry.results[1]!.error).toEqual(response.results[1]!.error)
+      // Alone in a request: rejected, not a 413, so the client can send the next seq.
+      const alone = await postOk(server, batch('c2', [fat(1)]))
+      expect(alone).toMatchObject({ lastSeq: 1, results: [{ status: 'rejected' }] })
+      expect(alone.results[0]!.error!.code).toBe('too_large')
+      expect((await postOk(server, batch('c2', [wireEvent(2)]))).results[0]!.status).toBe('applied')
+      expect((await readAll(server)).events.map((e) => [e.clientId, e.clientSeq])).toEqual([
+        ['c1', 1],
+        ['c1', 3],
+        ['c2', 2],
+      ])
+    })
+
+    it('refuses a request over maxBodyBytes or maxEventsPerBatch whole with 413', async () => {
+      const { server } = await start({ limits: { maxBodyBytes: 4096, maxEventsPerBatch: 3 } })
+      const body = await post(
+        server,
+        batch('c1', [wireEvent(1, { payload: { text: 'z'.repeat(5000) } })]),
+      )
+      expect(body.status).toBe(413)
+      expect(body.body.error).toMatchObject({
+        code: 'too_large',
+        details: { limit: 'maxBodyBytes', max: 4096 },
+      })
+      const many = await post(server, batch('c1', events('c1', 1, 4)))
+      expect(many.status).toBe(413)
+      expect(many.body.error).toMatchObject({
+        path: ['events'],
+        details: { limit: 'maxEventsPerBatch', max: 3, received: 4 },
+      })
+      expect((await get(server, '/events?clientId=c1')).body).toMatchObject({
+        events: [],
+        lastSeq: 0,
+      })
+    })
+
+    it('tells clients its limits on GET /limits', async () => {
+      const { server } = await start({
+        authorize,
+        limits: { maxBodyBytes: 4096, maxEventsPerBatch: 3, maxEventBytes: 512 },
+      })
+      expect((await get(server, '/limits')).status).toBe(401)
+      const response = await get(server, '/limits', as('bob'))
+      expect(response.status).toBe(200)
+      expect(response.body).toEqual({
+        protocol: 1,
+        maxBodyBytes: 4096,
+        maxEventsPerBatch: 3,
+        maxEventBytes: 512,
+      })
+      const wrong = await server.fetch(new Request(`${BASE}/limits`, { method: 'POST' }))
+      expect(wrong.status).toBe(405)
     })
 
     it('stores a batch sent by two tabs at once exactly once', async () => {
@@ -196,6 +302,19 @@ export function serverContract(factory: StorageFactory) {
         'duplicate',
       ])
       expect((await readAll(server)).events).toHaveLength(3)
+    })
+
+    it('sends the Retry-After a refusal names, in whole seconds', async () => {
+      const { server } = await start({
+        authorize: () => {
+          throw new StrataWireError('unavailable', 'The sign-in service is restarting', {
+            retryAfterMs: 2500,
+          })
+        },
+      })
+      const response = await post(server, batch('c1', events('c1', 1, 1)))
+      expect(response.status).toBe(503)
+      expect(response.headers.get('retry-after')).toBe('3')
     })
 
     it('authorizes: 401 without a credential, streams per principal, tenants apart', async () => {

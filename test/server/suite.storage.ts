@@ -111,8 +111,13 @@ export function storageContract(factory: StorageFactory) {
           ]),
         )
         expect(await tx.streamVersions('other-tenant', ['s'])).toEqual(new Map())
-        expect(await tx.existingIds('', ['id-1', 'id-9'])).toEqual(new Set(['id-1']))
-        expect(await tx.existingIds('other-tenant', ['id-1'])).toEqual(new Set())
+        expect(await tx.existingIds('', ['id-1', 'id-9', 'id-2'])).toEqual(
+          new Map([
+            ['id-1', 1],
+            ['id-2', 2],
+          ]),
+        )
+        expect(await tx.existingIds('other-tenant', ['id-1'])).toEqual(new Map())
       })
     })
 

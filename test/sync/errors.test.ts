@@ -114,14 +114,26 @@ describe('refusals', () => {
     expect(sync.getSnapshot().outbox.map((e) => e.clientSeq)).toEqual([1])
   })
 
-  it('a batch too large is split and sent in smaller batches', async () => {
+  it('a batch too large for a server without GET /limits is split and sent in smaller batches', async () => {
     const server = testServer({ limits: { maxEventsPerBatch: 2 } })
-    const { store, sync } = client(server.fetch)
+    let asked = 0
+    // An older server: no /limits endpoint.
+    const fetch = async (r: Request) => {
+      if (new URL(r.url).pathname === '/limits') {
+        asked++
+        return Response.json({ error: { code: 'not_found', message: 'no' } }, { status: 404 })
+      }
+      return server.fetch(r)
+    }
+    const { store, sync } = client(fetch)
     for (let i = 1; i <= 5; i++) store.dispatch(add('a', i))
     await sync.flush()
     expect(store.getState()).toEqual({ a: 15 })
     expect(await server.stored()).toHaveLength(5)
     expect(sync.getSnapshot().errors[0]!.error.code).toBe('too_large')
+    store.dispatch(add('a', 6))
+    await sync.flush()
+    expect(asked).toBe(1)
   })
 })
 

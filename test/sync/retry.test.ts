@@ -67,6 +67,47 @@ describe('retries', () => {
     expect(sync.getSnapshot().retry!.at - clock.now()).toBe(50)
   })
 
+  it("waits at least the server's Retry-After before retrying", async () => {
+    const server = testServer()
+    let posts = 0
+    const fetch = async (r: Request) => {
+      if (r.method === 'POST' && ++posts === 1) {
+        return Response.json(
+          { error: { code: 'unavailable', message: 'busy' } },
+          { status: 503, headers: { 'retry-after': '5' } },
+        )
+      }
+      return server.fetch(r)
+    }
+    const store = counterStore()
+    const clock = manualClock()
+    const sync = connectSync(store, {
+      fetch,
+      batch: { maxEvents: 10, maxDelayMs: 0 },
+      persist: false,
+      live: 'off',
+      clock,
+      random: () => 1,
+      retry: { baseMs: 100, maxMs: 1000 },
+    })
+    open.push(sync)
+    store.dispatch(add(1))
+    await vi.waitFor(() => expect(sync.getSnapshot().retry?.attempt).toBe(1))
+    // The backoff alone would wait 100 ms; the server asked for 5 s.
+    expect(sync.getSnapshot().retry!.at - clock.now()).toBe(5000)
+    expect(sync.getSnapshot().errors[0]!.error).toMatchObject({
+      code: 'unavailable',
+      retryAfterMs: 5000,
+    })
+    clock.advance(4999)
+    await new Promise((r) => setTimeout(r, 20))
+    expect(posts).toBe(1)
+    clock.advance(1)
+    await vi.waitFor(() => expect(sync.status).toBe('idle'))
+    expect(posts).toBe(2)
+    expect(await server.stored()).toHaveLength(1)
+  })
+
   it('a network error makes the status offline; it is idle again once delivered', async () => {
     let online = false
     const { store, clock, sync } = setup(() => (online ? 'pass' : 'network'))

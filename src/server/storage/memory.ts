@@ -32,7 +32,8 @@ export function memoryStorage(): Storage {
   const clients = new Map<string, ClientRecord>()
   const rejections = new Map<string, Rejection>()
   const streamVersions = new Map<string, number>()
-  const ids = new Set<string>()
+  /** Position by tenant and event id. */
+  const ids = new Map<string, number>()
   const bySeq = new Map<string, StoredEvent>()
   const checkpoints = new Map<string, string>()
   const mutex = new Mutex()
@@ -83,7 +84,14 @@ export function memoryStorage(): Storage {
       }
       return out
     },
-    existingIds: async (tenant, list) => new Set(list.filter((id) => ids.has(key(tenant, id)))),
+    existingIds: async (tenant, list) => {
+      const out = new Map<string, number>()
+      for (const id of list) {
+        const position = ids.get(key(tenant, id))
+        if (position !== undefined) out.set(id, position)
+      }
+      return out
+    },
     insertEvents: async (list) => {
       staged.events.push(...list.map((e) => ({ ...e })))
     },
@@ -105,7 +113,7 @@ export function memoryStorage(): Storage {
       if (event.position !== events.length + 1) throw new Error('[strata] positions must be dense')
       events.push(event)
       bySeq.set(key(event.clientId, event.clientSeq), event)
-      ids.add(key(event.tenant, event.id))
+      ids.set(key(event.tenant, event.id), event.position)
       streamVersions.set(key(event.tenant, event.stream), event.streamVersion)
     }
     for (const r of staged.rejections) rejections.set(key(r.clientId, r.clientSeq), r)

@@ -144,10 +144,10 @@ export async function postgresStorage(
           },
           existingIds: async (tenant, ids) => {
             const { rows } = await client.query(
-              `SELECT id FROM ${s}.events WHERE tenant = $1 AND id = ANY($2::text[])`,
+              `SELECT id, position FROM ${s}.events WHERE tenant = $1 AND id = ANY($2::text[])`,
               [tenant, ids],
             )
-            return new Set(rows.map((r) => r.id as string))
+            return new Map(rows.map((r) => [r.id as string, Number(r.position)]))
           },
           insertEvents: async (events) => {
             const columns = EVENT_COLUMNS.map((_, i) => events.map((e) => eventToRow(e)[i]))

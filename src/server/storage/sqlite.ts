@@ -168,14 +168,17 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
     },
     existingIds: async (tenant, ids) => {
       // One statement per chunk instead of one per id; statements are cached per length.
-      const found = new Set<string>()
+      const found = new Map<string, number>()
       for (const chunk of chunks(ids, 500)) {
         const statement = sqlFor(
           'ids',
           chunk.length,
-          () => `SELECT id FROM strata_events WHERE tenant = ? AND id IN (${marks(chunk.length)})`,
-        ).pluck()
-        for (const id of statement.all(tenant, ...chunk) as string[]) found.add(id)
+          () =>
+            `SELECT id, position FROM strata_events WHERE tenant = ? AND id IN (${marks(chunk.length)})`,
+        ).raw()
+        for (const [id, position] of statement.all(tenant, ...chunk) as [string, number][]) {
+          found.set(id, position)
+        }
       }
       return found
     },
