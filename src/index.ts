@@ -5,8 +5,8 @@ export {
   type RebaseOptions,
   type Replica,
   type RestoredEvent,
-  type WireEvent,
   replicaOf,
+  type WireEvent,
 } from './core/replica'
 export { createStore } from './core/store'
 export type {
@@ -22,10 +22,10 @@ export type {
   HistoryOptions,
   HotApi,
   HotReport,
+  Listener,
   LoadData,
   LoadedCommand,
   LoadedEvent,
-  Listener,
   Logs,
   RecordedCtx,
   Reducer,
