@@ -35,8 +35,9 @@ export const ERROR_STATUS = {
   /** Per event: a stream's `expectedVersion` does not match; `details.actual` is its version. */
   version_conflict: 409,
   /**
-   * Per event: an event with this `id` is already stored under another `(clientId, clientSeq)`.
-   * The result's `position` (and `details.position`) is where that event is stored.
+   * Per event: this client already stored an event with this `id` under another `clientSeq`
+   * (ids are unique per client; another client's event with the same id is no duplicate). The
+   * result's `position` (and `details.position`) is where this client's event is stored.
    */
   duplicate_id: 409,
   /**

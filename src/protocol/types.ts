@@ -17,7 +17,11 @@ export const FIELD_LIMITS = {
 export interface WireEvent {
   /** Dense per client, from 1; consecutive within a request. */
   clientSeq: number
-  /** Stable event id, made once by the client and never re-made. */
+  /**
+   * Stable event id, made once by the client and never re-made. Unique per client: the server
+   * keeps one event per `(clientId, id)`, and the same id sent by another client is a different
+   * event (ids need not be unguessable, and one client cannot take another's).
+   */
   id: string
   stream: string
   type: string
@@ -46,7 +50,9 @@ export interface EventResult {
   status: EventStatus
   /**
    * Where the event is stored: set for `applied` and `duplicate`, and for a `rejected` one with
-   * code `duplicate_id`, where the event with its `id` is stored (the client confirms it there).
+   * code `duplicate_id` (this client already stored an event with its `id` under another
+   * `clientSeq`), where that event of this client is stored (the client confirms it there).
+   * Never a position of another client's event.
    */
   position?: PositionToken
   /**
@@ -62,8 +68,8 @@ export interface PostEventsResponse {
   protocol: number
   /**
    * Read-your-writes token: the newest position among this request's stored events (applied,
-   * `duplicate`, or where a `duplicate_id` event's id is stored), or the store's head when none
-   * is. Send it as `X-Min-Position` on reads.
+   * `duplicate`, or where this client's earlier event with a `duplicate_id` id is stored), or
+   * the store's head when none is. Send it as `X-Min-Position` on reads.
    */
   token: PositionToken
   /** The last `clientSeq` the server has processed for this client (applied or rejected). */

@@ -78,7 +78,7 @@ export async function appendEvents(
           : new Map(),
         existingIds: fresh.length
           ? await tx.existingIds(
-              tenant,
+              request.clientId,
               fresh.map((e) => e.id),
             )
           : new Map(),

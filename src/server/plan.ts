@@ -22,7 +22,12 @@ export interface PlanInput {
   client: ClientRecord | undefined
   receipts: readonly Receipt[]
   streamVersions: ReadonlyMap<string, number>
-  /** Positions of the request's event ids already stored in the tenant. */
+  /**
+   * Positions of the request's event ids this client has already stored. Only the client's own:
+   * an event id is unique per `(clientId, id)`, so the same id from another client is a
+   * different event, and naming where that one is stored would leak a position of a stream the
+   * caller may not be allowed to read.
+   */
   existingIds: ReadonlyMap<string, number>
   head: number
 }
@@ -96,7 +101,8 @@ export function planAppend(input: PlanInput): Plan {
         )
       }
       if (receipt?.error) {
-        // A `duplicate_id` keeps where the other event is stored in its details.
+        // A `duplicate_id` keeps where the client's earlier event with that id is stored in its
+        // details (the same answer the first time, to the same client).
         const stored = storedAt(receipt.error)
         results.push(
           withPosition({ clientSeq: seq, status: 'rejected', error: receipt.error }, stored),
@@ -111,12 +117,13 @@ export function planAppend(input: PlanInput): Plan {
     const version = versions.get(event.stream) ?? 0
     const existing = rejection ? undefined : input.existingIds.get(event.id)
     if (existing !== undefined) {
-      // Stored before under another (clientId, clientSeq), e.g. two tabs that claimed it in a
-      // race: not stored twice, but its position lets the client confirm it at once.
+      // This client stored it before under another clientSeq, e.g. two tabs of one client that
+      // claimed it in a race: not stored twice, and its position (the client's own event, whose
+      // position it was answered when it was stored) lets the client confirm it at once.
       const at = encodeToken(existing)
       const error = refusal(
         'duplicate_id',
-        `An event with id ${JSON.stringify(event.id)} is already stored (at ${at})`,
+        `This client already stored an event with id ${JSON.stringify(event.id)} (at ${at}) under another clientSeq`,
         ['id'],
         { id: event.id, position: at },
       )

@@ -97,8 +97,12 @@ export interface StorageTx {
   receipts(clientId: string, fromSeq: number, toSeq: number): Promise<Receipt[]>
   /** Current version (event count) of each stream; absent streams are missing from the map. */
   streamVersions(tenant: string, streams: readonly string[]): Promise<Map<string, number>>
-  /** Those of `ids` already stored in the tenant, each with the position it is stored at. */
-  existingIds(tenant: string, ids: readonly string[]): Promise<Map<string, number>>
+  /**
+   * Those of `ids` this client has already stored (under any clientSeq), each with the position
+   * it is stored at. Scoped to the client, never the tenant: another client's event with the same
+   * id is not a duplicate, and its position is not this caller's to learn.
+   */
+  existingIds(clientId: string, ids: readonly string[]): Promise<Map<string, number>>
   /** Events with positions `head + 1 ...`, dense and ascending. */
   insertEvents(events: readonly StoredEvent[]): Promise<void>
   insertRejections(rejections: readonly Rejection[]): Promise<void>

@@ -60,16 +60,31 @@ export function resolveConfig(options: SyncOptions<any>): SyncConfig {
   }
 }
 
+const memoryOutboxes = new WeakMap<object, OutboxStorage>()
+
+/**
+ * One memory outbox per store: connecting the same store again (React effects run twice) keeps
+ * its clientId and sequence, so a resent event is a duplicate to the server, not a new event.
+ */
+export function memoryOutboxFor(store: object): OutboxStorage {
+  let outbox = memoryOutboxes.get(store)
+  if (!outbox) {
+    outbox = memoryStorage()
+    memoryOutboxes.set(store, outbox)
+  }
+  return outbox
+}
+
 /** IndexedDB when there is one, else memory (with a warning: a reload would lose events). */
-export function resolveStorage(options: SyncOptions<any>): OutboxStorage {
-  if (options.persist === false) return memoryStorage()
+export function resolveStorage(options: SyncOptions<any>, store: object): OutboxStorage {
+  if (options.persist === false) return memoryOutboxFor(store)
   const factory = options.persist?.indexedDB ?? globalThis.indexedDB
   if (!factory) {
     warnOnce(
       'No IndexedDB here, so the outbox is kept in memory and a reload loses unsent events. ' +
         'Pass `persist: false` to say that is intended, or `persist: { indexedDB }` to give one.',
     )
-    return memoryStorage()
+    return memoryOutboxFor(store)
   }
   return idbStorage({ ...options.persist, indexedDB: factory })
 }

@@ -1,16 +1,23 @@
 import { type AnyEvent, type PulledEvent, replicaOf, type Store } from '@strata/state'
 import { type TabChannel, tabChannel } from './channel'
 import { systemClock } from './clock'
-import { defaultCodec, resolveConfig, resolveStorage, streamOfOption } from './config'
+import {
+  defaultCodec,
+  memoryOutboxFor,
+  resolveConfig,
+  resolveStorage,
+  streamOfOption,
+} from './config'
 import { type SyncContext, SyncState } from './context'
 import { SyncError, toSyncError } from './errors'
+import { ownClients } from './ids'
 import { Outbox } from './outbox'
 import { Puller } from './puller'
 import { adoptGone, applyResults } from './results'
 import { Sender } from './sender'
 import { snapshotOf, until } from './snapshot'
 import { listenForPokes } from './sse'
-import { memoryStorage, randomId } from './storage'
+import { randomId } from './storage'
 import { type LockManagerLike, leaseTabs, soloTabs, webLockTabs } from './tabs'
 import { createTransport } from './transport'
 import type { ConfirmedBatch, Sync, SyncOptions, SyncSnapshot } from './types'
@@ -48,10 +55,11 @@ export function connectSync<E extends AnyEvent>(
   const ctx: SyncContext = {
     store,
     replica,
-    storage: resolveStorage(options),
+    storage: resolveStorage(options, store),
     transport,
     tabs: soloTabs(tabId),
     clientId: '',
+    ownClients: new Set(),
     clock,
     random: options.random ?? Math.random,
     codec: (options.codec ?? defaultCodec) as SyncContext['codec'],
@@ -123,9 +131,10 @@ export function connectSync<E extends AnyEvent>(
     } catch (cause) {
       // IndexedDB refused (private mode, quota): keep syncing, without durability.
       state.report(toSyncError(cause, 'storage', 'Opening the outbox database'), clock.now())
-      ctx.storage = memoryStorage()
+      ctx.storage = memoryOutboxFor(store)
       ctx.clientId = await ctx.storage.open(options.clientId)
     }
+    ctx.ownClients = ownClients(store, ctx.clientId)
     if (abort.signal.aborted) return
     ctx.tabs = chooseTabs(ctx, options.locks, prefix, config.leaseMs)
     if (ctx.storage.durable) {

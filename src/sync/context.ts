@@ -80,6 +80,11 @@ export interface SyncContext {
   /** Set once the outbox is open. */
   tabs: Tabs
   clientId: string
+  /**
+   * Every clientId this store has synced as, this connection's included: pulled events stored
+   * under one of them keep their ids, all others get `remoteEventId` (see ids.ts).
+   */
+  ownClients: ReadonlySet<string>
   clock: SyncClock
   random: () => number
   codec: EventCodec

@@ -7,6 +7,7 @@ export {
   type SyncOperation,
 } from './errors'
 export type { IdbStorageOptions } from './idbStorage'
+export { remoteEventId } from './ids'
 export type { LockManagerLike } from './tabs'
 export type { FetchLike } from './transport'
 export type {

@@ -3,6 +3,7 @@ import type { PositionToken, ReadEventsResponse } from '../protocol/index'
 import { backoffDelay, deadline, Wakeup } from './clock'
 import type { SyncContext } from './context'
 import { type SyncError, toSyncError } from './errors'
+import { localEventId } from './ids'
 import { collectRejections } from './results'
 
 /**
@@ -106,14 +107,17 @@ export class Puller {
 
   async #apply(response: ReadEventsResponse): Promise<void> {
     const ctx = this.#ctx
+    // The replica matches pulled events to pending local ones by id: only this store's own
+    // clients' events may, so every other client's event gets an id no local event can have.
     const pulled: PulledEvent[] = response.events.map((e) => ({
-      id: e.id,
+      id: localEventId(ctx.ownClients, e),
       event: ctx.codec.decode({ type: e.type, payload: e.payload }),
       at: e.at,
       position: e.position,
       commandId: e.commandId ?? undefined,
     }))
     if (pulled.length) ctx.replica.pull(pulled, { frozen: ctx.frozen })
+    // Claims are by local id; another client's event (a prefixed id) never releases one.
     for (const e of pulled) ctx.claimed.delete(e.id)
     this.#after = response.token
     this.#hasMore = response.hasMore

@@ -136,7 +136,11 @@ export interface Sync {
   subscribe(listener: () => void): () => void
   /** Called after the server stored events of this tab, once `position` includes them. */
   onConfirm(listener: (batch: ConfirmedBatch) => void): () => void
-  /** Called after remote (and echoed) events were applied to the store. */
+  /**
+   * Called after remote (and echoed) events were applied to the store. Ids are as in the
+   * store's log: this client's own events keep theirs, other clients' events have
+   * `remoteEventId(clientId, id)`.
+   */
   onPull(listener: (events: readonly PulledEvent[]) => void): () => void
   /** A fetch to the server that reads at least what this client has seen (`X-Min-Position`). */
   fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>

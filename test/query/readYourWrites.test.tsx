@@ -16,6 +16,7 @@ import {
   type Counters,
   counterReducer,
   countersProjection,
+  manualClock,
   testServer,
 } from '../sync/helpers'
 
@@ -152,17 +153,15 @@ describe('TanStack Query helpers', () => {
     release()
   })
 
-  it('invalidates for an event the server had stored under its id, confirmed from the response', async () => {
+  it('invalidates for an event this client had stored under its id, confirmed from the response', async () => {
     const server = testServer()
-    let release = () => {}
-    const gate = new Promise<void>((resolve) => (release = resolve))
     const store = createStore({ initialState: {} as Counters, reducer: counterReducer })
+    // Events wait for the batch delay (the clock stands); this tab pulls only its stream.
     const sync = connectSync(store, {
-      fetch: async (r) => {
-        if (r.method === 'POST') await gate
-        return server.fetch(r)
-      },
-      batch: { maxEvents: 10, maxDelayMs: 0 },
+      fetch: server.fetch,
+      batch: { maxEvents: 10, maxDelayMs: 1000 },
+      clock: manualClock(),
+      streams: ['default'],
       persist: false,
       live: 'off',
     })
@@ -170,26 +169,28 @@ describe('TanStack Query helpers', () => {
     const queries = new QueryClient()
     const invalidate = vi.spyOn(queries, 'invalidateQueries')
     invalidateOnConfirm(sync, queries, { added: [['counters']] })
-    await sync.pull()
+    await sync.ready
     store.dispatch(add(1))
     const { id } = store.logs.events[0]!
+    // Another tab of this client sent it first (a race), to a stream this tab does not pull.
     const stored = await server.server.fetch(
       new Request('http://s/events', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
           protocol: 1,
-          clientId: 'another-tab-race',
+          clientId: sync.clientId,
           events: [
-            { clientSeq: 1, id, stream: 'default', type: 'added', payload: add(1).payload, at: 1 },
+            { clientSeq: 1, id, stream: 'tab-2', type: 'added', payload: add(1).payload, at: 1 },
           ],
         }),
       }),
     )
     expect(stored.status).toBe(200)
-    release()
-    await vi.waitFor(() => expect(store.logs.events[0]!.position).toBe('v1:1'))
+    // Learns lastSeq, so its send takes the next clientSeq and is answered `duplicate_id`.
+    await sync.pull()
     await sync.flush()
+    expect(store.logs.events[0]!.position).toBe('v1:1')
     expect(invalidate.mock.calls.map(([filters]) => filters?.queryKey)).toEqual([['counters']])
   })
 })

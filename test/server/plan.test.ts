@@ -58,7 +58,7 @@ describe('planAppend', () => {
     expect(plan.inserts).toEqual([])
   })
 
-  it('rejects an id stored before with where it is stored, and answers its retry the same', () => {
+  it('rejects an id the client stored before with where it is stored, and answers its retry the same', () => {
     const plan = planAppend({
       ...base,
       events: [prepared(1), prepared(2)],
@@ -67,7 +67,8 @@ describe('planAppend', () => {
     })
     const error: WireErrorBody = {
       code: 'duplicate_id',
-      message: 'An event with id "id1" is already stored (at v1:7)',
+      message:
+        'This client already stored an event with id "id1" (at v1:7) under another clientSeq',
       path: ['id'],
       details: { id: 'id1', position: 'v1:7' },
     }

@@ -164,14 +164,54 @@ export function serverContract(factory: StorageFactory) {
       expect(response.lastSeq).toBe(3)
     })
 
-    it('rejects an event whose id is already stored under another client, saying where it is', async () => {
+    it('keeps event ids per client: another client reusing an id stores its own event and learns nothing of the first', async () => {
+      const { server } = await start({ authorize })
+      // bob's event is in a stream alice may not read; its id is what alice reuses.
+      const first = await postOk(
+        server,
+        batch('b1', [wireEvent(1, { id: 'same', stream: 'secret' }), wireEvent(2)]),
+        as('bob'),
+      )
+      expect(first.results.map((r) => r.position)).toEqual(['v1:1', 'v1:2'])
+      const body = batch('a1', [wireEvent(1, { id: 'same' }), wireEvent(2)])
+      const response = await postOk(server, body, as('alice'))
+      expect(response).toEqual({
+        protocol: 1,
+        token: 'v1:4',
+        lastSeq: 2,
+        results: [
+          { clientSeq: 1, status: 'applied', position: 'v1:3' },
+          { clientSeq: 2, status: 'applied', position: 'v1:4' },
+        ],
+      })
+      // Nothing in the answer names where bob's event is.
+      expect(JSON.stringify(response)).not.toContain('"v1:1"')
+      const retry = await postOk(server, body, as('alice'))
+      expect(retry.results).toEqual([
+        { clientSeq: 1, status: 'duplicate', position: 'v1:3' },
+        { clientSeq: 2, status: 'duplicate', position: 'v1:4' },
+      ])
+      expect(JSON.stringify(retry)).not.toContain('"v1:1"')
+      // Both are stored, each under its client, once; alice reads only hers.
+      const all = (await readAll(server, as('bob'))).events
+      expect(all.filter((e) => e.id === 'same').map((e) => [e.clientId, e.position])).toEqual([
+        ['b1', 'v1:1'],
+        ['a1', 'v1:3'],
+      ])
+      expect(all).toHaveLength(4)
+      const hers = (await readAll(server, as('alice'))).events
+      expect(hers.filter((e) => e.id === 'same').map((e) => e.clientId)).toEqual(['a1'])
+    })
+
+    it('rejects an id the same client already stored under another seq, saying where its own event is', async () => {
       const { server } = await start()
       await postOk(server, batch('c1', [wireEvent(1, { id: 'same' }), wireEvent(2)]))
-      const body = batch('c2', [wireEvent(1, { id: 'same' }), wireEvent(2)])
+      await postOk(server, batch('c2', [wireEvent(1, { id: 'same' })]))
+      const body = batch('c1', [wireEvent(3, { id: 'same' }), wireEvent(4)])
       const response = await postOk(server, body)
       expect(response.results).toEqual([
         {
-          clientSeq: 1,
+          clientSeq: 3,
           status: 'rejected',
           position: 'v1:1',
           error: {
@@ -181,21 +221,25 @@ export function serverContract(factory: StorageFactory) {
             details: { id: 'same', position: 'v1:1' },
           },
         },
-        { clientSeq: 2, status: 'applied', position: 'v1:3' },
+        { clientSeq: 4, status: 'applied', position: 'v1:4' },
       ])
-      expect(response.lastSeq).toBe(2)
+      expect(response.lastSeq).toBe(4)
       // A retry is answered the same, from what was kept.
       const retry = await postOk(server, body)
       expect(retry.results).toEqual([
         response.results[0],
-        { clientSeq: 2, status: 'duplicate', position: 'v1:3' },
+        { clientSeq: 4, status: 'duplicate', position: 'v1:4' },
       ])
-      // Alone in a request, its token is where the event is, so a read with it includes it.
-      await postOk(server, batch('c1', events('c1', 3, 2)))
-      const alone = await postOk(server, batch('c3', [wireEvent(1, { id: 'same' })]))
+      // Alone in a request, its token is where its own event is, so a read with it includes it.
+      await postOk(server, batch('c2', events('c2', 2, 2)))
+      const alone = await postOk(server, batch('c1', [wireEvent(5, { id: 'same' })]))
       expect(alone.results[0]).toMatchObject({ status: 'rejected', position: 'v1:1' })
       expect(alone.token).toBe('v1:1')
-      expect((await readAll(server)).events.filter((e) => e.id === 'same')).toHaveLength(1)
+      expect(alone.lastSeq).toBe(5)
+      // Stored once for c1 and once for c2, never twice for one client.
+      expect(
+        (await readAll(server)).events.filter((e) => e.id === 'same').map((e) => e.clientId),
+      ).toEqual(['c1', 'c2'])
     })
 
     it('rejects an event over maxEventBytes alone, advancing lastSeq; the rest apply', async () => {

@@ -111,14 +111,43 @@ export function storageContract(factory: StorageFactory) {
           ]),
         )
         expect(await tx.streamVersions('other-tenant', ['s'])).toEqual(new Map())
-        expect(await tx.existingIds('', ['id-1', 'id-9', 'id-2'])).toEqual(
+        expect(await tx.existingIds('c1', ['id-1', 'id-9', 'id-2'])).toEqual(
           new Map([
             ['id-1', 1],
             ['id-2', 2],
           ]),
         )
-        expect(await tx.existingIds('other-tenant', ['id-1'])).toEqual(new Map())
+        expect(await tx.existingIds('c2', ['id-1'])).toEqual(new Map())
       })
+    })
+
+    it('keeps event ids unique per client: another client may store the same id', async () => {
+      const storage = await make()
+      await storage.append(async (tx) => {
+        await tx.insertEvents([
+          stored(1, { clientId: 'c1', clientSeq: 1, id: 'same' }),
+          stored(2, { clientId: 'c2', clientSeq: 1, id: 'same' }),
+        ])
+      })
+      await storage.append(async (tx) => {
+        // Each client sees only its own event with the id, at its own position.
+        expect(await tx.existingIds('c1', ['same', 'other'])).toEqual(new Map([['same', 1]]))
+        expect(await tx.existingIds('c2', ['same'])).toEqual(new Map([['same', 2]]))
+        expect(await tx.existingIds('c3', ['same'])).toEqual(new Map())
+      })
+      // The same client storing the id twice breaks the store's rule: the append fails whole.
+      await expect(
+        storage.append(async (tx) => {
+          await tx.insertEvents([stored(3, { clientId: 'c3', clientSeq: 1 })])
+          await tx.insertEvents([stored(4, { clientId: 'c1', clientSeq: 2, id: 'same' })])
+        }),
+      ).rejects.toThrow()
+      const { events, head } = await storage.read({ after: 0, limit: 10 })
+      expect(head).toBe(2)
+      expect(events.map((e) => [e.clientId, e.id, e.position])).toEqual([
+        ['c1', 'same', 1],
+        ['c2', 'same', 2],
+      ])
     })
 
     it('reads the head and a client in the same snapshot, filtered by tenant and stream', async () => {

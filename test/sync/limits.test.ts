@@ -147,25 +147,85 @@ describe('batches sized to the server limits (GET /limits)', () => {
   })
 })
 
-describe('an event whose id the server already stored', () => {
+describe('an event whose id this client already stored', () => {
   it('is confirmed at once at the stored position, not rejected', async () => {
+    const server = testServer()
+    // This tab pulls only its stream, and its events wait for the batch delay (the clock stands).
+    const { store, sync } = client(server.fetch, {
+      batch: { maxEvents: 10, maxDelayMs: 1000 },
+      streams: ['default'],
+    })
+    await sync.ready
+    store.dispatch(add('a', 1))
+    const id = store.logs.events[0]!.id
+    // Another tab of this client sent it first, under clientSeq 1 (as when two tabs claimed it
+    // in a race). It went to a stream this tab does not pull, so only lastSeq tells this tab.
+    const first = await server.server.fetch(
+      new Request('http://s/events', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          protocol: 1,
+          clientId: sync.clientId,
+          events: [
+            {
+              clientSeq: 1,
+              id,
+              stream: 'tab-2',
+              type: 'added',
+              payload: { key: 'a', by: 1 },
+              at: 1,
+            },
+          ],
+        }),
+      }),
+    )
+    expect(first.status).toBe(200)
+    await sync.pull()
+    expect(store.logs.events.map((e) => [e.id, e.position])).toEqual([[id, undefined]])
+    const reads = () => server.requests.filter((r) => r.path.startsWith('/events?')).length
+    const readsBefore = reads()
+    const confirmed: ConfirmedBatch[] = []
+    sync.onConfirm((batch) => confirmed.push(batch))
+    await sync.flush()
+    // Sent under the next clientSeq, and confirmed from the response, not by a pull.
+    expect(
+      server
+        .posts()
+        .at(-1)!
+        .events.map((e: any) => [e.id, e.clientSeq]),
+    ).toEqual([[id, 2]])
+    expect(reads()).toBe(readsBefore)
+    expect(store.logs.events.map((e) => [e.id, e.position])).toEqual([[id, 'v1:1']])
+    expect(store.logs.events[0]!.rejected).toBeUndefined()
+    expect(sync.position).toBe('v1:1')
+    expect(confirmed).toEqual([
+      {
+        token: 'v1:1',
+        events: [expect.objectContaining({ id, clientSeq: 2, position: 'v1:1' })],
+      },
+    ])
+    expect(sync.getSnapshot()).toMatchObject({ rejected: [], outbox: [], status: 'idle' })
+    await sync.pull()
+    expect(store.logs.events.map((e) => [e.id, e.position])).toEqual([[id, 'v1:1']])
+    expect(store.getState()).toEqual({ a: 1 })
+    expect(await server.stored()).toHaveLength(1)
+  })
+
+  it("is not confirmed by another client's event with the same id", async () => {
     const server = testServer()
     let release = () => {}
     const gate = new Promise<void>((resolve) => (release = resolve))
-    // Posts wait at the gate, so the other client's event is stored first.
     const fetch = async (r: Request) => {
       if (r.method === 'POST') await gate
       return server.fetch(r)
     }
     const { store, sync } = client(fetch)
-    // Caught up before: nothing pulls from here on (live: 'off').
     await sync.pull()
-    const reads = () => server.requests.filter((r) => r.path.startsWith('/events?')).length
-    const readsBefore = reads()
     store.dispatch(add('a', 1))
     const id = store.logs.events[0]!.id
-    // Stored first under another (clientId, clientSeq), as when two tabs claimed it in a race.
-    const first = await server.server.fetch(
+    // Another client stores an event under the same id first: a different event.
+    const other = await server.server.fetch(
       new Request('http://s/events', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -178,39 +238,23 @@ describe('an event whose id the server already stored', () => {
               id,
               stream: 'default',
               type: 'added',
-              payload: { key: 'a', by: 1 },
+              payload: { key: 'a', by: 5 },
               at: 1,
             },
           ],
         }),
       }),
     )
-    expect(first.status).toBe(200)
-    const confirmed: ConfirmedBatch[] = []
-    sync.onConfirm((batch) => confirmed.push(batch))
+    expect(other.status).toBe(200)
     release()
-    // Confirmed from the response, not by a pull.
-    await vi.waitFor(() => expect(store.logs.events[0]!.position).toBe('v1:1'))
     await sync.flush()
-    expect(
-      server
-        .posts()
-        .at(-1)!
-        .events.map((e: any) => e.id),
-    ).toEqual([id])
-    expect(reads()).toBe(readsBefore)
-    expect(store.logs.events[0]!.rejected).toBeUndefined()
-    expect(sync.position).toBe('v1:1')
-    expect(confirmed).toEqual([
-      {
-        token: 'v1:1',
-        events: [expect.objectContaining({ id, clientSeq: 1, position: 'v1:1' })],
-      },
-    ])
-    expect(sync.getSnapshot()).toMatchObject({ rejected: [], outbox: [], status: 'idle' })
-    // Pulling it later settles it once.
+    // Stored as its own event, at its own position.
+    expect(store.logs.events.map((e) => [e.id, e.position])).toEqual([[id, 'v1:2']])
     await sync.pull()
-    expect(store.logs.events.map((e) => [e.id, e.position])).toEqual([[id, 'v1:1']])
-    expect(store.getState()).toEqual({ a: 1 })
+    expect(store.getState()).toEqual({ a: 6 })
+    expect((await server.stored()).map((e) => [e.clientId, e.id])).toEqual([
+      ['other', id],
+      [sync.clientId, id],
+    ])
   })
 })

@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto'
 import { replicaOf } from '@strata/state'
-import { connectSync, type Sync } from '@strata/state/sync'
+import { connectSync, remoteEventId, type Sync } from '@strata/state/sync'
 import { IDBFactory } from 'fake-indexeddb'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
@@ -198,10 +198,19 @@ async function body(steps: Step[], where: { phase: string }) {
     for (const t of open()) {
       expect(replicaOf(t.store).pending()).toEqual([])
       expect(t.store.getState()).toEqual(fold(stored))
-      // Local events that were not refused are the server's, with the server's position.
+      // Events that were not refused are the server's, with the server's position; other
+      // clients' events are in the log under `remoteEventId`.
+      const logIds = new Map(
+        stored.map((e) => [
+          e.clientId === t.sync.clientId ? e.id : remoteEventId(e.clientId, e.id),
+          e.position,
+        ]),
+      )
       for (const e of t.store.logs.events) {
-        if (e.rejected === undefined) expect(storedIds.has(e.id)).toBe(true)
-        else expect(storedIds.has(e.id)).toBe(false)
+        if (e.rejected === undefined) {
+          expect(logIds.has(e.id)).toBe(true)
+          expect(e.position).toBe(logIds.get(e.id))
+        } else expect(storedIds.has(e.id)).toBe(false)
       }
     }
   } finally {

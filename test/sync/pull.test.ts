@@ -1,5 +1,5 @@
 import { replicaOf } from '@strata/state'
-import { connectSync, type Sync, type SyncOptions } from '@strata/state/sync'
+import { connectSync, remoteEventId, type Sync, type SyncOptions } from '@strata/state/sync'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { counterStore, fold, manualClock, testServer } from './helpers'
 
@@ -8,8 +8,11 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()))
 })
 
-function client(server: ReturnType<typeof testServer>, options: Partial<SyncOptions<any>> = {}) {
-  const store = counterStore()
+function client(
+  server: ReturnType<typeof testServer>,
+  options: Partial<SyncOptions<any>> = {},
+  store = counterStore(),
+) {
   const sync = connectSync(store, {
     fetch: server.fetch,
     batch: { maxEvents: 5, maxDelayMs: 0 },
@@ -19,6 +22,30 @@ function client(server: ReturnType<typeof testServer>, options: Partial<SyncOpti
   })
   open.push(sync)
   return { store, sync, replica: replicaOf(store) }
+}
+
+/** Another client of the tenant stores an event under an id it chose (guessed). */
+async function storeAs(
+  server: ReturnType<typeof testServer>,
+  clientId: string,
+  clientSeq: number,
+  id: string,
+  payload: { key: string; by: number },
+) {
+  const body = {
+    protocol: 1,
+    clientId,
+    events: [{ clientSeq, id, stream: 'default', type: 'added', payload, at: 1 }],
+  }
+  const response = await server.fetch(
+    new Request('http://s/events', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }),
+  )
+  const result = (await response.json()) as { results: { status: string }[] }
+  expect(result.results[0]!.status).toBe('applied')
 }
 
 describe('pulling', () => {
@@ -107,6 +134,75 @@ describe('pulling', () => {
     })
     expect(a.replica.pending()).toEqual([])
     expect(b.replica.pending()).toEqual([])
+  })
+
+  it("another client's event with a local event's id settles nothing of ours; both apply once", async () => {
+    const server = testServer()
+    // b's event waits for the batch delay (its clock does not move): pending when the other arrives.
+    const b = client(server, { batch: { maxEvents: 5, maxDelayMs: 1000 }, clock: manualClock() })
+    await b.sync.ready
+    b.store.dispatch({ type: 'add', payload: { key: 'x', by: 1 } })
+    const id = b.store.logs.events[0]!.id
+    // Mallory can read b's events, guesses b's next id, and stores her event under it first.
+    await storeAs(server, 'mallory', 1, id, { key: 'x', by: 100 })
+    await b.sync.pull()
+    // Hers is a remote event of its own; ours is still pending, not "confirmed" at her position.
+    expect(b.replica.pending().map((e) => e.id)).toEqual([id])
+    expect(b.store.logs.events.map((e) => [e.id, e.origin])).toEqual([
+      [remoteEventId('mallory', id), 'remote'],
+      [id, 'local'],
+    ])
+    expect(b.store.getState()).toEqual({ x: 101 })
+    await b.sync.flush()
+    await b.sync.pull()
+    await b.sync.pull()
+    const stored = await server.stored()
+    expect(stored.map((e) => [e.clientId, e.id])).toEqual([
+      ['mallory', id],
+      [b.sync.clientId, id],
+    ])
+    // Each applied once, ours at the position the server stored it at.
+    expect(b.store.logs.events.map((e) => [e.id, e.position])).toEqual([
+      [remoteEventId('mallory', id), stored[0]!.position],
+      [id, stored[1]!.position],
+    ])
+    expect(b.replica.settled).toBe(2)
+    expect(b.store.getState()).toEqual(fold(stored))
+
+    // Also once ours is settled: her later event with the same id is hers, not a duplicate.
+    await storeAs(server, 'trudy', 1, id, { key: 'x', by: 1000 })
+    await b.sync.pull()
+    const after = await server.stored()
+    expect(after).toHaveLength(3)
+    expect(b.store.logs.events).toHaveLength(3)
+    expect(b.store.getState()).toEqual(fold(after))
+    expect(fold(after)).toEqual({ x: 1101 })
+  })
+
+  it('keeps ids stable across connections of one store, so nothing is applied twice', async () => {
+    const server = testServer()
+    const store = counterStore()
+    const first = client(server, {}, store)
+    store.dispatch({ type: 'add', payload: { key: 'x', by: 1 } })
+    await first.sync.flush()
+    await storeAs(server, 'other', 1, store.logs.events[0]!.id, { key: 'x', by: 10 })
+    await first.sync.pull()
+    expect(store.getState()).toEqual({ x: 11 })
+    await first.sync.close()
+    // Connected again without persistence: the store keeps its clientId, reading from the start.
+    const second = client(server, {}, store)
+    await second.sync.ready
+    expect(second.sync.clientId).toBe(first.sync.clientId)
+    await second.sync.pull()
+    expect(store.logs.events).toHaveLength(2)
+    expect(store.getState()).toEqual(fold(await server.stored()))
+    store.dispatch({ type: 'add', payload: { key: 'x', by: 100 } })
+    await second.sync.flush()
+    await second.sync.pull()
+    expect(store.logs.events).toHaveLength(3)
+    expect(second.replica.pending()).toEqual([])
+    expect(store.getState()).toEqual(fold(await server.stored()))
+    expect(store.getState()).toEqual({ x: 111 })
   })
 
   it('pokes over Server-Sent Events make the client pull', async () => {

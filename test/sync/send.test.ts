@@ -122,3 +122,26 @@ describe('connecting', () => {
     )
   })
 })
+
+describe('reconnecting the same store without persistence', () => {
+  it('keeps its clientId and sequence, so a resend is stored once', async () => {
+    const server = testServer()
+    const store = counterStore()
+    const first = connectSync(store, { fetch: server.fetch, persist: false, live: 'off' })
+    await first.ready
+    store.dispatch({ type: 'add', payload: { key: 'a', by: 1 } })
+    await first.flush()
+    await first.close()
+    const second = connectSync(store, { fetch: server.fetch, persist: false, live: 'off' })
+    open.push(second)
+    await second.ready
+    expect(second.clientId).toBe(first.clientId)
+    store.dispatch({ type: 'add', payload: { key: 'a', by: 1 } })
+    await second.flush()
+    const seqs = server.posts().flatMap((b) => b.events.map((e: any) => [b.clientId, e.clientSeq]))
+    expect(seqs).toEqual([
+      [first.clientId, 1],
+      [first.clientId, 2],
+    ])
+  })
+})

@@ -32,7 +32,7 @@ export function memoryStorage(): Storage {
   const clients = new Map<string, ClientRecord>()
   const rejections = new Map<string, Rejection>()
   const streamVersions = new Map<string, number>()
-  /** Position by tenant and event id. */
+  /** Position by clientId and event id: ids are unique per client, as the SQL indexes say. */
   const ids = new Map<string, number>()
   const bySeq = new Map<string, StoredEvent>()
   const checkpoints = new Map<string, string>()
@@ -84,10 +84,10 @@ export function memoryStorage(): Storage {
       }
       return out
     },
-    existingIds: async (tenant, list) => {
+    existingIds: async (clientId, list) => {
       const out = new Map<string, number>()
       for (const id of list) {
-        const position = ids.get(key(tenant, id))
+        const position = ids.get(key(clientId, id))
         if (position !== undefined) out.set(id, position)
       }
       return out
@@ -108,12 +108,27 @@ export function memoryStorage(): Storage {
     },
   })
 
+  /** Refuses what a database's constraints would, before anything is applied (atomic). */
+  const check = (staged: Staged) => {
+    const fresh = new Set<string>()
+    staged.events.forEach((event, i) => {
+      if (event.position !== events.length + 1 + i)
+        throw new Error('[strata] positions must be dense')
+      const k = key(event.clientId, event.id)
+      if (ids.has(k) || fresh.has(k))
+        throw new Error(
+          `[strata] client ${JSON.stringify(event.clientId)} already stored event id ${JSON.stringify(event.id)}`,
+        )
+      fresh.add(k)
+    })
+  }
+
   const commit = (staged: Staged) => {
+    check(staged)
     for (const event of staged.events) {
-      if (event.position !== events.length + 1) throw new Error('[strata] positions must be dense')
       events.push(event)
       bySeq.set(key(event.clientId, event.clientSeq), event)
-      ids.set(key(event.tenant, event.id), event.position)
+      ids.set(key(event.clientId, event.id), event.position)
       streamVersions.set(key(event.tenant, event.stream), event.streamVersion)
     }
     for (const r of staged.rejections) rejections.set(key(r.clientId, r.clientSeq), r)

@@ -142,10 +142,10 @@ export async function postgresStorage(
                 .map((r) => [r.stream as string, Number(r.version)]),
             )
           },
-          existingIds: async (tenant, ids) => {
+          existingIds: async (clientId, ids) => {
             const { rows } = await client.query(
-              `SELECT id, position FROM ${s}.events WHERE tenant = $1 AND id = ANY($2::text[])`,
-              [tenant, ids],
+              `SELECT id, position FROM ${s}.events WHERE client_id = $1 AND id = ANY($2::text[])`,
+              [clientId, ids],
             )
             return new Map(rows.map((r) => [r.id as string, Number(r.position)]))
           },

@@ -17,8 +17,23 @@ CREATE TABLE IF NOT EXISTS ${s}.events (
   fingerprint text NOT NULL,
   UNIQUE (client_id, client_seq),
   UNIQUE (tenant, stream, stream_version),
-  UNIQUE (tenant, id)
+  UNIQUE (client_id, id)
 );
+-- Event ids are unique per client, not per tenant: another client's event with the same id is a
+-- different event. Stores made before kept (tenant, id) unique (events_tenant_id_key): add the
+-- new constraint first, then drop the old one, so ids are never unguarded. Looked up in the
+-- catalog so a start that has nothing to change takes no lock on the events table.
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_constraint
+                 WHERE conrelid = '${s}.events'::regclass AND conname = 'events_client_id_id_key') THEN
+    ALTER TABLE ${s}.events ADD CONSTRAINT events_client_id_id_key UNIQUE (client_id, id);
+  END IF;
+  IF EXISTS (SELECT 1 FROM pg_constraint
+             WHERE conrelid = '${s}.events'::regclass AND conname = 'events_tenant_id_key') THEN
+    ALTER TABLE ${s}.events DROP CONSTRAINT events_tenant_id_key;
+  END IF;
+END $$;
 CREATE TABLE IF NOT EXISTS ${s}.rejections (
   client_id text NOT NULL,
   client_seq bigint NOT NULL,

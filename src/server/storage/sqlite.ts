@@ -29,7 +29,11 @@ CREATE TABLE IF NOT EXISTS strata_events (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS strata_events_client ON strata_events (client_id, client_seq);
 CREATE UNIQUE INDEX IF NOT EXISTS strata_events_stream ON strata_events (tenant, stream, stream_version);
-CREATE UNIQUE INDEX IF NOT EXISTS strata_events_id ON strata_events (tenant, id);
+-- Event ids are unique per client, not per tenant: another client's event with the same id is
+-- a different event. Stores made before kept (tenant, id) unique in strata_events_id: the new
+-- index is built first, then the old one dropped, so ids are never unguarded.
+CREATE UNIQUE INDEX IF NOT EXISTS strata_events_client_id ON strata_events (client_id, id);
+DROP INDEX IF EXISTS strata_events_id;
 CREATE TABLE IF NOT EXISTS strata_rejections (
   client_id TEXT NOT NULL,
   client_seq INTEGER NOT NULL,
@@ -166,7 +170,7 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
       }
       return out
     },
-    existingIds: async (tenant, ids) => {
+    existingIds: async (clientId, ids) => {
       // One statement per chunk instead of one per id; statements are cached per length.
       const found = new Map<string, number>()
       for (const chunk of chunks(ids, 500)) {
@@ -174,9 +178,9 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
           'ids',
           chunk.length,
           () =>
-            `SELECT id, position FROM strata_events WHERE tenant = ? AND id IN (${marks(chunk.length)})`,
+            `SELECT id, position FROM strata_events WHERE client_id = ? AND id IN (${marks(chunk.length)})`,
         ).raw()
-        for (const [id, position] of statement.all(tenant, ...chunk) as [string, number][]) {
+        for (const [id, position] of statement.all(clientId, ...chunk) as [string, number][]) {
           found.set(id, position)
         }
       }
