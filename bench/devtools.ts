@@ -7,8 +7,8 @@
  * - from a slider move to the app's re-render (a DOM mutation), at 1k and 1M events: it must not
  *   grow with history (the store recomputes from its nearest checkpoint).
  */
-import { chromium } from 'playwright-core'
 import { serveFixture } from '../test/browser/server'
+import { launchChromium } from '../test/support/chromium'
 import { fmtCount, fmtMs, fmtRatio, printTable } from './util'
 
 const quick = process.argv.includes('--quick')
@@ -17,17 +17,7 @@ const mid = quick ? 10_000 : 100_000
 const small = 1_000
 
 const { url, server } = await serveFixture('bench')
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-})
+const browser = await launchChromium()
 
 type Bench = {
   build(n: number): number

@@ -2,18 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import {
-  type Browser,
-  type BrowserContext,
-  chromium,
-  type Locator,
-  type Page,
-  type Route,
-} from 'playwright-core'
+import type { Browser, BrowserContext, Locator, Page, Route } from 'playwright-core'
 import type { Plugin } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RunningKanban, startKanban } from '../../examples/kanban/start'
 import { compareTokens } from '../../src/protocol/index'
+import { launchChromium } from '../support/chromium'
 
 // End to end: the kanban example as `npm start` runs it (the event server on a temporary SQLite
 // file, Vite proxying /api to it), driven through its UI in Debian's Chromium.
@@ -43,17 +37,7 @@ beforeAll(async () => {
     quiet: true,
     vite: { plugins: [boardEditor] },
   })
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+  browser = await launchChromium()
   context = await browser.newContext({ viewport: { width: 1280, height: 860 } })
   page = await context.newPage()
 }, 60_000)

@@ -1,8 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import { type Browser, chromium, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { createServer, type ViteDevServer } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium } from '../support/chromium'
 
 // End to end: the example app in Vite's dev server, driven in Debian's Chromium. Editing the
 // reducer on disk must recompute the state from the recorded events, without a page reload.
@@ -21,17 +22,7 @@ beforeAll(async () => {
     server: { port: 0, host: '127.0.0.1' },
   })
   await server.listen()
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+  browser = await launchChromium()
   page = await browser.newPage()
 }, 60_000)
 

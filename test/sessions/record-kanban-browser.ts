@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { loadSession } from '@strata/state/testing'
-import { type Browser, chromium, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { type RunningKanban, startKanban } from '../../examples/kanban/start'
+import { launchChromium } from '../support/chromium'
 
 const out = fileURLToPath(new URL('./kanban-browser.session.json', import.meta.url))
 
@@ -134,17 +135,7 @@ try {
     host: '127.0.0.1',
     quiet: true,
   })
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+  browser = await launchChromium()
   const context = await browser.newContext({
     viewport: { width: 1280, height: 860 },
     acceptDownloads: true,
