@@ -13,6 +13,7 @@ const PATHS = {
   sun: 'M8 5a3 3 0 1 0 0 6 3 3 0 0 0 0-6zM8 1v2M8 13v2M1 8h2M13 8h2M3 3l1.4 1.4M11.6 11.6 13 13M3 13l1.4-1.4M11.6 4.4 13 3',
   download: 'M8 2v8M4.5 6.5 8 10l3.5-3.5M3 13h10',
   upload: 'M8 11V3M4.5 6.5 8 3l3.5 3.5M3 13h10',
+  lock: 'M3.5 7.5h9v6h-9zM5.5 7.5V5a2.5 2.5 0 0 1 5 0v2.5',
 } as const
 
 export type IconName = keyof typeof PATHS

@@ -22,6 +22,16 @@ function sessionWriter(name: string) {
       hashes: n <= 20_000,
       checkpointEvery: Math.max(100, Math.ceil(n / 100)),
     })
+    // exportSession leaves out the server's rejections: a rejected event was never applied, so
+    // write it as skipped (replay agrees) with the reason, as the panel's own writer does.
+    const entries = store.logs.events
+    session.events.forEach((e, i) => {
+      const rejected = entries[i]?.rejected
+      if (rejected === undefined) return
+      e.skipped = true
+      ;(e as { rejected?: string }).rejected =
+        rejected instanceof Error ? rejected.message : String(rejected)
+    })
     return serializeSession(session)
   }
 }

@@ -48,7 +48,7 @@ export function SessionButtons({ canImport }: { canImport: boolean }) {
         title={
           canImport
             ? 'Load a .session.json file into the store'
-            : 'Importing needs the `load` prop (see the docs)'
+            : 'A synced store is not replaced: importing needs the `load` prop (see the docs)'
         }
       >
         <Icon name="upload" /> Import

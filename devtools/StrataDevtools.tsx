@@ -8,7 +8,11 @@ export interface StrataDevtoolsProps {
   store: Store<any, any, any>
   /** The sync client (`connectSync(...)`), for the Sync tab. */
   sync?: SyncInspectable
-  /** Replaces the store's history with an imported session; without it, Import explains why not. */
+  /**
+   * For apps that swap stores on import: gets the imported session instead of the store (e.g.
+   * `(s) => setStore(restoreStore(s, { reducer }))`). Without it, Import loads the session into
+   * `store` itself (`store.history.load`), unless `sync` is given: a synced store is not replaced.
+   */
   load?: (session: SessionData) => void
   /** Named selectors the Bisect tab can search by. Read once, when the panel mounts. */
   selectors?: Record<string, (state: any) => unknown>

@@ -1,5 +1,5 @@
 import type { Meta, StoryObj } from '@storybook/react-vite'
-import { useMemo } from 'react'
+import { useEffect, useMemo } from 'react'
 import { StrataDevtools, type StrataDevtoolsProps } from '../devtools/index'
 import { GroceryApp } from './GroceryApp'
 import { counterHistory, groceryHistory } from './histories'
@@ -7,11 +7,13 @@ import { counterHistory, groceryHistory } from './histories'
 type Props = Omit<StrataDevtoolsProps, 'store'> & {
   /** Which generated history: groceries (commands, errors, a rejection, a hot reload) or a counter. */
   history: 'groceries' | '100k events' | '1M events'
+  /** Lock the store (`history.lock()`): the app's dispatches record nothing. */
+  locked?: boolean
 }
 
 // The in-page panel over an app, as users get it from `@strata/state/devtools`. Histories are
 // built when a story renders, not when the file loads.
-function Demo({ history, ...props }: Props) {
+function Demo({ history, locked = false, ...props }: Props) {
   const store = useMemo(
     () =>
       history === 'groceries'
@@ -19,6 +21,7 @@ function Demo({ history, ...props }: Props) {
         : counterHistory(history === '1M events' ? 1_000_000 : 100_000),
     [history],
   )
+  useEffect(() => store.history.lock(locked), [store, locked])
   return (
     <>
       {history === 'groceries' && <GroceryApp store={store as ReturnType<typeof groceryHistory>} />}
@@ -52,6 +55,9 @@ export const Dark: Story = { args: { theme: 'dark' } }
 export const DockedRight: Story = { args: { position: 'right' } }
 
 export const Closed: Story = { args: { initialIsOpen: false } }
+
+/** The store locked: the toolbar shows it, and the app's Add records nothing until unlocked. */
+export const Locked: Story = { args: { locked: true } }
 
 export const WithSelectors: Story = {
   args: { selectors: { openItems: (s: any) => s.items.filter((i: any) => !i.done).length } },

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'vite'
+import { sourceAliases } from '../../aliases'
 
 const repo = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url))
 
@@ -14,11 +15,7 @@ export default defineConfig({
   // Its own dependency cache, so this app and examples/counter never re-bundle each other's.
   cacheDir: repo('node_modules/.vite/kanban'),
   resolve: {
-    alias: [
-      { find: /^@strata\/state$/, replacement: repo('src/index.ts') },
-      { find: /^@strata\/state\/devtools$/, replacement: repo('devtools/index.ts') },
-      { find: /^@strata\/state\/(.+)$/, replacement: repo('src/$1/index.ts') },
-    ],
+    alias: sourceAliases,
   },
   // Bundled up front, so opening the lazy devtools never makes Vite re-optimize and reload.
   optimizeDeps: {

@@ -1,4 +1,4 @@
-import type { Store } from '@strata/state'
+import type { LoadData, Store } from '@strata/state'
 import { InspectError, toErrorInfo } from './errors'
 import { readHandlers } from './handlers'
 import {
@@ -12,7 +12,7 @@ import {
   type RequestType,
   type ResultOf,
 } from './protocol'
-import { parseSession, type SessionData, toSession } from './session'
+import { loadDataOf, parseSession, type SessionData, toSession } from './session'
 import { type SyncInspectable, syncSnapshot } from './sync'
 import type { InspectTransport } from './transports'
 
@@ -25,32 +25,30 @@ export interface InspectHostOptions {
   /** Named selectors a panel can bisect by (functions cannot cross a channel). */
   selectors?: Record<string, (state: any) => unknown>
   /**
-   * Replaces the store's history with an imported session. The core has no way to do it yet, so
-   * without this option `import` answers 'unsupported'.
+   * For apps that swap stores on import: called with the imported session instead of loading it
+   * into this store (`history.load`), e.g. `(s) => setStore(restoreStore(s, { reducer }))`.
    */
   load?: (session: SessionData) => void
   /** Writes the session file; pass `@strata/state/testing`'s writer to keep Dates, Maps... */
   exportSession?: (store: Store<any, any, any>) => string
   /** Reads a session file; pass `@strata/state/testing`'s `loadSession` for full checks. */
   parseSession?: (text: string) => SessionData
-  /**
-   * How often to look for changes the store does not announce (a skip before the cursor, a
-   * commit, a rebase that keeps the viewed state). 0 turns it off. Default 250 ms.
-   */
-  pollMs?: number
 }
 
 export interface InspectHost {
   handle<T extends RequestType>(request: Request<T>): ResultOf<T>
   subscribe(listener: (push: Push) => void): () => void
-  /** Look for changes now, and push them. */
-  refresh(): void
   close(): void
 }
 
 type AnyStore = Store<any, any, any>
 
-/** Serves one store to devtools clients: answers requests, pushes what changed. */
+/**
+ * Serves one store to devtools clients: answers requests, pushes what changed. The store tells
+ * the host of every change (`subscribe` for the viewed state, `logs.subscribe` for the logs);
+ * the changes of one task are pushed once, in a microtask, so a burst of dispatches costs one
+ * push.
+ */
 export function createInspectHost(store: AnyStore, options: InspectHostOptions = {}): InspectHost {
   const name = options.name ?? 'default'
   const id = Math.random().toString(36).slice(2)
@@ -58,19 +56,11 @@ export function createInspectHost(store: AnyStore, options: InspectHostOptions =
   const ctx = { store, selectors: options.selectors ?? {} }
   let revision = 0
   let logRevision = 0
-  let signature = ''
-  let logSignature = ''
-  let locked: number | undefined
   let scheduled = false
+  let closed = false
 
-  const sign = () => {
-    const { history } = store
-    return `${history.cursor}|${history.isLive}|${locked}`
-  }
-  const signLog = () => {
-    const { events, commands } = store.logs
-    return `${events.length}|${commands.length}|${store.hot.reports.length}|${events[0]?.id}|${events[events.length - 1]?.id}`
-  }
+  /** Replacing a synced store's logs would send the new events to the server as its own. */
+  const synced = options.sync !== undefined
   const meta = (): Meta => ({
     revision,
     logRevision,
@@ -81,9 +71,9 @@ export function createInspectHost(store: AnyStore, options: InspectHostOptions =
     isLive: store.history.isLive,
     commands: store.logs.commands.length,
     hot: store.hot.reports.map((r) => ({ ...r })),
-    locked: locked !== undefined,
+    locked: store.history.locked,
     features: {
-      import: options.load !== undefined,
+      import: options.load !== undefined || !synced,
       sync: options.sync !== undefined,
       selectors: Object.keys(ctx.selectors),
     },
@@ -92,55 +82,62 @@ export function createInspectHost(store: AnyStore, options: InspectHostOptions =
     for (const listener of [...listeners]) listener(push)
     options.transport?.post({ ...envelope(name), kind: 'push', push })
   }
-  /**
-   * Bump the revisions if anything visible changed, then push the new meta. `logs` forces a log
-   * change: a skip or an import keeps every length and id but changes states.
-   */
-  const check = (logs = false) => {
-    const view = sign()
-    const log = signLog()
-    if (!logs && view === signature && log === logSignature) return
-    if (logs || log !== logSignature) logRevision++
-    signature = view
-    logSignature = log
-    revision++
-    emit({ type: 'meta', meta: meta() })
+  const flush = () => {
+    scheduled = false
+    if (!closed) emit({ type: 'meta', meta: meta() })
   }
-  const schedule = () => {
+  /**
+   * Count a change (of the logs, or of the view only) and push the new meta once the current
+   * task is done: after the app's own listeners, so a panel showing a million rows never delays
+   * the app's frame, and once for a whole burst of dispatches.
+   */
+  const changed = (logs: boolean) => {
+    revision++
+    if (logs) logRevision++
     if (scheduled) return
     scheduled = true
-    queueMicrotask(() => {
-      scheduled = false
-      check()
-    })
+    queueMicrotask(flush)
   }
-  /** Run an operation the panel asked for, then push what it changed. */
-  const mutate = <T>(run: () => T, logs = true): T => {
-    const result = run()
-    if (locked !== undefined) locked = store.history.cursor
-    // A move only changes the view: push after the app has re-rendered, so a panel showing a
-    // million rows never delays the app's own frame.
-    if (logs) check(true)
-    else schedule()
-    return result
+  /** A replacement of the whole history (import, rollback, reset) into this very store. */
+  const replaceLogs = (data: LoadData<any>, what: string): Meta => {
+    if (synced) {
+      throw new InspectError(
+        'unsupported',
+        `${what} would replace the logs of a synced store, whose sync client would then send the new events to the server as this client's. Pass the \`load\` option to swap in a store of its own, e.g. \`load={(session) => setStore(restoreStore(session, { reducer }))}\`.`,
+      )
+    }
+    store.history.load(data)
+    return meta()
   }
-  const moved = (run: () => void, logs = false): Meta =>
-    mutate(() => {
-      run()
-      return meta()
-    }, logs)
 
   const handlers: { [T in RequestType]?: (req: Request<T>) => ResultOf<T> } = {
     meta: () => meta(),
-    jumpTo: (r) => moved(() => store.history.jumpTo(r.index)),
-    step: (r) => moved(() => store.history.step(r.delta)),
-    toLive: () => moved(() => store.history.toLive()),
-    commit: () => moved(() => store.history.commit(), true),
-    toggle: (r) => mutate(() => ({ skipped: store.history.toggle(r.eventId), meta: meta() })),
-    lock: (r) =>
-      moved(() => {
-        locked = r.locked ? store.history.cursor : undefined
-      }),
+    jumpTo: (r) => {
+      store.history.jumpTo(r.index)
+      return meta()
+    },
+    step: (r) => {
+      store.history.step(r.delta)
+      return meta()
+    },
+    toLive: () => {
+      store.history.toLive()
+      return meta()
+    },
+    commit: () => {
+      store.history.commit()
+      return meta()
+    },
+    toggle: (r) => ({ skipped: store.history.toggle(r.eventId), meta: meta() }),
+    lock: (r) => {
+      store.history.lock(r.locked)
+      return meta()
+    },
+    // Redux DevTools' ROLLBACK: the actions since the last commit are dropped, the base is kept.
+    rollback: () => replaceLogs({ events: [], commands: [] }, 'Rollback'),
+    // Redux DevTools' RESET: back to the state the store was created with, and no actions.
+    reset: () =>
+      replaceLogs({ initialState: store.getInitialState(), events: [], commands: [] }, 'Reset'),
     export: () => {
       const text = options.exportSession
         ? options.exportSession(store)
@@ -150,14 +147,11 @@ export function createInspectHost(store: AnyStore, options: InspectHostOptions =
     },
     import: (r) => {
       const session = (options.parseSession ?? parseSession)(r.text)
-      if (!options.load) {
-        throw new InspectError(
-          'unsupported',
-          'Importing a session needs the `load` option of the devtools host (the core cannot replace a store’s history yet). Pass `load={(session) => ...}` to <StrataDevtools>, e.g. with restoreStore(session, { reducer }).',
-        )
-      }
-      const load = options.load
-      return moved(() => load(session), true)
+      if (!options.load) return replaceLogs(loadDataOf(session), 'Importing a session')
+      options.load(session)
+      // The app may swap stores or load into this one: either way the panel refetches its rows.
+      changed(true)
+      return meta()
     },
     dispatch: (r) => {
       const command = r.command as { type?: unknown } | null
@@ -167,7 +161,7 @@ export function createInspectHost(store: AnyStore, options: InspectHostOptions =
           'dispatch needs a command object with a string `type`.',
         )
       }
-      return mutate(() => ({ error: toErrorInfo(store.dispatch(r.command).error) }))
+      return { error: toErrorInfo(store.dispatch(r.command).error) }
     },
     sync: () => (options.sync ? syncSnapshot(store, options.sync) : undefined),
     syncPause: () => {
@@ -218,20 +212,12 @@ export function createInspectHost(store: AnyStore, options: InspectHostOptions =
     }
   }
 
-  const unsubscribeStore = store.subscribe(() => {
-    // Keep a locked view where it was: new events record, the app keeps showing the old state.
-    if (locked !== undefined && store.history.isLive && store.history.length !== locked) {
-      store.history.jumpTo(locked)
-    }
-    schedule()
-  })
+  const unsubscribeStore = store.subscribe(() => changed(false))
+  const unsubscribeLogs = store.logs.subscribe(() => changed(true))
   const unsubscribeSync = options.sync?.subscribe(() =>
     emit({ type: 'sync', sync: handlers.sync!({ type: 'sync' }) }),
   )
   const unlisten = options.transport?.listen(onMessage)
-  const poll = options.pollMs === 0 ? undefined : setInterval(() => check(), options.pollMs ?? 250)
-  signature = sign()
-  logSignature = signLog()
   emit({ type: 'meta', meta: meta() })
 
   return {
@@ -240,12 +226,12 @@ export function createInspectHost(store: AnyStore, options: InspectHostOptions =
       listeners.add(listener)
       return () => listeners.delete(listener)
     },
-    refresh: () => check(),
     close() {
+      closed = true
       unsubscribeStore()
+      unsubscribeLogs()
       unsubscribeSync?.()
       unlisten?.()
-      if (poll) clearInterval(poll)
       listeners.clear()
     },
   }

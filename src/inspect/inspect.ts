@@ -16,8 +16,9 @@ export function inspect(
 ): Inspection {
   const { host: hostEnd, client: clientEnd } = directTransport()
   const channel = options.name ?? 'default'
-  const client = createInspectClient({ transport: clientEnd, channel })
+  // The host first: the client's first request for the meta is answered at once.
   const host = createInspectHost(store, { ...options, transport: hostEnd })
+  const client = createInspectClient({ transport: clientEnd, channel })
   return {
     host,
     client,

@@ -34,7 +34,9 @@ export interface Meta {
   commands: number
   /** Copies of `store.hot.reports`, oldest first. */
   hot: HotReport[]
+  /** `store.history.locked`: dispatches record nothing. */
   locked: boolean
+  /** `import`: the host can import a session (into the store, or through its `load` option). */
   features: { import: boolean; sync: boolean; selectors: string[] }
 }
 
@@ -173,6 +175,11 @@ export interface RequestMap {
   toLive: { params: {}; result: Meta }
   toggle: { params: { eventId: string }; result: { skipped: boolean; meta: Meta } }
   commit: { params: {}; result: Meta }
+  /** Drop every event since the last commit (the base state is kept): Redux DevTools' ROLLBACK. */
+  rollback: { params: {}; result: Meta }
+  /** Back to the store's initial state with no events: Redux DevTools' RESET. */
+  reset: { params: {}; result: Meta }
+  /** While locked, the store's dispatch records nothing: Redux DevTools' LOCK_CHANGES. */
   lock: { params: { locked: boolean }; result: Meta }
   dispatch: { params: { command: AnyEvent }; result: { error: ErrorInfo | undefined } }
   export: { params: {}; result: { fileName: string; text: string } }

@@ -72,7 +72,9 @@ export function connectReduxDevtools(
   const name = options.name ?? 'strata'
   const connection = extension.connect({ name, maxAge, features: FEATURES, ...connectOptions })
   const host = createInspectHost(store, { ...hostOptions, name })
-  const { events, states } = store.logs
+  // Read the logs afresh each time: an import, a rollback or a reset replaces the event array.
+  const { states } = store.logs
+  const events = () => store.logs.events
 
   let paused = false
   let ids = new Map<number, string>()
@@ -97,7 +99,7 @@ export function connectReduxDevtools(
     shownCursor = store.history.cursor
     shownHot = store.hot.reports.length
   }
-  const flags = () => ({ isLocked: host.handle({ type: 'meta' }).locked, isPaused: paused })
+  const flags = () => ({ isLocked: store.history.locked, isPaused: paused })
   /** Replace what the extension shows with our newest window. */
   const resync = () => {
     const window = liftedWindow(store, maxAge, flags())
@@ -107,24 +109,26 @@ export function connectReduxDevtools(
   /** Start over in the extension: a new initial state, then each event of the window. */
   const restart = () => {
     const window = liftedWindow(store, maxAge, flags())
+    const list = events()
     connection.init(states.at(window.base))
-    for (let i = window.base; i < events.length; i++)
-      connection.send(events[i]!.event, states.at(i + 1))
+    for (let i = window.base; i < list.length; i++)
+      connection.send(list[i]!.event, states.at(i + 1))
     adopt(window)
     if (!store.history.isLive) resync()
   }
-  const intact = () =>
-    last === undefined ? events.length >= base : events[last.index]?.id === last.id
+  const intact = (list: ReturnType<typeof events>) =>
+    last === undefined ? list.length >= base : list[last.index]?.id === last.id
   const onChange = () => {
     if (paused) return
-    if (!intact() || store.hot.reports.length !== shownHot) return resync()
+    const list = events()
+    if (!intact(list) || store.hot.reports.length !== shownHot) return resync()
     const from = last ? last.index + 1 : base
-    for (let i = from; i < events.length; i++) {
-      connection.send(events[i]!.event, states.at(i + 1))
-      remember(next++, events[i]!.id, i)
+    for (let i = from; i < list.length; i++) {
+      connection.send(list[i]!.event, states.at(i + 1))
+      remember(next++, list[i]!.id, i)
     }
     const cursor = store.history.cursor
-    if (cursor !== shownCursor && !(store.history.isLive && from < events.length)) resync()
+    if (cursor !== shownCursor && !(store.history.isLive && from < list.length)) resync()
     shownCursor = cursor
   }
 
@@ -133,20 +137,20 @@ export function connectReduxDevtools(
     if (id === 0) return base
     const eventId = id === undefined ? undefined : ids.get(id)
     const at =
-      eventId === undefined ? -1 : findNear(events, last?.index ?? 0, (e) => e.id === eventId)
+      eventId === undefined ? -1 : findNear(events(), last?.index ?? 0, (e) => e.id === eventId)
     if (at >= 0) return at + 1
     return fallback === undefined ? undefined : base + fallback
   }
-  const replace = (session: ReturnType<typeof sessionFromLifted>, what: string) => {
+  /** Replace the history (in the store, or through the `load` option), then start over. */
+  const replace = (what: string, request: () => unknown) => {
     try {
-      host.handle({ type: 'import', text: JSON.stringify(session) })
+      request()
       restart()
     } catch (error) {
       connection.error(`${what}: ${error instanceof Error ? error.message : String(error)}`)
       resync()
     }
   }
-  const empty = (initialState: unknown) => sessionFromLifted([], initialState, initialState)
 
   const onDispatch = (payload: any) => {
     switch (payload?.type) {
@@ -154,7 +158,7 @@ export function connectReduxDevtools(
       case 'JUMP_TO_ACTION': {
         const index = stateIndexOf(payload.actionId, payload.index)
         if (index === undefined) return
-        host.handle({ type: 'jumpTo', index: Math.min(index, events.length) })
+        host.handle({ type: 'jumpTo', index: Math.min(index, events().length) })
         shownCursor = store.history.cursor
         return
       }
@@ -164,25 +168,28 @@ export function connectReduxDevtools(
         return resync()
       }
       case 'IMPORT_STATE':
-        return replace(
-          sessionFromLifted(
+        return replace('Import', () => {
+          const session = sessionFromLifted(
             payload.nextLiftedState,
             payload.preloadedState,
             store.getInitialState(),
-          ),
-          'Import',
-        )
+          )
+          return host.handle({ type: 'import', text: JSON.stringify(session) })
+        })
+      // As @redux-devtools/instrument: COMMIT makes the viewed state the new starting point
+      // (the store keeps the events after it, which instrument drops), ROLLBACK drops the
+      // actions since the last commit, RESET goes back to the store's initial state.
       case 'COMMIT':
-        host.handle({ type: 'commit' })
-        return restart()
+        return replace('Commit', () => host.handle({ type: 'commit' }))
       case 'ROLLBACK':
-        return replace(empty(states.at(0)), 'Rollback')
+        return replace('Rollback', () => host.handle({ type: 'rollback' }))
       case 'RESET':
-        return replace(empty(store.getInitialState()), 'Reset')
+        return replace('Reset', () => host.handle({ type: 'reset' }))
       case 'PAUSE_RECORDING':
         paused = Boolean(payload.status)
         if (!paused) resync()
         return
+      // While locked, the store's dispatch records nothing (the extension shows the lock).
       case 'LOCK_CHANGES':
         host.handle({ type: 'lock', locked: Boolean(payload.status) })
         return resync()

@@ -3,12 +3,11 @@ import {
   type CommandMap,
   createStore,
   type HistoryOptions,
+  type LoadData,
   type Reducer,
-  replicaOf,
   type Store,
-  type WireEvent,
 } from '@strata/state'
-import type { SessionData } from './session'
+import { loadDataOf, type SessionData } from './session'
 
 export interface RestoreOptions<S> {
   reducer: Reducer<S, any>
@@ -17,11 +16,12 @@ export interface RestoreOptions<S> {
 }
 
 /**
- * A new store holding a session's events (with their ids) over its initial state, states
- * recomputed by today's reducer: what an app's `load` can swap in when a session is imported.
- * The command log is not restored (the core has no API to append recorded commands), and the
- * events come back as local and unsent: do not connect this store to a server. Name the state
- * type, as the reducer alone cannot infer it: `restoreStore<State>(session, { reducer })`.
+ * A new store holding a session (its initial state, events and commands, with their ids, skip
+ * flags and positions), states recomputed by today's reducer: what an app's `load` can swap in
+ * when a session is imported, for apps that would rather not load it into their own store. Its
+ * local events without a position look unsent to a sync client: do not connect this store to a
+ * server. Name the state type, as the reducer alone cannot infer it:
+ * `restoreStore<State>(session, { reducer })`.
  */
 export function restoreStore<S>(
   session: SessionData,
@@ -33,14 +33,6 @@ export function restoreStore<S>(
     ...(options.commands ? { commands: options.commands } : {}),
     ...(options.history ? { history: options.history } : {}),
   } as never) as Store<S, any, any>
-  replicaOf(store).restore(
-    session.events.map((e) => ({
-      id: e.id,
-      event: e.event as WireEvent,
-      at: e.at,
-      ...(e.commandId !== undefined ? { commandId: e.commandId } : {}),
-    })),
-  )
-  for (const e of session.events) if (e.skipped) store.history.toggle(e.id)
+  store.history.load(loadDataOf(session) as LoadData<S>)
   return store
 }

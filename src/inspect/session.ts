@@ -1,4 +1,4 @@
-import type { AnyEvent, RecordedCtx, Store } from '@strata/state'
+import type { AnyEvent, LoadData, LoadedEvent, RecordedCtx, Store } from '@strata/state'
 import { InspectError } from './errors'
 
 /**
@@ -69,6 +69,39 @@ export function toSession(store: Store<any, any, any>, app?: string): SessionDat
       ...(e.rejected !== undefined ? { rejected: messageOf(e.rejected) } : {}),
     })),
     checkpoints: [{ index: events.length, state: states.at(events.length) }],
+  }
+}
+
+/**
+ * What `store.history.load` takes from a session: its initial state, its events (ids, skip
+ * flags, origins and positions kept; reducer errors are recomputed) and its commands (with the
+ * `ctx` values their handlers used, so a hot reload of the handlers re-runs them exactly).
+ */
+export function loadDataOf(session: SessionData): LoadData<unknown> {
+  return {
+    initialState: session.initialState,
+    events: session.events.map((e) => {
+      const entry: LoadedEvent = {
+        id: e.id,
+        event: e.event as LoadedEvent['event'],
+        at: e.at,
+        commandId: e.commandId,
+        // A rejected event is exported as skipped (so replay agrees); it is not applied anyway.
+        skipped: e.skipped === true && e.rejected === undefined,
+        origin: e.origin === 'remote' ? 'remote' : 'local',
+        position: e.position,
+      }
+      if (e.rejected !== undefined) entry.rejected = e.rejected
+      return entry
+    }),
+    commands: session.commands.map((c) => ({
+      id: c.id,
+      command: c.command as LoadedEvent['event'],
+      at: c.at,
+      ctx: c.ctx,
+      eventIds: c.eventIds,
+      error: c.error,
+    })),
   }
 }
 

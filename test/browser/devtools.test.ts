@@ -101,6 +101,8 @@ describe('devtools in Chromium', () => {
     await page.getByLabel('New item').fill('tea')
     await page.locator('main').getByRole('button', { name: 'Add' }).click()
     await expect.poll(() => count(page).textContent()).toBe('3 items')
+    // No `load` prop: the session is loaded into the app's own store.
+    const store = await page.evaluateHandle(() => (window as any).__store)
     await page.locator('input[type=file]').setInputFiles({
       name: 'groceries.session.json',
       mimeType: 'application/json',
@@ -108,6 +110,21 @@ describe('devtools in Chromium', () => {
     })
     await expect.poll(() => items(page).allTextContents()).toEqual(['milk', 'eggs'])
     await expect.poll(() => page.getByRole('listbox', { name: 'Events (4)' }).count()).toBe(1)
+    expect(await page.evaluate((s) => s === (window as any).__store, store)).toBe(true)
+    await expect
+      .poll(() => page.getByRole('option', { name: 'Event 1 itemAdded, skipped' }).count())
+      .toBe(1)
+
+    // Lock: the app's dispatches record nothing until unlocked.
+    const lock = page.getByRole('button', { name: 'Lock', exact: true })
+    await lock.click()
+    await expect.poll(() => lock.getAttribute('aria-pressed')).toBe('true')
+    await page.getByLabel('New item').fill('jam')
+    await page.locator('main').getByRole('button', { name: 'Add' }).click()
+    expect(await page.evaluate(() => (window as any).__store.logs.events.length)).toBe(4)
+    expect(await count(page).textContent()).toBe('2 items')
+    await lock.click()
+    await expect.poll(() => lock.getAttribute('aria-pressed')).toBe('false')
 
     // Scrub the imported history, then back to live.
     await slider.focus()
@@ -118,6 +135,34 @@ describe('devtools in Chromium', () => {
     expect(errors).toEqual([])
     await page.close()
   }, 120_000)
+
+  it('imports through the `load` prop by swapping in a restored store', async () => {
+    const { page, errors } = await open('?swap')
+    for (const text of ['milk', 'bread']) {
+      await page.getByLabel('New item').fill(text)
+      await page.locator('main').getByRole('button', { name: 'Add' }).click()
+    }
+    await page.getByRole('button', { name: 'Open Strata devtools' }).click()
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export' }).click(),
+    ])
+    const text = readFileSync(await download.path(), 'utf8')
+    await page.getByLabel('New item').fill('tea')
+    await page.locator('main').getByRole('button', { name: 'Add' }).click()
+    await expect.poll(() => count(page).textContent()).toBe('3 items')
+    const store = await page.evaluateHandle(() => (window as any).__store)
+    await page.locator('input[type=file]').setInputFiles({
+      name: 'groceries.session.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(text),
+    })
+    await expect.poll(() => items(page).allTextContents()).toEqual(['milk', 'bread'])
+    expect(await page.evaluate((s) => s === (window as any).__store, store)).toBe(false)
+    await expect.poll(() => page.getByRole('listbox', { name: 'Events (2)' }).count()).toBe(1)
+    expect(errors).toEqual([])
+    await page.close()
+  }, 60_000)
 
   it('looks right open on a realistic history (screenshot)', async () => {
     const { page, errors } = await open('?seed=160')
@@ -136,6 +181,9 @@ describe('devtools in Chromium', () => {
     await page.getByRole('button', { name: 'Use the dark theme' }).click()
     await page.getByRole('tab', { name: 'Diff' }).click()
     await page.screenshot({ path: 'test-results/devtools-panel-dark.png' })
+    await page.getByRole('button', { name: 'Lock', exact: true }).click()
+    await page.getByText('locked', { exact: true }).waitFor()
+    await page.screenshot({ path: 'test-results/devtools-panel-locked.png' })
     expect(errors).toEqual([])
     await page.close()
   }, 60_000)

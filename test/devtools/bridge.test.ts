@@ -3,7 +3,7 @@ import {
   type ReduxDevtoolsMessage,
   restoreStore,
 } from '@strata/state/inspect'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { eventStore, history, type TodoState, tick, todoReducer } from './fixtures'
 
 /**
@@ -81,7 +81,7 @@ afterEach(() => {
 })
 function bridge(store = history(), options: Parameters<typeof connectReduxDevtools>[1] = {}) {
   const rec = recorder()
-  const b = connectReduxDevtools(store, { extension: rec.extension, pollMs: 0, ...options })!
+  const b = connectReduxDevtools(store, { extension: rec.extension, ...options })!
   bridges.push(b)
   return { store, rec, bridge: b }
 }
@@ -150,41 +150,73 @@ describe('connectReduxDevtools', () => {
     expect(store.logs.events[1]!.skipped).toBe(false)
   })
 
-  it('imports a lifted state from IMPORT_STATE through `load`', () => {
+  const nextLiftedState = {
+    actionsById: {
+      0: { type: 'PERFORM_ACTION', action: { type: '@@INIT' }, timestamp: 1 },
+      1: {
+        type: 'PERFORM_ACTION',
+        action: { type: 'added', payload: { id: 'x', text: 'tea' } },
+        timestamp: 2,
+      },
+      2: { type: 'PERFORM_ACTION', action: { type: 'filtered', payload: 'open' }, timestamp: 3 },
+    },
+    computedStates: [{ state: { todos: [], filter: 'all' } }, { state: {} }, { state: {} }],
+    committedState: { todos: [], filter: 'all' },
+    currentStateIndex: 2,
+    nextActionId: 3,
+    skippedActionIds: [2],
+    stagedActionIds: [0, 1, 2],
+  }
+  const tea = { todos: [{ id: 'x', text: 'tea', done: false }], filter: 'all' }
+
+  it('imports a lifted state from IMPORT_STATE into the same store without `load`', async () => {
+    const { store, rec } = bridge()
+    rec.dispatch({ type: 'IMPORT_STATE', nextLiftedState, preloadedState: undefined })
+    expect(store.getState()).toEqual(tea)
+    expect(store.logs.events.map((e) => [e.type, e.skipped])).toEqual([
+      ['added', false],
+      ['filtered', true],
+    ])
+    expect(rec.calls.some((c) => c[0] === 'error')).toBe(false)
+    // The extension starts over from the imported history...
+    expect(rec.calls.findLast((c) => c[0] === 'init')![1]).toEqual({ todos: [], filter: 'all' })
+    expect(rec.states).toHaveLength(3)
+    // ...and follows the store's new log as the app dispatches.
+    store.dispatch({ type: 'toggled', payload: { id: 'x' } })
+    await tick()
+    expect(rec.calls.at(-1)).toEqual([
+      'send',
+      { type: 'toggled', payload: { id: 'x' } },
+      store.getState(),
+    ])
+    expect(rec.states).toHaveLength(4)
+    rec.jumpTo(1)
+    expect(store.getState()).toEqual(tea)
+  })
+
+  it('imports a bare array of actions from IMPORT_STATE, over the preloaded state', () => {
+    const { store, rec } = bridge()
+    const preloadedState = { todos: [{ id: 'p', text: 'jam', done: false }], filter: 'open' }
+    rec.dispatch({
+      type: 'IMPORT_STATE',
+      nextLiftedState: [{ type: 'toggled', payload: { id: 'p' } }],
+      preloadedState,
+    })
+    expect(store.logs.states.at(0)).toEqual(preloadedState)
+    expect(store.getState().todos[0]!.done).toBe(true)
+    expect(rec.states).toHaveLength(2)
+  })
+
+  it('hands IMPORT_STATE to `load` when given, for apps that swap stores', () => {
     let target = eventStore()
     const load = (session: any) => {
       target = restoreStore<TodoState>(session, { reducer: todoReducer })
     }
-    const { rec } = bridge(history(), { load })
-    const nextLiftedState = {
-      actionsById: {
-        0: { type: 'PERFORM_ACTION', action: { type: '@@INIT' }, timestamp: 1 },
-        1: {
-          type: 'PERFORM_ACTION',
-          action: { type: 'added', payload: { id: 'x', text: 'tea' } },
-          timestamp: 2,
-        },
-        2: { type: 'PERFORM_ACTION', action: { type: 'filtered', payload: 'open' }, timestamp: 3 },
-      },
-      computedStates: [{ state: { todos: [], filter: 'all' } }, { state: {} }, { state: {} }],
-      committedState: { todos: [], filter: 'all' },
-      currentStateIndex: 2,
-      nextActionId: 3,
-      skippedActionIds: [2],
-      stagedActionIds: [0, 1, 2],
-    }
+    const { store, rec } = bridge(history(), { load })
     rec.dispatch({ type: 'IMPORT_STATE', nextLiftedState, preloadedState: undefined })
-    expect(target.getState()).toEqual({
-      todos: [{ id: 'x', text: 'tea', done: false }],
-      filter: 'all',
-    })
+    expect(target.getState()).toEqual(tea)
     expect(target.logs.events.map((e) => e.skipped)).toEqual([false, true])
-  })
-
-  it('reports IMPORT_STATE without `load` as an error to the extension', () => {
-    const { rec } = bridge()
-    rec.dispatch({ type: 'IMPORT_STATE', nextLiftedState: [{ type: 'filtered', payload: 'all' }] })
-    expect(rec.calls.find((c) => c[0] === 'error')?.[1]).toMatch(/Import: .*`load`/)
+    expect(store.logs.events).toHaveLength(5)
   })
 
   it('commits on COMMIT and starts the extension over from the committed state', () => {
@@ -197,15 +229,57 @@ describe('connectReduxDevtools', () => {
     expect((init[1] as any).todos[0].done).toBe(true)
   })
 
-  it('rolls back and resets through `load`', () => {
-    const loaded: any[] = []
-    const { store, rec } = bridge(history(), { load: (s) => loaded.push(s) })
+  it('rolls back on ROLLBACK: the actions since the last commit are gone', () => {
+    const { store, rec } = bridge()
+    rec.jumpTo(2)
+    rec.dispatch({ type: 'COMMIT', timestamp: 1 })
+    const committed = store.logs.states.at(0)
+    store.history.toLive()
+    expect(store.getState().filter).toBe('open')
     rec.dispatch({ type: 'ROLLBACK', timestamp: 1 }, rec.states[0])
+    expect(store.logs.events).toHaveLength(0)
+    expect(store.history.isLive).toBe(true)
+    expect(store.getState()).toBe(committed)
+    expect(store.getState().todos.map((t) => t.id)).toEqual(['a', 'b'])
+    expect(rec.calls.findLast((c) => c[0] === 'init')![1]).toBe(committed)
+    expect(rec.states).toEqual([committed])
+  })
+
+  it('resets on RESET: the initial state and no actions, even after a commit', () => {
+    const { store, rec } = bridge()
+    rec.dispatch({ type: 'COMMIT', timestamp: 1 })
+    store.dispatch({ type: 'filtered', payload: 'all' })
     rec.dispatch({ type: 'RESET', timestamp: 1 })
-    expect(loaded.map((s) => [s.initialState, s.events.length])).toEqual([
-      [store.logs.states.at(0), 0],
-      [store.getInitialState(), 0],
+    expect(store.logs.events).toHaveLength(0)
+    expect(store.logs.commands).toHaveLength(0)
+    expect(store.getState()).toBe(store.getInitialState())
+    expect(rec.states).toEqual([store.getInitialState()])
+  })
+
+  it('rolls back and resets the store itself even when `load` is given', () => {
+    const load = vi.fn()
+    const { store, rec } = bridge(history(), { load })
+    rec.dispatch({ type: 'ROLLBACK', timestamp: 1 })
+    expect(store.getState()).toEqual({ todos: [], filter: 'all' })
+    store.dispatch({ type: 'filtered', payload: 'open' })
+    rec.dispatch({ type: 'RESET', timestamp: 1 })
+    expect(store.getState()).toBe(store.getInitialState())
+    expect(load).not.toHaveBeenCalled()
+  })
+
+  it('reports a refused ROLLBACK, RESET or IMPORT_STATE to the extension', () => {
+    const sync = { status: 'idle', subscribe: () => () => {} }
+    const { store, rec } = bridge(history(), { sync })
+    rec.dispatch({ type: 'ROLLBACK', timestamp: 1 })
+    rec.dispatch({ type: 'RESET', timestamp: 1 })
+    rec.dispatch({ type: 'IMPORT_STATE', nextLiftedState })
+    const errors = rec.calls.filter((c) => c[0] === 'error').map((c) => c[1])
+    expect(errors).toEqual([
+      expect.stringMatching(/^Rollback: .*synced store/),
+      expect.stringMatching(/^Reset: .*synced store/),
+      expect.stringMatching(/^Import: .*synced store/),
     ])
+    expect(store.logs.events).toHaveLength(5)
   })
 
   it('stops sending while PAUSE_RECORDING, and catches up on resume', async () => {
@@ -220,17 +294,30 @@ describe('connectReduxDevtools', () => {
     expect(rec.states.at(-1)).toBe(store.getState())
   })
 
-  it('keeps the app on its state while LOCK_CHANGES, recording what happens', async () => {
+  it('locks the store on LOCK_CHANGES: a dispatch records nothing until unlocked', async () => {
     const { store, rec } = bridge()
     rec.dispatch({ type: 'LOCK_CHANGES', status: true })
+    expect(store.history.locked).toBe(true)
+    const [, action, lifted] = rec.calls.at(-1) as [string, null, any]
+    expect(action).toBeNull()
+    expect(lifted.isLocked).toBe(true)
+    const count = rec.calls.length
     const before = store.getState()
-    store.dispatch({ type: 'filtered', payload: 'all' })
+    const result = store.dispatch({ type: 'filtered', payload: 'all' })
+    expect((result.error as Error).message).toMatch(/locked/)
     await tick()
-    expect(store.getState()).toEqual(before)
-    expect(store.history).toMatchObject({ isLive: false, cursor: 5, length: 6 })
+    expect(store.logs.events).toHaveLength(5)
+    expect(store.getState()).toBe(before)
+    expect(store.history).toMatchObject({ isLive: true, length: 5 })
+    expect(rec.calls.length).toBe(count)
+    // An action typed in the extension is refused too, and the extension says why.
+    rec.message({ type: 'ACTION', payload: '{"type":"filtered","payload":"all"}' })
+    expect(rec.calls.at(-1)).toEqual(['error', expect.stringMatching(/locked/)])
     rec.dispatch({ type: 'LOCK_CHANGES', status: false })
-    store.history.toLive()
+    expect((rec.calls.at(-1) as [string, null, any])[2].isLocked).toBe(false)
+    store.dispatch({ type: 'filtered', payload: 'all' })
     expect(store.getState().filter).toBe('all')
+    expect(store.logs.events).toHaveLength(6)
   })
 
   it('dispatches actions typed in the extension dispatcher', () => {

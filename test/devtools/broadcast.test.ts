@@ -9,7 +9,6 @@ describe('inspect protocol over a BroadcastChannel', () => {
     const host = createInspectHost(store, {
       transport: broadcastTransport(name),
       name: 'todos',
-      pollMs: 0,
     })
     const clientEnd = broadcastTransport(name)
     const client = createInspectClient({ transport: clientEnd, channel: 'todos' })
@@ -35,7 +34,7 @@ describe('inspect protocol over a BroadcastChannel', () => {
     const store = history()
     store.dispatch({ type: 'filtered', payload: { open: true, onPick() {} } } as never)
     const name = `strata-test-${Math.random()}`
-    const host = createInspectHost(store, { transport: broadcastTransport(name), pollMs: 0 })
+    const host = createInspectHost(store, { transport: broadcastTransport(name) })
     const clientEnd = broadcastTransport(name)
     const client = createInspectClient({ transport: clientEnd, timeoutMs: 2000 })
     try {

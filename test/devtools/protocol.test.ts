@@ -1,4 +1,4 @@
-import type { Store } from '@strata/state'
+import { replicaOf, type Store } from '@strata/state'
 import {
   createInspectClient,
   createInspectHost,
@@ -6,12 +6,21 @@ import {
   envelope,
   type InspectMessage,
   inspect,
+  type Meta,
   PROTOCOL,
   PROTOCOL_VERSION,
   restoreStore,
 } from '@strata/state/inspect'
-import { afterEach, describe, expect, it } from 'vitest'
-import { commandStore, history, type TodoState, tick, todoReducer } from './fixtures'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import {
+  commandStore,
+  eventStore,
+  history,
+  type TodoState,
+  tick,
+  todoCommands,
+  todoReducer,
+} from './fixtures'
 
 const open: { close(): void }[] = []
 afterEach(() => {
@@ -21,7 +30,7 @@ function connect(
   store: Store<any, any, any> = history(),
   options: Parameters<typeof inspect>[1] = {},
 ) {
-  const inspection = inspect(store, { pollMs: 0, ...options })
+  const inspection = inspect(store, options)
   open.push(inspection)
   return { store, ...inspection }
 }
@@ -165,20 +174,88 @@ describe('inspect protocol over the direct transport', () => {
     expect(client.meta!.revision).toBeGreaterThan(before)
   })
 
-  it('sees changes the store does not announce, by polling', async () => {
+  it('pushes changes that keep the viewed state, as the store tells them (no polling)', async () => {
+    vi.useFakeTimers()
     const store = history()
-    const { client } = connect(store, { pollMs: 5 })
-    await client.request({ type: 'jumpTo', index: 1 })
-    const revision = client.meta!.revision
-    store.history.commit() // keeps the viewed state: no notification
-    await new Promise((r) => setTimeout(r, 30))
-    expect(client.meta!.revision).toBeGreaterThan(revision)
-    expect(client.meta!.length).toBe(4)
+    const timers = vi.getTimerCount()
+    const host = createInspectHost(store)
+    try {
+      // The host keeps no timer: it hears of every change from the store.
+      expect(vi.getTimerCount()).toBe(timers)
+      host.handle({ type: 'jumpTo', index: 1 })
+      await Promise.resolve()
+      let meta = host.handle({ type: 'meta' })
+      const pushes: Meta[] = []
+      host.subscribe((push) => push.type === 'meta' && pushes.push(push.meta))
+      const onState = vi.fn()
+      store.subscribe(onState)
+      const expectPush = async (change: () => void, expected: Partial<Meta>) => {
+        const count = pushes.length
+        change()
+        await Promise.resolve()
+        expect(pushes).toHaveLength(count + 1)
+        const next = pushes.at(-1)!
+        expect(next).toMatchObject(expected)
+        expect(next.revision).toBeGreaterThan(meta.revision)
+        expect(next.logRevision).toBeGreaterThan(meta.logRevision)
+        meta = next
+      }
+      // A skip after the cursor, a confirmation and a lock: the viewed state stays.
+      await expectPush(() => store.history.toggle(store.logs.events[3]!.id), { cursor: 1 })
+      await expectPush(() => replicaOf(store).confirm(store.logs.events[0]!.id, 'p1'), {})
+      await expectPush(() => store.history.lock(), { locked: true })
+      await expectPush(() => store.history.lock(false), { locked: false })
+      expect(onState).not.toHaveBeenCalled()
+      await expectPush(() => store.replaceReducer(todoReducer as never), {
+        hot: [expect.objectContaining({ kind: 'reducer', changed: false })],
+      })
+      // A commit at cursor 1 keeps the viewed state too, but the log is shorter.
+      await expectPush(() => store.history.commit(), { length: 4, cursor: 0 })
+      expect(vi.getTimerCount()).toBe(timers)
+    } finally {
+      host.close()
+      vi.useRealTimers()
+    }
   })
 
-  it('exports a versioned session and imports it through `load`', async () => {
+  it('coalesces a burst of dispatches into one push', async () => {
+    const store = history()
+    const { host, client } = connect(store)
+    await Promise.resolve()
+    const pushes: Meta[] = []
+    host.subscribe((push) => push.type === 'meta' && pushes.push(push.meta))
+    const before = client.meta!.logRevision
+    for (let i = 0; i < 100; i++) store.dispatch({ type: 'filtered', payload: 'all' })
+    expect(pushes).toHaveLength(0)
+    await Promise.resolve()
+    expect(pushes).toHaveLength(1)
+    expect(pushes[0]).toMatchObject({ length: 105, cursor: 105, isLive: true })
+    expect(client.meta!.logRevision).toBeGreaterThan(before)
+    // A jump is a change of the view only: the rows are not refetched.
+    const { logRevision } = client.meta!
+    store.history.jumpTo(2)
+    store.history.jumpTo(3)
+    await Promise.resolve()
+    expect(pushes).toHaveLength(2)
+    expect(client.meta).toMatchObject({ cursor: 3, logRevision })
+  })
+
+  it('pushes nothing once closed', async () => {
+    const store = history()
+    const { host } = connect(store)
+    const pushes: unknown[] = []
+    host.subscribe((push) => pushes.push(push))
+    store.dispatch({ type: 'filtered', payload: 'all' })
+    host.close()
+    store.dispatch({ type: 'filtered', payload: 'open' })
+    await tick()
+    expect(pushes).toEqual([])
+  })
+
+  it('exports a versioned session and hands an import to `load` to swap stores', async () => {
     let loaded: unknown
-    const { client } = connect(history(), { load: (s) => (loaded = s) })
+    const { store, client } = connect(history(), { load: (s) => (loaded = s) })
+    const events = store.logs.events
     const { text, fileName } = await client.request({ type: 'export' })
     expect(fileName).toMatch(/^strata-default-.*\.session\.json$/)
     const session = JSON.parse(text)
@@ -191,26 +268,118 @@ describe('inspect protocol over the direct transport', () => {
     expect(session.events[3].error).toBe('No todo zzz')
     await client.request({ type: 'import', text })
     expect(loaded).toEqual(session)
+    // The app swaps stores: its own store is left as it was.
+    expect(store.logs.events).toBe(events)
     const restored = restoreStore<TodoState>(session, { reducer: todoReducer })
     expect(restored.getState()).toEqual(history().getState())
+    expect(restored.logs.events.map((e) => e.id)).toEqual(events.map((e) => e.id))
+    expect(restored.logs.commands.map((c) => c.id)).toEqual(store.logs.commands.map((c) => c.id))
     await expect(
       client.request({ type: 'import', text: '{"format":"strata.session","version":9}' }),
     ).rejects.toThrow(/version 1; the file is version 9/)
   })
 
-  it('says import is unsupported without `load`, with the fix', async () => {
-    const { client } = connect()
+  it('imports into the same store without `load`: ids, skips and commands kept', async () => {
+    const source = commandStore()
+    source.dispatch({ type: 'add', payload: { text: 'one' } })
+    source.dispatch({ type: 'add', payload: { text: '' } })
+    source.dispatch({ type: 'add', payload: { text: 'two' } })
+    source.history.toggle(source.logs.events[0]!.id)
+    const { text } = await connect(source).client.request({ type: 'export' })
+
+    const store = commandStore()
+    store.dispatch({ type: 'add', payload: { text: 'zzz' } })
+    store.history.jumpTo(0)
+    const { client } = connect(store)
+    expect((await client.request({ type: 'meta' })).features.import).toBe(true)
+    const before = client.meta!.logRevision
+    const meta = await client.request({ type: 'import', text })
+    expect(meta).toMatchObject({ length: 2, cursor: 2, isLive: true, commands: 3 })
+    expect(meta.logRevision).toBeGreaterThan(before)
+    expect(store.getState()).toEqual(source.getState())
+    expect(store.logs.events.map((e) => [e.id, e.skipped])).toEqual(
+      source.logs.events.map((e) => [e.id, e.skipped]),
+    )
+    expect(store.logs.commands.map((c) => [c.id, c.ctx, c.eventIds])).toEqual(
+      source.logs.commands.map((c) => [c.id, c.ctx, c.eventIds]),
+    )
+    expect(String(store.logs.commands[1]!.error)).toMatch('A todo needs a text')
+    // The commands re-run as recorded: the same uuids, so the same events.
+    expect(store.hot.replaceCommands({ ...todoCommands }).changed).toBe(false)
+    const rows = await client.request({ type: 'events', start: 0, end: 2 })
+    expect(rows.map((r) => r.skipped)).toEqual([true, false])
+  })
+
+  it('keeps a server rejection through export and import', async () => {
+    const source = history()
+    const id = source.logs.events[4]!.id
+    replicaOf(source).reject(id, new Error('Filters are off'))
+    // A rejection settles the event: it moves to the front of the log.
+    expect(source.logs.events[0]!.id).toBe(id)
+    const { text } = await connect(source).client.request({ type: 'export' })
+    const store = eventStore()
+    const { client } = connect(store)
+    await client.request({ type: 'import', text })
+    expect(store.getState()).toEqual(source.getState())
+    expect(store.getState().filter).toBe('all')
+    expect(store.logs.events[0]).toMatchObject({ id, skipped: false, rejected: 'Filters are off' })
+    const [row] = await client.request({ type: 'events', start: 0, end: 1 })
+    expect(row!.rejected?.message).toBe('Filters are off')
+  })
+
+  it('does not replace the logs of a synced store without `load`, and says why', async () => {
+    const sync = { status: 'idle', subscribe: () => () => {} }
+    const store = history()
+    const { client } = connect(store, { sync })
+    expect((await client.request({ type: 'meta' })).features.import).toBe(false)
     const { text } = await client.request({ type: 'export' })
-    await expect(client.request({ type: 'import', text })).rejects.toMatchObject({
-      code: 'unsupported',
-      message: expect.stringContaining('`load`'),
-    })
+    for (const request of [{ type: 'import', text }, { type: 'rollback' }, { type: 'reset' }]) {
+      await expect(client.request(request as never)).rejects.toMatchObject({
+        code: 'unsupported',
+        message: expect.stringContaining('`load`'),
+      })
+    }
+    expect(store.logs.events).toHaveLength(5)
+  })
+
+  it('rolls back to the last commit and resets to the initial state', async () => {
+    const store = history()
+    const { client } = connect(store)
+    await client.request({ type: 'jumpTo', index: 2 })
+    await client.request({ type: 'commit' })
+    const committed = store.logs.states.at(0)
+    store.history.toLive()
+    expect(await client.request({ type: 'rollback' })).toMatchObject({ length: 0, isLive: true })
+    expect(store.getState()).toBe(committed)
+    expect(store.getState().todos).toHaveLength(2)
+    store.dispatch({ type: 'filtered', payload: 'open' })
+    expect(await client.request({ type: 'reset' })).toMatchObject({ length: 0, commands: 0 })
+    expect(store.getState()).toBe(store.getInitialState())
+  })
+
+  it('locks the store: a dispatch records nothing and says why, until unlocked', async () => {
+    const store = history()
+    const { client } = connect(store)
+    const onState = vi.fn()
+    store.subscribe(onState)
+    expect(await client.request({ type: 'lock', locked: true })).toMatchObject({ locked: true })
+    expect(store.history.locked).toBe(true)
+    const command = { type: 'filtered', payload: 'all' }
+    const { error } = await client.request({ type: 'dispatch', command })
+    expect(error?.message).toMatch(/locked/)
+    store.dispatch({ type: 'filtered', payload: 'all' })
+    expect(store.logs.events).toHaveLength(5)
+    expect(store.getState().filter).toBe('open')
+    expect(onState).not.toHaveBeenCalled()
+    expect(await client.request({ type: 'lock', locked: false })).toMatchObject({ locked: false })
+    store.dispatch({ type: 'filtered', payload: 'all' })
+    expect(store.logs.events).toHaveLength(6)
   })
 
   it('answers another protocol version with a version error, and ignores foreign messages', () => {
     const { host, client } = directTransport()
     const store = history()
-    const h = createInspectHost(store, { transport: host, pollMs: 0 })
+    const h = createInspectHost(store, { transport: host })
     const got: InspectMessage[] = []
     client.listen((m) => got.push(m))
     client.post({
@@ -255,7 +424,7 @@ describe('inspect protocol over the direct transport', () => {
     const seen: unknown[] = []
     host.listen((m) => seen.push(m))
     client.listen((m) => seen.push(m))
-    const h = createInspectHost(history(), { transport: host, pollMs: 0 })
+    const h = createInspectHost(history(), { transport: host })
     const c = createInspectClient({ transport: client })
     await c.request({ type: 'events', start: 0, end: 2 })
     h.close()

@@ -64,7 +64,7 @@ export function renderPanel(
   store: Store<any, any, any>,
   options: Omit<InspectHostOptions, 'transport'> = {},
 ) {
-  const inspection = inspect(store, { pollMs: 0, ...options })
+  const inspection = inspect(store, options)
   open.push(inspection)
   const utils = render(<PanelFrame client={inspection.client} style={{ height: 600 }} />)
   return { ...utils, ...inspection, store }
