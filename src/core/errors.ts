@@ -5,6 +5,13 @@ export function fail(message: string): never {
   throw new TypeError(PREFIX + message)
 }
 
+/** `<subject> expects <what>, received <what it got>.`: the one shape of Strata's input errors. */
+export function expected(subject: string, what: string, received: unknown): never {
+  fail(`${subject} expects ${what}, received ${describe(received)}.`)
+}
+
+export const EVENT = 'an object with a string `type`'
+
 /** A short, safe description of a received value for error messages. */
 export function describe(value: unknown): string {
   if (value === null) return 'null'

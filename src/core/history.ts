@@ -1,4 +1,4 @@
-import { fail } from './errors'
+import { expected } from './errors'
 import { events, foldOldest, type Internals, logsChanged, notify, refreshView } from './internals'
 import { load } from './load'
 import type { HistoryApi } from './types'
@@ -18,7 +18,7 @@ export function jumpTo<S>(core: Internals<S>, index: number): void {
 }
 
 export function step<S>(core: Internals<S>, delta: number): void {
-  if (!Number.isInteger(delta)) fail(`history.step expects an integer, received ${String(delta)}.`)
+  if (!Number.isInteger(delta)) expected('history.step', 'an integer', delta)
   const length = core.log.length
   const from = core.cursor ?? length
   jumpTo(core, Math.min(length, Math.max(0, from + delta)))

@@ -1,6 +1,6 @@
 import type { MutableCommandEntry, MutableEventEntry } from './entries'
 import { deepEqual } from './equal'
-import { fail } from './errors'
+import { expected } from './errors'
 import { events, type Internals, newStateLog, refreshView } from './internals'
 import { derivedCommands } from './passthrough'
 import { rerunCommand } from './rerun'
@@ -10,7 +10,7 @@ import type { CommandMap, HotReport, Reducer } from './types'
 /** Keep commands and events; recompute every state with the new reducer. */
 export function replaceReducer<S>(core: Internals<S>, reducer: Reducer<S, any>): HotReport {
   if (typeof reducer !== 'function') {
-    fail(`replaceReducer expects a reducer function, received ${typeof reducer}.`)
+    expected('replaceReducer', 'a reducer function', reducer)
   }
   const before = core.log
   core.reducer = reducer
@@ -25,7 +25,7 @@ export function replaceReducer<S>(core: Internals<S>, reducer: Reducer<S, any>):
  */
 export function replaceCommands<S>(core: Internals<S>, handlers: CommandMap<S, any>): HotReport {
   if (typeof handlers !== 'object' || handlers === null) {
-    fail(`replaceCommands expects an object of command handlers, received ${String(handlers)}.`)
+    expected('replaceCommands', 'an object of command handlers', handlers)
   }
   if (!core.handlers) core.commands = derivedCommands(core).slice()
   const before = core.log

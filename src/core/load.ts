@@ -1,7 +1,7 @@
 import { isEventLike } from './decide'
 import { commandEntry, eventEntry } from './entries'
-import { describe, fail } from './errors'
-import { type Internals, makeFold, refreshView } from './internals'
+import { EVENT, expected } from './errors'
+import { assertNotBusy, foldOldest, type Internals, makeFold, refreshView } from './internals'
 import { StateLog } from './stateLog'
 import type { LoadData } from './types'
 
@@ -11,17 +11,13 @@ import type { LoadData } from './types'
  * positions; the command log is taken as given (a pass-through store makes it from the events).
  */
 export function load<S>(core: Internals<S>, data: LoadData<S>): void {
+  assertNotBusy(core, 'load the history')
   if (typeof data !== 'object' || data === null || !Array.isArray(data.events)) {
-    fail(
-      `history.load expects { initialState?, events: [...], commands? }, received ${describe(data)}.`,
-    )
+    expected('history.load', '{ initialState?, events: [...], commands? }', data)
   }
   const entries = data.events.map((e, i) => {
-    if (!isEventLike(e?.event)) {
-      fail(
-        `history.load: events[${i}].event must be an object with a string type, received ${describe(e?.event)}.`,
-      )
-    }
+    if (!isEventLike(e?.event))
+      expected('history.load', `events[${i}].event to be ${EVENT}`, e?.event)
     const entry = eventEntry(
       e.id ?? core.nextId(),
       e.event,
@@ -34,7 +30,10 @@ export function load<S>(core: Internals<S>, data: LoadData<S>): void {
     entry.rejected = e.rejected
     return entry
   })
-  core.commands = (data.commands ?? []).map((c) => {
+  core.commands = (data.commands ?? []).map((c, i) => {
+    if (!isEventLike(c?.command)) {
+      expected('history.load', `commands[${i}].command to be ${EVENT}`, c?.command)
+    }
     const entry = commandEntry(c.id, c.command, c.at ?? 0)
     entry.ctx = c.ctx
     entry.eventIds = [...(c.eventIds ?? [])]
@@ -46,5 +45,6 @@ export function load<S>(core: Internals<S>, data: LoadData<S>): void {
   core.settled = 0
   core.settledIds = undefined
   core.cursor = undefined
+  if (core.log.length > core.limit) foldOldest(core, core.log.length - core.limit)
   refreshView(core)
 }

@@ -1,6 +1,6 @@
 import { decide, isEventLike } from './decide'
 import { commandEntry, eventEntry, type MutableEventEntry } from './entries'
-import { describe, fail } from './errors'
+import { EVENT, expected } from './errors'
 import { historyApi } from './history'
 import { replaceCommands, replaceReducer } from './hot'
 import { ids } from './ids'
@@ -35,11 +35,7 @@ function subscribe<S>(
   list: 'listeners' | 'logListeners',
   listener: (...args: any[]) => void,
 ): () => void {
-  if (typeof listener !== 'function') {
-    throw new TypeError(
-      `[strata] subscribe expects a listener function, received ${describe(listener)}.`,
-    )
-  }
+  if (typeof listener !== 'function') expected('subscribe', 'a listener function', listener)
   assertNotBusy(core, 'subscribe')
   let active = true
   core[list] = [...core[list], listener] as never
@@ -94,23 +90,17 @@ export function createStore<S, E extends AnyEvent>(
   options: StoreOptions<S, E, CommandMap<S, E> | undefined>,
 ): Store<S, any, E> {
   if (typeof options !== 'object' || options === null) {
-    fail(
-      `createStore expects an options object { initialState, reducer }, received ${describe(options)}.`,
-    )
+    expected('createStore', 'options { initialState, reducer }', options)
   }
   if (typeof options.reducer !== 'function') {
-    fail(
-      `createStore expects \`reducer\` to be a function (draft, event) => void, received ${describe(options.reducer)}.`,
-    )
+    expected('createStore', '`reducer` to be a function (draft, event) => void', options.reducer)
   }
   const { commands, history = {} } = options
   if (commands !== undefined && (typeof commands !== 'object' || commands === null)) {
-    fail(
-      `createStore expects \`commands\` to be an object of handlers, received ${describe(commands)}.`,
-    )
+    expected('createStore', '`commands` to be an object of handlers', commands)
   }
   const limit = history.limit ?? Number.POSITIVE_INFINITY
-  if (!(limit >= 1)) fail(`history.limit must be a positive number, received ${String(limit)}.`)
+  if (!(limit >= 1)) expected('history.limit', 'a positive number', limit)
 
   const core = {
     reducer: options.reducer,
@@ -135,11 +125,7 @@ export function createStore<S, E extends AnyEvent>(
   core.log = newStateLog(core, [], core.reducer)
 
   function dispatch(command: AnyEvent): DispatchResult {
-    if (!isEventLike(command)) {
-      throw new TypeError(
-        `[strata] dispatch expects a command object with a string \`type\`, received ${describe(command)}.`,
-      )
-    }
+    if (!isEventLike(command)) expected('dispatch', `a command: ${EVENT}`, command)
     assertNotBusy(core, 'dispatch')
     if (core.locked) return lockedResult(command)
     if (!core.handlers) return passThrough(command)

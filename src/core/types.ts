@@ -160,7 +160,8 @@ export interface HistoryApi<S = any> {
   toLive(): void
   /** Skip or un-skip one event; everything after it is recomputed. Returns the new `skipped`. */
   toggle(eventId: string): boolean
-  /** Fold every event up to the cursor into the base state, as Redux DevTools' COMMIT does. */
+  /** Fold every event up to the cursor into the base state (Redux DevTools' COMMIT; the events
+   * after the cursor are kept, where Redux DevTools drops them). */
   commit(): void
   /** Replace the logs (an imported session); the states are recomputed. */
   load(data: LoadData<S>): void

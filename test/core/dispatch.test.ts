@@ -139,7 +139,7 @@ describe('bad input', () => {
     const store = todoStore()
     expect(() => store.dispatch(input as never)).toThrow(TypeError)
     expect(() => store.dispatch(input as never)).toThrow(
-      /\[strata\] dispatch expects a command object/,
+      /\[strata\] dispatch expects a command: an object with a string `type`, received/,
     )
     expect(store.logs.commands).toHaveLength(0)
   })

@@ -180,7 +180,9 @@ describe('history.limit and commit', () => {
   })
 
   it('refuses a limit that is not positive', () => {
-    expect(() => counterWith(1, { limit: 0 })).toThrow(/history.limit must be a positive number/)
+    expect(() => counterWith(1, { limit: 0 })).toThrow(
+      /history.limit expects a positive number, received number 0/,
+    )
   })
 })
 

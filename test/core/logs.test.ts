@@ -91,7 +91,9 @@ describe('history.load', () => {
       store.history.load({
         events: [{ event: { type: 'add', payload: 1 } }, { event: 5 }],
       } as never),
-    ).toThrow(/events\[1\]\.event must be an object with a string type, received number 5/)
+    ).toThrow(
+      /history.load expects events\[1\]\.event to be an object with a string `type`, received number 5/,
+    )
     expect(() => store.history.load(null as never)).toThrow(TypeError)
     expect(store.getState()).toEqual({ n: 6 })
   })
@@ -111,5 +113,41 @@ describe('history.lock', () => {
     store.history.lock(false)
     store.dispatch({ type: 'add', payload: 10 })
     expect(store.getState()).toEqual({ n: 16 })
+  })
+})
+
+describe('history.load edge cases', () => {
+  it('keeps history.limit', () => {
+    const store = createStore({ initialState: { n: 0 }, reducer: counter, history: { limit: 2 } })
+    const add = (payload: number) => ({ event: { type: 'add', payload } })
+    store.history.load({ events: [add(1), add(2), add(3), add(4)] })
+    expect(store.history.length).toBe(2)
+    expect(store.logs.states.at(0)).toEqual({ n: 3 })
+    expect(store.getState()).toEqual({ n: 10 })
+  })
+
+  it('checks the commands too', () => {
+    const store = counterStore()
+    expect(() =>
+      store.history.load({ events: [], commands: [{ id: 'c', command: 5 }] } as never),
+    ).toThrow(/commands\[0\]\.command to be an object with a string `type`/)
+  })
+
+  it('may not be called from a reducer', () => {
+    let error: unknown
+    const store = createStore({
+      initialState: 0,
+      reducer: (s: number, _e: { type: 'go' }) => {
+        try {
+          store.history.load({ events: [] })
+        } catch (e) {
+          error = e
+        }
+        return s + 1
+      },
+      immer: false,
+    })
+    store.dispatch({ type: 'go' })
+    expect((error as Error).message).toMatch(/may not load the history while the reducer runs/)
   })
 })
