@@ -61,7 +61,9 @@ export function exportSession<S>(
   const events = entries.map((e, i): SessionEvent => {
     const out: SessionEvent = { id: e.id, event: e.event, at: e.at }
     if (e.commandId !== undefined && kept.has(e.commandId)) out.commandId = e.commandId
-    if (e.skipped) out.skipped = true
+    // A server-rejected event was never applied: replay skips it, and the reason is kept.
+    if (e.skipped || e.rejected !== undefined) out.skipped = true
+    if (e.rejected !== undefined) out.rejected = messageOf(e.rejected)
     if (e.origin === 'remote') out.origin = 'remote'
     if (e.position !== undefined) out.position = e.position
     if (e.error !== undefined) out.error = messageOf(e.error)

@@ -40,6 +40,8 @@ export interface SessionEvent {
   commandId?: string
   /** Present (true) when the event was skipped in the devtools: replay skips it too. */
   skipped?: true
+  /** The server's reason, when a server refused the event (it is also `skipped`). */
+  rejected?: string
   /** Present when the event came from another client. */
   origin?: 'remote'
   /** The server position token, once a server stored it. */

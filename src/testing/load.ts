@@ -87,7 +87,8 @@ function checkEvent(value: unknown, path: string): void {
   string(e.id, `${path}.id`)
   eventLike(e.event, `${path}.event`)
   number(e.at, `${path}.at`)
-  for (const k of ['commandId', 'position', 'error', 'hash']) optional(e, k, path, string)
+  for (const k of ['commandId', 'position', 'error', 'rejected', 'hash'])
+    optional(e, k, path, string)
   optional(e, 'skipped', path, boolean)
   if (e.origin !== undefined && e.origin !== 'remote' && e.origin !== 'local') {
     throw new SessionFormatError(

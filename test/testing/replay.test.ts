@@ -148,3 +148,27 @@ describe('replaySession, mode "events"', () => {
     )
   })
 })
+
+describe('events a server rejected', () => {
+  it('are exported as skipped with the reason, and replay without a divergence', async () => {
+    const { replicaOf } = await import('@strata/state')
+    const { loadSession, serializeSession } = await import('@strata/state/testing')
+    const reducer = (d: { n: number }, e: { type: 'add'; payload: number }) => {
+      d.n += e.payload
+    }
+    const store = createStore({ initialState: { n: 0 }, reducer })
+    store.dispatch({ type: 'add', payload: 1 })
+    store.dispatch({ type: 'add', payload: 10 })
+    const refused = store.logs.events[1]!.id
+    replicaOf(store).reject(refused, new Error('not allowed'))
+    expect(store.getState()).toEqual({ n: 1 })
+    const session = loadSession(serializeSession(exportSession(store)))
+    expect(session.events.find((e) => e.id === refused)).toMatchObject({
+      skipped: true,
+      rejected: 'Error: not allowed',
+    })
+    const result = replaySession(session, { reducer })
+    expect(result.divergences).toEqual([])
+    expect(result.finalState).toEqual({ n: 1 })
+  })
+})
