@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config'
-import { sourceAliases } from './aliases'
+import { sourceAliases } from './aliases.ts'
 
 // Tests import the package by its public name. It points at the sources, or, with TEST_DIST=1,
 // at the built package (run `npm run build` first), as redux's TEST_DIST does.
