@@ -1,4 +1,5 @@
 import { type AnyEvent, type PulledEvent, replicaOf, type Store } from '@strata/state'
+import { POSITION_HEADER } from '../protocol/index'
 import { type TabChannel, tabChannel } from './channel'
 import { systemClock } from './clock'
 import {
@@ -20,7 +21,10 @@ import { listenForPokes } from './sse'
 import { randomId } from './storage'
 import { type LockManagerLike, leaseTabs, soloTabs, webLockTabs } from './tabs'
 import { createTransport } from './transport'
-import type { ConfirmedBatch, Sync, SyncOptions, SyncSnapshot } from './types'
+import type { ConfirmedBatch, Sync, SyncOptions, SyncRead, SyncSnapshot } from './types'
+
+/** Read-your-writes reads kept for the devtools' sync tab. */
+const READS_KEPT = 50
 
 /**
  * Connects a store to an event server: local events go out through a durable outbox in batches,
@@ -44,6 +48,7 @@ export function connectSync<E extends AnyEvent>(
   const config = resolveConfig(options)
   const transport = createTransport(options)
   const clock = options.clock ?? systemClock
+  const reads: SyncRead[] = []
   const tabId = randomId()
   const state = new SyncState()
   const abort = new AbortController()
@@ -190,7 +195,18 @@ export function connectSync<E extends AnyEvent>(
     },
     onConfirm: (listener) => subscribeTo(confirmListeners, listener),
     onPull: (listener) => subscribeTo(pullListeners, listener),
-    fetch: (input, init) => transport.request(input, init, state.position),
+    async fetch(input, init) {
+      const position = state.position
+      const at = clock.now()
+      const response = await transport.request(input, init, position)
+      const key = input instanceof Request ? input.url : String(input)
+      const served = response.headers.get(POSITION_HEADER) ?? undefined
+      reads.push({ key, position, served, status: response.status, waitedMs: clock.now() - at, at })
+      if (reads.length > READS_KEPT) reads.shift()
+      state.changed()
+      return response
+    },
+    reads: () => reads,
     async flush() {
       await ready
       if (abort.signal.aborted) throw closedError()

@@ -20,6 +20,7 @@ export type {
   Sync,
   SyncErrorRecord,
   SyncOptions,
+  SyncRead,
   SyncSnapshot,
   SyncStatus,
 } from './types'

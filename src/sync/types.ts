@@ -120,6 +120,19 @@ export interface SyncSnapshot {
   lastSeq: number | undefined
 }
 
+/** One read-your-writes read made with `sync.fetch`. */
+export interface SyncRead {
+  /** The URL read. */
+  key: string
+  /** The token it asked the server to have applied (`X-Min-Position`); none before any write. */
+  position: string | undefined
+  /** The position the server answered at (`X-Position`), if it said. */
+  served: string | undefined
+  status: number
+  waitedMs: number
+  at: number
+}
+
 export interface Sync {
   readonly tabId: string
   /**
@@ -144,6 +157,8 @@ export interface Sync {
   onPull(listener: (events: readonly PulledEvent[]) => void): () => void
   /** A fetch to the server that reads at least what this client has seen (`X-Min-Position`). */
   fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>
+  /** The last reads made with `fetch`: the position each waited for and how long (devtools). */
+  reads(): readonly SyncRead[]
   /**
    * Sends every pending local event now; resolves when the server has decided all of them.
    * Rejects with the error if syncing stops (status 'error'); waits while paused or offline.

@@ -70,6 +70,11 @@ describe('over the network (msw)', () => {
     const response = await sync.fetch('views/counters')
     expect(response.status).toBe(200)
     expect(await response.json()).toEqual({ a: 4 })
+    // The read is kept for the devtools' sync tab: what it waited for and what it got.
+    expect(sync.reads()).toEqual([
+      expect.objectContaining({ position: 'v1:1', served: 'v1:1', status: 200, waitedMs: 0 }),
+    ])
+    expect(sync.reads()[0]!.key).toMatch(/views\/counters$/)
   })
 
   it('read-your-writes: a read with the token waits for a slow projection, never stale', async () => {
