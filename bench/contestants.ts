@@ -1,6 +1,6 @@
 /** The three ways to record board events that the benchmarks compare. */
 import { instrument } from '@redux-devtools/instrument'
-import { createStore, type Store } from '@strata/state'
+import { createStore, type HistoryOptions, type Store } from '@strata/state'
 import { produce } from 'immer'
 import { legacy_createStore, type Reducer as ReduxReducer } from 'redux'
 import { type Board, type BoardEvent, immerReducer, spreadReducer } from './board'
@@ -22,18 +22,23 @@ export function fold(kind: Kind, state: Board, events: readonly BoardEvent[]): B
 }
 
 /** Strata with unlimited history: `immer: false` for the spread reducer, immer's default otherwise. */
-export function strataStore(kind: Kind, initialState: Board): StrataStore {
+export function strataStore(
+  kind: Kind,
+  initialState: Board,
+  history: HistoryOptions = {},
+): StrataStore {
   return kind === 'spread'
-    ? createStore({ initialState, reducer: spreadReducer, immer: false })
-    : createStore({ initialState, reducer: immerReducer })
+    ? createStore({ initialState, reducer: spreadReducer, immer: false, history })
+    : createStore({ initialState, reducer: immerReducer, history })
 }
 
 export function recordStrata(
   kind: Kind,
   initialState: Board,
   events: readonly BoardEvent[],
+  history: HistoryOptions = {},
 ): StrataStore {
-  const store = strataStore(kind, initialState)
+  const store = strataStore(kind, initialState, history)
   for (let i = 0; i < events.length; i++) store.dispatch(events[i]!)
   return store
 }

@@ -66,6 +66,7 @@ function finish<S>(
   eventsChanged: number,
 ): HotReport {
   const index = firstDifference(before, core.log)
+  core.log.dropForced()
   const list = events(core)
   const entry =
     index === undefined ? undefined : ((list[index] ?? before.entries[index]) as MutableEventEntry)

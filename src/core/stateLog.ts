@@ -18,6 +18,8 @@ interface Checkpoint<S> {
   /** Absolute index: events folded since the store began, including ones dropped by `limit`. */
   readonly index: number
   readonly state: S
+  /** Kept only until the log this one replaced has been compared with it; see `dropForced`. */
+  readonly forced?: true
 }
 
 /** States recomputed from a checkpoint, kept so stepping near the cursor costs nothing. */
@@ -56,7 +58,7 @@ export class StateLog<S> {
     /** Events already folded into `base` and gone from `entries`. */
     private offset = 0,
     /** Absolute indexes that must get a checkpoint too (those of a log this one replaces). */
-    private readonly forced: readonly number[] = [],
+    private forced: readonly number[] = [],
   ) {
     this.checkpoints = [{ index: offset, state: base }]
     this.head = base
@@ -82,6 +84,13 @@ export class StateLog<S> {
   /** Log indexes (0 to length) at which a state is kept. */
   checkpointIndexes(): number[] {
     return this.checkpoints.map((c) => c.index - this.offset)
+  }
+
+  /** Drops the checkpoints kept only to compare with the replaced log (hot reload). */
+  dropForced(): void {
+    this.checkpoints = this.checkpoints.filter((c, i) => i === 0 || c.forced === undefined)
+    this.forced = []
+    this.forcedNext = 0
   }
 
   /** Absolute indexes of the checkpoints, to hand to a log that replaces this one. */
@@ -188,9 +197,12 @@ export class StateLog<S> {
       while (this.forcedNext < this.forced.length && this.forced[this.forcedNext]! < abs) {
         this.forcedNext++
       }
-      if (this.spent >= this.budgetMs || this.forced[this.forcedNext] === abs) {
+      if (this.spent >= this.budgetMs) {
         this.checkpoints.push({ index: abs, state: this.head })
         this.spent = 0
+      } else if (this.forced[this.forcedNext] === abs) {
+        // Does not reset `spent`: the lasting checkpoints stay as dense as the budget says.
+        this.checkpoints.push({ index: abs, state: this.head, forced: true })
       }
     }
   }
