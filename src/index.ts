@@ -1,13 +1,5 @@
 export { deepEqual } from './core/equal'
 export { InvalidEventError, UnknownCommandError } from './core/errors'
-export {
-  type PulledEvent,
-  type RebaseOptions,
-  type Replica,
-  type RestoredEvent,
-  replicaOf,
-  type WireEvent,
-} from './core/replica'
 export { createStore } from './core/store'
 export type {
   AnyEvent,

@@ -1,4 +1,5 @@
-import { createStore, replicaOf, type Store } from '@strata/state'
+import { createStore, type Store } from '@strata/state'
+import { replicaOf } from '@strata/state/sync'
 
 // Realistic generated histories for the stories: a grocery list with commands a user would
 // send, some rejected, a reducer error now and then, a server rejection and remote events.

@@ -5,16 +5,11 @@ import type { HistoryApi } from './types'
 
 /** Move the view to the state after the first `index` events; the head index means live. */
 export function jumpTo<S>(core: Internals<S>, index: number): void {
-  const length = core.log.length
-  if (!Number.isInteger(index) || index < 0 || index > length) {
-    throw new RangeError(
-      `[strata] history.jumpTo(${String(index)}) is out of range: use an integer from 0 to ${length}.`,
-    )
-  }
+  const view = core.log.at(index) // throws a RangeError before anything moves
   const prev = core.view
-  core.cursor = index === length ? undefined : index
-  core.view = core.log.at(index)
-  notify(core, core.view, prev)
+  core.cursor = index === core.log.length ? undefined : index
+  core.view = view
+  notify(core, view, prev)
 }
 
 export function step<S>(core: Internals<S>, delta: number): void {

@@ -1,6 +1,7 @@
 import { produce } from 'immer'
 import type { MutableCommandEntry, MutableEventEntry } from './entries'
 import { fail } from './errors'
+import type { rerunCommand } from './rerun'
 import { type Fold, StateLog } from './stateLog'
 import type { AnyEvent, CommandMap, HotReport, Listener, Reducer } from './types'
 
@@ -33,19 +34,23 @@ export interface Internals<S> {
   locked: boolean
   readonly reports: HotReport[]
   readonly nextId: () => string
+  /** The core's one way to re-run a command; reached from here so the sync entry need not
+   * bundle a second copy of the handlers' machinery (and of its error classes). */
+  readonly rerun: typeof rerunCommand
 }
 
-const registry = new WeakMap<object, Internals<any>>()
+// A global symbol, so the sync entry (bundled apart from the core) finds the same internals.
+const INTERNALS = Symbol.for('strata.internals')
 
 /** The internals behind a store, for the modules of this package that extend it (sync). */
 export function internalsOf<S>(store: object): Internals<S> {
-  const core = registry.get(store)
+  const core = (store as { [INTERNALS]?: Internals<S> } | null)?.[INTERNALS]
   if (!core) fail('Expected a store made by createStore from @strata/state.')
   return core
 }
 
 export function register<S>(store: object, core: Internals<S>): void {
-  registry.set(store, core)
+  Object.defineProperty(store, INTERNALS, { value: core })
 }
 
 export function events<S>(core: Internals<S>): MutableEventEntry[] {
@@ -63,16 +68,10 @@ export function guarded<S, T>(core: Internals<S>, kind: 'reducer' | 'handler', r
 }
 
 export function assertNotBusy<S>(core: Internals<S>, what: string): void {
-  if (core.busy === 'reducer') {
+  if (core.busy) {
     fail(
-      `You may not ${what} while the reducer runs. A reducer only computes the next state from ` +
-        'the draft and the event it receives.',
-    )
-  }
-  if (core.busy === 'handler') {
-    fail(
-      `You may not ${what} while a command handler runs. Return events from the handler instead; ` +
-        'it receives the state as its first argument.',
+      `You may not ${what} while ${core.busy === 'reducer' ? 'the reducer' : 'a command handler'} runs: ` +
+        'it gets the state as its first argument and returns what it decides.',
     )
   }
 }

@@ -1,6 +1,5 @@
 import { eventEntry, type MutableEventEntry } from './entries'
 import { events, type Internals, internalsOf, logsChanged, refreshView } from './internals'
-import { rerunCommand } from './rerun'
 import type { AnyEvent, EventEntry, Store } from './types'
 
 /** An event object as it crosses the wire: a `type` and any other fields. */
@@ -30,7 +29,8 @@ export interface RebaseOptions {
 }
 
 /**
- * What a sync client needs from a store. The log is kept as settled events (decided by the
+ * What a sync client needs from a store (exported by `@strata/state/sync`, so apps without sync
+ * do not ship it). The log is kept as settled events (decided by the
  * server: pulled in position order, or rejected) followed by pending local ones; remote events
  * and rejections settle events and rebase the pending ones on top, re-running their commands
  * through the handlers when there are handlers (as Replicache re-runs mutators).
@@ -149,7 +149,7 @@ function rebase<S>(
     if (pinned) {
       for (const e of pending) if (e.commandId === commandId) log.push(e)
     } else {
-      rerunCommand(core, log, handlers, command, byId)
+      core.rerun(core, log, handlers, command, byId)
     }
   }
   refreshView(core)

@@ -107,7 +107,7 @@ export class StateLog<S> {
   at(index: number): S {
     const n = this.entries.length
     if (!Number.isInteger(index) || index < 0 || index > n) {
-      throw new RangeError(`[strata] No state at index ${index}: the log has states 0 to ${n}.`)
+      throw new RangeError(`[strata] No state at index ${index}: use an integer from 0 to ${n}.`)
     }
     if (index === n) return this.head
     const abs = index + this.offset

@@ -16,6 +16,7 @@ import {
   register,
 } from './internals'
 import { commandOf, derivedCommands } from './passthrough'
+import { rerunCommand } from './rerun'
 import type {
   AnyEvent,
   CommandMap,
@@ -121,6 +122,7 @@ export function createStore<S, E extends AnyEvent>(
     locked: false,
     reports: [],
     nextId: ids(),
+    rerun: rerunCommand,
   } as unknown as Internals<S>
   core.log = newStateLog(core, [], core.reducer)
 

@@ -1,4 +1,4 @@
-import { type EventEntry, replicaOf, type Store } from '@strata/state'
+import type { EventEntry, Store } from '@strata/state'
 import { toErrorInfo } from './errors'
 import type { SyncOutboxRow, SyncRead, SyncRejectedRow, SyncSnapshot } from './protocol'
 import { eventRow } from './rows'
@@ -51,7 +51,8 @@ function rowsById(events: readonly EventEntry[], ids: readonly string[]) {
 export function syncSnapshot(store: Store<any, any, any>, sync: SyncInspectable): SyncSnapshot {
   const events = store.logs.events
   const own = sync.getSnapshot?.() ?? {}
-  const outbox = (own.outbox ?? replicaOf(store).pending()).slice(0, ROWS)
+  // Without a sync snapshot: local events no server has stored or refused.
+  const outbox = (own.outbox ?? pendingOf(store)).slice(0, ROWS)
   let rejected = own.rejected?.slice(-ROWS)
   if (!rejected) {
     const marked: { id: string; type: string; error: unknown }[] = []
@@ -92,4 +93,10 @@ export function syncSnapshot(store: Store<any, any, any>, sync: SyncInspectable)
     reads: sync.reads ? [...sync.reads()].slice(-ROWS) : [],
     error: toErrorInfo(own.error),
   }
+}
+
+function pendingOf(store: Store<any, any, any>): readonly EventEntry[] {
+  return store.logs.events.filter(
+    (e) => e.origin === 'local' && e.position === undefined && e.rejected === undefined,
+  )
 }

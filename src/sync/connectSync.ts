@@ -1,4 +1,5 @@
-import { type AnyEvent, type PulledEvent, replicaOf, type Store } from '@strata/state'
+import type { AnyEvent, Store } from '@strata/state'
+import { type PulledEvent, replicaOf } from '../core/replica'
 import { POSITION_HEADER } from '../protocol/index'
 import { type TabChannel, tabChannel } from './channel'
 import { systemClock } from './clock'

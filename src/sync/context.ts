@@ -1,4 +1,5 @@
-import type { AnyEvent, EventEntry, PulledEvent, Replica, Store } from '@strata/state'
+import type { AnyEvent, EventEntry, Store } from '@strata/state'
+import type { PulledEvent, Replica } from '../core/replica'
 import { maxToken, type PositionToken } from '../protocol/index'
 import type { RetryOptions, SyncClock } from './clock'
 import type { SyncError } from './errors'

@@ -1,3 +1,11 @@
+export {
+  type PulledEvent,
+  type RebaseOptions,
+  type Replica,
+  type RestoredEvent,
+  replicaOf,
+  type WireEvent,
+} from '../core/replica'
 export { type RetryOptions, type SyncClock, systemClock } from './clock'
 export { connectSync } from './connectSync'
 export {

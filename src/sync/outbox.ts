@@ -1,4 +1,5 @@
-import type { EventEntry, WireEvent } from '@strata/state'
+import type { EventEntry } from '@strata/state'
+import type { WireEvent } from '../core/replica'
 import { PROTOCOL_VERSION, parsePostEventsRequest, StrataWireError } from '../protocol/index'
 import type { SyncContext } from './context'
 import { SyncError, toSyncError } from './errors'

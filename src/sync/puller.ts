@@ -1,4 +1,4 @@
-import type { PulledEvent } from '@strata/state'
+import type { PulledEvent } from '../core/replica'
 import type { PositionToken, ReadEventsResponse } from '../protocol/index'
 import { backoffDelay, deadline, Wakeup } from './clock'
 import type { SyncContext } from './context'

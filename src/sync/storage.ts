@@ -1,4 +1,4 @@
-import type { WireEvent as StoreEvent } from '@strata/state'
+import type { WireEvent as StoreEvent } from '../core/replica'
 import type { WireErrorBody, WireEvent } from '../protocol/index'
 
 /** A local event not yet given a clientSeq: its owner tab may still re-derive it. */

@@ -1,4 +1,5 @@
-import type { AnyEvent, PulledEvent, WireEvent } from '@strata/state'
+import type { AnyEvent } from '@strata/state'
+import type { PulledEvent, WireEvent } from '../core/replica'
 import type { JsonValue, PositionToken } from '../protocol/index'
 import type { RetryOptions, SyncClock } from './clock'
 import type { SyncError } from './errors'

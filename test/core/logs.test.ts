@@ -1,4 +1,5 @@
-import { createStore, replicaOf } from '@strata/state'
+import { createStore } from '@strata/state'
+import { replicaOf } from '@strata/state/sync'
 import { describe, expect, it, vi } from 'vitest'
 import { counter, initialTodos, todoCommands, todoReducer } from './fixtures'
 

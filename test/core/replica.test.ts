@@ -1,4 +1,5 @@
-import { createStore, replicaOf } from '@strata/state'
+import { createStore } from '@strata/state'
+import { replicaOf } from '@strata/state/sync'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 

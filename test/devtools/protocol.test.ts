@@ -1,4 +1,4 @@
-import { replicaOf, type Store } from '@strata/state'
+import type { Store } from '@strata/state'
 import {
   createInspectClient,
   createInspectHost,
@@ -11,6 +11,7 @@ import {
   PROTOCOL_VERSION,
   restoreStore,
 } from '@strata/state/inspect'
+import { replicaOf } from '@strata/state/sync'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
   commandStore,

@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
-import { replicaOf } from '@strata/state'
+
 import type { SyncInspectable } from '@strata/state/inspect'
+import { replicaOf } from '@strata/state/sync'
 import { fireEvent, screen, waitFor } from '@testing-library/react'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { history } from './fixtures'

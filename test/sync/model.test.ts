@@ -1,6 +1,5 @@
 import 'fake-indexeddb/auto'
-import { replicaOf } from '@strata/state'
-import { connectSync, remoteEventId, type Sync } from '@strata/state/sync'
+import { connectSync, remoteEventId, replicaOf, type Sync } from '@strata/state/sync'
 import { IDBFactory } from 'fake-indexeddb'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'

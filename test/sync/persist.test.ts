@@ -1,6 +1,5 @@
 import 'fake-indexeddb/auto'
-import { replicaOf } from '@strata/state'
-import { connectSync, type Sync, type SyncOptions } from '@strata/state/sync'
+import { connectSync, replicaOf, type Sync, type SyncOptions } from '@strata/state/sync'
 import { IDBFactory } from 'fake-indexeddb'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { counterStore, type Fault, faulty, manualClock, testServer } from './helpers'

@@ -1,5 +1,10 @@
-import { replicaOf } from '@strata/state'
-import { connectSync, remoteEventId, type Sync, type SyncOptions } from '@strata/state/sync'
+import {
+  connectSync,
+  remoteEventId,
+  replicaOf,
+  type Sync,
+  type SyncOptions,
+} from '@strata/state/sync'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { counterStore, fold, manualClock, testServer } from './helpers'
 

@@ -1,5 +1,4 @@
-import { replicaOf } from '@strata/state'
-import { connectSync, type Sync } from '@strata/state/sync'
+import { connectSync, replicaOf, type Sync } from '@strata/state/sync'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { counterStore, manualClock, testServer } from './helpers'
 

@@ -151,7 +151,7 @@ describe('replaySession, mode "events"', () => {
 
 describe('events a server rejected', () => {
   it('are exported as skipped with the reason, and replay without a divergence', async () => {
-    const { replicaOf } = await import('@strata/state')
+    const { replicaOf } = await import('@strata/state/sync')
     const { loadSession, serializeSession } = await import('@strata/state/testing')
     const reducer = (d: { n: number }, e: { type: 'add'; payload: number }) => {
       d.n += e.payload
