@@ -54,7 +54,7 @@ describe('dispatch without command handlers', () => {
     const store = createStore({
       initialState: { n: 0 },
       immer: false,
-      reducer: (state: { n: number }, e: { type: 'add' }) => {
+      reducer: (state: { n: number }, _e: { type: 'add' }) => {
         seen.push(state)
         return { n: state.n + 1 }
       },
