@@ -45,67 +45,57 @@ export function isStorableString(text: string): boolean {
   return !UNSTORABLE.test(text)
 }
 
-interface Frame {
-  value: unknown
-  parent: Frame | undefined
-  key: string | number
-  depth: number
-}
-
-/** The path of a frame, built only when reporting a failure. */
-function pathOf(frame: Frame, base: WirePath): WirePath {
-  const keys: (string | number)[] = []
-  for (let f: Frame | undefined = frame; f?.parent; f = f.parent) keys.unshift(f.key)
-  return [...base, ...keys]
-}
-
-function refuse(message: string, frame: Frame, base: WirePath, details?: JsonObject): never {
-  throw new StrataWireError('bad_request', message, { path: pathOf(frame, base), details })
+function refuse(message: string, path: WirePath, details?: JsonObject): never {
+  throw new StrataWireError('bad_request', message, { path: [...path], details })
 }
 
 /**
  * Throws `bad_request` at the first forbidden key, unstorable string or too-deep value. Strings
  * must be well-formed Unicode without NUL: databases refuse NUL in text, and a lone surrogate
- * cannot be stored as UTF-8 unchanged; refused here they are a 400, not an endless 503. Walks
- * iteratively, so no input can exhaust the stack.
+ * cannot be stored as UTF-8 unchanged; refused here they are a 400, not an endless 503. The walk
+ * recurses, but never deeper than `MAX_JSON_DEPTH` levels, so no input can exhaust the stack.
  */
 export function assertSafeJson(value: unknown, basePath: WirePath = []): void {
   if (value !== null && typeof value === 'object' && checked.has(value)) return
-  const stack: Frame[] = [{ value, parent: undefined, key: '', depth: 0 }]
-  while (stack.length) {
-    const frame = stack.pop()!
-    const current = frame.value
-    if (typeof current === 'string') {
-      if (!isStorableString(current)) refuse(STRING_MESSAGE, frame, basePath)
-      continue
+  // One path, extended and shortened as the walk goes: it is copied only to report a failure.
+  walk(value, [...basePath], 0)
+}
+
+function walk(value: unknown, path: (string | number)[], depth: number): void {
+  if (typeof value === 'string') {
+    if (!isStorableString(value)) refuse(STRING_MESSAGE, path)
+    return
+  }
+  if (value === null || typeof value !== 'object') return
+  if (depth >= MAX_JSON_DEPTH) {
+    refuse(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`, path, { maxDepth: MAX_JSON_DEPTH })
+  }
+  const next = depth + 1
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i]
+      // Numbers, booleans and null need no check: skip the call and the path entry.
+      if (item === null || (typeof item !== 'object' && typeof item !== 'string')) continue
+      path.push(i)
+      walk(item, path, next)
+      path.pop()
     }
-    if (current === null || typeof current !== 'object') continue
-    if (frame.depth >= MAX_JSON_DEPTH) {
-      refuse(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`, frame, basePath, {
-        maxDepth: MAX_JSON_DEPTH,
+    return
+  }
+  const keys = Object.keys(value)
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!
+    path.push(key)
+    if (!isStorableString(key)) refuse(STRING_MESSAGE, path)
+    if (FORBIDDEN_KEYS.has(key)) {
+      refuse(`The key ${JSON.stringify(key)} is not allowed`, path, {
+        forbiddenKeys: [...FORBIDDEN_KEYS],
       })
     }
-    const depth = frame.depth + 1
-    if (Array.isArray(current)) {
-      for (let i = 0; i < current.length; i++)
-        stack.push({ value: current[i], parent: frame, key: i, depth })
-      continue
-    }
-    for (const key of Object.keys(current)) {
-      const child: Frame = {
-        value: (current as Record<string, unknown>)[key],
-        parent: frame,
-        key,
-        depth,
-      }
-      if (!isStorableString(key)) refuse(STRING_MESSAGE, child, basePath)
-      if (FORBIDDEN_KEYS.has(key)) {
-        refuse(`The key ${JSON.stringify(key)} is not allowed`, child, basePath, {
-          forbiddenKeys: [...FORBIDDEN_KEYS],
-        })
-      }
-      stack.push(child)
-    }
+    const item: unknown = (value as Record<string, unknown>)[key]
+    if (item !== null && (typeof item === 'object' || typeof item === 'string'))
+      walk(item, path, next)
+    path.pop()
   }
 }
 

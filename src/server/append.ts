@@ -8,7 +8,7 @@ import {
   StrataWireError,
 } from '../protocol'
 import { canWrite, tenantOf } from './auth'
-import { contentBytes, eventContent, fingerprint, fingerprintSync } from './fingerprint'
+import { bytesOver, eventContent, fingerprint, fingerprintSync } from './fingerprint'
 import { type PreparedEvent, planAppend, refusal } from './plan'
 import { applyInline } from './projections'
 import { fromStorage } from './respond'
@@ -51,8 +51,10 @@ export async function appendEvents(
   // A plain loop that awaits only when a validator or Web Crypto needs it: at 100 events a batch,
   // a promise per event is a measurable share of the cost of an append.
   const prepared: PreparedEvent[] = []
-  for (const [index, event] of request.events.entries()) {
-    prepared.push(await prepare(options, principal, event, index))
+  for (let index = 0; index < request.events.length; index++) {
+    const done = prepare(options, principal, request.events[index]!, index)
+    // `await` on a plain value still costs a microtask turn: only wait on a real promise.
+    prepared.push(done instanceof Promise ? await done : done)
   }
   const tenant = tenantOf(principal)
   const plan = await fromStorage(
@@ -111,12 +113,12 @@ function prepare(
   index: number,
 ): PreparedEvent | Promise<PreparedEvent> {
   const content = eventContent(event)
-  const bytes = contentBytes(content)
   const max = options.limits.maxEventBytes
+  const bytes = bytesOver(content, max)
   // Too large is a permanent refusal of this event alone, like a failed schema: refusing the
   // whole request instead would never advance lastSeq, and the client could never send past it.
   let rejection =
-    bytes > max
+    bytes !== undefined
       ? refusal(
           'too_large',
           `The event is ${bytes} bytes; the limit is ${max} (maxEventBytes). Make it smaller`,

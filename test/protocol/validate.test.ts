@@ -106,6 +106,13 @@ describe('parseJson', () => {
     })
   })
 
+  it('accepts 64 levels of nesting and refuses the 65th, with its path', () => {
+    expect(() => parseJson('['.repeat(64) + ']'.repeat(64))).not.toThrow()
+    const error = failure(() => parseJson(`{"a":${'['.repeat(64)}${']'.repeat(64)}}`))
+    expect(error.path).toEqual(['a', ...Array(63).fill(0)])
+    expect(error.details).toEqual({ maxDepth: 64 })
+  })
+
   it('never throws anything but a StrataWireError', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 100 }), (text) => {

@@ -242,6 +242,51 @@ export function serverContract(factory: StorageFactory) {
       ).toEqual(['c1', 'c2'])
     })
 
+    it('answers a stored id as duplicate_id even when its expectedVersion also conflicts', async () => {
+      const { server } = await start()
+      await postOk(server, batch('c1', [wireEvent(1, { id: 'same', stream: 'cart' })]))
+      const response = await postOk(
+        server,
+        batch('c1', [
+          wireEvent(2, { id: 'same', stream: 'cart', expectedVersion: 0 }),
+          wireEvent(3, { id: 'other', stream: 'cart', expectedVersion: 0 }),
+          wireEvent(4, { id: 'same-again', stream: 'cart', expectedVersion: 1 }),
+        ]),
+      )
+      expect(response.results.map((r) => [r.status, r.error?.code])).toEqual([
+        ['rejected', 'duplicate_id'],
+        ['rejected', 'version_conflict'],
+        ['applied', undefined],
+      ])
+      expect(response.results[0]!.position).toBe('v1:1')
+      expect(response.lastSeq).toBe(4)
+      // Nothing of the request is stored twice, and the applied one follows the first event.
+      const stored = (await readAll(server)).events
+      expect(stored.map((e) => [e.id, e.position])).toEqual([
+        ['same', 'v1:1'],
+        ['same-again', 'v1:2'],
+      ])
+    })
+
+    it('stores nothing of a batch whose later event repeats a stored id, and applies the rest once', async () => {
+      const { server } = await start()
+      await postOk(server, batch('c1', [wireEvent(1, { id: 'first' })]))
+      const response = await postOk(
+        server,
+        batch('c1', [wireEvent(2), wireEvent(3), wireEvent(4, { id: 'first' }), wireEvent(5)]),
+      )
+      expect(response.results.map((r) => r.status)).toEqual([
+        'applied',
+        'applied',
+        'rejected',
+        'applied',
+      ])
+      expect(response.results.map((r) => r.position)).toEqual(['v1:2', 'v1:3', 'v1:1', 'v1:4'])
+      const stored = (await readAll(server)).events
+      expect(stored.map((e) => e.position)).toEqual(['v1:1', 'v1:2', 'v1:3', 'v1:4'])
+      expect(stored.filter((e) => e.id === 'first')).toHaveLength(1)
+    })
+
     it('rejects an event over maxEventBytes alone, advancing lastSeq; the rest apply', async () => {
       const { server } = await start({ limits: { maxEventBytes: 512 } })
       const fat = (seq: number) => wireEvent(seq, { payload: { text: 'y'.repeat(600) } })
