@@ -96,6 +96,15 @@ export interface ReplayResult<S> {
  * @example
  * const { divergences } = replaySession(loadSession(text), { reducer: todoReducer })
  */
+// A typed session gives the state type; an untyped one (loaded from text) or text, the reducer.
+export function replaySession<S>(
+  session: Session<S>,
+  config: ReplayConfig<NoInfer<S>>,
+): ReplayResult<S>
+export function replaySession<S = any>(
+  session: Session<unknown> | string,
+  config: ReplayConfig<S>,
+): ReplayResult<S>
 export function replaySession<S = any>(
   input: Session<any> | string,
   config: ReplayConfig<S>,
