@@ -213,7 +213,13 @@ export function connectSync<E extends AnyEvent>(
       if (abort.signal.aborted) throw closedError()
       const targets = new Set(replica.pending().map((e) => e.id))
       await outbox.claim()
-      return until(ctx, listeners, () => !replica.pending().some((e) => targets.has(e.id)))
+      const done = () => !replica.pending().some((e) => targets.has(e.id))
+      const waiting = until(ctx, listeners, done)
+      // A tab that does not send hears of its events from the sender; events it adopted from a
+      // closed tab may have been confirmed to that tab instead. A pull settles them from the
+      // stream, where the server has them.
+      if (!done() && !state.sender) void puller.pull().catch(() => {})
+      return waiting
     },
     async pull() {
       await ready
