@@ -74,6 +74,7 @@ export function connectSync<E extends AnyEvent>(
     state,
     limits: undefined,
     claimed: new Map(),
+    adopted: new Set(),
     frozen: (entry) => ctx.claimed.has(entry.id),
     signal: abort.signal,
     logChanged: () => {
@@ -215,10 +216,11 @@ export function connectSync<E extends AnyEvent>(
       await outbox.claim()
       const done = () => !replica.pending().some((e) => targets.has(e.id))
       const waiting = until(ctx, listeners, done)
-      // A tab that does not send hears of its events from the sender; events it adopted from a
-      // closed tab may have been confirmed to that tab instead. A pull settles them from the
-      // stream, where the server has them.
-      if (!done() && !state.sender) void puller.pull().catch(() => {})
+      // Events adopted from a closed tab may have been confirmed to that tab, not this one: a
+      // pull settles them from the stream, where the server has them.
+      if (!done() && [...targets].some((id) => ctx.adopted.has(id))) {
+        void puller.pull().catch(() => {})
+      }
       return waiting
     },
     async pull() {

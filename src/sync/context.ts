@@ -99,6 +99,8 @@ export interface SyncContext {
   limits: ServerLimits | undefined
   /** This tab's claimed events (clientSeq by id): frozen, never re-derived on rebase. */
   claimed: Map<string, number>
+  /** Claimed events adopted from a closed tab: their confirmation may have gone to that tab. */
+  adopted: Set<string>
   frozen: (entry: EventEntry) => boolean
   /** Aborts when the connection closes. */
   signal: AbortSignal

@@ -84,6 +84,7 @@ function restore(ctx: SyncContext, adopted: Adopted) {
   for (const e of adopted.claimed) {
     if (e.rejected) continue
     ctx.claimed.set(e.id, e.clientSeq)
+    ctx.adopted.add(e.id)
     if (!known.has(e.id)) back.push(e)
   }
   for (const e of adopted.drafts) if (!known.has(e.id)) back.push(e)
