@@ -1,5 +1,5 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec'
-import type { JsonValue, WireErrorBody } from '../protocol'
+import type { JsonValue, StoredWireEvent, WireErrorBody } from '../protocol'
 
 /** Who is calling, as `authorize` decides from the request's credential. */
 export interface Principal {
@@ -20,20 +20,11 @@ export type Authorize = (
   request: Request,
 ) => Principal | null | undefined | Promise<Principal | null | undefined>
 
-/** An event as stored. Positions are dense from 1 and global across tenants. */
-export interface StoredEvent {
+/** An event as stored: the wire shape with a numeric position (dense from 1, global across
+ * tenants), its tenant, and a hash of its content to tell a retry from a different event. */
+export interface StoredEvent extends Omit<StoredWireEvent, 'position'> {
   position: number
   tenant: string
-  clientId: string
-  clientSeq: number
-  id: string
-  stream: string
-  streamVersion: number
-  type: string
-  payload: JsonValue
-  at: number
-  commandId: string | null
-  /** Hash of the event's content, to tell a retry from a different event with the same seq. */
   fingerprint: string
 }
 

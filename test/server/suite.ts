@@ -1,6 +1,7 @@
 import type { Storage } from '@strata/state/server'
 import { projectionContract } from './suite.projections'
 import { serverContract } from './suite.server'
+import { serverIdsAndLimitsContract } from './suite.server.ids'
 import { storageContract } from './suite.storage'
 
 export interface StorageFactory {
@@ -12,5 +13,6 @@ export interface StorageFactory {
 export function describeStorage(factory: StorageFactory): void {
   storageContract(factory)
   serverContract(factory)
+  serverIdsAndLimitsContract(factory)
   projectionContract(factory)
 }
