@@ -39,6 +39,8 @@ export default defineConfig({
       'pg',
       'msw',
       'superjson',
+      /^eventsource-parser(\/.*)?$/,
+      'tinyglobby',
       'jsondiffpatch',
       'vitest',
     ],

@@ -1,3 +1,4 @@
+import { createParser } from 'eventsource-parser'
 import { backoffDelay, sleep } from './clock'
 import type { SyncContext } from './context'
 import { toSyncError } from './errors'
@@ -36,7 +37,11 @@ interface ServerSentEvent {
   data: string
 }
 
-/** Splits a `text/event-stream` body into events (the parts of the format pokes use). */
+/**
+ * The events of a `text/event-stream` body, parsed by eventsource-parser (line endings split
+ * across chunks, a BOM, comments, `retry:` fields). An event without an `event:` field is a
+ * `message`, as in EventSource.
+ */
 export async function* serverSentEvents(
   body: ReadableStream<Uint8Array> | null,
   signal: AbortSignal,
@@ -44,27 +49,18 @@ export async function* serverSentEvents(
   if (!body) return
   const reader = body.getReader()
   const decoder = new TextDecoder()
+  const parsed: ServerSentEvent[] = []
+  const parser = createParser({
+    onEvent: ({ event, data }) => parsed.push({ event: event ?? 'message', data }),
+  })
   const cancel = () => void reader.cancel().catch(() => {})
   signal.addEventListener('abort', cancel)
-  let buffer = ''
   try {
     while (true) {
       const { value, done } = await reader.read()
       if (done) return
-      buffer += decoder.decode(value, { stream: true }).replace(/\r\n?/g, '\n')
-      let end = buffer.indexOf('\n\n')
-      while (end >= 0) {
-        const block = buffer.slice(0, end)
-        buffer = buffer.slice(end + 2)
-        end = buffer.indexOf('\n\n')
-        let event = 'message'
-        const data: string[] = []
-        for (const line of block.split('\n')) {
-          if (line.startsWith('event:')) event = line.slice(6).trim()
-          else if (line.startsWith('data:')) data.push(line.slice(5).trimStart())
-        }
-        if (data.length) yield { event, data: data.join('\n') }
-      }
+      parser.feed(decoder.decode(value, { stream: true }))
+      yield* parsed.splice(0)
     }
   } finally {
     signal.removeEventListener('abort', cancel)
