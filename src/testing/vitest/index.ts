@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { isAbsolute, resolve } from 'node:path'
+import { globSync } from 'tinyglobby'
 import { describe, expect, it } from 'vitest'
 
 const vitest = { describe, it }
@@ -7,7 +8,6 @@ const vitest = { describe, it }
 import type { Session } from '../format'
 import { loadSession } from '../load'
 import { strataMatchers, type ToReplayConfig } from '../matchers'
-import { globFiles } from './glob'
 
 // Importing this module (or listing it in `setupFiles`) adds `toReplay` to `expect`.
 expect.extend(strataMatchers)
@@ -36,7 +36,13 @@ export function replaySessions(
 ): void {
   const cwd = options.cwd ?? process.cwd()
   const { describe, it } = options.runner ?? vitest
-  const files = globFiles(pattern, cwd)
+  // Dot-files and node_modules are not sessions; an absolute pattern names absolute files.
+  const files = globSync(pattern, {
+    cwd,
+    absolute: isAbsolute(pattern),
+    expandDirectories: false,
+    ignore: ['**/node_modules/**'],
+  }).sort()
   describe(`recorded sessions ${pattern}`, () => {
     if (files.length === 0) {
       it('finds session files', () => {
