@@ -1,6 +1,6 @@
 import type { AnyEvent } from '@strata/state'
 import type { ConfirmedEvent, Sync } from '@strata/state/sync'
-import type { QueryClient, QueryKey } from '@tanstack/react-query'
+import { hashKey, type QueryClient, type QueryKey } from '@tanstack/react-query'
 
 /** What an event makes stale: query keys (prefixes), or a function of the event. */
 export type Affects =
@@ -47,9 +47,10 @@ export function invalidateOnConfirm(
   options: InvalidateOptions = {},
 ): () => void {
   const invalidate = (events: readonly (ConfirmedEvent | RemoteEvent)[]) => {
+    // One invalidation per key, keys compared as TanStack Query does (object keys in any order).
     const keys = new Map<string, QueryKey>()
     for (const event of events) {
-      for (const key of keysFor(affects, event)) keys.set(JSON.stringify(key), key)
+      for (const key of keysFor(affects, event)) keys.set(hashKey(key), key)
     }
     for (const queryKey of keys.values()) void client.invalidateQueries({ queryKey })
   }

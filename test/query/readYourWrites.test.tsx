@@ -125,6 +125,27 @@ describe('TanStack Query helpers', () => {
     expect(invalidate).toHaveBeenCalledTimes(2)
   })
 
+  it('invalidates a key once per batch, its objects compared as TanStack Query hashes them', async () => {
+    const server = testServer()
+    const { store, sync } = client(server)
+    const queries = new QueryClient()
+    const invalidate = vi.spyOn(queries, 'invalidateQueries')
+    invalidateOnConfirm(sync, queries, {
+      added: (e) => {
+        const { key } = (e.event as CounterEvent).payload
+        return key === 'a'
+          ? [['counters', { page: 1, sort: 'key' }]]
+          : [['counters', { sort: 'key', page: 1 }]]
+      },
+    })
+    store.dispatch(add(1))
+    store.dispatch({ type: 'added', payload: { key: 'b', by: 2 } })
+    await sync.flush()
+    expect(invalidate.mock.calls.map(([filters]) => filters?.queryKey)).toEqual([
+      ['counters', { page: 1, sort: 'key' }],
+    ])
+  })
+
   it('a read of a view not caught up in time throws a SyncError with the Retry-After', async () => {
     let release!: () => void
     const gate = new Promise<void>((r) => (release = r))
