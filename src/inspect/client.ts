@@ -1,3 +1,4 @@
+import { uuid } from '../core/ids'
 import { InspectError, RemoteInspectError, toErrorInfo } from './errors'
 import {
   envelope,
@@ -39,7 +40,7 @@ interface Pending {
 /** The panel's side: requests with promises, and the host's pushes kept as `meta` and `sync`. */
 export function createInspectClient(options: InspectClientOptions): InspectClient {
   const { transport, channel = 'default', timeoutMs = 10_000 } = options
-  const client = Math.random().toString(36).slice(2)
+  const client = uuid()
   const pending = new Map<number, Pending>()
   const listeners = new Set<() => void>()
   let nextId = 1

@@ -1,4 +1,5 @@
 import type { LoadData, Store } from '@strata/state'
+import { uuid } from '../core/ids'
 import { InspectError, toErrorInfo } from './errors'
 import { readHandlers } from './handlers'
 import {
@@ -51,7 +52,7 @@ type AnyStore = Store<any, any, any>
  */
 export function createInspectHost(store: AnyStore, options: InspectHostOptions = {}): InspectHost {
   const name = options.name ?? 'default'
-  const id = Math.random().toString(36).slice(2)
+  const id = uuid()
   const listeners = new Set<(push: Push) => void>()
   const ctx = { store, selectors: options.selectors ?? {} }
   let revision = 0

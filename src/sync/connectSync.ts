@@ -1,4 +1,5 @@
 import type { AnyEvent, Store } from '@strata/state'
+import { uuid } from '../core/ids'
 import { type PulledEvent, replicaOf } from '../core/replica'
 import { POSITION_HEADER } from '../protocol/index'
 import { type TabChannel, tabChannel } from './channel'
@@ -19,7 +20,6 @@ import { adoptGone, applyResults } from './results'
 import { Sender } from './sender'
 import { snapshotOf, until } from './snapshot'
 import { listenForPokes } from './sse'
-import { randomId } from './storage'
 import { type LockManagerLike, leaseTabs, soloTabs, webLockTabs } from './tabs'
 import { createTransport } from './transport'
 import type { ConfirmedBatch, Sync, SyncOptions, SyncRead, SyncSnapshot } from './types'
@@ -50,7 +50,7 @@ export function connectSync<E extends AnyEvent>(
   const transport = createTransport(options)
   const clock = options.clock ?? systemClock
   const reads: SyncRead[] = []
-  const tabId = randomId()
+  const tabId = uuid()
   const state = new SyncState()
   const abort = new AbortController()
   const confirmListeners = new Set<(batch: ConfirmedBatch) => void>()

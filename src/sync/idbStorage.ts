@@ -1,11 +1,11 @@
 import { type DBSchema, type IDBPDatabase, wrap } from 'idb'
+import { uuid } from '../core/ids'
 import {
   type Adopted,
   type ClaimedEvent,
   type DraftEvent,
   type OutboxStorage,
   outboxOwnedError,
-  randomId,
 } from './storage'
 
 interface OutboxDB extends DBSchema {
@@ -65,7 +65,7 @@ export function idbStorage(options: IdbStorageOptions = {}): OutboxStorage {
           throw outboxOwnedError(stored, wanted)
         }
       }
-      clientId = wanted ?? stored ?? randomId()
+      clientId = wanted ?? stored ?? uuid()
       if (clientId !== stored) await tx.objectStore('meta').put(clientId, 'clientId')
       await tx.done
       return clientId

@@ -1,3 +1,4 @@
+import { uuid } from '../core/ids'
 import {
   type PostEventsRequest,
   type PostEventsResponse,
@@ -9,7 +10,7 @@ import type { SyncContext, TabMessage } from './context'
 import { type SyncError, toSyncError } from './errors'
 import { eventsThatFit } from './limits'
 import { adoptGone, applyResults } from './results'
-import { type ClaimedEvent, type Outcome, randomId } from './storage'
+import type { ClaimedEvent, Outcome } from './storage'
 
 type Result = Extract<TabMessage, { kind: 'results' }>['results'][number]
 
@@ -130,7 +131,7 @@ export class Sender {
     const request: PostEventsRequest = {
       protocol: PROTOCOL_VERSION,
       clientId: ctx.clientId,
-      batchId: randomId(),
+      batchId: uuid(),
       events: unsent.map((e) => ({ ...e.wire, clientSeq: e.clientSeq })),
     }
     // As many as the server takes in one request; the rest go in the next.

@@ -1,3 +1,4 @@
+import { uuid } from '../core/ids'
 import type { WireEvent as StoreEvent } from '../core/replica'
 import type { WireErrorBody, WireEvent } from '../protocol/index'
 
@@ -69,13 +70,6 @@ export interface OutboxStorage {
   close(): void
 }
 
-export function randomId(): string {
-  const c = globalThis.crypto
-  if (typeof c.randomUUID === 'function') return c.randomUUID()
-  const bytes = c.getRandomValues(new Uint8Array(16))
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
-}
-
 export function outboxOwnedError(stored: string, wanted: string): Error {
   return new Error(
     `[strata] The outbox holds unsent events of clientId ${JSON.stringify(stored)}, so it cannot ` +
@@ -103,7 +97,7 @@ export function memoryStorage(): OutboxStorage {
         if (claimed.size) throw outboxOwnedError(clientId, wanted)
         nextSeq = 1
       }
-      clientId = wanted ?? clientId ?? randomId()
+      clientId = wanted ?? clientId ?? uuid()
       return clientId
     },
     async saveDrafts(owner, list) {
