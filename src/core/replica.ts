@@ -12,6 +12,8 @@ export interface PulledEvent {
   at: number
   position: string
   commandId?: string | undefined
+  /** 'local' for an event this store's own clients stored (read back after a reload). */
+  origin?: 'local' | 'remote' | undefined
 }
 
 /** A local event that was still unsent when the page closed, read back from a durable outbox. */
@@ -100,7 +102,9 @@ export function replicaOf<S, E extends AnyEvent>(store: Store<S, any, E>): Repli
         const mine = own.get(p.id)
         own.delete(p.id)
         if (mine) mine.position = p.position
-        settling.push(mine ?? eventEntry(p.id, p.event, p.at, p.commandId, 'remote', p.position))
+        settling.push(
+          mine ?? eventEntry(p.id, p.event, p.at, p.commandId, p.origin ?? 'remote', p.position),
+        )
       }
       if (settling.length)
         rebase(

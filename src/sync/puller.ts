@@ -115,6 +115,8 @@ export class Puller {
       at: e.at,
       position: e.position,
       commandId: e.commandId ?? undefined,
+      // Ours from an earlier page (same persisted clientId): local, not another client's.
+      origin: ctx.ownClients.has(e.clientId) ? 'local' : 'remote',
     }))
     if (pulled.length) ctx.replica.pull(pulled, { frozen: ctx.frozen })
     // Claims are by local id; another client's event (a prefixed id) never releases one.

@@ -49,6 +49,26 @@ describe('durable outbox', () => {
     expect(other.sync.clientId).not.toBe(id)
   })
 
+  it("after a reload the store's own earlier events come back local, another client's remote", async () => {
+    const server = testServer()
+    const tab = browser(server)
+    const before = tab()
+    before.store.dispatch(add(1))
+    await before.sync.flush()
+    await before.sync.close()
+    const elsewhere = browser(server)()
+    elsewhere.store.dispatch(add(2))
+    await elsewhere.sync.flush()
+
+    const after = tab()
+    await after.sync.flush()
+    expect(after.store.logs.events.map((e) => [e.origin, e.position])).toEqual([
+      ['local', 'v1:1'],
+      ['remote', 'v1:2'],
+    ])
+    expect(after.replica.pending()).toEqual([])
+  })
+
   it('a reload with events waiting offline delivers them once, with the same clientSeqs', async () => {
     const server = testServer()
     const tab = browser(server)
