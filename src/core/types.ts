@@ -32,13 +32,9 @@ export type CommandHandler<S, P = any, E extends AnyEvent = AnyEvent> = (
   ctx: CommandContext,
 ) => E | readonly E[] | void | undefined
 
-/**
- * Handlers are checked to return events, not the store's exact event union: a handler without
- * parameters is typed before the reducer's event type is known, so its `type: 'x'` would widen
- * to string and fail a stricter check. The reducer still sees the typed union.
- */
-export type CommandMap<S, _E extends AnyEvent = AnyEvent> = {
-  [type: string]: CommandHandler<S, any, AnyEvent>
+/** Command handlers by command type; each returns events of the store's event union `E`. */
+export type CommandMap<S, E extends AnyEvent = AnyEvent> = {
+  [type: string]: CommandHandler<S, any, E>
 }
 
 type PayloadOf<H> = H extends (state: any, payload: infer P, ...rest: any[]) => any ? P : never

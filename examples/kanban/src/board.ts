@@ -1,6 +1,6 @@
 // The kanban board's domain: state, events, the reducer that folds them, and the command
 // handlers that decide them. Pure code: the browser store and the server's read model share it.
-import type { CommandContext } from '@strata/state'
+import type { CommandContext, CommandMap } from '@strata/state'
 
 export type ColumnId = 'todo' | 'doing' | 'done'
 
@@ -123,4 +123,4 @@ export const boardCommands = {
     requireCard(board, p.id)
     return { type: 'card/deleted' as const, payload: { id: p.id } }
   },
-}
+} satisfies CommandMap<Board, BoardEvent>
