@@ -1,5 +1,5 @@
 import { expected } from './errors'
-import { events, foldOldest, type Internals, logsChanged, notify, refreshView } from './internals'
+import { announce, events, foldOldest, type Internals, refreshView } from './internals'
 import { load } from './load'
 import type { HistoryApi } from './types'
 
@@ -9,7 +9,7 @@ export function jumpTo<S>(core: Internals<S>, index: number): void {
   const prev = core.view
   core.cursor = index === core.log.length ? undefined : index
   core.view = view
-  notify(core, view, prev)
+  announce(core, prev, 'view')
 }
 
 export function step<S>(core: Internals<S>, delta: number): void {
@@ -42,11 +42,9 @@ export function toggle<S>(core: Internals<S>, eventId: string): boolean {
 
 /** Make the viewed state the new base, as Redux DevTools' COMMIT does. */
 export function commit<S>(core: Internals<S>): void {
-  const prev = core.view
   foldOldest(core, core.cursor ?? core.log.length)
-  refreshView(core)
   // The viewed state may be the same object, but cursor and length moved: tell subscribers.
-  if (core.view === prev) notify(core, core.view, prev)
+  refreshView(core, 'dispatch')
 }
 
 export function historyApi<S>(core: Internals<S>): HistoryApi<S> {
@@ -68,7 +66,7 @@ export function historyApi<S>(core: Internals<S>): HistoryApi<S> {
     load: (data) => load(core, data),
     lock(locked = true) {
       core.locked = locked
-      logsChanged(core)
+      announce(core, core.view, 'logs')
     },
     get locked() {
       return core.locked

@@ -123,26 +123,54 @@ export function newStateLog<S>(
   )
 }
 
-/** Tell every listener subscribed when this call began (Redux's snapshot rule). */
-export function notify<S>(core: Internals<S>, state: S, prev: S): void {
-  const snapshot = core.listeners
-  for (let i = 0; i < snapshot.length; i++) snapshot[i]!(state, prev)
+/**
+ * What changed: `dispatch` (a command was recorded: state listeners always hear it, as Redux's
+ * do), `logs` (the logs changed: state listeners hear it if the viewed state moved), `view` (the
+ * cursor moved over unchanged logs: only state listeners hear it, and `logs.version` stays).
+ */
+export type Change = 'dispatch' | 'logs' | 'view'
+
+/**
+ * The one way the core announces a change. `logs.version` moves first, then log listeners (sync,
+ * devtools) and state listeners hear it, each isolated from the others: one that throws keeps no
+ * one else from hearing the change, and its error is thrown after all have heard it. Listeners
+ * are those subscribed when the announcement began (Redux's snapshot rule), called without `this`.
+ */
+export function announce<S>(core: Internals<S>, prev: S, change: Change): void {
+  const logListeners = change === 'view' ? [] : core.logListeners
+  const listeners = change === 'logs' && core.view === prev ? [] : core.listeners
+  if (change !== 'view') core.version++
+  let errors: unknown[] | undefined
+  for (let i = 0; i < logListeners.length; i++) {
+    const listener = logListeners[i]!
+    try {
+      listener()
+    } catch (error) {
+      ;(errors ??= []).push(error)
+    }
+  }
+  const state = core.view
+  for (let i = 0; i < listeners.length; i++) {
+    const listener = listeners[i]!
+    try {
+      listener(state, prev)
+    } catch (error) {
+      ;(errors ??= []).push(error)
+    }
+  }
+  if (errors) {
+    throw errors.length === 1
+      ? errors[0]
+      : new AggregateError(errors, `[strata] ${errors.length} store listeners threw`)
+  }
 }
 
-/** Count a change of the logs and tell the log listeners. */
-export function logsChanged<S>(core: Internals<S>): void {
-  core.version++
-  const snapshot = core.logListeners
-  for (let i = 0; i < snapshot.length; i++) snapshot[i]!()
-}
-
-/** Recompute the viewed state after the logs changed, and tell listeners if it moved. */
-export function refreshView<S>(core: Internals<S>): void {
+/** Recompute the viewed state after the logs changed, then announce it. */
+export function refreshView<S>(core: Internals<S>, change: Change = 'logs'): void {
   const prev = core.view
   if (core.cursor !== undefined && core.cursor >= core.log.length) core.cursor = undefined
   core.view = core.cursor === undefined ? core.log.headState : core.log.at(core.cursor)
-  if (core.view !== prev) notify(core, core.view, prev)
-  logsChanged(core)
+  announce(core, prev, change)
 }
 
 /** Fold the `count` oldest events into the base state; drop the commands wholly folded. */

@@ -1,5 +1,5 @@
 import { eventEntry, type MutableEventEntry } from './entries'
-import { events, type Internals, internalsOf, logsChanged, refreshView } from './internals'
+import { announce, events, type Internals, internalsOf, refreshView } from './internals'
 import type { AnyEvent, EventEntry, Store } from './types'
 
 /** An event object as it crosses the wire: a `type` and any other fields. */
@@ -70,7 +70,7 @@ export function replicaOf<S, E extends AnyEvent>(store: Store<S, any, E>): Repli
       const entry = tail().find((e) => e.id === id)
       if (entry) {
         entry.position = position
-        logsChanged(core)
+        announce(core, core.view, 'logs')
       }
     },
     reject(id, error, options) {

@@ -5,14 +5,13 @@ import { historyApi } from './history'
 import { replaceCommands, replaceReducer } from './hot'
 import { ids } from './ids'
 import {
+  announce,
   assertNotBusy,
   events,
   foldOldest,
   guarded,
   type Internals,
-  logsChanged,
   newStateLog,
-  notify,
   register,
 } from './internals'
 import { commandOf, derivedCommands } from './passthrough'
@@ -30,7 +29,11 @@ import type {
 
 const DEFAULT_CHECKPOINT_MS = 4
 
-/** Copy on write: a notification in progress keeps iterating its own snapshot. */
+/**
+ * Copy on write: a notification in progress keeps iterating its own snapshot. The same function
+ * subscribed twice is two subscriptions (Redux's contract): the second gets a wrapper of its own,
+ * so each unsubscribe removes exactly its own.
+ */
 function subscribe<S>(
   core: Internals<S>,
   list: 'listeners' | 'logListeners',
@@ -38,13 +41,16 @@ function subscribe<S>(
 ): () => void {
   if (typeof listener !== 'function') expected('subscribe', 'a listener function', listener)
   assertNotBusy(core, 'subscribe')
+  const entry = (core[list] as unknown[]).includes(listener)
+    ? (...args: unknown[]) => listener(...args)
+    : listener
   let active = true
-  core[list] = [...core[list], listener] as never
+  core[list] = [...core[list], entry] as never
   return () => {
     if (!active) return
     assertNotBusy(core, 'unsubscribe')
     active = false
-    core[list] = (core[list] as unknown[]).filter((l) => l !== listener) as never
+    core[list] = (core[list] as unknown[]).filter((l) => l !== entry) as never
   }
 }
 
@@ -165,8 +171,7 @@ export function createStore<S, E extends AnyEvent>(
     const prev = core.view
     if (core.log.length > core.limit) foldOldest(core, core.log.length - core.limit)
     if (core.cursor === undefined) core.view = core.log.headState
-    notify(core, core.view, prev)
-    logsChanged(core)
+    announce(core, prev, 'dispatch')
   }
 
   const store = {

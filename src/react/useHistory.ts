@@ -12,31 +12,23 @@ const sources = new WeakMap<AnyStore, HistorySource>()
 
 function historySource(store: AnyStore): HistorySource {
   const { history } = store
-  const pings = new Set<() => void>()
-  // The core does not notify when an operation moves the cursor or length but leaves the viewed
-  // state as it was (commit), so operations made through the hook ping its subscribers too.
-  const run =
-    <A extends unknown[], R>(operation: (...args: A) => R) =>
-    (...args: A): R => {
-      const result = operation(...args)
-      for (const ping of [...pings]) ping()
-      return result
-    }
   const actions = {
-    jumpTo: run(history.jumpTo),
-    step: run(history.step),
-    toLive: run(history.toLive),
-    toggle: run(history.toggle),
-    commit: run(history.commit),
+    jumpTo: history.jumpTo,
+    step: history.step,
+    toLive: history.toLive,
+    toggle: history.toggle,
+    commit: history.commit,
   }
   let view: HistoryView = { cursor: -1, length: -1, isLive: false, ...actions }
   return {
+    // The cursor moves with the viewed state; the length with the logs (a remote pull while the
+    // past is viewed changes the length alone).
     subscribe(onChange) {
-      pings.add(onChange)
-      const unsubscribe = store.subscribe(onChange)
+      const unsubscribeState = store.subscribe(onChange)
+      const unsubscribeLogs = store.logs.subscribe(onChange)
       return () => {
-        pings.delete(onChange)
-        unsubscribe()
+        unsubscribeState()
+        unsubscribeLogs()
       }
     },
     getSnapshot() {

@@ -1,5 +1,6 @@
 // @vitest-environment jsdom
 import { StoreProvider, useHistory, useStoreState } from '@strata/state/react'
+import { replicaOf } from '@strata/state/sync'
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type Board, hit, makeBoard, renders, resetRenders } from './fixtures'
@@ -96,5 +97,27 @@ describe('useHistory', () => {
     expect(screen.getByText('at 0 of 1 past')).toBeTruthy()
     expect(store.history.length).toBe(1)
     expect(screen.getByText('count 6')).toBeTruthy()
+  })
+
+  it('follows the length when remote events arrive while the past is viewed', () => {
+    const { store } = setup(2)
+    act(() => store.history.jumpTo(0))
+    expect(screen.getByText('at 0 of 2 past')).toBeTruthy()
+    act(() => {
+      replicaOf(store).pull([
+        { id: 'r1', event: { type: 'counted', payload: 5 }, at: 1, position: 'p1' },
+        { id: 'r2', event: { type: 'counted', payload: 7 }, at: 2, position: 'p2' },
+      ])
+    })
+    // The viewed state (the base) did not move; the log under it did.
+    expect(screen.getByText('at 0 of 4 past')).toBeTruthy()
+    expect(screen.getByText('count 0')).toBeTruthy()
+  })
+
+  it('re-renders after commit made on the store directly', () => {
+    const { store } = setup(4)
+    act(() => store.history.jumpTo(3))
+    act(() => store.history.commit())
+    expect(screen.getByText('at 0 of 1 past')).toBeTruthy()
   })
 })
