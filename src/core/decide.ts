@@ -5,7 +5,6 @@ import type { AnyEvent, CommandMap, RecordedCtx } from './types'
 export interface Decision {
   events: AnyEvent[]
   error: unknown
-  rejected: boolean
   ctx: RecordedCtx | undefined
 }
 
@@ -25,11 +24,11 @@ export function decide<S>(
   recorded: RecordedCtx | undefined,
   guard: <T>(run: () => T) => T,
 ): Decision {
-  if (!handlers) return { events: [command], error: undefined, rejected: false, ctx: undefined }
+  if (!handlers) return { events: [command], error: undefined, ctx: undefined }
   const handler = Object.hasOwn(handlers, command.type) ? handlers[command.type] : undefined
   if (typeof handler !== 'function') {
     const error = new UnknownCommandError(command.type, Object.keys(handlers))
-    return { events: [], error, rejected: true, ctx: undefined }
+    return { events: [], error, ctx: undefined }
   }
   const ctx = new RecordingContext(recorded)
   try {
@@ -37,8 +36,8 @@ export function decide<S>(
     const events = output === undefined ? [] : Array.isArray(output) ? [...output] : [output]
     const bad = events.findIndex((e) => !isEventLike(e))
     if (bad >= 0) throw new InvalidEventError(command.type, events[bad])
-    return { events, error: undefined, rejected: false, ctx: ctx.recorded() }
+    return { events, error: undefined, ctx: ctx.recorded() }
   } catch (error) {
-    return { events: [], error, rejected: true, ctx: ctx.recorded() }
+    return { events: [], error, ctx: ctx.recorded() }
   }
 }

@@ -21,6 +21,9 @@ export function describe(value: unknown): string {
     return keys.length ? `an object with keys ${keys.slice(0, 5).join(', ')}` : 'an empty object'
   }
   if (typeof value === 'string') return `the string ${JSON.stringify(value.slice(0, 40))}`
+  if (value === undefined) return 'undefined'
+  if (typeof value === 'function') return 'a function'
+  if (typeof value === 'symbol') return 'a symbol'
   return `${typeof value} ${String(value)}`
 }
 
@@ -51,13 +54,4 @@ export class InvalidEventError extends TypeError {
         'A handler returns an event object with a string `type`, an array of them, or nothing.',
     )
   }
-}
-
-const warned = new Set<string>()
-
-/** Warn once per message, only outside production. */
-export function warnOnce(message: string): void {
-  if (process.env.NODE_ENV === 'production' || warned.has(message)) return
-  warned.add(message)
-  console.warn(PREFIX + message)
 }
