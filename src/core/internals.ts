@@ -140,13 +140,13 @@ export function announce<S>(core: Internals<S>, prev: S, change: Change): void {
   const logListeners = change === 'view' ? [] : core.logListeners
   const listeners = change === 'logs' && core.view === prev ? [] : core.listeners
   if (change !== 'view') core.version++
-  let errors: unknown[] | undefined
+  const errors: unknown[] = []
   for (let i = 0; i < logListeners.length; i++) {
     const listener = logListeners[i]!
     try {
       listener()
     } catch (error) {
-      ;(errors ??= []).push(error)
+      errors.push(error)
     }
   }
   const state = core.view
@@ -155,10 +155,10 @@ export function announce<S>(core: Internals<S>, prev: S, change: Change): void {
     try {
       listener(state, prev)
     } catch (error) {
-      ;(errors ??= []).push(error)
+      errors.push(error)
     }
   }
-  if (errors) {
+  if (errors.length) {
     throw errors.length === 1
       ? errors[0]
       : new AggregateError(errors, `[strata] ${errors.length} store listeners threw`)
