@@ -1,6 +1,6 @@
-import { eventEntry, type MutableEventEntry } from './entries'
+import { commandEntry, eventEntry, type MutableEventEntry } from './entries'
 import { announce, events, type Internals, internalsOf, refreshView } from './internals'
-import type { AnyEvent, EventEntry, Store } from './types'
+import type { AnyEvent, CommandEntry, EventEntry, RecordedCtx, Store } from './types'
 
 /** An event object as it crosses the wire: a `type` and any other fields. */
 export type WireEvent = AnyEvent & { readonly [field: string]: unknown }
@@ -16,12 +16,20 @@ export interface PulledEvent {
   origin?: 'local' | 'remote' | undefined
 }
 
+/** The command behind restored events, kept beside them so it can be re-run after a reload. */
+export interface RestoredCommand {
+  command: WireEvent
+  at: number
+  ctx?: RecordedCtx | undefined
+}
+
 /** A local event that was still unsent when the page closed, read back from a durable outbox. */
 export interface RestoredEvent {
   id: string
   event: WireEvent
   at: number
   commandId?: string | undefined
+  command?: RestoredCommand | undefined
 }
 
 export interface RebaseOptions {
@@ -30,27 +38,53 @@ export interface RebaseOptions {
   frozen?: (entry: EventEntry) => boolean
 }
 
+/** A pending command that made events before and whose handler throws when re-run now. */
+export interface LostCommand<E extends AnyEvent = AnyEvent> {
+  command: CommandEntry
+  /** What the handler threw on the new state. */
+  error: unknown
+  /** The events it had made before; none of them is in the log any more. */
+  events: readonly EventEntry<E>[]
+}
+
+export interface PullResult<E extends AnyEvent = AnyEvent> {
+  applied: number
+  duplicates: number
+  lost: LostCommand<E>[]
+}
+
 /**
  * What a sync client needs from a store (exported by `@strata/state/sync`, so apps without sync
  * do not ship it). The log is kept as settled events (decided by the
  * server: pulled in position order, or rejected) followed by pending local ones; remote events
  * and rejections settle events and rebase the pending ones on top, re-running their commands
  * through the handlers when there are handlers (as Replicache re-runs mutators).
+ *
+ * Cost: the last settled state is kept as a checkpoint, so a rebase folds only the new settled
+ * events and the pending ones, and calls each re-run command's handler once. Own events coming
+ * back in the order they are pending settle in place: nothing is folded and the state stays.
  */
 export interface Replica<E extends AnyEvent = AnyEvent> {
   /** How many events at the front of `logs.events` are settled. */
   readonly settled: number
+  /** Whether commands are decided by handlers (and so can be re-run on a new state). */
+  readonly decides: boolean
   /** Local events no server has stored yet, in log order: what the outbox sends. */
   pending(): EventEntry<E>[]
+  /** Every event after the settled ones: the pending ones and those stored but not yet pulled. */
+  unsettled(): readonly EventEntry<E>[]
+  /** Whether the log holds an event with this id (settled or not), without scanning it. */
+  has(id: string): boolean
   /** The server stored a local event at `position`; it settles when it is pulled. */
   confirm(id: string, position: string): void
+  /** `confirm` for a batch, in one pass over the unsettled events. */
+  confirmAll(confirmed: readonly { id: string; position: string }[]): void
   /** The server refused a local event for good: settle it as rejected and rebase the rest. */
-  reject(id: string, error: unknown, options?: RebaseOptions): void
+  reject(id: string, error: unknown, options?: RebaseOptions): LostCommand<E>[]
   /** Settle events read from the server; returns how many were new and how many already known. */
-  pull(
-    events: readonly PulledEvent[],
-    options?: RebaseOptions,
-  ): { applied: number; duplicates: number }
+  pull(events: readonly PulledEvent[], options?: RebaseOptions): PullResult<E>
+  /** Re-run the pending commands that are not frozen on the current settled state. */
+  rebase(options?: RebaseOptions): LostCommand<E>[]
   /** Append local events recovered from a durable outbox, as pending. */
   restore(events: readonly RestoredEvent[]): void
 }
@@ -58,27 +92,48 @@ export interface Replica<E extends AnyEvent = AnyEvent> {
 export function replicaOf<S, E extends AnyEvent>(store: Store<S, any, E>): Replica<E> {
   const core = internalsOf<S>(store)
   const tail = () => events(core).slice(core.settled)
+  const byId = (list: readonly MutableEventEntry[]) => new Map(list.map((e) => [e.id, e]))
+  const settledIds = () =>
+    (core.settledIds ??= new Set(
+      events(core)
+        .slice(0, core.settled)
+        .map((e) => e.id),
+    ))
   return {
     get settled() {
       return core.settled
+    },
+    get decides() {
+      return core.handlers !== undefined
     },
     pending: () =>
       tail().filter(
         (e) => e.origin === 'local' && e.position === undefined && e.rejected === undefined,
       ) as unknown as EventEntry<E>[],
+    unsettled: () => tail() as unknown as EventEntry<E>[],
+    has: (id) => settledIds().has(id) || tail().some((e) => e.id === id),
     confirm(id, position) {
-      const entry = tail().find((e) => e.id === id)
-      if (entry) {
-        entry.position = position
-        announce(core, core.view, 'logs')
+      this.confirmAll([{ id, position }])
+    },
+    confirmAll(confirmed) {
+      if (!confirmed.length) return
+      const rest = byId(tail())
+      let changed = false
+      for (const { id, position } of confirmed) {
+        const entry = rest.get(id)
+        if (entry) {
+          entry.position = position
+          changed = true
+        }
       }
+      if (changed) announce(core, core.view, 'logs')
     },
     reject(id, error, options) {
       const rest = tail()
       const entry = rest.find((e) => e.id === id)
-      if (!entry) return
+      if (!entry) return []
       entry.rejected = error
-      rebase(
+      return rebase(
         core,
         [entry],
         rest.filter((e) => e !== entry),
@@ -87,18 +142,32 @@ export function replicaOf<S, E extends AnyEvent>(store: Store<S, any, E>): Repli
     },
     pull(pulled, options) {
       const list = events(core)
-      const rest = tail()
-      const own = new Map(rest.map((e) => [e.id, e]))
-      core.settledIds ??= new Set(list.slice(0, core.settled).map((e) => e.id))
-      const seen = core.settledIds
-      const settling: MutableEventEntry[] = []
-      let duplicates = 0
+      const seen = settledIds()
+      const fresh: PulledEvent[] = []
       for (const p of pulled) {
-        if (seen.has(p.id)) {
-          duplicates++
-          continue
-        }
+        if (seen.has(p.id)) continue
         seen.add(p.id)
+        fresh.push(p)
+      }
+      const duplicates = pulled.length - fresh.length
+      // Own events in the order they are pending were folded in that order already: settle them
+      // where they are. Only what follows the first other event needs a rebase.
+      let echoed = 0
+      while (echoed < fresh.length && list[core.settled]?.id === fresh[echoed]!.id) {
+        list[core.settled++]!.position = fresh[echoed++]!.position
+      }
+      if (echoed === fresh.length) {
+        if (echoed) {
+          if (core.settled === list.length) core.log.pin()
+          announce(core, core.view, 'logs')
+        }
+        return { applied: fresh.length, duplicates, lost: [] }
+      }
+      const rest = tail()
+      const own = byId(rest)
+      const settling: MutableEventEntry[] = []
+      for (let i = echoed; i < fresh.length; i++) {
+        const p = fresh[i]!
         const mine = own.get(p.id)
         own.delete(p.id)
         if (mine) mine.position = p.position
@@ -106,17 +175,32 @@ export function replicaOf<S, E extends AnyEvent>(store: Store<S, any, E>): Repli
           mine ?? eventEntry(p.id, p.event, p.at, p.commandId, p.origin ?? 'remote', p.position),
         )
       }
-      if (settling.length)
-        rebase(
-          core,
-          settling,
-          rest.filter((e) => own.has(e.id)),
-          options,
-        )
-      return { applied: settling.length, duplicates }
+      const lost = rebase(
+        core,
+        settling,
+        rest.filter((e) => own.has(e.id)),
+        options,
+      )
+      return { applied: fresh.length, duplicates, lost }
+    },
+    rebase(options) {
+      return rebase(core, [], tail(), options)
     },
     restore(restored) {
-      for (const r of restored) core.log.push(eventEntry(r.id, r.event, r.at, r.commandId))
+      const made = new Map<string, string[]>()
+      for (const r of restored) {
+        core.log.push(eventEntry(r.id, r.event, r.at, r.commandId))
+        if (!core.handlers || !r.command || r.commandId === undefined) continue
+        let ids = made.get(r.commandId)
+        if (!ids && !findCommand(core, r.commandId)) {
+          const entry = commandEntry(r.commandId, r.command.command, r.command.at)
+          entry.ctx = r.command.ctx
+          entry.eventIds = ids = []
+          core.commands.push(entry)
+          made.set(r.commandId, ids)
+        }
+        ids?.push(r.id)
+      }
       refreshView(core)
     },
   }
@@ -128,7 +212,7 @@ function rebase<S>(
   settling: MutableEventEntry[],
   pending: MutableEventEntry[],
   options: RebaseOptions = {},
-): void {
+): LostCommand<any>[] {
   const { log, handlers } = core
   log.truncate(core.settled)
   for (const entry of settling) {
@@ -136,6 +220,8 @@ function rebase<S>(
     core.settledIds?.add(entry.id)
   }
   core.settled += settling.length
+  log.pin()
+  const lost: LostCommand<any>[] = []
   const byId = new Map(pending.map((e) => [e.id, e]))
   const done = new Set<string>()
   for (const entry of pending) {
@@ -152,11 +238,16 @@ function rebase<S>(
       !command || mine!.some((e) => !e || e.position !== undefined || options.frozen?.(e as never))
     if (pinned) {
       for (const e of pending) if (e.commandId === commandId) log.push(e)
-    } else {
-      core.rerun(core, log, handlers, command, byId)
+      continue
+    }
+    const made = command.error === undefined && mine!.length > 0
+    core.rerun(core, log, handlers, command, byId)
+    if (made && command.error !== undefined) {
+      lost.push({ command, error: command.error, events: mine as never })
     }
   }
   refreshView(core)
+  return lost
 }
 
 /** Pending commands are recent: look for them from the end of the command log. */

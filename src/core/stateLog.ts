@@ -47,6 +47,8 @@ export class StateLog<S> {
   private spent = 0
   private segments: Segment<S>[] = []
   private forcedNext = 0
+  /** The checkpoint `pin` added, replaced by the next one. */
+  private pinned: Checkpoint<S> | undefined
   /** Counts changes other than appends, so views derived from the entries know to rebuild. */
   edits = 0
 
@@ -101,6 +103,24 @@ export class StateLog<S> {
   push(entry: FoldEntry): void {
     this.entries.push(entry)
     this.catchUp()
+  }
+
+  /**
+   * Keeps the head state as a checkpoint, replacing the one this kept before: the replica pins
+   * its last settled state, so a rebase truncates to it without replaying anything.
+   */
+  pin(): void {
+    const cps = this.checkpoints
+    const old = this.pinned
+    this.pinned = undefined
+    if (old) {
+      const i = cps.lastIndexOf(old)
+      if (i > 0) cps.splice(i, 1)
+    }
+    const abs = this.entries.length + this.offset
+    if (cps[cps.length - 1]!.index === abs) return
+    this.pinned = { index: abs, state: this.head }
+    cps.push(this.pinned)
   }
 
   /** The state after the first `index` events. */

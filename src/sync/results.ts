@@ -17,24 +17,26 @@ export function applyResults(ctx: SyncContext, token: PositionToken, results: re
   const confirmed: ConfirmedEvent[] = []
   let rejected = false
   const mine = results.filter((r) => r.owner === tabs.tabId)
-  const wanted = new Set(mine.map((r) => r.id))
-  const entries = new Map(
-    ctx.store.logs.events.filter((e) => wanted.has(e.id)).map((e) => [e.id, e]),
-  )
+  // Only the unsettled events can be this batch's: never scan the whole log.
+  const entries = new Map(replica.unsettled().map((e) => [e.id, e]))
+  const stored: { id: string; position: PositionToken }[] = []
   for (const r of mine) {
-    if (r.position !== undefined) {
-      replica.confirm(r.id, r.position)
-      claimed.delete(r.id)
-      const { id, type, stream, clientSeq, position } = r
-      const event = entries.get(id)?.event ?? { type }
-      confirmed.push({ id, type, stream, clientSeq, position, event })
-    } else if (r.error !== undefined) {
-      rejectOwn(ctx, r.id, r.type, r.clientSeq, r.error as WireErrorBody)
-      rejected = true
-    }
-    // Neither: stored earlier under another clientSeq (`duplicate_id`); it stays frozen and
-    // settles when the puller brings it.
+    if (r.position === undefined) continue
+    stored.push({ id: r.id, position: r.position })
+    claimed.delete(r.id)
+    const { id, type, stream, clientSeq, position } = r
+    const event = entries.get(id)?.event ?? { type }
+    confirmed.push({ id, type, stream, clientSeq, position, event })
   }
+  // Confirmed before any rejection rebases: a stored event is never re-run.
+  replica.confirmAll(stored)
+  for (const r of mine) {
+    if (r.position !== undefined || r.error === undefined) continue
+    rejectOwn(ctx, r.id, r.type, r.clientSeq, r.error as WireErrorBody)
+    rejected = true
+  }
+  // Neither position nor error: stored earlier under another clientSeq (`duplicate_id`); it stays
+  // frozen and settles when the puller brings it.
   ctx.logChanged()
   if (confirmed.length) ctx.emitConfirm({ token, events: confirmed })
   if (rejected && ctx.storage.durable) void collectRejections(ctx)
@@ -47,8 +49,8 @@ function rejectOwn(
   clientSeq: number | undefined,
   body: WireErrorBody,
 ) {
-  const entry = ctx.store.logs.events.find((e) => e.id === id)
-  if (entry?.rejected !== undefined) return
+  const entry = ctx.replica.unsettled().find((e) => e.id === id)
+  if (!entry) return
   const error = StrataWireError.fromBody(body)
   ctx.claimed.delete(id)
   ctx.state.noteRejected({ id, type, clientSeq, error })
@@ -62,7 +64,7 @@ function rejectOwn(
 export async function collectRejections(ctx: SyncContext): Promise<void> {
   const taken = await ctx.storage.takeRejected(ctx.tabs.tabId).catch(() => [])
   for (const e of taken) {
-    if (!ctx.store.logs.events.some((x) => x.id === e.id)) {
+    if (!ctx.replica.has(e.id)) {
       ctx.replica.restore([{ id: e.id, event: e.event, at: e.at, commandId: e.commandId }])
     }
     rejectOwn(ctx, e.id, e.event.type, e.clientSeq, e.rejected!)
@@ -79,15 +81,14 @@ export async function adoptGone(ctx: SyncContext): Promise<void> {
 }
 
 function restore(ctx: SyncContext, adopted: Adopted) {
-  const known = new Set(ctx.store.logs.events.map((e) => e.id))
   const back = []
   for (const e of adopted.claimed) {
     if (e.rejected) continue
     ctx.claimed.set(e.id, e.clientSeq)
     ctx.adopted.add(e.id)
-    if (!known.has(e.id)) back.push(e)
+    if (!ctx.replica.has(e.id)) back.push(e)
   }
-  for (const e of adopted.drafts) if (!known.has(e.id)) back.push(e)
+  for (const e of adopted.drafts) if (!ctx.replica.has(e.id)) back.push(e)
   ctx.replica.restore(
     back.map((e) => ({ id: e.id, event: e.event, at: e.at, commandId: e.commandId })),
   )
