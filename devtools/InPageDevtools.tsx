@@ -68,6 +68,8 @@ export function InPageDevtools({
     <ShadowRoot css={devtoolsCss}>
       <Shell
         client={inspection.client}
+        name={name}
+        overlay={props.overlay ?? false}
         initialIsOpen={props.initialIsOpen ?? false}
         position={props.position ?? 'bottom'}
         buttonPosition={props.buttonPosition ?? 'bottom-right'}

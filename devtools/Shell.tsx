@@ -1,5 +1,6 @@
 import type { InspectClient } from '@strata/state/inspect'
-import { type KeyboardEvent, type PointerEvent, useState } from 'react'
+import { type KeyboardEvent, type PointerEvent, useLayoutEffect, useState } from 'react'
+import { claimSpace, edges, offsetOf, releaseSpace, useDockSpace } from './dockSpace'
 import { usePersisted } from './hooks/usePersisted'
 import { Logo } from './Icon'
 import { PanelFrame } from './PanelFrame'
@@ -9,6 +10,10 @@ export type Corner = 'bottom-right' | 'bottom-left' | 'top-right' | 'top-left'
 
 interface Props {
   client: InspectClient
+  /** The store's name: on the launcher, and the key of the remembered settings. */
+  name: string
+  /** Draw over the page instead of making room for the panel. */
+  overlay: boolean
   initialIsOpen: boolean
   position: Dock
   buttonPosition: Corner
@@ -21,17 +26,27 @@ const DEFAULT = { bottom: 380, right: 620 }
 /** The small launcher button and, once open, the docked, resizable panel. */
 export function Shell({
   client,
+  name,
+  overlay,
   initialIsOpen,
   position,
   buttonPosition,
   theme: initialTheme,
 }: Props) {
-  const [open, setOpen] = usePersisted('open', initialIsOpen)
-  const [dock, setDock] = usePersisted<Dock>('dock', position)
-  const [theme, setTheme] = usePersisted<Theme>('theme', initialTheme)
-  const [sizes, setSizes] = usePersisted('size', DEFAULT)
+  const [open, setOpen] = usePersisted(name, 'open', initialIsOpen)
+  const [dock, setDock] = usePersisted<Dock>(name, 'dock', position)
+  const [theme, setTheme] = usePersisted<Theme>(name, 'theme', initialTheme)
+  const [sizes, setSizes] = usePersisted(name, 'size', DEFAULT)
   const [dragging, setDragging] = useState(false)
+  // This panel's claim on the page's edge: an object of its own, stable for its lifetime.
+  const [owner] = useState(() => ({ name }))
+  useDockSpace()
   const size = sizes[dock] ?? DEFAULT[dock]
+  useLayoutEffect(() => {
+    if (!open) return releaseSpace(owner)
+    claimSpace(owner, dock, size, overlay)
+  }, [owner, open, dock, size, overlay])
+  useLayoutEffect(() => () => releaseSpace(owner), [owner])
   const limit = () => (dock === 'bottom' ? window.innerHeight : window.innerWidth) - 40
   const resize = (next: number) =>
     setSizes({ ...sizes, [dock]: Math.round(Math.max(MIN, Math.min(limit(), next))) })
@@ -58,29 +73,41 @@ export function Shell({
     }
   }
 
+  const taken = edges()
   if (!open) {
+    // Clear of open panels: above those at the bottom, left of those on the right.
+    const corner = {
+      ...(buttonPosition.startsWith('bottom') && { bottom: 16 + taken.bottom }),
+      ...(buttonPosition.endsWith('right') && { right: 16 + taken.right }),
+    }
+    const named = name !== 'default'
     return (
       <div className="sd-root" data-theme={theme}>
         <button
           type="button"
           className="sd-launcher"
           data-corner={buttonPosition}
-          aria-label="Open Strata devtools"
+          style={corner}
+          aria-label={named ? `Open Strata devtools for ${name}` : 'Open Strata devtools'}
           aria-expanded="false"
           onClick={() => setOpen(true)}
         >
-          <Logo /> Strata
+          <Logo /> Strata{named && <span className="sd-launcher-name"> · {name}</span>}
         </button>
       </div>
     )
   }
-  const sizeStyle = dock === 'bottom' ? { height: size } : { width: size }
+  const offset = offsetOf(owner)
+  const sizeStyle =
+    dock === 'bottom'
+      ? { height: size, bottom: offset, right: taken.right }
+      : { width: size, right: offset }
   return (
     <section
       className="sd-root sd-dock"
       data-dock={dock}
       data-theme={theme}
-      aria-label="Strata devtools"
+      aria-label={name !== 'default' ? `Strata devtools for ${name}` : 'Strata devtools'}
       style={{ ...sizeStyle, userSelect: dragging ? 'none' : undefined }}
     >
       {/* A focusable splitter: the ARIA window-splitter pattern, which <hr> cannot be. */}

@@ -23,6 +23,11 @@ export interface StrataDevtoolsProps {
   /** Where the panel docks. Default 'bottom'. */
   position?: Dock
   buttonPosition?: Corner
+  /**
+   * Draw the open panel over the page. By default the page makes room for it (padding on
+   * <body>, and `--strata-devtools-bottom`/`-right` on <html>), so nothing under it is out of reach.
+   */
+  overlay?: boolean
   /** Default 'system': dark when the OS prefers it. */
   theme?: 'light' | 'dark' | 'system'
   /** Render even when NODE_ENV is 'production'. */

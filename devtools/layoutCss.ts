@@ -1,16 +1,18 @@
 /** Shell, toolbar, scrubber and lanes. */
 export const layoutCss = `
 .sd-launcher {
-  position: fixed; z-index: 2147483646; display: inline-flex; align-items: center; gap: 6px;
+  position: fixed; z-index: 99997; display: inline-flex; align-items: center; gap: 6px;
   height: 32px; padding: 0 12px 0 10px; border-radius: 16px; border: 1px solid var(--sd-border);
   background: var(--sd-raised); color: var(--sd-text); box-shadow: 0 4px 14px rgba(16,24,40,.18);
   cursor: pointer; font-weight: 600;
 }
 .sd-launcher[data-corner$="right"] { right: 16px; } .sd-launcher[data-corner$="left"] { left: 16px; }
 .sd-launcher[data-corner^="bottom"] { bottom: 16px; } .sd-launcher[data-corner^="top"] { top: 16px; }
+.sd-launcher-name { font-weight: 500; color: var(--sd-muted); white-space: pre; }
 .sd-logo { width: 16px; height: 16px; flex: none; }
 .sd-dock {
-  position: fixed; z-index: 2147483647; display: flex; flex-direction: column;
+  /* Under Vite's error overlay (z-index 99999): a build error must stay readable. */
+  position: fixed; z-index: 99998; display: flex; flex-direction: column;
   background: var(--sd-bg); box-shadow: var(--sd-shadow); border: 1px solid var(--sd-border);
 }
 .sd-dock[data-dock="bottom"] { left: 0; right: 0; bottom: 0; border-width: 1px 0 0; }

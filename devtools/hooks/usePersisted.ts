@@ -2,27 +2,41 @@ import { useCallback, useState } from 'react'
 
 const KEY = 'strata-devtools'
 
-function read(): Record<string, unknown> {
+type Settings = Record<string, Record<string, unknown>>
+
+function read(): Settings {
   try {
-    return JSON.parse(globalThis.localStorage?.getItem(KEY) ?? '{}') as Record<string, unknown>
+    const parsed = JSON.parse(globalThis.localStorage?.getItem(KEY) ?? '{}') as unknown
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Settings) : {}
   } catch {
     return {}
   }
 }
 
-/** A setting kept across reloads (open, dock side, size, theme), like TanStack Query Devtools. */
-export function usePersisted<T>(name: string, initial: T): [T, (value: T) => void] {
-  const [value, setValue] = useState<T>(() => (name in read() ? (read()[name] as T) : initial))
+/**
+ * A setting kept across reloads (open, dock side, size, theme), like TanStack Query Devtools,
+ * per store name: opening the board's panel does not open the preferences' one on reload.
+ */
+export function usePersisted<T>(scope: string, name: string, initial: T): [T, (value: T) => void] {
+  const [value, setValue] = useState<T>(() => {
+    const own = read()[scope]
+    return own && typeof own === 'object' && name in own ? (own[name] as T) : initial
+  })
   const set = useCallback(
     (next: T) => {
       setValue(next)
       try {
-        globalThis.localStorage?.setItem(KEY, JSON.stringify({ ...read(), [name]: next }))
+        const all = read()
+        const own = typeof all[scope] === 'object' && all[scope] !== null ? all[scope] : {}
+        globalThis.localStorage?.setItem(
+          KEY,
+          JSON.stringify({ ...all, [scope]: { ...own, [name]: next } }),
+        )
       } catch {
         // Storage can be full or refused (private mode): the setting just is not kept.
       }
     },
-    [name],
+    [scope, name],
   )
   return [value, set]
 }

@@ -47,7 +47,7 @@ describe('export and import of a session', () => {
   it('exports a versioned strata.session file that @strata/state/testing loads', async () => {
     const store = history()
     render(<StrataDevtools store={store} initialIsOpen name="todos" />)
-    await waitFor(() => shadow().getByRole('region', { name: 'Strata devtools' }))
+    await waitFor(() => shadow().getByRole('region', { name: /^Strata devtools/ }))
     const { name, text } = await exportFile()
     expect(name).toMatch(/^strata-todos-.*\.session\.json$/)
     const session = loadSession<TodoState>(text)
@@ -61,7 +61,7 @@ describe('export and import of a session', () => {
     store.history.toggle(store.logs.events[1]!.id)
     render(<StrataDevtools store={store} initialIsOpen />)
     render(<AppView store={store} pick={(s) => s.todos.map((t: any) => t.text).join(',')} />)
-    await waitFor(() => shadow().getByRole('region', { name: 'Strata devtools' }))
+    await waitFor(() => shadow().getByRole('region', { name: /^Strata devtools/ }))
     const exported = store.logs.events.map((e) => [e.id, e.skipped])
     const { text } = await exportFile()
     // Change the app, and look at an old state, before importing.
@@ -87,7 +87,7 @@ describe('export and import of a session', () => {
     const loaded: SessionData[] = []
     const store = history()
     render(<StrataDevtools store={store} initialIsOpen load={(s) => loaded.push(s)} />)
-    await waitFor(() => shadow().getByRole('region', { name: 'Strata devtools' }))
+    await waitFor(() => shadow().getByRole('region', { name: /^Strata devtools/ }))
     const { text } = await exportFile()
     store.dispatch({ type: 'filtered', payload: 'all' })
     const input = shadow().getByLabelText('Session file to import') as HTMLInputElement
@@ -105,7 +105,7 @@ describe('export and import of a session', () => {
     const sync = { status: 'idle', subscribe: () => () => {} }
     const store = history()
     render(<StrataDevtools store={store} sync={sync} initialIsOpen />)
-    await waitFor(() => shadow().getByRole('region', { name: 'Strata devtools' }))
+    await waitFor(() => shadow().getByRole('region', { name: /^Strata devtools/ }))
     expect(shadow().getByRole('button', { name: 'Import' }).title).toMatch(/synced store/)
     const input = shadow().getByLabelText('Session file to import') as HTMLInputElement
     const { text } = await exportFile()
