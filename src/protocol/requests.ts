@@ -13,6 +13,7 @@ const EVENT_FIELDS = [
   'at',
   'commandId',
   'expectedVersion',
+  'dependsOn',
 ] as const
 
 /**
@@ -106,6 +107,13 @@ function parseWireEvent(value: unknown, path: (string | number)[]): WireEvent {
     event.expectedVersion = okInteger(expectedVersion, 0)
       ? expectedVersion
       : check.integer(expectedVersion, [...path, 'expectedVersion'], 0)
+  }
+  const { dependsOn } = raw
+  if (dependsOn !== undefined && dependsOn !== null) {
+    event.dependsOn = check.integer(dependsOn, [...path, 'dependsOn'], 1)
+    if (event.dependsOn >= event.clientSeq) {
+      check.fail([...path, 'dependsOn'], `a clientSeq below ${event.clientSeq}`, dependsOn)
+    }
   }
   return event
 }

@@ -30,8 +30,20 @@ export interface WireEvent {
   /** Client timestamp in milliseconds. */
   at: number
   commandId?: string | null
-  /** The stream's version the event was decided on (events in the stream before it). */
+  /**
+   * The stream's version the event was decided on: the events in the stream before it, this
+   * client's own earlier events not yet stored included. Stored only if the stream is at it;
+   * else refused with `version_conflict`, whose `details.actual` is the stream's version.
+   */
   expectedVersion?: number
+  /**
+   * The oldest of this client's earlier events (a clientSeq below this one) that this event was
+   * decided on top of before the client knew they were stored: its own earlier events in the
+   * stream, and the earlier events of its command. Refused with `version_conflict` if any event
+   * of this client from `dependsOn` up to this one was refused, so an event decided on a refused
+   * one is never stored even when the count in `expectedVersion` happens to match.
+   */
+  dependsOn?: number
 }
 
 /** `POST /events` body. */

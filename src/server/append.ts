@@ -9,7 +9,7 @@ import {
 } from '../protocol'
 import { canWrite, tenantOf } from './auth'
 import { bytesOver, eventContent, fingerprint, fingerprintSync } from './fingerprint'
-import { type PreparedEvent, planAppend, refusal } from './plan'
+import { type PreparedEvent, planAppend, receiptsFrom, refusal } from './plan'
 import { applyInline } from './projections'
 import { fromStorage } from './respond'
 import type { EventValidator, Limits, Principal, Projection, Storage } from './types'
@@ -61,7 +61,7 @@ export async function appendEvents(
     options.storage.append(async (tx) => {
       const client = await tx.client(request.clientId)
       const lastSeq = client?.lastSeq ?? 0
-      const first = request.events[0]?.clientSeq ?? 1
+      const from = receiptsFrom(request.events, lastSeq)
       const last = request.events.at(-1)?.clientSeq ?? 0
       const fresh = request.events.filter((e) => e.clientSeq > lastSeq)
       const head = await tx.head()
@@ -72,9 +72,9 @@ export async function appendEvents(
         events: prepared,
         client,
         receipts:
-          first <= lastSeq
-            ? await tx.receipts(request.clientId, first, Math.min(last, lastSeq))
-            : [],
+          from === undefined
+            ? []
+            : await tx.receipts(request.clientId, from, Math.min(last, lastSeq)),
         streamVersions: fresh.length
           ? await tx.streamVersions(tenant, [...new Set(fresh.map((e) => e.stream))])
           : new Map(),

@@ -37,6 +37,8 @@ export function canonicalJson(value: unknown): string {
 export function eventContent(event: WireEvent): string {
   return (
     `{"at":${JSON.stringify(event.at)},"commandId":${JSON.stringify(event.commandId ?? null)}` +
+    // Only when set, so the fingerprints of events stored before the field existed stay the same.
+    (event.dependsOn === undefined ? '' : `,"dependsOn":${event.dependsOn}`) +
     `,"expectedVersion":${JSON.stringify(event.expectedVersion ?? null)},"id":${JSON.stringify(event.id)}` +
     `,"payload":${canonicalJson(event.payload ?? null)},"stream":${JSON.stringify(event.stream)}` +
     `,"type":${JSON.stringify(event.type)}}`

@@ -20,6 +20,7 @@ export interface PlanInput {
   tenant: string
   events: readonly PreparedEvent[]
   client: ClientRecord | undefined
+  /** Receipts of the request's retried seqs, and of every seq from the smallest `dependsOn` on. */
   receipts: readonly Receipt[]
   streamVersions: ReadonlyMap<string, number>
   /**
@@ -83,13 +84,46 @@ export function planAppend(input: PlanInput): Plan {
     )
   }
 
+  // A conflict refuses every event of its command in the request (stored together or not at
+  // all); that changes the versions the rest see, so plan again until nothing more is refused.
+  const forced = new Map<number, WireErrorBody>()
+  for (;;) {
+    const pass = planEvents(input, lastSeq, receipts, forced)
+    if (!forceCommands(events, pass.results, forced)) {
+      const newLastSeq = Math.max(lastSeq, events.at(-1)?.event.clientSeq ?? 0)
+      return {
+        ...pass,
+        client: { clientId, principalId: input.principalId, tenant, lastSeq: newLastSeq },
+        token: pass.token || input.head,
+      }
+    }
+  }
+}
+
+/**
+ * Plans the request's events in order: retries are answered from their receipts, new events are
+ * applied or refused. A new event is refused with `version_conflict` when its stream is not at
+ * its `expectedVersion`, or when one of this client's events from its `dependsOn` on was refused:
+ * it was decided on top of that one, so the count it expected is no longer its own events'.
+ */
+function planEvents(
+  input: PlanInput,
+  lastSeq: number,
+  receipts: ReadonlyMap<number, Receipt>,
+  forced: ReadonlyMap<number, WireErrorBody>,
+) {
+  const { clientId, tenant } = input
   const results: PlannedResult[] = []
   const inserts: StoredEvent[] = []
   const rejections: Rejection[] = []
   const versions = new Map(input.streamVersions)
   let position = input.head
   let token = 0
-  events.forEach(({ event, fingerprint, rejection }, index) => {
+  // The newest of this client's events refused so far (a `duplicate_id` was stored: not one).
+  let refused = 0
+  for (const r of receipts.values())
+    if (isRefusal(r.error)) refused = Math.max(refused, r.clientSeq)
+  input.events.forEach(({ event, fingerprint, rejection }, index) => {
     const seq = event.clientSeq
     if (seq <= lastSeq) {
       const receipt = receipts.get(seq)
@@ -133,18 +167,11 @@ export function planAppend(input: PlanInput): Plan {
       return
     }
     const error =
-      rejection ??
-      (event.expectedVersion !== undefined && event.expectedVersion !== version
-        ? refusal(
-            'version_conflict',
-            `Stream ${JSON.stringify(event.stream)} is at version ${version}, not the expected ${event.expectedVersion}`,
-            ['expectedVersion'],
-            { stream: event.stream, expected: event.expectedVersion, actual: version },
-          )
-        : undefined)
+      rejection ?? forced.get(seq) ?? versionConflict(event, version, refused, lastSeq + 1)
     if (error) {
       rejections.push({ clientId, clientSeq: seq, fingerprint, error })
       results.push({ clientSeq: seq, status: 'rejected', error })
+      refused = seq
       return
     }
     position += 1
@@ -166,15 +193,95 @@ export function planAppend(input: PlanInput): Plan {
     results.push({ clientSeq: seq, status: 'applied', position })
     token = position
   })
-  const newLastSeq = Math.max(lastSeq, events.at(-1)?.event.clientSeq ?? 0)
-  return {
-    results,
-    inserts,
-    rejections,
-    client: { clientId, principalId: input.principalId, tenant, lastSeq: newLastSeq },
-    token: token || input.head,
-  }
+  return { results, inserts, rejections, token }
 }
+
+function versionConflict(
+  event: WireEvent,
+  version: number,
+  refused: number,
+  firstNew: number,
+): WireErrorBody | undefined {
+  const { stream, expectedVersion: expected, dependsOn } = event
+  const details = { stream, expected: expected ?? null, actual: version }
+  if (dependsOn !== undefined && dependsOn < firstNew - DEPENDS_ON_LOOKBACK) {
+    return refusal(
+      'version_conflict',
+      `dependsOn ${dependsOn} is more than ${DEPENDS_ON_LOOKBACK} events before this request; decide it again`,
+      ['dependsOn'],
+      { ...details, dependsOn },
+    )
+  }
+  if (dependsOn !== undefined && refused >= dependsOn) {
+    return refusal(
+      'version_conflict',
+      `This client's event ${refused} was refused, and this one was decided on top of the events from ${dependsOn} on`,
+      ['dependsOn'],
+      { ...details, dependsOn, refused },
+    )
+  }
+  if (expected === undefined || expected === version) return undefined
+  return refusal(
+    'version_conflict',
+    `Stream ${JSON.stringify(stream)} is at version ${version}, not the expected ${expected}`,
+    ['expectedVersion'],
+    details,
+  )
+}
+
+/**
+ * Adds to `forced` the applied events of every command that has a `version_conflict` in this
+ * request; true when it added any (the request must be planned again).
+ */
+function forceCommands(
+  events: readonly PreparedEvent[],
+  results: readonly PlannedResult[],
+  forced: Map<number, WireErrorBody>,
+): boolean {
+  const conflicted = new Map<string, PlannedResult>()
+  events.forEach(({ event }, i) => {
+    const r = results[i]!
+    if (event.commandId && r.status === 'rejected' && r.error?.code === 'version_conflict') {
+      if (!conflicted.has(event.commandId)) conflicted.set(event.commandId, r)
+    }
+  })
+  let added = false
+  events.forEach(({ event }, i) => {
+    const cause = event.commandId ? conflicted.get(event.commandId) : undefined
+    if (!cause || results[i]!.status !== 'applied') return
+    forced.set(
+      event.clientSeq,
+      refusal(
+        'version_conflict',
+        `Event ${cause.clientSeq} of the same command conflicts; a command is stored whole or not at all`,
+        ['commandId'],
+        { stream: event.stream, commandId: event.commandId!, conflict: cause.clientSeq },
+      ),
+    )
+    added = true
+  })
+  return added
+}
+
+/**
+ * How far before the request's first new event a `dependsOn` may point. A client's own events it
+ * has no outcome for yet are normally in the request or just before it; the bound keeps a client
+ * from making the server read its whole history. Older ones are refused as conflicts.
+ */
+export const DEPENDS_ON_LOOKBACK = 1000
+
+/** The first clientSeq whose receipt the plan needs, or undefined when it needs none. */
+export function receiptsFrom(events: readonly WireEvent[], lastSeq: number): number | undefined {
+  let from = events[0] && events[0].clientSeq <= lastSeq ? events[0].clientSeq : undefined
+  for (const e of events) {
+    if (e.dependsOn === undefined || e.clientSeq <= lastSeq || e.dependsOn > lastSeq) continue
+    const dep = Math.max(e.dependsOn, lastSeq + 1 - DEPENDS_ON_LOOKBACK, 1)
+    from = from === undefined ? dep : Math.min(from, dep)
+  }
+  return from
+}
+
+const isRefusal = (error: WireErrorBody | null) => error !== null && error.code !== 'duplicate_id'
 
 /** The stored position a `duplicate_id` refusal names, as kept in its receipt. */
 function storedAt(error: WireErrorBody): number | undefined {

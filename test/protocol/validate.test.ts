@@ -58,6 +58,8 @@ describe('parsePostEventsRequest', () => {
     [request({}, [event(1, { id: '' })]), ['events', 0, 'id']],
     [request({}, [event(1, { stream: 'x'.repeat(257) })]), ['events', 0, 'stream']],
     [request({}, [event(1, { expectedVersion: -1 })]), ['events', 0, 'expectedVersion']],
+    [request({}, [event(2, { dependsOn: 2 })]), ['events', 0, 'dependsOn']],
+    [request({}, [event(2, { dependsOn: 0 })]), ['events', 0, 'dependsOn']],
     [request({}, [event(1, { tenant: 'other' })]), ['events', 0, 'tenant']],
     [request({}, [event(1), event(3)]), ['events', 1, 'clientSeq']],
     [request({}, [event(1), event(2, { id: 'e1' })]), ['events', 1, 'id']],

@@ -104,6 +104,27 @@ export function serverContract(factory: StorageFactory) {
       )
     })
 
+    it('refuses an event decided on top of an own refused one across requests, and stores nothing', async () => {
+      const { server } = await start()
+      // Another client moves the stream to 1 while this one edits twice on version 0.
+      await postOk(server, batch('other', [wireEvent(1, { id: 'x', stream: 'card' })]))
+      const first = await postOk(
+        server,
+        batch('c1', [wireEvent(1, { id: 'a', stream: 'card', expectedVersion: 0 })]),
+      )
+      expect(first.results[0]!.error?.code).toBe('version_conflict')
+      // Its count (1) matches the stream by coincidence; it depends on the refused clientSeq 1.
+      const second = await postOk(
+        server,
+        batch('c1', [wireEvent(2, { id: 'b', stream: 'card', expectedVersion: 1, dependsOn: 1 })]),
+      )
+      expect(second.results[0]!.error).toMatchObject({
+        code: 'version_conflict',
+        details: { dependsOn: 1, refused: 1, actual: 1 },
+      })
+      expect((await readAll(server)).events.map((e: { id: string }) => e.id)).toEqual(['x'])
+    })
+
     it('rejects events that fail the Standard Schema, with the failing path; the rest apply', async () => {
       const { server } = await start({ validate: { added: z.object({ n: z.number() }) } })
       const list = [
