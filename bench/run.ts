@@ -5,6 +5,7 @@
  *   npm run bench -- --quick            small sizes, a smoke run (~30 s)
  *   npm run bench -- --full             also the immer reducer at 1M events (about 25 minutes)
  *   npm run bench -- --only=record,jump --kind=spread
+ *   npm run bench -- --only=redux       a Redux-style reducer with the default options
  */
 import os from 'node:os'
 import { workload } from './board'
@@ -13,6 +14,7 @@ import { forget } from './fixtures'
 import { heapBench } from './heap'
 import { type JumpPlan, jumpBench } from './jump'
 import { type RecordPlan, recordBench } from './record'
+import { reduxStyleBench } from './reduxStyle'
 import { replaceBench } from './replace'
 import { verdicts } from './util'
 
@@ -25,7 +27,7 @@ const list = (name: string) =>
     .split(',')
 const quick = flag('quick')
 const full = flag('full')
-const only = list('only') ?? ['record', 'jump', 'replace', 'heap']
+const only = list('only') ?? ['record', 'jump', 'replace', 'heap', 'redux']
 const kinds = (list('kind') ?? ['spread', 'immer']) as Kind[]
 
 interface Plan {
@@ -120,6 +122,11 @@ for (const kind of kinds) {
   if (only.includes('replace')) replaceBench(kind, p.replaceAt)
   forget()
   if (only.includes('heap')) heapBench(kind, p.heapAt)
+}
+
+if (only.includes('redux')) {
+  const w = workload()
+  reduxStyleBench(w.initialState, w.events(quick ? 5000 : 100_000))
 }
 
 const failed = verdicts.filter((v) => !v.pass)

@@ -55,3 +55,25 @@ export class InvalidEventError extends TypeError {
     )
   }
 }
+
+/**
+ * True unless a bundler or Node says production. Reading `process.env.NODE_ENV` whole lets
+ * bundlers replace it; where nothing defines `process` (a browser without a bundler) the read
+ * throws, and that is development.
+ */
+export function isDevelopment(): boolean {
+  try {
+    return process.env.NODE_ENV !== 'production'
+  } catch {
+    return true
+  }
+}
+
+const warned = new Set<string>()
+
+/** Warn once per message, in development only. */
+export function warnOnce(message: string): void {
+  if (!isDevelopment() || warned.has(message)) return
+  warned.add(message)
+  console.warn(PREFIX + message)
+}

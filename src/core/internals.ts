@@ -1,9 +1,9 @@
-import { produce } from 'immer'
 import type { MutableCommandEntry, MutableEventEntry } from './entries'
 import { fail } from './errors'
+import { makeFold } from './fold'
 import type { rerunCommand } from './rerun'
-import { type Fold, StateLog } from './stateLog'
-import type { AnyEvent, CommandMap, HotReport, Listener, Reducer } from './types'
+import { StateLog } from './stateLog'
+import type { CommandMap, HotReport, Listener, Reducer } from './types'
 
 /**
  * The mutable heart of one store, shared by the modules that implement its operations
@@ -12,7 +12,8 @@ import type { AnyEvent, CommandMap, HotReport, Listener, Reducer } from './types
 export interface Internals<S> {
   reducer: Reducer<S, any>
   handlers: CommandMap<S, any> | undefined
-  readonly immer: boolean
+  /** `true` always drafts, `false` never, undefined per event type (see fold.ts). */
+  readonly immer: boolean | undefined
   readonly budgetMs: number
   readonly limit: number
   readonly initialState: S
@@ -73,36 +74,6 @@ export function assertNotBusy<S>(core: Internals<S>, what: string): void {
       `You may not ${what} while ${core.busy === 'reducer' ? 'the reducer' : 'a command handler'} runs: ` +
         'it gets the state as its first argument and returns what it decides.',
     )
-  }
-}
-
-export function makeFold<S>(core: Internals<S>, reducer: Reducer<S, any>): Fold<S> {
-  // The guard is inlined rather than `guarded(...)`: this runs once per event.
-  if (core.immer) {
-    return (state, event) => {
-      core.busy = 'reducer'
-      try {
-        return produce(state, (draft) => reducer(draft, event) as any) as S
-      } finally {
-        core.busy = undefined
-      }
-    }
-  }
-  const plain = reducer as (s: S, e: AnyEvent) => S
-  return (state, event) => {
-    core.busy = 'reducer'
-    let next: S
-    try {
-      next = plain(state, event)
-    } finally {
-      core.busy = undefined
-    }
-    if (next === undefined) {
-      fail(
-        `The reducer returned undefined for event ${JSON.stringify(event.type)}. With immer: false it must return the next state.`,
-      )
-    }
-    return next
   }
 }
 

@@ -1,7 +1,8 @@
 import { isEventLike } from './decide'
 import { commandEntry, eventEntry } from './entries'
 import { EVENT, expected } from './errors'
-import { assertNotBusy, foldOldest, type Internals, makeFold, refreshView } from './internals'
+import { makeFold } from './fold'
+import { assertNotBusy, foldOldest, type Internals, refreshView } from './internals'
 import { StateLog } from './stateLog'
 import type { LoadData } from './types'
 

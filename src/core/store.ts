@@ -112,7 +112,7 @@ export function createStore<S, E extends AnyEvent>(
   const core = {
     reducer: options.reducer,
     handlers: commands,
-    immer: options.immer !== false,
+    immer: options.immer,
     budgetMs: history.checkpointEveryMs ?? DEFAULT_CHECKPOINT_MS,
     limit,
     initialState: options.initialState,

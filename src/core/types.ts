@@ -201,8 +201,10 @@ export interface StoreOptions<S, E extends AnyEvent, C> {
   commands?: C
   history?: HistoryOptions
   /**
-   * `false` passes the plain state to the reducer, which must return the next one (a plain
-   * Redux reducer). Saves immer's proxies when the reducer never mutates. Default true.
+   * How the reducer gets the state. By default it gets an immer draft, except for event types it
+   * answers with new states (a Redux reducer), which then get the plain state: no proxies to pay
+   * for. `true` always drafts (a reducer that both mutates and returns new states for one event
+   * type); `false` never does (a plain Redux reducer that must return the next state).
    */
   immer?: boolean
 }

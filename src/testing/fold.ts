@@ -13,8 +13,12 @@ export interface Folder<S> {
  * through unchanged: replay then folds exactly as the store did when the session was recorded.
  * The core exports no bare fold, so the store stands in for one (see the report of issue 5).
  */
-export function folder<S>(initialState: S, reducer: ReplayReducer<S>, immer = true): Folder<S> {
-  const store = createStore<S, AnyEvent>({ initialState, reducer: reducer as Reducer<S>, immer })
+export function folder<S>(initialState: S, reducer: ReplayReducer<S>, immer?: boolean): Folder<S> {
+  const store = createStore<S, AnyEvent>({
+    initialState,
+    reducer: reducer as Reducer<S>,
+    ...(immer === undefined ? {} : { immer }),
+  })
   return {
     apply: (event) => store.dispatch(event).error,
     get state() {

@@ -31,7 +31,7 @@ export interface ReplayConfig<S = any> {
   mode?: 'events' | 'commands'
   /** Today's event types: versions and upcasters for events recorded in older shapes. */
   events?: EventSchemas
-  /** `false` when the store was made with `immer: false`. Default true. */
+  /** The `immer` option the store was made with: `false`, `true`, or (default) per event type. */
   immer?: boolean
   /**
    * `"every-event"` (default) compares the state after every event with its recorded hash, so
