@@ -1,5 +1,6 @@
 import type { InspectClient, Meta } from '@strata/state/inspect'
 import { formatCount } from './format'
+import { useArrivedWhileAway } from './hooks/useArrived'
 import { useRequest } from './hooks/useClient'
 import { SPEEDS, type usePlayback } from './hooks/usePlayback'
 import { useScrub } from './hooks/useScrub'
@@ -20,6 +21,7 @@ export function Scrubber({ client, meta, playback }: Props) {
   const markRevision = useThrottled(meta.logRevision, 1000)
   const marks = useRequest(client, { type: 'marks' }, `marks:${markRevision}`).data
   const value = shown ?? meta.cursor
+  const arrived = useArrivedWhileAway(meta)
   const go = (index: number) => {
     playback.stop()
     scrub(Math.max(0, Math.min(meta.length, index)))
@@ -105,13 +107,17 @@ export function Scrubber({ client, meta, playback }: Props) {
         <button
           type="button"
           className="sd-btn sd-primary"
-          title="Back to live (L)"
+          title={
+            arrived > 0
+              ? `${arrived} new ${arrived === 1 ? 'event' : 'events'} while you look back: back to live (L)`
+              : 'Back to live (L)'
+          }
           onClick={() => {
             playback.stop()
             client.request({ type: 'toLive' })
           }}
         >
-          <Icon name="live" /> Live
+          <Icon name="live" /> {arrived > 0 ? `${formatCount(arrived)} new, go live` : 'Live'}
         </button>
       )}
     </div>

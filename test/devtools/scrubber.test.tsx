@@ -1,5 +1,6 @@
 // @vitest-environment jsdom
-import { fireEvent, render, screen, waitFor } from '@testing-library/react'
+import { replicaOf } from '@strata/state/sync'
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { history } from './fixtures'
 import { AppView, fakeLayout, renderPanel } from './render'
@@ -40,6 +41,25 @@ describe('the scrubber', () => {
     fireEvent.click(screen.getByRole('button', { name: /Live/ }))
     await waitFor(() => expect(store.history.isLive).toBe(true))
     expect(screen.queryByRole('button', { name: /Live/ })).toBeNull()
+  })
+
+  it('says how many events arrived while the past is viewed', async () => {
+    const { store } = renderPanel(history())
+    fireEvent.click(screen.getByRole('button', { name: 'Step back' }))
+    await waitFor(() => expect(store.history.cursor).toBe(4))
+    act(() => {
+      replicaOf(store).pull(
+        [1, 2].map((n) => ({
+          id: `other/${n}`,
+          event: { type: 'added', payload: { id: `r${n}`, text: 'theirs' } },
+          at: n,
+          position: `v1:${n}`,
+        })),
+      )
+    })
+    const live = await waitFor(() => screen.getByRole('button', { name: /2 new, go live/ }))
+    fireEvent.click(live)
+    await waitFor(() => expect(store.history.isLive).toBe(true))
   })
 
   it('answers the keyboard shortcuts [ ] and L inside the panel', async () => {

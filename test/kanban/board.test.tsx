@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, screen, within } from '@testing-library/react'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { rejectionMessage } from '../../examples/kanban/src/rejection'
 import { addCard, card, column, renderBoard, titles } from './render'
 
 afterEach(cleanup)
@@ -27,6 +28,28 @@ describe('creating cards', () => {
     addCard('To do', '')
     fireEvent.click(screen.getByRole('button', { name: 'Dismiss error' }))
     expect(screen.getByRole('alert').textContent).toBe('')
+  })
+
+  it('says in plain words that the devtools locked the board, not the library message', () => {
+    const { store } = renderBoard()
+    store.history.lock(true)
+    addCard('To do', 'Blocked')
+    const alert = screen.getByRole('alert').textContent
+    expect(alert).toBe('The board is locked in the devtools: unlock it there to make changes.')
+    expect(titles('To do')).toEqual([])
+  })
+
+  it("sends Strata's developer messages to the console and shows a plain one", () => {
+    const log = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const error = new Error('[strata] Unknown command type "archive". Known command types: ...')
+    expect(rejectionMessage(error, false)).toBe(
+      'That change could not be made (the console has the details).',
+    )
+    expect(log).toHaveBeenCalledWith(error)
+    expect(rejectionMessage(new Error('A card needs a title.'), false)).toBe(
+      'A card needs a title.',
+    )
+    log.mockRestore()
   })
 })
 

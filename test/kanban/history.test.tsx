@@ -1,5 +1,6 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, screen, within } from '@testing-library/react'
+import { replicaOf } from '@strata/state/sync'
+import { act, cleanup, fireEvent, screen, within } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest'
 import { addCard, column, renderBoard, titles } from './render'
 
@@ -33,6 +34,28 @@ describe('undo and redo through the history', () => {
     expect(titles('Doing')).toEqual(['Two'])
     expect(store.history.isLive).toBe(true)
     expect(button('Redo').disabled).toBe(true)
+  })
+
+  it('says how many events arrived from elsewhere while the past is viewed', () => {
+    const { store } = renderBoard()
+    addCard('To do', 'Mine')
+    fireEvent.click(button('Undo'))
+    expect(button('Back to live')).toBeTruthy()
+    // Another window's cards, pulled from the server while this one looks back.
+    act(() => {
+      replicaOf(store).pull(
+        ['Theirs', 'Also theirs'].map((title, i) => ({
+          id: `other/${i}`,
+          event: { type: 'card/created', payload: { id: `c${i}`, columnId: 'todo', title, at: 1 } },
+          at: 1,
+          position: `v1:${i + 1}`,
+        })),
+      )
+    })
+    expect(screen.getByRole('status', { name: '' }).textContent).toContain('after change 0 of 3')
+    fireEvent.click(button('2 new events, go live'))
+    expect(titles('To do')).toEqual(['Theirs', 'Also theirs', 'Mine'])
+    expect(screen.queryByRole('button', { name: /go live|Back to live/ })).toBeNull()
   })
 
   it('jumps anywhere with the slider and with Ctrl+Z / Ctrl+Shift+Z', () => {

@@ -1,5 +1,6 @@
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react'
-import { type BoardCommand, useDispatch } from './hooks'
+import { type BoardCommand, useDispatch, useStore } from './hooks'
+import { rejectionMessage } from './rejection'
 
 interface Feedback {
   message: string | undefined
@@ -10,22 +11,19 @@ interface Feedback {
 
 const FeedbackContext = createContext<Feedback | null>(null)
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
-}
-
 /** Keeps the last rejected command's message, for <CommandError>. */
 export function FeedbackProvider({ children }: { children: ReactNode }) {
   const dispatch = useDispatch()
+  const store = useStore()
   const [message, setMessage] = useState<string>()
   const dismiss = useCallback(() => setMessage(undefined), [])
   const run = useCallback(
     (command: BoardCommand) => {
       const { error } = dispatch(command)
-      setMessage(error === undefined ? undefined : messageOf(error))
+      setMessage(error === undefined ? undefined : rejectionMessage(error, store.history.locked))
       return error === undefined
     },
-    [dispatch],
+    [dispatch, store],
   )
   const value = useMemo(() => ({ message, dismiss, run }), [message, dismiss, run])
   return <FeedbackContext.Provider value={value}>{children}</FeedbackContext.Provider>

@@ -7,4 +7,9 @@ export type BoardStore = Store<Board, CommandOf<typeof boardCommands>, BoardEven
 export type BoardCommand = CommandOf<typeof boardCommands>
 
 // Hooks typed for the board, reading the store of the nearest <StoreProvider>.
-export const { useStoreState: useBoard, useDispatch, useHistory } = createStoreHooks<BoardStore>()
+export const {
+  useStoreState: useBoard,
+  useDispatch,
+  useHistory,
+  useStore,
+} = createStoreHooks<BoardStore>()
