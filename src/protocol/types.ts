@@ -81,7 +81,7 @@ export interface PostEventsResponse {
   /**
    * Read-your-writes token: the newest position among this request's stored events (applied,
    * `duplicate`, or where this client's earlier event with a `duplicate_id` id is stored), or
-   * the store's head when none is. Send it as `X-Min-Position` on reads.
+   * the tenant's head when none is. Send it as `X-Min-Position` on reads.
    */
   token: PositionToken
   /** The last `clientSeq` the server has processed for this client (applied or rejected). */
@@ -105,6 +105,7 @@ export interface LimitsResponse {
 
 /** An event as the server stores and serves it. */
 export interface StoredWireEvent {
+  /** Dense from 1 within the tenant: another tenant's events never take a position here. */
   position: PositionToken
   clientId: string
   clientSeq: number
@@ -127,7 +128,7 @@ export interface ReadEventsResponse {
   events: StoredWireEvent[]
   /** Pass as `after` next time: everything up to it has been looked at. */
   token: PositionToken
-  /** The store's newest position when read. */
+  /** The newest position of the caller's tenant when read (positions are per tenant). */
   head: PositionToken
   /** More events exist after `token`; read again without waiting. */
   hasMore: boolean
@@ -135,7 +136,10 @@ export interface ReadEventsResponse {
   lastSeq?: number
 }
 
-/** Data of a Server-Sent Event `poke` on `GET /events/stream`: events up to `head` exist. */
+/**
+ * Data of a Server-Sent Event `poke` on `GET /events/stream`: events of the caller's tenant up
+ * to `head` exist.
+ */
 export interface PokeMessage {
   head: PositionToken
 }

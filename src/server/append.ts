@@ -59,12 +59,13 @@ export async function appendEvents(
   const tenant = tenantOf(principal)
   const plan = await fromStorage(
     options.storage.append(async (tx) => {
-      const client = await tx.client(request.clientId)
+      const client = await tx.client(tenant, request.clientId)
       const lastSeq = client?.lastSeq ?? 0
       const from = receiptsFrom(request.events, lastSeq)
       const last = request.events.at(-1)?.clientSeq ?? 0
       const fresh = request.events.filter((e) => e.clientSeq > lastSeq)
       const head = await tx.head()
+      const tenantHead = await tx.tenantHead(tenant)
       const plan = planAppend({
         clientId: request.clientId,
         principalId: principal.id,
@@ -74,29 +75,33 @@ export async function appendEvents(
         receipts:
           from === undefined
             ? []
-            : await tx.receipts(request.clientId, from, Math.min(last, lastSeq)),
+            : await tx.receipts(tenant, request.clientId, from, Math.min(last, lastSeq)),
         streamVersions: fresh.length
           ? await tx.streamVersions(tenant, [...new Set(fresh.map((e) => e.stream))])
           : new Map(),
         existingIds: fresh.length
           ? await tx.existingIds(
+              tenant,
               request.clientId,
               fresh.map((e) => e.id),
             )
           : new Map(),
         head,
+        tenantHead,
       })
       if (plan.inserts.length) await tx.insertEvents(plan.inserts)
       if (plan.rejections.length) await tx.insertRejections(plan.rejections)
-      if (!client || client.lastSeq !== plan.client.lastSeq) await tx.saveClient(plan.client)
-      if (options.inline.length) await applyInline(tx, options.inline, plan.inserts, head)
+      if (plan.client) await tx.saveClient(plan.client)
+      if (options.inline.length) {
+        await applyInline(tx, options.inline, plan.inserts, { head, tenant, tenantHead })
+      }
       return plan
     }),
   )
   return {
     protocol: PROTOCOL_VERSION,
     token: encodeToken(plan.token),
-    lastSeq: plan.client.lastSeq,
+    lastSeq: plan.lastSeq,
     results: plan.results.map((r) => {
       const result: EventResult = { clientSeq: r.clientSeq, status: r.status }
       if (r.position !== undefined) result.position = encodeToken(r.position)

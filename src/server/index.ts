@@ -20,6 +20,7 @@ export {
   type Authorize,
   type Checkpoint,
   type ClientRecord,
+  type Commit,
   DEFAULT_LIMITS,
   type EventServer,
   type EventServerOptions,

@@ -24,15 +24,18 @@ export interface PlanInput {
   receipts: readonly Receipt[]
   streamVersions: ReadonlyMap<string, number>
   /**
-   * Positions of the request's event ids this client has already stored. Only the client's own:
+   * Tenant positions of the request's event ids this client has already stored. Only the client's own:
    * an event id is unique per `(clientId, id)`, so the same id from another client is a
    * different event, and naming where that one is stored would leak a position of a stream the
    * caller may not be allowed to read.
    */
   existingIds: ReadonlyMap<string, number>
+  /** The global head, and the tenant's: new events take the next of each. */
   head: number
+  tenantHead: number
 }
 
+/** Positions in a plan's answer are tenant positions: the only ones a client sees. */
 export interface PlannedResult {
   clientSeq: number
   status: 'applied' | 'duplicate' | 'rejected'
@@ -44,8 +47,10 @@ export interface Plan {
   results: PlannedResult[]
   inserts: StoredEvent[]
   rejections: Rejection[]
-  client: ClientRecord
-  /** Newest position among this request's stored events, or the head when there is none. */
+  /** The client's record to save, or undefined when nothing about it changed (nor is new). */
+  client: ClientRecord | undefined
+  lastSeq: number
+  /** Newest tenant position among this request's stored events, or the tenant's head. */
   token: number
 }
 
@@ -53,7 +58,8 @@ export interface Plan {
  * Decides what an append does, from what the transaction read. Pure, so the rules live in one
  * place for every adapter: retries are answered from receipts, a changed retry is a 409, a gap is
  * refused, and new events are applied or rejected one by one. Throws a StrataWireError to refuse
- * the whole request; the caller then writes nothing.
+ * the whole request; the caller then writes nothing. A request that stores nothing (an empty
+ * batch, a pure retry) creates and changes no client: nobody claims a clientId without using it.
  */
 export function planAppend(input: PlanInput): Plan {
   const { clientId, tenant, events } = input
@@ -93,8 +99,12 @@ export function planAppend(input: PlanInput): Plan {
       const newLastSeq = Math.max(lastSeq, events.at(-1)?.event.clientSeq ?? 0)
       return {
         ...pass,
-        client: { clientId, principalId: input.principalId, tenant, lastSeq: newLastSeq },
-        token: pass.token || input.head,
+        client:
+          newLastSeq === lastSeq
+            ? undefined
+            : { clientId, principalId: input.principalId, tenant, lastSeq: newLastSeq },
+        lastSeq: newLastSeq,
+        token: pass.token || input.tenantHead,
       }
     }
   }
@@ -118,6 +128,7 @@ function planEvents(
   const rejections: Rejection[] = []
   const versions = new Map(input.streamVersions)
   let position = input.head
+  let tenantPosition = input.tenantHead
   let token = 0
   // The newest of this client's events refused so far (a `duplicate_id` was stored: not one).
   let refused = 0
@@ -161,7 +172,7 @@ function planEvents(
         ['id'],
         { id: event.id, position: at },
       )
-      rejections.push({ clientId, clientSeq: seq, fingerprint, error })
+      rejections.push({ tenant, clientId, clientSeq: seq, fingerprint, error })
       results.push({ clientSeq: seq, status: 'rejected', position: existing, error })
       token = Math.max(token, existing)
       return
@@ -169,15 +180,17 @@ function planEvents(
     const error =
       rejection ?? forced.get(seq) ?? versionConflict(event, version, refused, lastSeq + 1)
     if (error) {
-      rejections.push({ clientId, clientSeq: seq, fingerprint, error })
+      rejections.push({ tenant, clientId, clientSeq: seq, fingerprint, error })
       results.push({ clientSeq: seq, status: 'rejected', error })
       refused = seq
       return
     }
     position += 1
+    tenantPosition += 1
     versions.set(event.stream, version + 1)
     inserts.push({
       position,
+      tenantPosition,
       tenant,
       clientId,
       clientSeq: seq,
@@ -190,8 +203,8 @@ function planEvents(
       commandId: event.commandId ?? null,
       fingerprint,
     })
-    results.push({ clientSeq: seq, status: 'applied', position })
-    token = position
+    results.push({ clientSeq: seq, status: 'applied', position: tenantPosition })
+    token = tenantPosition
   })
   return { results, inserts, rejections, token }
 }

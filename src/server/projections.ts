@@ -2,6 +2,7 @@ import { type JsonValue, StrataWireError } from '../protocol'
 import { Signal, waitFor } from './signal'
 import type {
   Checkpoint,
+  Commit,
   ProjectedEvent,
   Projection,
   Storage,
@@ -15,6 +16,13 @@ function toProjected({ fingerprint: _, ...event }: StoredEvent): ProjectedEvent 
   return event
 }
 
+/** One state over every tenant, in global order; else one per tenant, in tenant order. */
+export const overAllTenants = (projection: Projection) => projection.scope === 'all'
+
+/** Where an event is in the order the projection follows. */
+const positionIn = (projection: Projection, event: StoredEvent) =>
+  overAllTenants(projection) ? event.position : event.tenantPosition
+
 /** Folds events into a state; a projection's error becomes a typed `internal` error naming it. */
 export async function fold(
   projection: Projection,
@@ -26,13 +34,12 @@ export async function fold(
     try {
       state = await projection.apply(state, toProjected(event))
     } catch (cause) {
+      // The position in the projection's own order: a tenant's never names a global one.
+      const position = positionIn(projection, event)
       throw new StrataWireError(
         'internal',
-        `Projection ${JSON.stringify(projection.name)} failed on event ${event.position}`,
-        {
-          cause,
-          details: { projection: projection.name, position: event.position },
-        },
+        `Projection ${JSON.stringify(projection.name)} failed on event ${position}`,
+        { cause, details: { projection: projection.name, position } },
       )
     }
   }
@@ -42,42 +49,66 @@ export async function fold(
 const initial = (projection: Projection): JsonValue =>
   structuredClone(projection.initialState) as JsonValue
 
+/** What an append read before writing: the global head and its tenant's. */
+export interface AppendHeads {
+  head: number
+  tenant: string
+  tenantHead: number
+}
+
 /**
  * Inline projections fold the append's new events inside its transaction, so they are never
  * behind a committed event. One that has never run (or was added later) first catches up on the
- * events committed before this append, still inside the transaction.
+ * events committed before this append, still inside the transaction. A projection per tenant
+ * touches only the append's tenant.
  */
 export async function applyInline(
   tx: StorageTx,
   projections: readonly Projection[],
   inserts: readonly StoredEvent[],
-  headBefore: number,
+  heads: AppendHeads,
 ): Promise<void> {
   for (const projection of projections) {
-    const checkpoint = await tx.loadCheckpoint(projection.name)
+    const all = overAllTenants(projection)
+    const tenant = all ? undefined : heads.tenant
+    const before = all ? heads.head : heads.tenantHead
+    const checkpoint = await tx.loadCheckpoint(projection.name, tenant)
     let position = checkpoint?.position ?? 0
-    if (checkpoint && position >= headBefore && !inserts.length) continue
+    if (position >= before && !inserts.length) continue
     let state = checkpoint ? checkpoint.state : initial(projection)
-    while (position < headBefore) {
-      const batch = (await tx.readEvents(position, projection.batchSize ?? DEFAULT_BATCH)).filter(
-        (e) => e.position <= headBefore,
-      )
+    while (position < before) {
+      const batch = (
+        await tx.readEvents(position, projection.batchSize ?? DEFAULT_BATCH, tenant)
+      ).filter((e) => positionIn(projection, e) <= before)
       if (!batch.length) break
       state = await fold(projection, state, batch)
-      position = batch.at(-1)!.position
+      position = positionIn(projection, batch.at(-1)!)
     }
     state = await fold(projection, state, inserts)
-    await tx.saveCheckpoint(projection.name, {
-      position: inserts.at(-1)?.position ?? headBefore,
-      state,
-    })
+    const last = inserts.at(-1)
+    await tx.saveCheckpoint(
+      projection.name,
+      { position: last ? positionIn(projection, last) : before, state },
+      tenant,
+    )
   }
 }
+
+/** A checkpoint's identity: a projection, and its tenant unless it is over all tenants. */
+interface Target {
+  projection: Projection
+  tenant: string | undefined
+}
+
+const keyOf = (name: string, tenant: string | undefined) =>
+  tenant === undefined ? `*${name}` : `t${tenant}\u0000${name}`
 
 /**
  * Keeps every projection caught up in the background and lets readers wait for one to reach a
  * position. Each process runs its own loop; checkpoints are saved compare-and-set, so when
- * several processes fold the same events only one save wins and the others reload it.
+ * several processes fold the same events only one save wins and the others reload it. A
+ * projection per tenant catches up a tenant when that tenant's events commit or one of its
+ * readers waits: nothing is folded for tenants nobody writes or reads.
  */
 export class ProjectionRunner {
   readonly #storage: Storage
@@ -86,6 +117,8 @@ export class ProjectionRunner {
   readonly #progress = new Signal<string>()
   readonly #running = new Map<string, Promise<void>>()
   readonly #again = new Set<string>()
+  /** Targets with waiting readers, by key, with how many wait. */
+  readonly #watched = new Map<string, { target: Target; count: number }>()
   readonly #unsubscribe: () => void
   #closed = false
 
@@ -99,45 +132,55 @@ export class ProjectionRunner {
     if (this.#projections.size !== projections.length)
       throw new TypeError('[strata] projection names must be unique')
     this.#onError = onError
-    this.#unsubscribe = storage.subscribe(() => this.kick())
-    this.kick()
+    this.#unsubscribe = storage.subscribe((commit) => this.#onCommit(commit))
+    for (const projection of projections) {
+      if (overAllTenants(projection)) this.#schedule({ projection, tenant: undefined })
+    }
   }
 
   get(name: string): Projection | undefined {
     return this.#projections.get(name)
   }
 
-  /** Starts a catch-up of every projection; one already running runs once more after. */
-  kick(): void {
-    for (const name of this.#projections.keys()) this.#schedule(name)
+  #onCommit(commit: Commit): void {
+    for (const projection of this.#projections.values()) {
+      if (overAllTenants(projection)) this.#schedule({ projection, tenant: undefined })
+      else if (commit.tenants) {
+        for (const tenant of commit.tenants.keys()) this.#schedule({ projection, tenant })
+      }
+    }
+    // Which tenants moved is unknown: catch up those somebody waits for; the rest on demand.
+    if (!commit.tenants) for (const { target } of this.#watched.values()) this.#schedule(target)
   }
 
-  #schedule(name: string): void {
+  /** Starts a catch-up; one already running runs once more after. */
+  #schedule(target: Target): void {
     if (this.#closed) return
-    if (this.#running.has(name)) {
-      this.#again.add(name)
+    const key = keyOf(target.projection.name, target.tenant)
+    if (this.#running.has(key)) {
+      this.#again.add(key)
       return
     }
-    const run = this.#catchUp(this.#projections.get(name)!)
+    const run = this.#catchUp(target, key)
       .catch((error) => {
         if (this.#closed) return
         this.#onError(error)
         // Retry later: a failing projection stays behind, and readers get 503s, not stale data.
-        if (!this.#closed) setTimeout(() => this.#schedule(name), 1000).unref?.()
+        if (!this.#closed) setTimeout(() => this.#schedule(target), 1000).unref?.()
       })
       .finally(() => {
-        this.#running.delete(name)
-        if (this.#again.delete(name)) this.#schedule(name)
+        this.#running.delete(key)
+        if (this.#again.delete(key)) this.#schedule(target)
       })
-    this.#running.set(name, run)
+    this.#running.set(key, run)
   }
 
-  async #catchUp(projection: Projection): Promise<void> {
+  async #catchUp({ projection, tenant }: Target, key: string): Promise<void> {
     const limit = projection.batchSize ?? DEFAULT_BATCH
     while (!this.#closed) {
-      const checkpoint = await this.#storage.loadCheckpoint(projection.name)
+      const checkpoint = await this.#storage.loadCheckpoint(projection.name, tenant)
       const after = checkpoint?.position ?? 0
-      const { events, head } = await this.#storage.read({ after, limit })
+      const { events, head } = await this.#storage.read({ after, limit, tenant })
       if (checkpoint && !events.length && after >= head) break
       const state = await fold(
         projection,
@@ -145,37 +188,53 @@ export class ProjectionRunner {
         events,
       )
       // Fewer events than asked: everything up to the snapshot's head has been folded.
-      const position = events.length === limit ? events.at(-1)!.position : head
-      await this.#storage.saveCheckpoint(projection.name, checkpoint?.position ?? null, {
-        position,
-        state,
-      })
-      this.#progress.emit(projection.name)
+      const position = events.length === limit ? positionIn(projection, events.at(-1)!) : head
+      await this.#storage.saveCheckpoint(
+        projection.name,
+        checkpoint?.position ?? null,
+        { position, state },
+        tenant,
+      )
+      this.#progress.emit(key)
     }
-    this.#progress.emit(projection.name)
+    this.#progress.emit(key)
   }
 
-  /** The checkpoint once it has reached `position`, or undefined after `timeoutMs`. */
-  waitFor(
+  /**
+   * The checkpoint (a tenant's, or the one over all tenants when `tenant` is undefined) once it
+   * has reached `position`, or undefined after `timeoutMs`.
+   */
+  async waitFor(
     name: string,
+    tenant: string | undefined,
     position: number,
     timeoutMs: number,
     signal?: AbortSignal,
   ): Promise<Checkpoint | undefined> {
+    const projection = this.#projections.get(name)!
+    const target: Target = { projection, tenant }
+    const key = keyOf(name, tenant)
+    const watched = this.#watched.get(key) ?? { target, count: 0 }
+    watched.count++
+    this.#watched.set(key, watched)
     let kicked = false
-    return waitFor({
-      subscribe: (wake) => this.#progress.subscribe((n) => n === name && wake()),
-      check: async () => {
-        const checkpoint = await this.#storage.loadCheckpoint(name)
-        if (checkpoint && checkpoint.position >= position) return checkpoint
-        // Behind: make sure one catch-up is under way; later wake-ups come from its progress.
-        if (!kicked) this.#schedule(name)
-        kicked = true
-        return undefined
-      },
-      timeoutMs,
-      signal,
-    })
+    try {
+      return await waitFor({
+        subscribe: (wake) => this.#progress.subscribe((k) => k === key && wake()),
+        check: async () => {
+          const checkpoint = await this.#storage.loadCheckpoint(name, tenant)
+          if (checkpoint && checkpoint.position >= position) return checkpoint
+          // Behind: make sure one catch-up is under way; later wake-ups come from its progress.
+          if (!kicked) this.#schedule(target)
+          kicked = true
+          return undefined
+        },
+        timeoutMs,
+        signal,
+      })
+    } finally {
+      if (--watched.count === 0) this.#watched.delete(key)
+    }
   }
 
   /** Stops the loops. A fold under way is not awaited: a stuck projection must not block shutdown. */

@@ -11,9 +11,10 @@ import { fromStorage } from './respond'
 import { waitFor } from './signal'
 import type { Limits, Principal, ReadResult, Storage, StoredEvent } from './types'
 
+/** The event as a client sees it: at its tenant position; the global one stays inside. */
 export function toWire(event: StoredEvent): StoredWireEvent {
   return {
-    position: encodeToken(event.position),
+    position: encodeToken(event.tenantPosition),
     clientId: event.clientId,
     clientSeq: event.clientSeq,
     id: event.id,
@@ -27,10 +28,10 @@ export function toWire(event: StoredEvent): StoredWireEvent {
 }
 
 /**
- * `GET /events`: the caller's tenant's events after a token, in position order. With `wait`, a
- * long poll: it answers as soon as anything is appended after the token, or empty at the end.
- * The next token is the last position looked at, so events the caller may not read are skipped
- * over instead of being read again.
+ * `GET /events`: the caller's tenant's events after a token, in tenant position order. With
+ * `wait`, a long poll: it answers as soon as the tenant has events after the token, or empty at
+ * the end. The next token is the last position looked at, so events the caller may not read are
+ * skipped over instead of being read again.
  */
 export async function readEvents(
   storage: Storage,
@@ -61,14 +62,17 @@ export async function readEvents(
     limit: query.limit,
     tenant,
     streams: query.streams,
-    clientId: query.clientId,
+    clientIds: query.clientId === undefined ? undefined : [query.clientId],
   }
   let result = await fromStorage(storage.read(request))
   if (!result.events.length && result.head <= query.after && query.wait > 0) {
     const head = await waitFor({
-      subscribe: (wake) => storage.subscribe(wake),
+      subscribe: (wake) =>
+        storage.subscribe((commit) => {
+          if (commit.tenants?.has(tenant) ?? true) wake()
+        }),
       check: async () => {
-        const head = await fromStorage(storage.head())
+        const head = await fromStorage(storage.head(tenant))
         return head > query.after ? head : undefined
       },
       timeoutMs: query.wait,
@@ -88,7 +92,7 @@ function respond(
 ): ReadEventsResponse {
   if (after > result.head) {
     // Tokens come from this store, and commits are visible to every reader at once: a token
-    // ahead of the head means the store was reset or replaced. The client must start over.
+    // ahead of the tenant's head means the store was reset or replaced. Start over.
     throw new StrataWireError(
       'bad_token',
       `The token is ahead of this store (head ${result.head}); was the store reset? Read again from the start`,
@@ -99,7 +103,7 @@ function respond(
     )
   }
   const full = result.events.length === limit
-  const scanned = full ? result.events.at(-1)!.position : result.head
+  const scanned = full ? result.events.at(-1)!.tenantPosition : result.head
   const response: ReadEventsResponse = {
     protocol: PROTOCOL_VERSION,
     events: result.events.filter((e) => canRead(principal, e.stream)).map(toWire),
@@ -108,15 +112,10 @@ function respond(
     hasMore: scanned < result.head,
   }
   if (clientId !== undefined) {
-    const client = result.client
-    if (client && (client.principalId !== principal.id || client.tenant !== tenantOf(principal))) {
-      throw new StrataWireError(
-        'forbidden',
-        `clientId ${JSON.stringify(clientId)} belongs to another principal`,
-        { path: ['clientId'] },
-      )
-    }
-    response.lastSeq = client?.lastSeq ?? 0
+    // Another principal's client reads as one that does not exist: nobody learns from this
+    // answer which ids are taken (the store keys clients by tenant, so no other tenant's is).
+    const client = result.clients.find((c) => c.clientId === clientId)
+    response.lastSeq = client && client.principalId === principal.id ? client.lastSeq : 0
   }
   return response
 }

@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { type LimitsResponse, PROTOCOL_VERSION, StrataWireError } from '../protocol'
 import { appendEvents } from './append'
-import { authenticate } from './auth'
+import { authenticate, tenantOf } from './auth'
 import { readJsonBody } from './body'
 import { ProjectionRunner } from './projections'
 import { readEvents } from './read'
@@ -42,8 +42,8 @@ export function createEventServer(options: EventServerOptions): EventServer {
     )
   })
   routes.get('/events/stream', async (c) => {
-    await authenticate(authorize, c.req.raw)
-    return eventStream(storage, limits, c.req.raw, new URL(c.req.url), closing)
+    const principal = await authenticate(authorize, c.req.raw)
+    return eventStream(storage, limits, tenantOf(principal), c.req.raw, new URL(c.req.url), closing)
   })
   routes.get('/limits', async (c) => {
     await authenticate(authorize, c.req.raw)
@@ -58,7 +58,15 @@ export function createEventServer(options: EventServerOptions): EventServer {
   routes.get('/views/:name', async (c) => {
     const principal = await authenticate(authorize, c.req.raw)
     const request = new Request(c.req.raw, { signal: signalOf(c.req.raw) })
-    return readView(runner, limits, principal, c.req.param('name'), request, new URL(c.req.url))
+    return readView(
+      runner,
+      storage,
+      limits,
+      principal,
+      c.req.param('name'),
+      request,
+      new URL(c.req.url),
+    )
   })
   for (const path of ['/events', '/events/stream', '/views/:name', '/limits']) {
     routes.all(path, (c) => {

@@ -12,13 +12,14 @@ import type { Limits, Storage } from './types'
 export async function eventStream(
   storage: Storage,
   limits: Limits,
+  tenant: string,
   request: Request,
   url: URL,
   closing: Signal<void>,
 ): Promise<Response> {
   const resume = url.searchParams.get('after') ?? request.headers.get('last-event-id') ?? undefined
   let sent = resume === undefined ? 0 : decodeToken(resume, ['after'])
-  const initialHead = await fromStorage(storage.head())
+  const initialHead = await fromStorage(storage.head(tenant))
   const encoder = new TextEncoder()
   let stop = () => {}
   const body = new ReadableStream<Uint8Array>({
@@ -37,7 +38,11 @@ export async function eventStream(
         const message: PokeMessage = { head: token }
         write(`id: ${token}\nevent: poke\ndata: ${JSON.stringify(message)}\n\n`)
       }
-      const unsubscribe = storage.subscribe(poke)
+      const unsubscribe = storage.subscribe((commit) => {
+        const head = commit.tenants?.get(tenant)
+        if (head !== undefined) poke(head)
+        else if (!commit.tenants) void storage.head(tenant).then(poke, () => {})
+      })
       const heartbeat = setInterval(() => write(': ping\n\n'), limits.heartbeatMs)
       const unclose = closing.subscribe(() => stop())
       const onAbort = () => stop()

@@ -20,14 +20,23 @@ export type Authorize = (
   request: Request,
 ) => Principal | null | undefined | Promise<Principal | null | undefined>
 
-/** An event as stored: the wire shape with a numeric position (dense from 1, global across
- * tenants), its tenant, and a hash of its content to tell a retry from a different event. */
+/**
+ * An event as stored: the wire shape with two numeric positions, its tenant, and a hash of its
+ * content to tell a retry from a different event.
+ */
 export interface StoredEvent extends Omit<StoredWireEvent, 'position'> {
+  /**
+   * Dense from 1 across every tenant: the store's internal order, followed by projections over
+   * all tenants. Never sent to a client: it would tell one tenant how much the others write.
+   */
   position: number
+  /** Dense from 1 within the tenant: what clients see as `position`, in tokens and heads. */
+  tenantPosition: number
   tenant: string
   fingerprint: string
 }
 
+/** A client, keyed by `(tenant, clientId)`: the same id in two tenants is two clients. */
 export interface ClientRecord {
   clientId: string
   principalId: string
@@ -39,40 +48,57 @@ export interface ClientRecord {
 export interface Receipt {
   clientSeq: number
   fingerprint: string
-  /** Set when stored. */
+  /** The tenant position, when stored. */
   position: number | null
   /** Set when rejected. */
   error: WireErrorBody | null
 }
 
 export interface Rejection {
+  tenant: string
   clientId: string
   clientSeq: number
   fingerprint: string
   error: WireErrorBody
 }
 
-/** A projection's progress: every event up to `position` is folded into `state`. */
+/**
+ * A projection's progress: every event up to `position` is folded into `state`. A tenant's
+ * checkpoint counts tenant positions; a checkpoint over all tenants counts global ones.
+ */
 export interface Checkpoint {
   position: number
   state: JsonValue
 }
 
 export interface ReadRequest {
+  /** A tenant position when `tenant` is given, else a global one. */
   after: number
   limit: number
-  /** Undefined reads every tenant (projections do). */
+  /** One tenant's events in tenant order; undefined reads every tenant in global order. */
   tenant?: string | undefined
   streams?: readonly string[] | undefined
-  /** Also read this client's record in the same snapshot. */
-  clientId?: string | undefined
+  /** Also read these clients' records (of `tenant`) in the same snapshot. */
+  clientIds?: readonly string[] | undefined
 }
 
 export interface ReadResult {
   events: StoredEvent[]
-  /** Newest position in the same snapshot. */
+  /** Newest position in the same snapshot: the tenant's when one was asked for, else global. */
   head: number
-  client: ClientRecord | undefined
+  /** The records of `clientIds` that exist. */
+  clients: ClientRecord[]
+}
+
+/** What one committed append changed, as `Storage.subscribe` listeners hear it. */
+export interface Commit {
+  /** The global head after the commit. */
+  head: number
+  /**
+   * Each tenant the commit stored events of, with its new tenant head. Undefined when unknown
+   * (a listener that reconnected): then any tenant may have moved.
+   */
+  tenants: ReadonlyMap<string, number> | undefined
 }
 
 /**
@@ -81,28 +107,40 @@ export interface ReadResult {
  * here become visible in order.
  */
 export interface StorageTx {
-  /** Newest committed position, read under the append lock. */
+  /** Newest committed global position, read under the append lock. */
   head(): Promise<number>
-  client(clientId: string): Promise<ClientRecord | undefined>
+  /** Newest committed position of one tenant. */
+  tenantHead(tenant: string): Promise<number>
+  client(tenant: string, clientId: string): Promise<ClientRecord | undefined>
   /** Receipts for `fromSeq..toSeq`, stored events and rejections alike. */
-  receipts(clientId: string, fromSeq: number, toSeq: number): Promise<Receipt[]>
+  receipts(tenant: string, clientId: string, fromSeq: number, toSeq: number): Promise<Receipt[]>
   /** Current version (event count) of each stream; absent streams are missing from the map. */
   streamVersions(tenant: string, streams: readonly string[]): Promise<Map<string, number>>
   /**
-   * Those of `ids` this client has already stored (under any clientSeq), each with the position
-   * it is stored at. Scoped to the client, never the tenant: another client's event with the same
-   * id is not a duplicate, and its position is not this caller's to learn.
+   * Those of `ids` this client has already stored (under any clientSeq), each with the tenant
+   * position it is stored at. Scoped to the client, never the tenant: another client's event
+   * with the same id is not a duplicate, and its position is not this caller's to learn.
    */
-  existingIds(clientId: string, ids: readonly string[]): Promise<Map<string, number>>
-  /** Events with positions `head + 1 ...`, dense and ascending. */
+  existingIds(
+    tenant: string,
+    clientId: string,
+    ids: readonly string[],
+  ): Promise<Map<string, number>>
+  /** Events at positions `head + 1 ...` and, per tenant, `tenantHead + 1 ...`, both dense. */
   insertEvents(events: readonly StoredEvent[]): Promise<void>
   insertRejections(rejections: readonly Rejection[]): Promise<void>
   saveClient(client: ClientRecord): Promise<void>
-  /** Committed events, for an inline projection catching up inside the append. */
-  readEvents(after: number, limit: number): Promise<StoredEvent[]>
-  /** Loads and locks a projection's checkpoint until the append ends. */
-  loadCheckpoint(name: string): Promise<Checkpoint | undefined>
-  saveCheckpoint(name: string, checkpoint: Checkpoint): Promise<void>
+  /**
+   * Committed events, for an inline projection catching up inside the append: one tenant's
+   * after a tenant position, or (tenant undefined) every tenant's after a global one.
+   */
+  readEvents(after: number, limit: number, tenant?: string): Promise<StoredEvent[]>
+  /**
+   * Loads and locks a projection's checkpoint until the append ends: a tenant's, or (tenant
+   * undefined) the one over all tenants.
+   */
+  loadCheckpoint(name: string, tenant?: string): Promise<Checkpoint | undefined>
+  saveCheckpoint(name: string, checkpoint: Checkpoint, tenant?: string): Promise<void>
 }
 
 /** One interface for every store; the shared adapter suite runs against each implementation. */
@@ -113,17 +151,29 @@ export interface Storage {
    * none do. Subscribers hear the new head after commit.
    */
   append<T>(fn: (tx: StorageTx) => Promise<T>): Promise<T>
-  /** Events after a position and, in the same snapshot, the head and a client's record. */
+  /** Events after a position and, in the same snapshot, the head and clients' records. */
   read(request: ReadRequest): Promise<ReadResult>
-  head(): Promise<number>
-  loadCheckpoint(name: string): Promise<Checkpoint | undefined>
+  /** The newest position of one tenant, or (tenant undefined) the global one. */
+  head(tenant?: string): Promise<number>
+  /**
+   * The global position of a tenant's event (0 for tenant position 0), or undefined when the
+   * tenant has no event there: maps a client's token into the order of all-tenant projections.
+   */
+  globalPosition(tenant: string, tenantPosition: number): Promise<number | undefined>
+  /** A tenant's checkpoint of a projection, or (tenant undefined) the one over all tenants. */
+  loadCheckpoint(name: string, tenant?: string): Promise<Checkpoint | undefined>
   /**
    * Saves a checkpoint only if the stored one is still at `expected` (null: none stored yet).
    * False when another writer moved it first.
    */
-  saveCheckpoint(name: string, expected: number | null, checkpoint: Checkpoint): Promise<boolean>
-  /** Hears the head after appends committed by this or (where supported) any other process. */
-  subscribe(listener: (head: number) => void): () => void
+  saveCheckpoint(
+    name: string,
+    expected: number | null,
+    checkpoint: Checkpoint,
+    tenant?: string,
+  ): Promise<boolean>
+  /** Hears each commit by this or (where supported) any other process, after it committed. */
+  subscribe(listener: (commit: Commit) => void): () => void
   close(): Promise<void>
 }
 
@@ -132,6 +182,8 @@ export type ProjectedEvent = Omit<StoredEvent, 'fingerprint'>
 
 export interface ViewContext {
   principal: Principal
+  /** The principal's tenant ('' by default). */
+  tenant: string
   url: URL
 }
 
@@ -139,10 +191,16 @@ export interface ViewContext {
  * A user-defined fold of events into a read model with its own checkpoint. `inline` folds inside
  * the append's transaction (never behind, slows writes); `async` catches up in the background.
  * State must be JSON: it is stored with the checkpoint so every process shares it.
+ *
+ * By default each tenant has its own state, folded from its own events only, and
+ * `GET /views/<name>` answers the caller's tenant's. `scope: 'all'` folds every tenant's
+ * events into one state in global order; its `read` must then pick what the caller may see.
  */
 export interface Projection<S extends JsonValue = any> {
   name: string
   mode?: 'inline' | 'async'
+  /** `'tenant'` (default): one state per tenant. `'all'`: one state over every tenant. */
+  scope?: 'tenant' | 'all'
   initialState: S
   /** Only these event types are folded; the checkpoint still moves past the others. */
   types?: readonly string[]

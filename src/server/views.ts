@@ -5,17 +5,23 @@ import {
   POSITION_HEADER,
   StrataWireError,
 } from '../protocol'
-import type { ProjectionRunner } from './projections'
+import { tenantOf } from './auth'
+import { overAllTenants, type ProjectionRunner } from './projections'
 import { fromStorage, json } from './respond'
-import type { Limits, Principal } from './types'
+import type { Limits, Principal, Storage } from './types'
 
 /**
  * `GET /views/<name>`: a projection's read model once it has folded everything up to the
  * `X-Min-Position` token (default: once it has run at all). Waits at most `viewWaitMs`, then
  * answers 503 with `Retry-After`; never a read model older than the caller's own write.
+ *
+ * A projection per tenant answers the caller's tenant's state, at a tenant position. One over
+ * all tenants is served only through its `read` (the whole state would show every tenant), and
+ * waits for the global position of the caller's token.
  */
 export async function readView(
   runner: ProjectionRunner,
+  storage: Storage,
   limits: Limits,
   principal: Principal,
   name: string,
@@ -28,9 +34,37 @@ export async function readView(
       path: ['name'],
     })
   }
+  const all = overAllTenants(projection)
+  if (all && !projection.read) {
+    throw new StrataWireError(
+      'forbidden',
+      `View ${JSON.stringify(name)} folds every tenant and has no read() to choose what a caller may see`,
+      { path: ['name'] },
+    )
+  }
+  const tenant = tenantOf(principal)
   const header = request.headers.get(MIN_POSITION_HEADER)
   const min = header === null ? 0 : decodeToken(header.trim(), [MIN_POSITION_HEADER])
-  const checkpoint = await fromStorage(runner.waitFor(name, min, limits.viewWaitMs, request.signal))
+  let target = min
+  if (min > 0) {
+    const global = all
+      ? await fromStorage(storage.globalPosition(tenant, min))
+      : min <= (await fromStorage(storage.head(tenant)))
+        ? min
+        : undefined
+    // As GET /events says: a token past the tenant's head comes from a store reset since.
+    if (global === undefined) {
+      throw new StrataWireError(
+        'bad_token',
+        `The ${MIN_POSITION_HEADER} token is ahead of this store; was the store reset? Read again from the start`,
+        { path: [MIN_POSITION_HEADER] },
+      )
+    }
+    target = global
+  }
+  const checkpoint = await fromStorage(
+    runner.waitFor(name, all ? undefined : tenant, target, limits.viewWaitMs, request.signal),
+  )
   if (!checkpoint) {
     throw new StrataWireError(
       'unavailable',
@@ -41,10 +75,13 @@ export async function readView(
     )
   }
   const body = projection.read
-    ? projection.read(checkpoint.state, { principal, url })
+    ? projection.read(checkpoint.state, { principal, tenant, url })
     : checkpoint.state
+  // Over all tenants the checkpoint counts global positions, which are no client's to see: the
+  // caller learns that its own token is folded in.
+  const position = all ? min : checkpoint.position
   return json(body ?? null, 200, {
-    [POSITION_HEADER.toLowerCase()]: encodeToken(checkpoint.position),
+    [POSITION_HEADER.toLowerCase()]: encodeToken(position),
     'access-control-expose-headers': POSITION_HEADER,
   })
 }

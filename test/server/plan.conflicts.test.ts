@@ -39,6 +39,7 @@ const plan = (
     streamVersions: new Map(more.versions ?? []),
     existingIds: new Map(),
     head: 100,
+    tenantHead: 100,
   })
 const outcome = (p: ReturnType<typeof plan>) =>
   p.results.map((r) => (r.status === 'rejected' ? `${r.error!.code}` : r.status))
@@ -60,7 +61,7 @@ describe('version conflicts', () => {
       details: { stream: 'card-1', expected: 4, actual: 4, dependsOn: 1, refused: 1 },
     })
     expect(p.inserts).toEqual([])
-    expect(p.client.lastSeq).toBe(2)
+    expect(p.lastSeq).toBe(2)
   })
 
   it('looks for refusals in earlier requests through their receipts', () => {

@@ -19,27 +19,47 @@ const base = {
 }
 
 describe('planAppend', () => {
-  it('answers an empty request with lastSeq and the head as token (a handshake)', () => {
+  it('answers an empty request with lastSeq and the tenant head as token, saving nothing', () => {
     const plan = planAppend({
       ...base,
       events: [],
       head: 41,
+      tenantHead: 12,
       client: { clientId: 'c', principalId: 'p', tenant: '', lastSeq: 7 },
     })
-    expect(plan).toMatchObject({ results: [], inserts: [], token: 41, client: { lastSeq: 7 } })
+    expect(plan).toMatchObject({ results: [], inserts: [], token: 12, lastSeq: 7 })
+    expect(plan.client).toBeUndefined()
+    // A client nobody has used yet is not created by an empty batch: nothing claims the id.
+    expect(planAppend({ ...base, events: [], head: 41, tenantHead: 0 }).client).toBeUndefined()
+  })
+
+  it('numbers new events by the global head and, for the client, by its tenant head', () => {
+    const plan = planAppend({
+      ...base,
+      events: [prepared(1), prepared(2)],
+      head: 40,
+      tenantHead: 3,
+    })
+    expect(plan.inserts.map((e) => [e.position, e.tenantPosition])).toEqual([
+      [41, 4],
+      [42, 5],
+    ])
+    expect(plan.results.map((r) => r.position)).toEqual([4, 5])
+    expect(plan.token).toBe(5)
   })
 
   it('gives the head as token when every event is rejected, and still advances lastSeq', () => {
     const plan = planAppend({
       ...base,
       events: [prepared(1, { code: 'invalid', message: 'no' })],
-      head: 9,
+      head: 20,
+      tenantHead: 9,
     })
     expect(plan.results).toEqual([
       { clientSeq: 1, status: 'rejected', error: { code: 'invalid', message: 'no' } },
     ])
     expect(plan.token).toBe(9)
-    expect(plan.client.lastSeq).toBe(1)
+    expect(plan.client?.lastSeq).toBe(1)
     expect(plan.rejections).toHaveLength(1)
   })
 
@@ -48,6 +68,7 @@ describe('planAppend', () => {
       ...base,
       events: [prepared(1), prepared(2)],
       head: 50,
+      tenantHead: 50,
       client: { clientId: 'c', principalId: 'p', tenant: '', lastSeq: 2 },
       receipts: [
         { clientSeq: 1, fingerprint: 'f1', position: 3, error: null },
@@ -64,6 +85,7 @@ describe('planAppend', () => {
       events: [prepared(1), prepared(2)],
       existingIds: new Map([['id1', 7]]),
       head: 9,
+      tenantHead: 9,
     })
     const error: WireErrorBody = {
       code: 'duplicate_id',
@@ -76,14 +98,17 @@ describe('planAppend', () => {
       { clientSeq: 1, status: 'rejected', position: 7, error },
       { clientSeq: 2, status: 'applied', position: 10 },
     ])
-    expect(plan.rejections).toEqual([{ clientId: 'c', clientSeq: 1, fingerprint: 'f1', error }])
-    expect(plan.client.lastSeq).toBe(2)
+    expect(plan.rejections).toEqual([
+      { tenant: '', clientId: 'c', clientSeq: 1, fingerprint: 'f1', error },
+    ])
+    expect(plan.client?.lastSeq).toBe(2)
     const retry = planAppend({
       ...base,
       events: [prepared(1)],
       client: plan.client,
       receipts: [{ clientSeq: 1, fingerprint: 'f1', position: null, error }],
       head: 12,
+      tenantHead: 12,
     })
     expect(retry.results).toEqual([{ clientSeq: 1, status: 'rejected', position: 7, error }])
     // The read-your-writes token covers the stored event, as for a duplicate.
@@ -94,7 +119,7 @@ describe('planAppend', () => {
     const a = prepared(1)
     const b = prepared(2)
     b.event.expectedVersion = 1
-    const plan = planAppend({ ...base, events: [a, b], head: 0 })
+    const plan = planAppend({ ...base, events: [a, b], head: 0, tenantHead: 0 })
     expect(plan.inserts.map((e) => [e.position, e.streamVersion])).toEqual([
       [1, 1],
       [2, 2],

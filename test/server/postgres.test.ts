@@ -1,6 +1,6 @@
-import { createEventServer, postgresStorage } from '@strata/state/server'
+import { postgresStorage } from '@strata/state/server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { batch, postOk, readAll, wireEvent } from './helpers'
+import { expectMigrated, oldPostgresTables, oldRows } from './migration'
 import { startPostgres, type TestPostgres } from './pg'
 import { describeStorage } from './suite'
 
@@ -15,27 +15,20 @@ afterAll(() => postgres?.stop())
 describe('postgresStorage', () => {
   describeStorage({ make: () => postgresStorage(pool, { schema: postgres.schema() }) })
 
-  it('moves a store made with ids unique per tenant to ids unique per client', async () => {
+  it('moves a store of the layout before tenant positions to this one, once', async () => {
     const schema = postgres.schema()
-    // The events table of stores made before: (tenant, id) unique.
-    await pool.query(`CREATE SCHEMA ${schema};
-      CREATE TABLE ${schema}.events (
-        position bigint PRIMARY KEY,
-        tenant text NOT NULL,
-        client_id text NOT NULL,
-        client_seq bigint NOT NULL,
-        id text NOT NULL,
-        stream text NOT NULL,
-        stream_version bigint NOT NULL,
-        type text NOT NULL,
-        payload jsonb NOT NULL,
-        at double precision NOT NULL,
-        command_id text,
-        fingerprint text NOT NULL,
-        UNIQUE (client_id, client_seq),
-        UNIQUE (tenant, stream, stream_version),
-        UNIQUE (tenant, id)
-      );`)
+    await pool.query(oldPostgresTables(schema))
+    const insert = async (table: string, rows: unknown[][]) => {
+      for (const row of rows)
+        await pool.query(
+          `INSERT INTO ${schema}.${table} VALUES (${row.map((_, i) => `$${i + 1}`).join(', ')})`,
+          row,
+        )
+    }
+    await insert('events', oldRows.events)
+    await insert('clients', oldRows.clients)
+    await insert('rejections', oldRows.rejections)
+    await insert('checkpoints', oldRows.checkpoints)
     const constraints = async () =>
       (
         await pool.query(
@@ -45,25 +38,28 @@ describe('postgresStorage', () => {
     expect(await constraints()).toContain('events_tenant_id_key')
 
     const storage = await postgresStorage(pool, { schema })
-    const server = createEventServer({ storage, onError: () => {} })
     try {
-      await postOk(server, batch('c1', [wireEvent(1, { id: 'same' })]))
-      const other = await postOk(server, batch('c2', [wireEvent(1, { id: 'same' })]))
-      expect(other.results).toEqual([{ clientSeq: 1, status: 'applied', position: 'v1:2' }])
-      const own = await postOk(server, batch('c1', [wireEvent(2, { id: 'same' })]))
-      expect(own.results[0]).toMatchObject({ status: 'rejected', position: 'v1:1' })
-      expect((await readAll(server)).events.map((e) => e.clientId)).toEqual(['c1', 'c2'])
+      await expectMigrated(storage)
     } finally {
-      await server.close()
       await storage.close()
     }
     expect(await constraints()).toEqual([
-      'events_client_id_client_seq_key',
-      'events_client_id_id_key',
+      'events_tenant_client_id_client_seq_key',
+      'events_tenant_client_id_id_key',
       'events_tenant_stream_stream_version_key',
+      'events_tenant_tenant_position_key',
     ])
     // A second start finds nothing to change.
+    const again = await postgresStorage(pool, { schema })
+    expect(await again.head('a')).toBe(3)
+    await again.close()
+    expect(await constraints()).toHaveLength(4)
+  })
+
+  it('refuses a schema of a newer layout than it knows', async () => {
+    const schema = postgres.schema()
     await (await postgresStorage(pool, { schema })).close()
-    expect(await constraints()).toHaveLength(3)
+    await pool.query(`UPDATE ${schema}.schema_version SET version = 99`)
+    await expect(postgresStorage(pool, { schema })).rejects.toThrow(/layout 99, newer/)
   })
 })

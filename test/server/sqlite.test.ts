@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createEventServer, sqliteStorage } from '@strata/state/server'
+import { sqliteStorage } from '@strata/state/server'
 import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
-import { batch, postOk, readAll, wireEvent } from './helpers'
+import { expectMigrated, OLD_SQLITE_TABLES, oldRows } from './migration'
 import { describeStorage } from './suite'
 
 const dir = mkdtempSync(join(tmpdir(), 'strata-sqlite-'))
@@ -14,32 +14,50 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 describe('sqliteStorage', () => {
   describeStorage({ make: async () => sqliteStorage(join(dir, `events-${n++}.db`)) })
 
-  it('moves a store made with ids unique per tenant to ids unique per client', async () => {
+  it('moves a store of the layout before tenant positions to this one, once', async () => {
     const path = join(dir, `old-${n++}.db`)
-    await sqliteStorage(path).close()
-    // The schema of stores made before: (tenant, id) unique.
     const old = new Database(path)
-    old.exec(`DROP INDEX strata_events_client_id;
-      CREATE UNIQUE INDEX strata_events_id ON strata_events (tenant, id);`)
+    old.exec(OLD_SQLITE_TABLES)
+    const insert = (table: string, rows: unknown[][]) => {
+      for (const row of rows)
+        old.prepare(`INSERT INTO ${table} VALUES (${row.map(() => '?').join(', ')})`).run(...row)
+    }
+    insert('strata_events', oldRows.events)
+    insert('strata_clients', oldRows.clients)
+    insert('strata_rejections', oldRows.rejections)
+    insert('strata_checkpoints', oldRows.checkpoints)
     old.close()
 
     const storage = sqliteStorage(path)
-    const server = createEventServer({ storage, onError: () => {} })
     try {
-      await postOk(server, batch('c1', [wireEvent(1, { id: 'same' })]))
-      const other = await postOk(server, batch('c2', [wireEvent(1, { id: 'same' })]))
-      expect(other.results).toEqual([{ clientSeq: 1, status: 'applied', position: 'v1:2' }])
-      const own = await postOk(server, batch('c1', [wireEvent(2, { id: 'same' })]))
-      expect(own.results[0]).toMatchObject({ status: 'rejected', position: 'v1:1' })
-      expect((await readAll(server)).events.map((e) => e.clientId)).toEqual(['c1', 'c2'])
+      await expectMigrated(storage)
     } finally {
-      await server.close()
       await storage.close()
     }
-    const db = new Database(path, { readonly: true })
-    const indexes = db.prepare('PRAGMA index_list(strata_events)').all() as { name: string }[]
+    const db = new Database(path)
+    const indexes = () =>
+      (db.prepare('PRAGMA index_list(strata_events)').all() as { name: string }[])
+        .map((i) => i.name)
+        .sort()
+    expect(db.pragma('user_version', { simple: true })).toBe(2)
+    expect(indexes()).toEqual([
+      'strata_events_client',
+      'strata_events_client_id',
+      'strata_events_stream',
+      'strata_events_tenant_position',
+    ])
     db.close()
-    expect(indexes.map((i) => i.name)).toContain('strata_events_client_id')
-    expect(indexes.map((i) => i.name)).not.toContain('strata_events_id')
+    // A second start finds nothing to change.
+    const again = sqliteStorage(path)
+    expect(await again.head('a')).toBe(3)
+    await again.close()
+  })
+
+  it('refuses a store of a newer layout than it knows', async () => {
+    const path = join(dir, `new-${n++}.db`)
+    const db = new Database(path)
+    db.pragma('user_version = 99')
+    db.close()
+    expect(() => sqliteStorage(path)).toThrow(/layout 99, newer/)
   })
 })

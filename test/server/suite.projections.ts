@@ -111,6 +111,7 @@ export function projectionContract(factory: StorageFactory) {
         await tx.insertEvents([
           {
             position: 1,
+            tenantPosition: 1,
             tenant: '',
             clientId: 'c',
             clientSeq: 1,

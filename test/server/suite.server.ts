@@ -218,7 +218,13 @@ export function serverContract(factory: StorageFactory) {
       const stolen = await post(server, batch('shared', events('shared', 2, 1)), as('bob'))
       expect(stolen.status).toBe(403)
       expect(stolen.body.error).toMatchObject({ code: 'forbidden', path: ['clientId'] })
-      expect((await get(server, '/events?clientId=shared', as('bob'))).status).toBe(403)
+      // Reading it, bob learns nothing: the answer of a client id nobody uses.
+      const probe = await get(server, '/events?clientId=shared', as('bob'))
+      expect([probe.status, probe.body.lastSeq]).toEqual([200, 0])
+      expect((await get(server, '/events?clientId=shared', as('alice'))).body.lastSeq).toBe(1)
+      // Another tenant's "shared" is another client: eve's first event is her own seq 1.
+      const eve = await postOk(server, batch('shared', events('shared', 1, 1)), as('eve'))
+      expect(eve.results).toEqual([{ clientSeq: 1, status: 'applied', position: 'v1:1' }])
       expect((await get(server, '/events?clientId=shared', as('alice'))).body.lastSeq).toBe(1)
       expect((await readAll(server, as('alice'))).events).toHaveLength(1)
     })

@@ -2,6 +2,7 @@ import type { Storage } from '@strata/state/server'
 import { projectionContract } from './suite.projections'
 import { serverContract } from './suite.server'
 import { serverIdsAndLimitsContract } from './suite.server.ids'
+import { serverTenantsContract } from './suite.server.tenants'
 import { storageContract } from './suite.storage'
 
 export interface StorageFactory {
@@ -14,5 +15,6 @@ export function describeStorage(factory: StorageFactory): void {
   storageContract(factory)
   serverContract(factory)
   serverIdsAndLimitsContract(factory)
+  serverTenantsContract(factory)
   projectionContract(factory)
 }

@@ -4,6 +4,7 @@ import { Signal } from '../signal'
 import type {
   Checkpoint,
   ClientRecord,
+  Commit,
   ReadRequest,
   ReadResult,
   Receipt,
@@ -20,7 +21,9 @@ interface Staged {
   checkpoints: Map<string, string>
 }
 
-const key = (a: string, b: string | number) => `${a}\u0000${b}`
+/** A map key of parts that cannot run into each other. */
+const key = (...parts: (string | number | undefined)[]) =>
+  parts.map((p) => (p === undefined ? '\u0001' : `${p}`)).join('\u0000')
 
 /**
  * Everything in memory: the default for tests, stories and the msw mock. Writes of an append are
@@ -29,41 +32,66 @@ const key = (a: string, b: string | number) => `${a}\u0000${b}`
  */
 export function memoryStorage(): Storage {
   const events: StoredEvent[] = []
+  /** Each tenant's events in tenant order: index = tenantPosition - 1. */
+  const byTenant = new Map<string, StoredEvent[]>()
   const clients = new Map<string, ClientRecord>()
   const rejections = new Map<string, Rejection>()
   const streamVersions = new Map<string, number>()
-  /** Position by clientId and event id: ids are unique per client, as the SQL indexes say. */
+  /** Tenant position by (tenant, clientId, id): ids are unique per client, as the SQL indexes say. */
   const ids = new Map<string, number>()
   const bySeq = new Map<string, StoredEvent>()
   const checkpoints = new Map<string, string>()
   const mutex = new Mutex()
-  const heads = new Signal<number>()
+  const commits = new Signal<Commit>()
   let closed = false
 
   const assertOpen = () => {
     if (closed) throw new Error('[strata] memoryStorage is closed')
   }
-  const loadCheckpoint = (name: string, staged?: Staged): Checkpoint | undefined => {
-    const text = staged?.checkpoints.get(name) ?? checkpoints.get(name)
+  const tenantEvents = (tenant: string) => byTenant.get(tenant) ?? []
+  const loadCheckpoint = (
+    name: string,
+    tenant: string | undefined,
+    staged?: Staged,
+  ): Checkpoint | undefined => {
+    const k = key(name, tenant)
+    const text = staged?.checkpoints.get(k) ?? checkpoints.get(k)
     return text === undefined ? undefined : (JSON.parse(text) as Checkpoint)
+  }
+  const copy = (event: StoredEvent): StoredEvent => ({
+    ...event,
+    payload: structuredClone(event.payload) as JsonValue,
+  })
+  const readFrom = (source: readonly StoredEvent[], request: ReadRequest) => {
+    const out: StoredEvent[] = []
+    const streams = request.streams && new Set(request.streams)
+    for (let i = request.after; i < source.length && out.length < request.limit; i++) {
+      const event = source[i]!
+      if (streams && !streams.has(event.stream)) continue
+      out.push(copy(event))
+    }
+    return out
   }
 
   const makeTx = (staged: Staged): StorageTx => ({
     head: async () => events.length + staged.events.length,
-    client: async (clientId) => {
-      const client = staged.clients.get(clientId) ?? clients.get(clientId)
+    tenantHead: async (tenant) =>
+      tenantEvents(tenant).length + staged.events.filter((e) => e.tenant === tenant).length,
+    client: async (tenant, clientId) => {
+      const k = key(tenant, clientId)
+      const client = staged.clients.get(k) ?? clients.get(k)
       return client && { ...client }
     },
-    receipts: async (clientId, fromSeq, toSeq) => {
+    receipts: async (tenant, clientId, fromSeq, toSeq) => {
       const out: Receipt[] = []
       for (let seq = fromSeq; seq <= toSeq; seq++) {
-        const event = bySeq.get(key(clientId, seq))
-        const rejection = rejections.get(key(clientId, seq))
+        const event = bySeq.get(key(tenant, clientId, seq))
+        const rejection = rejections.get(key(tenant, clientId, seq))
         if (event)
           out.push({
             clientSeq: seq,
             fingerprint: event.fingerprint,
-            position: event.position,
+            position: event.tenantPosition,
             error: null,
           })
         else if (rejection)
@@ -84,10 +112,10 @@ export function memoryStorage(): Storage {
       }
       return out
     },
-    existingIds: async (clientId, list) => {
+    existingIds: async (tenant, clientId, list) => {
       const out = new Map<string, number>()
       for (const id of list) {
-        const position = ids.get(key(clientId, id))
+        const position = ids.get(key(tenant, clientId, id))
         if (position !== undefined) out.set(id, position)
       }
       return out
@@ -99,41 +127,50 @@ export function memoryStorage(): Storage {
       staged.rejections.push(...list)
     },
     saveClient: async (client) => {
-      staged.clients.set(client.clientId, { ...client })
+      staged.clients.set(key(client.tenant, client.clientId), { ...client })
     },
-    readEvents: async (after, limit) => events.slice(after, after + limit),
-    loadCheckpoint: async (name) => loadCheckpoint(name, staged),
-    saveCheckpoint: async (name, checkpoint) => {
-      staged.checkpoints.set(name, JSON.stringify(checkpoint))
+    readEvents: async (after, limit, tenant) =>
+      readFrom(tenant === undefined ? events : tenantEvents(tenant), { after, limit }),
+    loadCheckpoint: async (name, tenant) => loadCheckpoint(name, tenant, staged),
+    saveCheckpoint: async (name, checkpoint, tenant) => {
+      staged.checkpoints.set(key(name, tenant), JSON.stringify(checkpoint))
     },
   })
 
   /** Refuses what a database's constraints would, before anything is applied (atomic). */
   const check = (staged: Staged) => {
     const fresh = new Set<string>()
+    const heads = new Map<string, number>()
     staged.events.forEach((event, i) => {
-      if (event.position !== events.length + 1 + i)
+      const tenantHead = heads.get(event.tenant) ?? tenantEvents(event.tenant).length
+      if (event.position !== events.length + 1 + i || event.tenantPosition !== tenantHead + 1)
         throw new Error('[strata] positions must be dense')
-      const k = key(event.clientId, event.id)
+      heads.set(event.tenant, event.tenantPosition)
+      const k = key(event.tenant, event.clientId, event.id)
       if (ids.has(k) || fresh.has(k))
         throw new Error(
           `[strata] client ${JSON.stringify(event.clientId)} already stored event id ${JSON.stringify(event.id)}`,
         )
       fresh.add(k)
     })
+    return heads
   }
 
   const commit = (staged: Staged) => {
-    check(staged)
+    const heads = check(staged)
     for (const event of staged.events) {
       events.push(event)
-      bySeq.set(key(event.clientId, event.clientSeq), event)
-      ids.set(key(event.clientId, event.id), event.position)
+      const list = byTenant.get(event.tenant) ?? []
+      if (!list.length) byTenant.set(event.tenant, list)
+      list.push(event)
+      bySeq.set(key(event.tenant, event.clientId, event.clientSeq), event)
+      ids.set(key(event.tenant, event.clientId, event.id), event.tenantPosition)
       streamVersions.set(key(event.tenant, event.stream), event.streamVersion)
     }
-    for (const r of staged.rejections) rejections.set(key(r.clientId, r.clientSeq), r)
-    for (const [id, client] of staged.clients) clients.set(id, client)
-    for (const [name, text] of staged.checkpoints) checkpoints.set(name, text)
+    for (const r of staged.rejections) rejections.set(key(r.tenant, r.clientId, r.clientSeq), r)
+    for (const [k, client] of staged.clients) clients.set(k, client)
+    for (const [k, text] of staged.checkpoints) checkpoints.set(k, text)
+    return heads
   }
 
   return {
@@ -149,34 +186,34 @@ export function memoryStorage(): Storage {
         }
         const result = await fn(makeTx(staged))
         assertOpen()
-        commit(staged)
-        if (staged.events.length) heads.emit(events.length)
+        const heads = commit(staged)
+        if (staged.events.length) commits.emit({ head: events.length, tenants: heads })
         return result
       }),
     read: async (request: ReadRequest): Promise<ReadResult> => {
       assertOpen()
-      const out: StoredEvent[] = []
-      const streams = request.streams && new Set(request.streams)
-      for (let i = request.after; i < events.length && out.length < request.limit; i++) {
-        const event = events[i]!
-        if (request.tenant !== undefined && event.tenant !== request.tenant) continue
-        if (streams && !streams.has(event.stream)) continue
-        out.push({ ...event, payload: structuredClone(event.payload) as JsonValue })
+      const tenant = request.tenant
+      const source = tenant === undefined ? events : tenantEvents(tenant)
+      const found: ClientRecord[] = []
+      for (const clientId of request.clientIds ?? []) {
+        const client = clients.get(key(tenant ?? '', clientId))
+        if (client) found.push({ ...client })
       }
-      const client = request.clientId === undefined ? undefined : clients.get(request.clientId)
-      return { events: out, head: events.length, client: client && { ...client } }
+      return { events: readFrom(source, request), head: source.length, clients: found }
     },
-    head: async () => events.length,
-    loadCheckpoint: async (name) => loadCheckpoint(name),
-    saveCheckpoint: (name, expected, checkpoint) =>
+    head: async (tenant) => (tenant === undefined ? events : tenantEvents(tenant)).length,
+    globalPosition: async (tenant, tenantPosition) =>
+      tenantPosition === 0 ? 0 : tenantEvents(tenant)[tenantPosition - 1]?.position,
+    loadCheckpoint: async (name, tenant) => loadCheckpoint(name, tenant),
+    saveCheckpoint: (name, expected, checkpoint, tenant) =>
       mutex.run(async () => {
         assertOpen()
-        const current = loadCheckpoint(name)
+        const current = loadCheckpoint(name, tenant)
         if ((current?.position ?? null) !== expected) return false
-        checkpoints.set(name, JSON.stringify(checkpoint))
+        checkpoints.set(key(name, tenant), JSON.stringify(checkpoint))
         return true
       }),
-    subscribe: (listener) => heads.subscribe(listener),
+    subscribe: (listener) => commits.subscribe(listener),
     close: async () => {
       closed = true
     },

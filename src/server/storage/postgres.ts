@@ -1,15 +1,17 @@
 import type { Pool, PoolClient } from 'pg'
 import type { JsonValue } from '../../protocol'
 import { Signal } from '../signal'
-import type { Checkpoint, ClientRecord, Storage, StorageTx, StoredEvent } from '../types'
-import { postgresSchema } from './postgresSchema'
+import type { Checkpoint, Commit, Storage, StorageTx, StoredEvent } from '../types'
+import { migratePostgres } from './postgresSchema'
 import {
   EVENT_COLUMNS,
   type EventRow,
   eventToRow,
   type ReceiptRow,
+  rowToClient,
   rowToEvent,
   rowToReceipt,
+  scopeOf,
 } from './rows'
 
 export interface PostgresStorageOptions {
@@ -22,6 +24,7 @@ export interface PostgresStorageOptions {
 const ARRAY_TYPES = [
   'bigint',
   'text',
+  'bigint',
   'text',
   'bigint',
   'text',
@@ -34,15 +37,25 @@ const ARRAY_TYPES = [
   'text',
 ]
 
-const toClient = (row: any): ClientRecord | undefined =>
-  row
-    ? {
-        clientId: row.client_id,
-        principalId: row.principal_id,
-        tenant: row.tenant,
-        lastSeq: Number(row.last_seq),
-      }
-    : undefined
+/** NOTIFY payloads must stay under 8000 bytes; past that, listeners hear "something moved". */
+const MAX_NOTIFY_BYTES = 7900
+
+/** The NOTIFY payload of a commit: `{"h":head,"t":[[tenant, tenantHead], ...]}`. */
+function notification(commit: Commit): string {
+  const text = JSON.stringify({ h: commit.head, t: [...(commit.tenants ?? [])] })
+  return Buffer.byteLength(text) <= MAX_NOTIFY_BYTES ? text : JSON.stringify({ h: commit.head })
+}
+
+/** A commit from a NOTIFY payload; a bare number (from a process of an older version) too. */
+function fromNotification(payload: string | undefined): Commit | undefined {
+  try {
+    const data = JSON.parse(payload ?? '')
+    if (typeof data === 'number') return { head: data, tenants: undefined }
+    return { head: Number(data.h), tenants: data.t ? new Map(data.t) : undefined }
+  } catch {
+    return undefined
+  }
+}
 
 /**
  * PostgreSQL through `pg`, for several server processes sharing one store.
@@ -56,8 +69,12 @@ const toClient = (row: any): ClientRecord | undefined =>
  * moves past 6, and 5 appears behind it. The price is one append at a time, which also makes the
  * lastSeq and stream-version checks race-free.
  *
- * Appends `NOTIFY` the new head in their transaction (delivered on commit); every process keeps
- * one LISTEN connection, so long polls, SSE pokes and projections wake in all of them.
+ * Each tenant's positions are dense too (`tenant_position`, the next after the tenant's max
+ * under the same lock): clients only ever see those.
+ *
+ * Appends `NOTIFY` the new heads (global and per tenant) in their transaction (delivered on
+ * commit); every process keeps one LISTEN connection, so long polls, SSE pokes and projections
+ * wake in all of them.
  */
 export async function postgresStorage(
   pool: Pool,
@@ -68,13 +85,24 @@ export async function postgresStorage(
     throw new TypeError(`[strata] invalid schema name ${JSON.stringify(schema)}`)
   const s = schema
   const channel = `strata_${schema}`.slice(0, 63)
-  const heads = new Signal<number>()
+  const commits = new Signal<Commit>()
+  // Each process hears its own NOTIFY too: a commit already announced (by its global head,
+  // which no other commit has) is not announced twice.
+  const announced = new Set<number>()
+  const announce = (commit: Commit) => {
+    if (commit.tenants && announced.has(commit.head)) return
+    if (commit.tenants) {
+      announced.add(commit.head)
+      if (announced.size > 1024) announced.delete(announced.values().next().value!)
+    }
+    commits.emit(commit)
+  }
   let closed = false
 
   await transaction(pool, async (client) => {
-    // Two processes starting at once would race on CREATE TABLE IF NOT EXISTS.
+    // Two processes starting at once would race on creating or migrating the tables.
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`strata:${schema}`])
-    await client.query(postgresSchema(s))
+    await migratePostgres(client, s)
   })
 
   let listener: PoolClient | undefined
@@ -83,7 +111,8 @@ export async function postgresStorage(
     try {
       const client = await pool.connect()
       client.on('notification', (message) => {
-        if (message.channel === channel) heads.emit(Number(message.payload))
+        const commit = message.channel === channel ? fromNotification(message.payload) : undefined
+        if (commit) announce(commit)
       })
       client.on('error', () => {
         client.release(true)
@@ -93,13 +122,21 @@ export async function postgresStorage(
       await client.query(`LISTEN ${channel}`)
       listener = client
       // Appends while we were not listening are announced now, so no waiter sleeps through them.
-      heads.emit(await head())
+      commits.emit({ head: await head(), tenants: undefined })
     } catch {
       setTimeout(() => void listen(), options.reconnectMs ?? 1000).unref?.()
     }
   }
-  const head = async () =>
-    Number((await pool.query(`SELECT position FROM ${s}.counter WHERE id = 1`)).rows[0].position)
+  const head = async (tenant?: string) =>
+    Number(
+      (tenant === undefined
+        ? await pool.query(`SELECT position AS head FROM ${s}.counter WHERE id = 1`)
+        : await pool.query(
+            `SELECT coalesce(max(tenant_position), 0) AS head FROM ${s}.events WHERE tenant = $1`,
+            [tenant],
+          )
+      ).rows[0].head,
+    )
   const checkpointRow = (row: any): Checkpoint | undefined =>
     row && { position: Number(row.position), state: row.state as JsonValue }
   await listen()
@@ -113,21 +150,35 @@ export async function postgresStorage(
             .position,
         )
         let after = before
+        const tenantHeads = new Map<string, number>()
         const tx: StorageTx = {
           head: async () => before,
-          client: async (clientId) =>
-            toClient(
-              (await client.query(`SELECT * FROM ${s}.clients WHERE client_id = $1`, [clientId]))
-                .rows[0],
+          tenantHead: async (tenant) =>
+            Number(
+              (
+                await client.query(
+                  `SELECT coalesce(max(tenant_position), 0) AS head FROM ${s}.events WHERE tenant = $1`,
+                  [tenant],
+                )
+              ).rows[0].head,
             ),
-          receipts: async (clientId, fromSeq, toSeq) =>
+          client: async (tenant, clientId) =>
+            rowToClient(
+              (
+                await client.query(
+                  `SELECT * FROM ${s}.clients WHERE tenant = $1 AND client_id = $2`,
+                  [tenant, clientId],
+                )
+              ).rows[0],
+            ),
+          receipts: async (tenant, clientId, fromSeq, toSeq) =>
             (
               await client.query<ReceiptRow>(
-                `SELECT client_seq, fingerprint, position, NULL::jsonb AS error FROM ${s}.events
-                   WHERE client_id = $1 AND client_seq BETWEEN $2 AND $3
+                `SELECT client_seq, fingerprint, tenant_position AS position, NULL::jsonb AS error FROM ${s}.events
+                   WHERE tenant = $1 AND client_id = $2 AND client_seq BETWEEN $3 AND $4
                  UNION ALL SELECT client_seq, fingerprint, NULL, error FROM ${s}.rejections
-                   WHERE client_id = $1 AND client_seq BETWEEN $2 AND $3`,
-                [clientId, fromSeq, toSeq],
+                   WHERE tenant = $1 AND client_id = $2 AND client_seq BETWEEN $3 AND $4`,
+                [tenant, clientId, fromSeq, toSeq],
               )
             ).rows.map(rowToReceipt),
           streamVersions: async (tenant, streams) => {
@@ -142,12 +193,13 @@ export async function postgresStorage(
                 .map((r) => [r.stream as string, Number(r.version)]),
             )
           },
-          existingIds: async (clientId, ids) => {
+          existingIds: async (tenant, clientId, ids) => {
             const { rows } = await client.query(
-              `SELECT id, position FROM ${s}.events WHERE client_id = $1 AND id = ANY($2::text[])`,
-              [clientId, ids],
+              `SELECT id, tenant_position FROM ${s}.events
+               WHERE tenant = $1 AND client_id = $2 AND id = ANY($3::text[])`,
+              [tenant, clientId, ids],
             )
-            return new Map(rows.map((r) => [r.id as string, Number(r.position)]))
+            return new Map(rows.map((r) => [r.id as string, Number(r.tenant_position)]))
           },
           insertEvents: async (events) => {
             const columns = EVENT_COLUMNS.map((_, i) => events.map((e) => eventToRow(e)[i]))
@@ -156,12 +208,15 @@ export async function postgresStorage(
                SELECT * FROM unnest(${ARRAY_TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})`,
               columns,
             )
+            for (const e of events) tenantHeads.set(e.tenant, e.tenantPosition)
             after = events.at(-1)?.position ?? after
           },
           insertRejections: async (list) => {
             await client.query(
-              `INSERT INTO ${s}.rejections SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::jsonb[])`,
+              `INSERT INTO ${s}.rejections (tenant, client_id, client_seq, fingerprint, error)
+               SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::jsonb[])`,
               [
+                list.map((r) => r.tenant),
                 list.map((r) => r.clientId),
                 list.map((r) => r.clientSeq),
                 list.map((r) => r.fingerprint),
@@ -171,97 +226,139 @@ export async function postgresStorage(
           },
           saveClient: async (c) => {
             await client.query(
-              `INSERT INTO ${s}.clients VALUES ($1, $2, $3, $4)
-               ON CONFLICT (client_id) DO UPDATE SET last_seq = excluded.last_seq`,
-              [c.clientId, c.principalId, c.tenant, c.lastSeq],
+              `INSERT INTO ${s}.clients (tenant, client_id, principal_id, last_seq) VALUES ($1, $2, $3, $4)
+               ON CONFLICT (tenant, client_id) DO UPDATE SET last_seq = excluded.last_seq`,
+              [c.tenant, c.clientId, c.principalId, c.lastSeq],
             )
           },
-          readEvents: async (from, limit) =>
-            (
-              await client.query<EventRow>(
-                `SELECT * FROM ${s}.events WHERE position > $1 ORDER BY position LIMIT $2`,
-                [from, limit],
-              )
-            ).rows.map((r) => rowToEvent(r, false)),
-          loadCheckpoint: async (name) =>
+          readEvents: async (from, limit, tenant) =>
+            (await client.query<EventRow>(...eventsQuery(s, from, limit, tenant))).rows.map((r) =>
+              rowToEvent(r, false),
+            ),
+          loadCheckpoint: async (name, tenant) =>
             checkpointRow(
               (
                 await client.query(
-                  `SELECT position, state FROM ${s}.checkpoints WHERE name = $1 FOR UPDATE`,
-                  [name],
+                  `SELECT position, state FROM ${s}.checkpoints WHERE name = $1 AND scope = $2 FOR UPDATE`,
+                  [name, scopeOf(tenant)],
                 )
               ).rows[0],
             ),
-          saveCheckpoint: async (name, cp) => {
+          saveCheckpoint: async (name, cp, tenant) => {
             await client.query(
-              `INSERT INTO ${s}.checkpoints VALUES ($1, $2, $3)
-               ON CONFLICT (name) DO UPDATE SET position = excluded.position, state = excluded.state`,
-              [name, cp.position, JSON.stringify(cp.state)],
+              `INSERT INTO ${s}.checkpoints (name, scope, position, state) VALUES ($1, $2, $3, $4)
+               ON CONFLICT (name, scope) DO UPDATE SET position = excluded.position, state = excluded.state`,
+              [name, scopeOf(tenant), cp.position, JSON.stringify(cp.state)],
             )
           },
         }
         const result = await fn(tx)
-        if (after !== before) {
+        const commit: Commit | undefined =
+          after === before ? undefined : { head: after, tenants: tenantHeads }
+        if (commit) {
           await client.query(`UPDATE ${s}.counter SET position = $1 WHERE id = 1`, [after])
-          await client.query('SELECT pg_notify($1, $2)', [channel, String(after)])
+          await client.query('SELECT pg_notify($1, $2)', [channel, notification(commit)])
         }
-        return { result, after, before }
-      }).then(({ result, after, before }) => {
-        if (after !== before) heads.emit(after)
+        return { result, commit }
+      }).then(({ result, commit }) => {
+        if (commit) announce(commit)
         return result
       }),
     read: async (request) => {
-      // One statement reads one snapshot: the events, the head and the client agree.
+      // One statement reads one snapshot: the events, the head and the clients agree.
+      const tenant = request.tenant
+      const [events, params] = eventsQuery(s, request.after, request.limit, tenant, request.streams)
+      const n = params.length
       const { rows } = await pool.query(
-        `WITH ev AS (
-           SELECT * FROM ${s}.events
-           WHERE position > $1 AND ($2::text IS NULL OR tenant = $2) AND ($3::text[] IS NULL OR stream = ANY($3))
-           ORDER BY position LIMIT $4)
-         SELECT (SELECT position FROM ${s}.counter WHERE id = 1) AS head,
-                (SELECT row_to_json(c) FROM ${s}.clients c WHERE client_id = $5) AS client,
+        `WITH ev AS (${events})
+         SELECT ${
+           tenant === undefined
+             ? `(SELECT position FROM ${s}.counter WHERE id = 1)`
+             : `(SELECT coalesce(max(tenant_position), 0) FROM ${s}.events WHERE tenant = $${n + 1})`
+         } AS head,
+                ${
+                  tenant === undefined
+                    ? `'[]'::json`
+                    : `coalesce((SELECT json_agg(c) FROM ${s}.clients c
+                         WHERE c.tenant = $${n + 1} AND c.client_id = ANY($${n + 2}::text[])), '[]')`
+                } AS clients,
                 coalesce((SELECT json_agg(ev ORDER BY position) FROM ev), '[]') AS events`,
-        [
-          request.after,
-          request.tenant ?? null,
-          request.streams ?? null,
-          request.limit,
-          request.clientId ?? null,
-        ],
+        tenant === undefined ? params : [...params, tenant, request.clientIds ?? []],
       )
       const row = rows[0]
       return {
         events: (row.events as EventRow[]).map((r) => rowToEvent(r, false)) as StoredEvent[],
         head: Number(row.head),
-        client: toClient(row.client),
+        clients: (row.clients as unknown[]).map((c) => rowToClient(c)!),
       }
     },
     head,
-    loadCheckpoint: async (name) =>
+    globalPosition: async (tenant, tenantPosition) => {
+      if (tenantPosition === 0) return 0
+      const { rows } = await pool.query(
+        `SELECT position FROM ${s}.events WHERE tenant = $1 AND tenant_position = $2`,
+        [tenant, tenantPosition],
+      )
+      return rows[0] ? Number(rows[0].position) : undefined
+    },
+    loadCheckpoint: async (name, tenant) =>
       checkpointRow(
-        (await pool.query(`SELECT position, state FROM ${s}.checkpoints WHERE name = $1`, [name]))
-          .rows[0],
+        (
+          await pool.query(
+            `SELECT position, state FROM ${s}.checkpoints WHERE name = $1 AND scope = $2`,
+            [name, scopeOf(tenant)],
+          )
+        ).rows[0],
       ),
-    saveCheckpoint: async (name, expected, cp) => {
+    saveCheckpoint: async (name, expected, cp, tenant) => {
       const state = JSON.stringify(cp.state)
+      const scope = scopeOf(tenant)
       const result =
         expected === null
           ? await pool.query(
-              `INSERT INTO ${s}.checkpoints VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING`,
-              [name, cp.position, state],
+              `INSERT INTO ${s}.checkpoints (name, scope, position, state) VALUES ($1, $2, $3, $4)
+               ON CONFLICT (name, scope) DO NOTHING`,
+              [name, scope, cp.position, state],
             )
           : await pool.query(
-              `UPDATE ${s}.checkpoints SET position = $2, state = $3 WHERE name = $1 AND position = $4`,
-              [name, cp.position, state, expected],
+              `UPDATE ${s}.checkpoints SET position = $3, state = $4
+               WHERE name = $1 AND scope = $2 AND position = $5`,
+              [name, scope, cp.position, state, expected],
             )
       return result.rowCount === 1
     },
-    subscribe: (listener) => heads.subscribe(listener),
+    subscribe: (listener) => commits.subscribe(listener),
     close: async () => {
       closed = true
       listener?.release(true)
       listener = undefined
     },
   }
+}
+
+/**
+ * The events after a position, in order: one tenant's by tenant position (its index), or every
+ * tenant's by global position. Returns the SQL and its parameters ($1...).
+ */
+function eventsQuery(
+  s: string,
+  after: number,
+  limit: number,
+  tenant: string | undefined,
+  streams?: readonly string[],
+): [string, unknown[]] {
+  const filter = streams ? ' AND stream = ANY($3::text[])' : ''
+  const extra = streams ? [streams] : []
+  return tenant === undefined
+    ? [
+        `SELECT * FROM ${s}.events WHERE position > $1${filter} ORDER BY position LIMIT $2`,
+        [after, limit, ...extra],
+      ]
+    : [
+        `SELECT * FROM ${s}.events WHERE tenant = $${extra.length + 3} AND tenant_position > $1${filter}
+         ORDER BY tenant_position LIMIT $2`,
+        [after, limit, ...extra, tenant],
+      ]
 }
 
 /** BEGIN ... COMMIT on one pooled connection; ROLLBACK on any error, dropping a broken connection. */

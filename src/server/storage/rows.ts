@@ -1,10 +1,11 @@
 import type { JsonValue, WireErrorBody } from '../../protocol'
-import type { Receipt, StoredEvent } from '../types'
+import type { ClientRecord, Receipt, StoredEvent } from '../types'
 
 /** Column order shared by the SQL adapters' event tables. */
 export const EVENT_COLUMNS = [
   'position',
   'tenant',
+  'tenant_position',
   'client_id',
   'client_seq',
   'id',
@@ -20,6 +21,7 @@ export const EVENT_COLUMNS = [
 export interface EventRow {
   position: number | string
   tenant: string
+  tenant_position: number | string
   client_id: string
   client_seq: number | string
   id: string
@@ -36,6 +38,7 @@ export interface EventRow {
 export function rowToEvent(row: EventRow, payloadIsText: boolean): StoredEvent {
   return {
     position: Number(row.position),
+    tenantPosition: Number(row.tenant_position),
     tenant: row.tenant,
     clientId: row.client_id,
     clientSeq: Number(row.client_seq),
@@ -56,6 +59,7 @@ export function eventToRow(event: StoredEvent): unknown[] {
   return [
     event.position,
     event.tenant,
+    event.tenantPosition,
     event.clientId,
     event.clientSeq,
     event.id,
@@ -67,6 +71,21 @@ export function eventToRow(event: StoredEvent): unknown[] {
     event.commandId,
     event.fingerprint,
   ]
+}
+
+/** A checkpoint's scope column: `all`, or `t:` and the tenant (so no tenant name can be `all`). */
+export const scopeOf = (tenant: string | undefined) =>
+  tenant === undefined ? 'all' : `t:${tenant}`
+
+export function rowToClient(row: any): ClientRecord | undefined {
+  return row
+    ? {
+        clientId: row.client_id,
+        principalId: row.principal_id,
+        tenant: row.tenant,
+        lastSeq: Number(row.last_seq),
+      }
+    : undefined
 }
 
 export interface ReceiptRow {

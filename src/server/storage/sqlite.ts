@@ -2,57 +2,18 @@ import type BetterSqlite3 from 'better-sqlite3'
 import type { JsonValue } from '../../protocol'
 import { Mutex } from '../mutex'
 import { Signal } from '../signal'
-import type { Checkpoint, ReadRequest, Storage, StorageTx } from '../types'
+import type { Checkpoint, ClientRecord, Commit, ReadRequest, Storage, StorageTx } from '../types'
 import {
   EVENT_COLUMNS,
   type EventRow,
   eventToRow,
   type ReceiptRow,
+  rowToClient,
   rowToEvent,
   rowToReceipt,
+  scopeOf,
 } from './rows'
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS strata_events (
-  position INTEGER PRIMARY KEY,
-  tenant TEXT NOT NULL,
-  client_id TEXT NOT NULL,
-  client_seq INTEGER NOT NULL,
-  id TEXT NOT NULL,
-  stream TEXT NOT NULL,
-  stream_version INTEGER NOT NULL,
-  type TEXT NOT NULL,
-  payload TEXT NOT NULL,
-  at REAL NOT NULL,
-  command_id TEXT,
-  fingerprint TEXT NOT NULL
-);
-CREATE UNIQUE INDEX IF NOT EXISTS strata_events_client ON strata_events (client_id, client_seq);
-CREATE UNIQUE INDEX IF NOT EXISTS strata_events_stream ON strata_events (tenant, stream, stream_version);
--- Event ids are unique per client, not per tenant: another client's event with the same id is
--- a different event. Stores made before kept (tenant, id) unique in strata_events_id: the new
--- index is built first, then the old one dropped, so ids are never unguarded.
-CREATE UNIQUE INDEX IF NOT EXISTS strata_events_client_id ON strata_events (client_id, id);
-DROP INDEX IF EXISTS strata_events_id;
-CREATE TABLE IF NOT EXISTS strata_rejections (
-  client_id TEXT NOT NULL,
-  client_seq INTEGER NOT NULL,
-  fingerprint TEXT NOT NULL,
-  error TEXT NOT NULL,
-  PRIMARY KEY (client_id, client_seq)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS strata_clients (
-  client_id TEXT PRIMARY KEY,
-  principal_id TEXT NOT NULL,
-  tenant TEXT NOT NULL,
-  last_seq INTEGER NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS strata_checkpoints (
-  name TEXT PRIMARY KEY,
-  position INTEGER NOT NULL,
-  state TEXT NOT NULL
-) WITHOUT ROWID;
-`
+import { migrateSqlite } from './sqliteSchema'
 
 export interface SqliteStorageOptions {
   /** `FULL` (default) survives power loss; `NORMAL` only process crashes, and is faster. */
@@ -87,13 +48,14 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
     db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`)
     return db
   }
+  createPrivately(path)
   const writer = open()
-  writer.exec(SCHEMA)
+  migrateSqlite(writer)
   // An in-memory database exists once per connection: share it and serialize reads instead.
   const shared = path === ':memory:' || path === ''
   const reader = shared ? writer : open()
   const mutex = new Mutex()
-  const heads = new Signal<number>()
+  const commits = new Signal<Commit>()
   const cache = new Map<string, BetterSqlite3.Statement>()
   const sql = (db: Db, text: string) => {
     const k = `${db === writer ? 'w' : 'r'}${text}`
@@ -117,12 +79,17 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
     return statement
   }
   const marks = (n: number) => Array(n).fill('?').join(',')
-  const headOf = (db: Db) =>
-    sql(db, 'SELECT coalesce(max(position), 0) AS head FROM strata_events').pluck().get() as number
-  const checkpointOf = (db: Db, name: string): Checkpoint | undefined => {
-    const row = sql(db, 'SELECT position, state FROM strata_checkpoints WHERE name = ?').get(
-      name,
-    ) as { position: number; state: string } | undefined
+  const headOf = (db: Db, tenant?: string) =>
+    (tenant === undefined
+      ? sql(db, 'SELECT coalesce(max(position), 0) FROM strata_events').pluck().get()
+      : sql(db, 'SELECT coalesce(max(tenant_position), 0) FROM strata_events WHERE tenant = ?')
+          .pluck()
+          .get(tenant)) as number
+  const checkpointOf = (db: Db, name: string, tenant?: string): Checkpoint | undefined => {
+    const row = sql(
+      db,
+      'SELECT position, state FROM strata_checkpoints WHERE name = ? AND scope = ?',
+    ).get(name, scopeOf(tenant)) as { position: number; state: string } | undefined
     return row && { position: row.position, state: JSON.parse(row.state) as JsonValue }
   }
   const insertEvent = `INSERT INTO strata_events (${EVENT_COLUMNS.join(', ')}) VALUES`
@@ -131,30 +98,26 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
   const begin = writer.prepare('BEGIN IMMEDIATE')
   const commit = writer.prepare('COMMIT')
   let inserted = 0
+  let tenantHeads = new Map<string, number>()
   const tx: StorageTx = {
     head: async () => headOf(writer),
-    client: async (clientId) => {
-      const row = sql(writer, 'SELECT * FROM strata_clients WHERE client_id = ?').get(
-        clientId,
-      ) as any
-      return (
-        row && {
-          clientId: row.client_id,
-          principalId: row.principal_id,
-          tenant: row.tenant,
-          lastSeq: row.last_seq,
-        }
-      )
-    },
-    receipts: async (clientId, fromSeq, toSeq) =>
+    tenantHead: async (tenant) => headOf(writer, tenant),
+    client: async (tenant, clientId) =>
+      rowToClient(
+        sql(writer, 'SELECT * FROM strata_clients WHERE tenant = ? AND client_id = ?').get(
+          tenant,
+          clientId,
+        ),
+      ),
+    receipts: async (tenant, clientId, fromSeq, toSeq) =>
       (
         sql(
           writer,
-          `SELECT client_seq, fingerprint, position, NULL AS error FROM strata_events
-             WHERE client_id = @clientId AND client_seq BETWEEN @fromSeq AND @toSeq
+          `SELECT client_seq, fingerprint, tenant_position AS position, NULL AS error FROM strata_events
+             WHERE tenant = @tenant AND client_id = @clientId AND client_seq BETWEEN @fromSeq AND @toSeq
            UNION ALL SELECT client_seq, fingerprint, NULL, error FROM strata_rejections
-             WHERE client_id = @clientId AND client_seq BETWEEN @fromSeq AND @toSeq`,
-        ).all({ clientId, fromSeq, toSeq }) as ReceiptRow[]
+             WHERE tenant = @tenant AND client_id = @clientId AND client_seq BETWEEN @fromSeq AND @toSeq`,
+        ).all({ tenant, clientId, fromSeq, toSeq }) as ReceiptRow[]
       ).map(rowToReceipt),
     streamVersions: async (tenant, streams) => {
       // One lookup per stream: a lone max() over the index is O(log n), while a grouped max()
@@ -170,7 +133,7 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
       }
       return out
     },
-    existingIds: async (clientId, ids) => {
+    existingIds: async (tenant, clientId, ids) => {
       // One statement per chunk instead of one per id; statements are cached per length.
       const found = new Map<string, number>()
       for (const chunk of chunks(ids, 500)) {
@@ -178,9 +141,10 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
           'ids',
           chunk.length,
           () =>
-            `SELECT id, position FROM strata_events WHERE client_id = ? AND id IN (${marks(chunk.length)})`,
+            `SELECT id, tenant_position FROM strata_events WHERE tenant = ? AND client_id = ? AND id IN (${marks(chunk.length)})`,
         ).raw()
-        for (const [id, position] of statement.all(clientId, ...chunk) as [string, number][]) {
+        const rows = statement.all(tenant, clientId, ...chunk) as [string, number][]
+        for (const [id, position] of rows) {
           found.set(id, position)
         }
       }
@@ -188,69 +152,60 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
     },
     insertEvents: async (events) => {
       const statement = sqlFor('insert', 1, () => `${insertEvent} (${marks(EVENT_COLUMNS.length)})`)
-      for (const event of events) statement.run(...eventToRow(event))
+      for (const event of events) {
+        statement.run(...eventToRow(event))
+        tenantHeads.set(event.tenant, event.tenantPosition)
+      }
       inserted = events.at(-1)?.position ?? inserted
     },
     insertRejections: async (rejections) => {
-      const statement = sql(writer, 'INSERT INTO strata_rejections VALUES (?, ?, ?, ?)')
+      const statement = sql(
+        writer,
+        'INSERT INTO strata_rejections (tenant, client_id, client_seq, fingerprint, error) VALUES (?, ?, ?, ?, ?)',
+      )
       for (const r of rejections)
-        statement.run(r.clientId, r.clientSeq, r.fingerprint, JSON.stringify(r.error))
+        statement.run(r.tenant, r.clientId, r.clientSeq, r.fingerprint, JSON.stringify(r.error))
     },
     saveClient: async (c) => {
-      sql(writer, 'INSERT OR REPLACE INTO strata_clients VALUES (?, ?, ?, ?)').run(
-        c.clientId,
-        c.principalId,
-        c.tenant,
-        c.lastSeq,
-      )
+      sql(
+        writer,
+        'INSERT OR REPLACE INTO strata_clients (tenant, client_id, principal_id, last_seq) VALUES (?, ?, ?, ?)',
+      ).run(c.tenant, c.clientId, c.principalId, c.lastSeq)
     },
-    readEvents: async (after, limit) =>
-      (
-        sql(writer, 'SELECT * FROM strata_events WHERE position > ? ORDER BY position LIMIT ?').all(
-          after,
-          limit,
-        ) as EventRow[]
-      ).map((r) => rowToEvent(r, true)),
-    loadCheckpoint: async (name) => checkpointOf(writer, name),
-    saveCheckpoint: async (name, cp) => {
-      sql(writer, 'INSERT OR REPLACE INTO strata_checkpoints VALUES (?, ?, ?)').run(
-        name,
-        cp.position,
-        JSON.stringify(cp.state),
-      )
+    readEvents: async (after, limit, tenant) => readRows(writer, { after, limit, tenant }),
+    loadCheckpoint: async (name, tenant) => checkpointOf(writer, name, tenant),
+    saveCheckpoint: async (name, cp, tenant) => {
+      sql(
+        writer,
+        'INSERT OR REPLACE INTO strata_checkpoints (name, scope, position, state) VALUES (?, ?, ?, ?)',
+      ).run(name, scopeOf(tenant), cp.position, JSON.stringify(cp.state))
     },
   }
 
-  const read = (request: ReadRequest) => {
-    const where = ['position > ?']
-    const params: unknown[] = [request.after]
-    if (request.tenant !== undefined) {
-      where.push('tenant = ?')
-      params.push(request.tenant)
-    }
+  /** One tenant's events in tenant order, or every tenant's in global order. */
+  const readRows = (db: Db, request: Omit<ReadRequest, 'clientIds'>) => {
+    const tenant = request.tenant
+    const where = [tenant === undefined ? 'position > ?' : 'tenant = ? AND tenant_position > ?']
+    const params: unknown[] = tenant === undefined ? [request.after] : [tenant, request.after]
     if (request.streams) {
-      where.push(`stream IN (${request.streams.map(() => '?').join(', ')})`)
+      where.push(`stream IN (${marks(request.streams.length)})`)
       params.push(...request.streams)
     }
-    const rows = reader
-      .prepare(`SELECT * FROM strata_events WHERE ${where.join(' AND ')} ORDER BY position LIMIT ?`)
-      .all(...params, request.limit) as EventRow[]
-    const client =
-      request.clientId === undefined
-        ? undefined
-        : (sql(reader, 'SELECT * FROM strata_clients WHERE client_id = ?').get(
-            request.clientId,
-          ) as any)
-    return {
-      events: rows.map((r) => rowToEvent(r, true)),
-      head: headOf(reader),
-      client: client && {
-        clientId: client.client_id,
-        principalId: client.principal_id,
-        tenant: client.tenant,
-        lastSeq: client.last_seq,
-      },
+    const order = tenant === undefined ? 'position' : 'tenant_position'
+    const rows = sql(
+      db,
+      `SELECT * FROM strata_events WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ?`,
+    ).all(...params, request.limit) as EventRow[]
+    return rows.map((r) => rowToEvent(r, true))
+  }
+  const read = (request: ReadRequest) => {
+    const clients: ClientRecord[] = []
+    const clientOf = sql(reader, 'SELECT * FROM strata_clients WHERE tenant = ? AND client_id = ?')
+    for (const clientId of request.clientIds ?? []) {
+      const client = rowToClient(clientOf.get(request.tenant ?? '', clientId))
+      if (client) clients.push(client)
     }
+    return { events: readRows(reader, request), head: headOf(reader, request.tenant), clients }
   }
   // One deferred transaction: the events, the head and lastSeq come from one snapshot.
   const readSnapshot = reader.transaction(read)
@@ -262,11 +217,12 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
     append: (fn) =>
       mutex.run(async () => {
         inserted = 0
+        tenantHeads = new Map()
         begin.run()
         try {
           const result = await fn(tx)
           commit.run()
-          if (inserted) heads.emit(inserted)
+          if (inserted) commits.emit({ head: inserted, tenants: tenantHeads })
           return result
         } catch (error) {
           if (writer.inTransaction) writer.exec('ROLLBACK')
@@ -274,28 +230,56 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
         }
       }),
     read: (request) => onReader(() => readSnapshot(request)),
-    head: () => onReader(() => headOf(reader)),
-    loadCheckpoint: (name) => onReader(() => checkpointOf(reader, name)),
-    saveCheckpoint: (name, expected, cp) =>
+    head: (tenant) => onReader(() => headOf(reader, tenant)),
+    globalPosition: (tenant, tenantPosition) =>
+      onReader(() =>
+        tenantPosition === 0
+          ? 0
+          : ((sql(
+              reader,
+              'SELECT position FROM strata_events WHERE tenant = ? AND tenant_position = ?',
+            )
+              .pluck()
+              .get(tenant, tenantPosition) as number | undefined) ?? undefined),
+      ),
+    loadCheckpoint: (name, tenant) => onReader(() => checkpointOf(reader, name, tenant)),
+    saveCheckpoint: (name, expected, cp, tenant) =>
       mutex.run(async () => {
         const state = JSON.stringify(cp.state)
+        const scope = scopeOf(tenant)
         const result =
           expected === null
             ? sql(
                 writer,
-                'INSERT INTO strata_checkpoints VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING',
-              ).run(name, cp.position, state)
+                `INSERT INTO strata_checkpoints (name, scope, position, state) VALUES (?, ?, ?, ?)
+                 ON CONFLICT (name, scope) DO NOTHING`,
+              ).run(name, scope, cp.position, state)
             : sql(
                 writer,
-                'UPDATE strata_checkpoints SET position = ?, state = ? WHERE name = ? AND position = ?',
-              ).run(cp.position, state, name, expected)
+                'UPDATE strata_checkpoints SET position = ?, state = ? WHERE name = ? AND scope = ? AND position = ?',
+              ).run(cp.position, state, name, scope, expected)
         return result.changes === 1
       }),
-    subscribe: (listener) => heads.subscribe(listener),
+    subscribe: (listener) => commits.subscribe(listener),
     close: () =>
       mutex.run(async () => {
         if (reader !== writer) reader.close()
         writer.close()
       }),
+  }
+}
+
+/**
+ * Creates a new store file readable by its owner only (0600): events are an app's data, and a
+ * default umask would leave them readable by every local user. SQLite gives the -wal and -shm
+ * files it makes beside it the same mode. An existing file keeps the mode its owner chose.
+ */
+function createPrivately(path: string): void {
+  if (path === '' || path === ':memory:' || path.startsWith('file:')) return
+  const fs = process.getBuiltinModule('node:fs')
+  try {
+    fs.closeSync(fs.openSync(path, 'wx', 0o600))
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'EEXIST') throw error
   }
 }
