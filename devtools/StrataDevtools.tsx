@@ -1,5 +1,5 @@
 import type { Store } from '@strata/state'
-import type { SessionData, SyncInspectable } from '@strata/state/inspect'
+import { isDevelopment, type SessionData, type SyncInspectable } from '@strata/state/inspect'
 import { InPageDevtools } from './InPageDevtools'
 import type { Corner } from './Shell'
 import type { Dock } from './Toolbar'
@@ -36,9 +36,9 @@ export interface StrataDevtoolsProps {
 
 /**
  * The in-page devtools: a small button that opens a docked panel over the app. Renders nothing
- * when NODE_ENV is 'production', unless `forceEnable`.
+ * in production (NODE_ENV, as a bundler or Node sets it), unless `forceEnable`.
  */
 export function StrataDevtools(props: StrataDevtoolsProps) {
-  if (process.env.NODE_ENV === 'production' && !props.forceEnable) return null
+  if (!isDevelopment() && !props.forceEnable) return null
   return <InPageDevtools {...props} />
 }

@@ -1,3 +1,6 @@
+// Whether Strata's development checks run (true unless a bundler or Node says production):
+// the panel renders nothing outside development unless forced.
+export { isDevelopment } from '../core/errors'
 export { bisect } from './bisect'
 export { createInspectClient, type InspectClient, type InspectClientOptions } from './client'
 export { InspectError, RemoteInspectError, toErrorInfo } from './errors'

@@ -1,7 +1,7 @@
 import type { AnyEvent } from '@strata/state'
+import { isDevelopment, warnOnce } from '../core/errors'
 import type { JsonValue } from '../protocol/index'
 import type { SyncConfig } from './context'
-import { warnOnce } from './errors'
 import { idbStorage } from './idbStorage'
 import { memoryStorage, type OutboxStorage } from './storage'
 import type { EventCodec, SyncOptions } from './types'
@@ -12,7 +12,7 @@ import type { EventCodec, SyncOptions } from './types'
  */
 export const defaultCodec: EventCodec = {
   encode(event) {
-    if (process.env.NODE_ENV !== 'production') {
+    if (isDevelopment()) {
       const extra = Object.keys(event).filter((k) => k !== 'type' && k !== 'payload')
       if (extra.length) {
         warnOnce(

@@ -141,12 +141,3 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`
   return String(error)
 }
-
-const warned = new Set<string>()
-
-/** Warn once per message, only outside production. */
-export function warnOnce(message: string): void {
-  if (process.env.NODE_ENV === 'production' || warned.has(message)) return
-  warned.add(message)
-  console.warn(PREFIX + message)
-}
