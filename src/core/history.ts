@@ -1,26 +1,28 @@
 import { expected } from './errors'
-import { announce, events, foldOldest, type Internals, refreshView } from './internals'
+import { announce, events, foldOldest, type Internals, logIndex, refreshView } from './internals'
 import { load } from './load'
 import type { HistoryApi } from './types'
 
 /** Move the view to the state after the first `index` events; the head index means live. */
 export function jumpTo<S>(core: Internals<S>, index: number): void {
-  const view = core.log.at(index) // throws a RangeError before anything moves
+  const i = logIndex(core, index) // throws a RangeError before anything moves
+  const view = core.log.at(i)
   const prev = core.view
-  core.cursor = index === core.log.length ? undefined : index
+  core.cursor = i === core.log.length ? undefined : i
   core.view = view
   announce(core, prev, 'view')
 }
 
+/** Steps stop at the first state in memory. */
 export function step<S>(core: Internals<S>, delta: number): void {
   if (!Number.isInteger(delta)) expected('history.step', 'an integer', delta)
   const length = core.log.length
-  const from = core.cursor ?? length
-  jumpTo(core, Math.min(length, Math.max(0, from + delta)))
+  const to = Math.min(length, Math.max(0, (core.cursor ?? length) + delta))
+  jumpTo(core, core.start + to)
 }
 
 export function toLive<S>(core: Internals<S>): void {
-  jumpTo(core, core.log.length)
+  jumpTo(core, core.start + core.log.length)
 }
 
 /** Skip or un-skip one event, then recompute every state after it. */
@@ -50,10 +52,19 @@ export function commit<S>(core: Internals<S>): void {
 export function historyApi<S>(core: Internals<S>): HistoryApi<S> {
   return {
     get cursor() {
-      return core.cursor ?? core.log.length
+      return core.start + (core.cursor ?? core.log.length)
     },
     get length() {
-      return core.log.length
+      return core.start + core.log.length
+    },
+    get start() {
+      return core.start
+    },
+    loadEarlier(count) {
+      if (count !== undefined && !(Number.isInteger(count) && count > 0)) {
+        expected('history.loadEarlier', 'a positive integer count', count)
+      }
+      return core.earlier ? core.earlier.load(count) : Promise.resolve(0)
     },
     get isLive() {
       return core.cursor === undefined

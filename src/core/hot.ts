@@ -5,17 +5,41 @@ import { events, type Internals, newStateLog, refreshView } from './internals'
 import { derivedCommands } from './passthrough'
 import { rerunCommand } from './rerun'
 import type { StateLog } from './stateLog'
-import type { CommandMap, HotReport, Reducer } from './types'
+import type { CommandMap, HotReport, Reducer, ReplaceReducerOptions } from './types'
 
-/** Keep commands and events; recompute every state with the new reducer. */
-export function replaceReducer<S>(core: Internals<S>, reducer: Reducer<S, any>): HotReport {
+/**
+ * Keep commands and events; recompute the states in memory with the new reducer, from the base
+ * state. With `refold: 'all'`, the events before the window are paged through it too (by the
+ * sync client, in chunks), and the base is replaced by their new fold once they all were.
+ */
+export function replaceReducer<S>(
+  core: Internals<S>,
+  reducer: Reducer<S, any>,
+  options?: ReplaceReducerOptions,
+): HotReport {
   if (typeof reducer !== 'function') {
     expected('replaceReducer', 'a reducer function', reducer)
   }
   const before = core.log
   core.reducer = reducer
   core.log = newStateLog(core, events(core), reducer, before)
-  return finish(core, 'reducer', before, 0)
+  const report = finish(core, 'reducer', before, 0)
+  if (options?.refold === 'all') {
+    const source = core.earlier
+    const refolding = source
+      ? source.refold().then((base) => {
+          const old = core.log
+          core.log = newStateLog(core, events(core), core.reducer, old, base as S)
+          return finish(core, 'reducer', old, 0, true)
+        })
+      : Promise.resolve(report)
+    const clear = () => {
+      if (core.refolding === refolding) core.refolding = undefined
+    }
+    core.refolding = refolding
+    refolding.then(clear, clear)
+  }
+  return report
 }
 
 /**
@@ -64,6 +88,7 @@ function finish<S>(
   kind: HotReport['kind'],
   before: StateLog<S>,
   eventsChanged: number,
+  refoldedBase = false,
 ): HotReport {
   const index = firstDifference(before, core.log)
   core.log.dropForced()
@@ -73,11 +98,13 @@ function finish<S>(
   const report: HotReport = {
     kind,
     changed: index !== undefined || eventsChanged > 0,
-    firstChangedIndex: index,
+    firstChangedIndex: index === undefined ? undefined : core.start + index,
     firstChangedEventId: entry?.id,
     firstChangedEventType: entry?.type,
     eventsChanged,
-    at: list.length,
+    // Events folded into the base (evicted, limit, commit) were folded by the code before.
+    baseFromEarlierCode: kind === 'reducer' && !refoldedBase && core.log.base !== core.initialState,
+    at: core.start + list.length,
   }
   core.reports.push(report)
   refreshView(core)

@@ -16,10 +16,19 @@ export interface Internals<S> {
   readonly immer: boolean | undefined
   readonly budgetMs: number
   readonly limit: number
+  /** `history.window`, as given: the sync client, which alone uses it, checks it. */
+  readonly window: number | undefined
+  /** `createStore({ version })`: snapshots folded by another version are not used. */
+  readonly codeVersion: string | number | undefined
   readonly initialState: S
   commands: MutableCommandEntry[]
   log: StateLog<S>
-  /** Index of the viewed state, or undefined while live (the view follows the head). */
+  /** History index of the log's first event: the events before it are folded into its base. */
+  start: number
+  /** Where the events before `start` come from (the sync client sets it); none: they are gone. */
+  earlier: EarlierHistory | undefined
+  refolding: Promise<HotReport> | undefined
+  /** Log index of the viewed state, or undefined while live (the view follows the head). */
   cursor: number | undefined
   view: S
   /** Events at the front of the log the server has decided (pulled in order, or rejected). */
@@ -38,6 +47,14 @@ export interface Internals<S> {
   /** The core's one way to re-run a command; reached from here so the sync entry need not
    * bundle a second copy of the handlers' machinery (and of its error classes). */
   readonly rerun: typeof rerunCommand
+}
+
+/** Pages in the events before the window; the sync client implements it. */
+export interface EarlierHistory {
+  /** Puts up to `count` earlier events into the log (window.ts); resolves with how many. */
+  load(count: number | undefined): Promise<number>
+  /** Folds every event before `start` with the current reducer: the state at `start` then. */
+  refold(): Promise<unknown>
 }
 
 // A global symbol, so the sync entry (bundled apart from the core) finds the same internals.
@@ -82,8 +99,8 @@ export function newStateLog<S>(
   entries: MutableEventEntry[],
   reducer: Reducer<S, any>,
   previous?: StateLog<S>,
+  base: S = previous ? previous.base : core.initialState,
 ): StateLog<S> {
-  const base = previous ? previous.base : core.initialState
   return new StateLog<S>(
     entries,
     base,
@@ -144,11 +161,35 @@ export function refreshView<S>(core: Internals<S>, change: Change = 'logs'): voi
   announce(core, prev, change)
 }
 
-/** Fold the `count` oldest events into the base state; drop the commands wholly folded. */
-export function foldOldest<S>(core: Internals<S>, count: number): void {
+/** The log index of history index `index`; a RangeError says which states are in memory. */
+export function logIndex<S>(core: Internals<S>, index: number): number {
+  const i = index - core.start
+  if (!Number.isInteger(index) || i < 0 || i > core.log.length) {
+    throw new RangeError(
+      `[strata] No state at index ${index}: use an integer from ${core.start} to ${core.start + core.log.length}${core.start ? ' (loadEarlier() pages in the others)' : ''}.`,
+    )
+  }
+  return i
+}
+
+/**
+ * Fold the `count` oldest events into the base state; drop the commands wholly folded and
+ * return them. Evicted events stay part of the history (`start` counts them, `earlier` pages
+ * them in again); otherwise (limit, commit) they are forgotten and the numbering starts anew.
+ */
+export function foldOldest<S>(
+  core: Internals<S>,
+  count: number,
+  evicted = false,
+): MutableCommandEntry[] {
   const list = events(core)
   count = Math.min(count, list.length)
-  if (count <= 0) return
+  if (count <= 0) return []
+  if (evicted) core.start += count
+  else {
+    core.start = 0
+    core.earlier = undefined
+  }
   let lastLocal: string | undefined
   for (let i = count - 1; i >= 0 && lastLocal === undefined; i--) lastLocal = list[i]!.commandId
   core.log.dropOldest(count)
@@ -158,11 +199,11 @@ export function foldOldest<S>(core: Internals<S>, count: number): void {
     if (core.cursor < count) core.view = core.log.at(0)
     core.cursor = Math.max(0, core.cursor - count)
   }
-  if (lastLocal === undefined) return
+  if (lastLocal === undefined) return []
   const j = core.commands.findIndex((c) => c.id === lastLocal)
-  if (j < 0) return
   // A command whose events are partly folded stays until its last event is.
   const remove = list[0]?.commandId === lastLocal ? j : j + 1
-  if (remove === 1) core.commands.shift()
-  else if (remove > 1) core.commands.splice(0, remove)
+  // shift() trims in place: limit folds one command per dispatch.
+  if (remove === 1) return [core.commands.shift()!]
+  return remove > 1 ? core.commands.splice(0, remove) : []
 }

@@ -46,6 +46,9 @@ export function load<S>(core: Internals<S>, data: LoadData<S>): void {
   core.settled = 0
   core.settledIds = undefined
   core.cursor = undefined
+  // A loaded history is a history of its own: nothing earlier to page in.
+  core.start = 0
+  core.earlier = undefined
   if (core.log.length > core.limit) foldOldest(core, core.log.length - core.limit)
   refreshView(core)
 }

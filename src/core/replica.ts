@@ -1,6 +1,17 @@
 import { commandEntry, eventEntry, type MutableEventEntry } from './entries'
-import { announce, events, type Internals, internalsOf, refreshView } from './internals'
+import {
+  announce,
+  type EarlierHistory,
+  events,
+  type Internals,
+  internalsOf,
+  newStateLog,
+  refreshView,
+} from './internals'
 import type { AnyEvent, CommandEntry, EventEntry, RecordedCtx, Store } from './types'
+import { evict, extend, type Page } from './window'
+
+export type { EarlierHistory, Page }
 
 /** An event object as it crosses the wire: a `type` and any other fields. */
 export type WireEvent = AnyEvent & { readonly [field: string]: unknown }
@@ -87,6 +98,19 @@ export interface Replica<E extends AnyEvent = AnyEvent> {
   rebase(options?: RebaseOptions): LostCommand<E>[]
   /** Append local events recovered from a durable outbox, as pending. */
   restore(events: readonly RestoredEvent[]): void
+  /** The state after the settled events: what a snapshot may keep (no pending event in it). */
+  settledState(): unknown
+  /**
+   * The settled events become `state`, the fold of the first `start` events of the history (a
+   * snapshot); the pending events are rebased on top of it.
+   */
+  reset(base: { state: unknown; start: number }, options?: RebaseOptions): void
+  /** Takes up to `count` of the oldest settled events out of memory, as a page to keep. */
+  evict(count: number): Page<unknown> | undefined
+  /** Puts a page that ends where the window begins back into memory. */
+  extend(page: Page<unknown>): void
+  /** Where `history.loadEarlier` and `replaceReducer(r, { refold: 'all' })` get earlier events. */
+  setEarlier(source: EarlierHistory | undefined): void
 }
 
 export function replicaOf<S, E extends AnyEvent>(store: Store<S, any, E>): Replica<E> {
@@ -202,6 +226,24 @@ export function replicaOf<S, E extends AnyEvent>(store: Store<S, any, E>): Repli
         ids?.push(r.id)
       }
       refreshView(core)
+    },
+    settledState: () => core.log.at(core.settled),
+    reset(base, options) {
+      const pending = tail()
+      const pendingIds = new Set(pending.map((e) => e.commandId))
+      core.log = newStateLog(core, [], core.reducer, undefined, base.state as S)
+      core.start = base.start
+      core.settled = 0
+      core.settledIds = new Set()
+      core.cursor = undefined
+      // Commands of settled events are folded into the snapshot; the pending ones stay.
+      core.commands = core.commands.filter((c) => pendingIds.has(c.id))
+      rebase(core, [], pending, options)
+    },
+    evict: (count) => evict(core, count) as Page<unknown> | undefined,
+    extend: (page) => extend(core, page as Page<S>),
+    setEarlier(source) {
+      core.earlier = source
     },
   }
 }

@@ -14,7 +14,7 @@ const applies = (entry: FoldEntry) => !entry.skipped && entry.rejected === undef
 /** Applies one event to a state. May throw: the event keeps the error and the state is kept. */
 export type Fold<S> = (state: S, event: AnyEvent) => S
 
-interface Checkpoint<S> {
+export interface Checkpoint<S> {
   /** Absolute index: events folded since the store began, including ones dropped by `limit`. */
   readonly index: number
   readonly state: S
@@ -40,10 +40,11 @@ const SEGMENTS_KEPT = 2
  * memory stays a small fraction of keeping every state. A fixed count could not do both.
  */
 export class StateLog<S> {
-  private checkpoints: Checkpoint<S>[]
+  /** Not private: `prepend` (window.ts) extends the log down. */
+  checkpoints: Checkpoint<S>[]
   private head: S
   /** Entries folded into `head`; equals `entries.length` between operations. */
-  private folded = 0
+  folded = 0
   private spent = 0
   private segments: Segment<S>[] = []
   private forcedNext = 0
@@ -53,12 +54,13 @@ export class StateLog<S> {
   edits = 0
 
   constructor(
-    readonly entries: FoldEntry[],
+    /** Replaced, not mutated, when earlier entries are paged in: read it from the log. */
+    public entries: FoldEntry[],
     base: S,
     private readonly fold: Fold<S>,
     private readonly budgetMs: number,
     /** Events already folded into `base` and gone from `entries`. */
-    private offset = 0,
+    public offset = 0,
     /** Absolute indexes that must get a checkpoint too (those of a log this one replaces). */
     private forced: readonly number[] = [],
   ) {
@@ -135,23 +137,35 @@ export class StateLog<S> {
       const k = abs - seg.from
       if (k >= 0 && k < seg.states.length) return seg.states[k]!
     }
-    const cp = this.checkpoints[this.checkpointAtOrBefore(abs)]!
+    let c = this.checkpointAtOrBefore(abs)
+    const cp = this.checkpoints[c]!
     let seg = this.segments.find((s) => s.from === cp.index)
     if (seg) this.segments.splice(this.segments.indexOf(seg), 1)
     else seg = { from: cp.index, states: [cp.state] }
     this.segments.unshift(seg)
     this.segments.length = Math.min(this.segments.length, SEGMENTS_KEPT)
     let state = seg.states[seg.states.length - 1] as S
+    let spent = 0
     for (let a = seg.from + seg.states.length; a <= abs; a++) {
       const entry = this.entries[a - 1 - this.offset]!
       if (applies(entry)) {
+        const start = performance.now()
         try {
           state = this.fold(state, entry.event)
         } catch {
           // The live fold recorded this error on the entry and kept the state; do the same.
         }
+        spent += performance.now() - start
       }
       seg.states.push(state)
+      // A stretch paged in with few states kept (loadEarlier) gets checkpoints on first walk.
+      if (spent >= 2 * this.budgetMs && a < abs) {
+        this.checkpoints.splice(++c, 0, { index: a, state })
+        seg = { from: a, states: [state] }
+        this.segments.unshift(seg)
+        this.segments.length = SEGMENTS_KEPT
+        spent = 0
+      }
     }
     return state
   }

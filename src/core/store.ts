@@ -11,6 +11,7 @@ import {
   foldOldest,
   guarded,
   type Internals,
+  logIndex,
   newStateLog,
   register,
 } from './internals'
@@ -115,8 +116,13 @@ export function createStore<S, E extends AnyEvent>(
     immer: options.immer,
     budgetMs: history.checkpointEveryMs ?? DEFAULT_CHECKPOINT_MS,
     limit,
+    window: history.window,
+    codeVersion: options.version,
     initialState: options.initialState,
     commands: [],
+    start: 0,
+    earlier: undefined,
+    refolding: undefined,
     cursor: undefined,
     view: options.initialState,
     settled: 0,
@@ -195,17 +201,20 @@ export function createStore<S, E extends AnyEvent>(
       },
       subscribe: (listener: () => void) => subscribe(core, 'logListeners', listener),
       states: {
-        at: (index: number) => core.log.at(index),
+        at: (index: number) => core.log.at(logIndex(core, index)),
         get length() {
-          return core.log.length + 1
+          return core.start + core.log.length + 1
         },
       },
     },
     history: historyApi(core),
     hot: {
-      replaceReducer: (reducer: any) => replaceReducer(core, reducer),
+      replaceReducer: (reducer: any, options?: any) => replaceReducer(core, reducer, options),
       replaceCommands: (handlers: any) => replaceCommands(core, handlers),
       reports: core.reports,
+      get refolding() {
+        return core.refolding
+      },
     },
   }
   register(store, core)

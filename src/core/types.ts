@@ -102,13 +102,18 @@ export interface DispatchResult<C extends AnyEvent = AnyEvent, E extends AnyEven
 export type Listener<S> = (state: S, prevState: S) => void
 
 export interface StateLogView<S> {
-  /** The state after the first `i` events of the log; `at(0)` is the base state. */
+  /**
+   * The state after the first `i` events of the history; `at(history.start)` is the base state.
+   * Indexes before `history.start` are not loaded: `history.loadEarlier()` pages them in.
+   */
   at(index: number): S
+  /** `history.length + 1`: states are numbered 0 to `history.length`. */
   readonly length: number
 }
 
 export interface Logs<S, C extends AnyEvent, E extends AnyEvent> {
   readonly commands: readonly CommandEntry<C>[]
+  /** The events in memory: `events[k]` is event `history.start + k` of the history. */
   readonly events: readonly EventEntry<E>[]
   readonly states: StateLogView<S>
   /** Grows on every change of the logs, including ones that keep the viewed state. */
@@ -148,8 +153,18 @@ export interface LoadData<S> {
 export interface HistoryApi<S = any> {
   /** Index of the viewed state: the number of events applied to it. */
   readonly cursor: number
-  /** Number of events in the log. */
+  /** Number of events in the history, those not in memory included. */
   readonly length: number
+  /**
+   * Index of the first event in memory: events before it are folded into the base state and
+   * paged in by `loadEarlier`. 0 when every event is in memory.
+   */
+  readonly start: number
+  /**
+   * Pages up to `count` earlier events into memory (from IndexedDB or the server, with sync),
+   * extending the window down; resolves with how many it loaded (0 when there are none).
+   */
+  loadEarlier(count?: number): Promise<number>
   readonly isLive: boolean
   jumpTo(index: number): void
   step(delta: number): void
@@ -176,13 +191,32 @@ export interface HotReport {
   firstChangedEventType: string | undefined
   /** replaceCommands only: how many events were added, removed or replaced. */
   eventsChanged: number
+  /**
+   * The base state (the fold of the events before `history.start`, or of those `limit` and
+   * `commit` folded) was folded by earlier code and kept as it was: the new code only re-folded
+   * the events in memory. `replaceReducer(r, { refold: 'all' })` re-folds from the first event.
+   */
+  baseFromEarlierCode: boolean
   at: number
 }
 
+export interface ReplaceReducerOptions {
+  /**
+   * 'window' (default) re-folds the events in memory from the base state; 'all' also pages
+   * every earlier event through the new reducer, in chunks that yield to the page.
+   */
+  refold?: 'window' | 'all'
+}
+
 export interface HotApi<S, E extends AnyEvent> {
-  replaceReducer(reducer: Reducer<S, E>): HotReport
+  replaceReducer(reducer: Reducer<S, E>, options?: ReplaceReducerOptions): HotReport
   replaceCommands(commands: CommandMap<S, E>): HotReport
   readonly reports: readonly HotReport[]
+  /**
+   * The re-fold from the first event that `replaceReducer(r, { refold: 'all' })` started, until
+   * it is done; it resolves with its report (also pushed to `reports`).
+   */
+  readonly refolding: Promise<HotReport> | undefined
 }
 
 export interface HistoryOptions {
@@ -193,6 +227,12 @@ export interface HistoryOptions {
    * about this much. Default 4.
    */
   checkpointEveryMs?: number
+  /**
+   * Events a synced store keeps in memory above its base state; older settled events are
+   * written to IndexedDB and paged in again by `history.loadEarlier`. Default 10,000. Without
+   * sync nothing is settled and every event stays (`limit` bounds such a store).
+   */
+  window?: number
 }
 
 export interface StoreOptions<S, E extends AnyEvent, C> {
@@ -207,6 +247,11 @@ export interface StoreOptions<S, E extends AnyEvent, C> {
    * type); `false` never does (a plain Redux reducer that must return the next state).
    */
   immer?: boolean
+  /**
+   * The version of the reducer (change it when a reducer change gives other states). A
+   * snapshot folded by another version is never used: the state is re-folded from events.
+   */
+  version?: string | number
 }
 
 export interface Store<S, C extends AnyEvent = AnyEvent, E extends AnyEvent = AnyEvent> {

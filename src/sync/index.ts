@@ -1,4 +1,6 @@
 export {
+  type EarlierHistory,
+  type Page as HistoryPage,
   type PulledEvent,
   type RebaseOptions,
   type Replica,
