@@ -1,18 +1,6 @@
-/**
- * What kind of value something is, for hashing and diffing states: two values of different
- * kinds always differ. Typed arrays carry their constructor name.
- */
-export function kindOf(value: unknown): string {
-  if (value === null) return 'null'
-  if (typeof value !== 'object') return typeof value
-  if (Array.isArray(value)) return 'array'
-  if (value instanceof Date) return 'date'
-  if (value instanceof Map) return 'map'
-  if (value instanceof Set) return 'set'
-  if (value instanceof RegExp) return 'regexp'
-  if (ArrayBuffer.isView(value)) return value.constructor.name
-  return 'object'
-}
+import { kindOf } from '../core/equal'
+
+export { kindOf }
 
 const MAX = 80
 
