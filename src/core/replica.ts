@@ -84,6 +84,8 @@ export interface Replica<E extends AnyEvent = AnyEvent> {
   pending(): EventEntry<E>[]
   /** Every event after the settled ones: the pending ones and those stored but not yet pulled. */
   unsettled(): readonly EventEntry<E>[]
+  /** The recorded command with this id, looked for from the newest (pending ones are recent). */
+  command(id: string): CommandEntry | undefined
   /** Whether the log holds an event with this id (settled or not), without scanning it. */
   has(id: string): boolean
   /** The server stored a local event at `position`; it settles when it is pulled. */
@@ -135,6 +137,7 @@ export function replicaOf<S, E extends AnyEvent>(store: Store<S, any, E>): Repli
         (e) => e.origin === 'local' && e.position === undefined && e.rejected === undefined,
       ) as unknown as EventEntry<E>[],
     unsettled: () => tail() as unknown as EventEntry<E>[],
+    command: (id) => findCommand(core, id),
     has: (id) => settledIds().has(id) || tail().some((e) => e.id === id),
     confirm(id, position) {
       this.confirmAll([{ id, position }])

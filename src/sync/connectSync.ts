@@ -11,6 +11,7 @@ import {
   resolveStorage,
   streamOfOption,
 } from './config'
+import { ConflictState } from './conflicts'
 import { type SyncContext, SyncState } from './context'
 import { SyncError, toSyncError } from './errors'
 import { ownClients } from './ids'
@@ -57,6 +58,12 @@ export function connectSync<E extends AnyEvent>(
   const pullListeners = new Set<(events: readonly PulledEvent[]) => void>()
   const prefix = `strata-sync:${options.persist ? (options.persist.name ?? 'default') : 'default'}`
   let refreshing: Promise<boolean> | undefined
+  const reportedErrors = new Set<string>()
+  if (options.concurrency !== undefined && !['optimistic', 'off'].includes(options.concurrency)) {
+    throw new TypeError(
+      `[strata] connectSync expects \`concurrency\` to be 'optimistic' or 'off', received ${JSON.stringify(options.concurrency)}.`,
+    )
+  }
 
   const ctx: SyncContext = {
     store,
@@ -74,6 +81,23 @@ export function connectSync<E extends AnyEvent>(
     state,
     limits: undefined,
     claimed: new Map(),
+    wire: new Map(),
+    versions: new Map(),
+    floors: new Map(),
+    concurrent: () => options.concurrency !== 'off' && replica.decides,
+    conflicts: new ConflictState(() => state.changed(), options.onConflict),
+    caughtUp: false,
+    pulls: 0,
+    pullNow: () => puller.poke(),
+    write: (work) => void outbox.enqueue(work),
+    onError: options.onError,
+    reportedErrors: {
+      add(id) {
+        if (reportedErrors.has(id)) return false
+        reportedErrors.add(id)
+        return true
+      },
+    },
     adopted: new Set(),
     frozen: (entry) => ctx.claimed.has(entry.id),
     signal: abort.signal,
@@ -195,6 +219,7 @@ export function connectSync<E extends AnyEvent>(
       listeners.add(listener)
       return () => listeners.delete(listener)
     },
+    conflicts: ctx.conflicts,
     onConfirm: (listener) => subscribeTo(confirmListeners, listener),
     onPull: (listener) => subscribeTo(pullListeners, listener),
     async fetch(input, init) {

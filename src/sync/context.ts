@@ -2,12 +2,20 @@ import type { AnyEvent, EventEntry, Store } from '@strata/state'
 import type { PulledEvent, Replica } from '../core/replica'
 import { maxToken, type PositionToken } from '../protocol/index'
 import type { RetryOptions, SyncClock } from './clock'
+import type { ConflictState } from './conflicts'
 import type { SyncError } from './errors'
 import type { ServerLimits } from './limits'
 import type { OutboxStorage } from './storage'
+import type { Expectation } from './streams'
 import type { Tabs } from './tabs'
 import type { Transport } from './transport'
-import type { ConfirmedBatch, EventCodec, RejectedEvent, SyncErrorRecord } from './types'
+import type {
+  ConfirmedBatch,
+  EventCodec,
+  RejectedEvent,
+  StoredEventError,
+  SyncErrorRecord,
+} from './types'
 
 const MAX_KEPT = 50
 
@@ -99,6 +107,30 @@ export interface SyncContext {
   limits: ServerLimits | undefined
   /** This tab's claimed events (clientSeq by id): frozen, never re-derived on rebase. */
   claimed: Map<string, number>
+  /** What the claimed events expect of their stream, by id (see streams.ts). */
+  wire: Map<string, Expectation>
+  /** Stream versions as of the settled events (from pulled `streamVersion`s). */
+  versions: Map<string, number>
+  /**
+   * Versions a conflict said a stream has reached when pulling cannot show it (a stream this
+   * client does not read): new expectations start there.
+   */
+  floors: Map<string, number>
+  /** Expect stream versions (optimistic concurrency); false when off or without handlers. */
+  concurrent: () => boolean
+  /** Refused events waiting for the pull that lets their commands be re-run. */
+  conflicts: ConflictState
+  /** Set once the puller has caught up with the server. */
+  caughtUp: boolean
+  /** Pulls started so far: a pull that started after a refusal may stand for it. */
+  pulls: number
+  /** Pull now, ending a long poll. */
+  pullNow(): void
+  /** Enqueues a storage write behind the outbox's others. */
+  write(work: () => Promise<void>): void
+  onError: ((error: StoredEventError) => void) | undefined
+  /** Ids of stored events whose reducer error was reported (once each). */
+  reportedErrors: { add(id: string): boolean }
   /** Claimed events adopted from a closed tab: their confirmation may have gone to that tab. */
   adopted: Set<string>
   frozen: (entry: EventEntry) => boolean

@@ -4,6 +4,7 @@ import {
   type Adopted,
   type ClaimedEvent,
   type DraftEvent,
+  numbered,
   type OutboxStorage,
   outboxOwnedError,
 } from './storage'
@@ -79,14 +80,22 @@ export function idbStorage(options: IdbStorageOptions = {}): OutboxStorage {
     async claim(owner, events, rest) {
       const tx = handle().transaction(['meta', 'claimed', 'drafts'], 'readwrite', STRICT)
       const meta = tx.objectStore('meta')
-      let next = ((await meta.get(seqKey(clientId))) as number | undefined) ?? 1
-      const made = events.map((e) => ({ ...e, owner, clientSeq: next++ }))
+      const next = ((await meta.get(seqKey(clientId))) as number | undefined) ?? 1
+      const made = numbered(events, owner, next)
       for (const e of made) await tx.objectStore('claimed').put(e)
-      await meta.put(next, seqKey(clientId))
+      await meta.put(next + made.length, seqKey(clientId))
       if (rest.length) await tx.objectStore('drafts').put({ owner, events: [...rest] })
       else await tx.objectStore('drafts').delete(owner)
       await tx.done
       return made
+    },
+    async supersede(seqs) {
+      const tx = handle().transaction('claimed', 'readwrite', STRICT)
+      for (const seq of seqs) {
+        const record = await tx.store.get(seq)
+        if (record) await tx.store.put({ ...record, superseded: true })
+      }
+      await tx.done
     },
     async unsent(limit) {
       const out: ClaimedEvent[] = []

@@ -1,10 +1,12 @@
 import type { EventEntry } from '@strata/state'
 import type { WireEvent } from '../core/replica'
 import { PROTOCOL_VERSION, parsePostEventsRequest, StrataWireError } from '../protocol/index'
+import { rejectRefused } from './conflicts'
 import type { SyncContext } from './context'
 import { SyncError, toSyncError } from './errors'
 import { unsendable } from './limits'
-import type { DraftEvent, WireFields } from './storage'
+import type { ClaimInput, DraftEvent, WireFields } from './storage'
+import { expectations } from './streams'
 
 /**
  * This tab's side of the outbox: mirrors its pending local events into storage (so a reload
@@ -26,16 +28,27 @@ export class Outbox {
     this.#onClaimed = onClaimed
   }
 
-  /** Own pending events not claimed yet, in log order. */
+  /** Own pending events not claimed yet, in log order: the drafts. */
   unclaimed(): EventEntry[] {
     const { replica, claimed } = this.#ctx
     return replica.pending().filter((e) => !claimed.has(e.id))
   }
 
+  /**
+   * The drafts that may be claimed now, in log order: none from the first held conflict on, as
+   * what follows it was decided on top of it, and its command is about to be decided again.
+   */
+  claimable(): EventEntry[] {
+    const ctx = this.#ctx
+    const list = this.unclaimed()
+    const held = list.findIndex((e) => ctx.conflicts.held.has(e.id))
+    return held < 0 ? list : list.slice(0, held)
+  }
+
   /** After every store change: keep the drafts durable and start or fill a batch. */
   changed(): void {
     if (this.#ctx.signal.aborted) return
-    const waiting = this.unclaimed().length
+    const waiting = this.claimable().length
     this.mirror()
     const { maxEvents, maxDelayMs } = this.#ctx.config
     if (waiting >= maxEvents) void this.claim(false)
@@ -54,7 +67,7 @@ export class Outbox {
     this.#mirrorQueued = true
     return this.#enqueue(async () => {
       this.#mirrorQueued = false
-      await this.#ctx.storage.saveDrafts(this.#ctx.tabs.tabId, this.unclaimed().map(toDraft))
+      await this.#ctx.storage.saveDrafts(this.#ctx.tabs.tabId, drafts(this.#ctx, this.unclaimed()))
     })
   }
 
@@ -70,25 +83,34 @@ export class Outbox {
     return this.#enqueue(async () => {
       const ctx = this.#ctx
       const min = all ? 1 : ctx.config.maxEvents
-      let list = this.unclaimed()
+      let list = this.claimable()
       while (list.length >= min && !ctx.signal.aborted) {
-        const take = list.slice(0, ctx.config.maxEvents)
+        const take = wholeCommands(list, ctx.config.maxEvents)
         // Freeze before the first await: a rebase from here on keeps these events as they are.
         for (const e of take) ctx.claimed.set(e.id, 0)
         const { valid, invalid } = this.#encode(take)
+        // Events after an unsendable one were decided on top of it: they wait for its rebase.
+        for (const e of take.slice(valid.length + invalid.length)) ctx.claimed.delete(e.id)
+        const rest = this.unclaimed().filter((e) => !ctx.claimed.has(e.id))
         try {
-          const made = await ctx.storage.claim(
-            ctx.tabs.tabId,
-            valid,
-            list.slice(take.length).map(toDraft),
-          )
-          for (const e of made) ctx.claimed.set(e.id, e.clientSeq)
+          const made = await ctx.storage.claim(ctx.tabs.tabId, valid, drafts(ctx, rest))
+          for (const e of made) {
+            ctx.claimed.set(e.id, e.clientSeq)
+            const { stream, expectedVersion, dependsOn, commandId } = e.wire
+            ctx.wire.set(e.id, {
+              stream,
+              expectedVersion,
+              dependsOn,
+              seen: e.seen,
+              commandId: commandId ?? undefined,
+            })
+          }
         } catch (cause) {
           for (const e of take) ctx.claimed.delete(e.id)
           throw toSyncError(cause, 'storage', 'Saving events to the outbox')
         }
         for (const { entry, error } of invalid) this.#rejectLocally(entry, error)
-        list = this.unclaimed()
+        list = this.claimable()
       }
       this.#onClaimed()
     })
@@ -103,6 +125,10 @@ export class Outbox {
   }
 
   /** Runs `work` after the queued writes; a failure stops syncing (status 'error') until resume. */
+  enqueue(work: () => Promise<void>): Promise<void> {
+    return this.#enqueue(work)
+  }
+
   #enqueue(work: () => Promise<void>): Promise<void> {
     const run = this.#queue.then(work).catch((error) => this.#storageFailed(error))
     this.#queue = run
@@ -124,30 +150,39 @@ export class Outbox {
    * server would refuse as a malformed request (not JSON, a `__proto__` key, a type too long)
    * would block the whole outbox, so it is rejected here and never gets a clientSeq. So is one
    * too large for a request of its own, once the server's limits are known. (An event merely
-   * over `maxEventBytes` is sent: the server rejects it alone and the outbox moves on.)
+   * over `maxEventBytes` is sent: the server rejects it alone and the outbox moves on.) Encoding
+   * stops at the first such event. Each event carries its expectations (streams.ts).
    */
   #encode(entries: EventEntry[]) {
-    const valid: (DraftEvent & { wire: WireFields })[] = []
+    const valid: ClaimInput[] = []
     const invalid: { entry: EventEntry; error: unknown }[] = []
-    const { codec, streamOf, clientId, limits } = this.#ctx
+    const ctx = this.#ctx
+    const { codec, streamOf, clientId, limits } = ctx
+    const expected = expectations(ctx, entries)
     for (const entry of entries) {
       try {
         const { type, payload } = codec.encode(entry.event)
         const wire: WireFields = { id: entry.id, stream: streamOf(entry.event), type, at: entry.at }
         if (payload !== undefined) wire.payload = payload
         if (entry.commandId !== undefined) wire.commandId = entry.commandId
+        const x = expected.get(entry.id)
+        if (x?.expectedVersion !== undefined) wire.expectedVersion = x.expectedVersion
+        if (x?.dependsOn !== undefined) wire.dependsOn = x.dependsOn
         // JSON round trip: what the server fingerprints is what a resend sends.
         const json = JSON.parse(JSON.stringify(wire)) as WireFields
         parsePostEventsRequest({
           protocol: PROTOCOL_VERSION,
           clientId,
-          events: [{ ...json, clientSeq: 1 }],
+          // Any seq above dependsOn: the real one is given by the claim.
+          events: [{ ...json, clientSeq: Number.MAX_SAFE_INTEGER }],
         })
         const tooLarge = limits && unsendable(json, clientId, limits)
         if (tooLarge) throw tooLarge
-        valid.push({ ...toDraft(entry), wire: json })
+        const dependsOnIndex = x?.dependsOnIndex
+        valid.push({ ...draftOf(ctx, entry), wire: json, dependsOnIndex, seen: x?.seen })
       } catch (error) {
         invalid.push({ entry, error })
+        break
       }
     }
     return { valid, invalid }
@@ -165,14 +200,31 @@ export class Outbox {
               cause,
             },
           )
-    ctx.claimed.delete(entry.id)
     ctx.state.noteRejected({ id: entry.id, type: entry.type, clientSeq: undefined, error })
-    ctx.replica.reject(entry.id, error, { frozen: ctx.frozen })
+    rejectRefused(ctx, entry.id, undefined, error)
   }
 }
 
-export function toDraft(entry: EventEntry): DraftEvent {
+/** Up to `max` events, and then the rest of the last one's command: seqs stay together. */
+function wholeCommands(list: readonly EventEntry[], max: number): EventEntry[] {
+  let end = Math.min(max, list.length)
+  const last = list[end - 1]?.commandId
+  while (last !== undefined && end < list.length && list[end]!.commandId === last) end++
+  return list.slice(0, end)
+}
+
+/** Drafts with their commands, so another page can re-run them. */
+function drafts(ctx: SyncContext, entries: readonly EventEntry[]): DraftEvent[] {
+  return entries.map((e) => draftOf(ctx, e))
+}
+
+function draftOf(ctx: SyncContext, entry: EventEntry): DraftEvent {
   // Store events are plain objects; the core's restore takes them as such.
   const event = entry.event as WireEvent
-  return { id: entry.id, event, at: entry.at, commandId: entry.commandId }
+  const draft: DraftEvent = { id: entry.id, event, at: entry.at, commandId: entry.commandId }
+  const command = entry.commandId === undefined ? undefined : ctx.replica.command(entry.commandId)
+  if (command && ctx.replica.decides) {
+    draft.command = { command: command.command as WireEvent, at: command.at, ctx: command.ctx }
+  }
+  return draft
 }

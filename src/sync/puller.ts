@@ -1,10 +1,11 @@
-import type { PulledEvent } from '../core/replica'
 import type { PositionToken, ReadEventsResponse } from '../protocol/index'
 import { backoffDelay, deadline, Wakeup } from './clock'
+import { type StreamedEvent, settle } from './conflicts'
 import type { SyncContext } from './context'
 import { type SyncError, toSyncError } from './errors'
 import { localEventId } from './ids'
 import { collectRejections } from './results'
+import { reportStoredErrors } from './storedErrors'
 
 /**
  * Reads remote events in position order, one request at a time, and settles them in the store
@@ -72,6 +73,7 @@ export class Puller {
       const poll = new AbortController()
       this.#poll = catchingUp ? undefined : poll
       const epoch = state.epoch
+      const gen = ++ctx.pulls
       const wait = catchingUp ? 0 : config.pollWaitMs
       const timeout = deadline(
         clock,
@@ -90,7 +92,7 @@ export class Puller {
           timeout.signal,
         )
         if (signal.aborted) return
-        await this.#apply(response)
+        await this.#apply(response, gen)
         if (this.#hasMore) this.#waiters.unshift(...serving)
         else for (const resolve of serving) resolve()
       } catch (cause) {
@@ -105,11 +107,11 @@ export class Puller {
     }
   }
 
-  async #apply(response: ReadEventsResponse): Promise<void> {
+  async #apply(response: ReadEventsResponse, gen: number): Promise<void> {
     const ctx = this.#ctx
     // The replica matches pulled events to pending local ones by id: only this store's own
     // clients' events may, so every other client's event gets an id no local event can have.
-    const pulled: PulledEvent[] = response.events.map((e) => ({
+    const pulled: StreamedEvent[] = response.events.map((e) => ({
       id: localEventId(ctx.ownClients, e),
       event: ctx.codec.decode({ type: e.type, payload: e.payload }),
       at: e.at,
@@ -117,10 +119,15 @@ export class Puller {
       commandId: e.commandId ?? undefined,
       // Ours from an earlier page (same persisted clientId): local, not another client's.
       origin: ctx.ownClients.has(e.clientId) ? 'local' : 'remote',
+      stream: e.stream,
+      version: e.streamVersion,
     }))
-    if (pulled.length) ctx.replica.pull(pulled, { frozen: ctx.frozen })
-    // Claims are by local id; another client's event (a prefixed id) never releases one.
-    for (const e of pulled) ctx.claimed.delete(e.id)
+    const from = ctx.replica.settled
+    // A caught-up pull may also let held conflicts go (see conflicts.ts).
+    const held = ctx.conflicts.held.size > 0 && !response.hasMore
+    if (pulled.length || held) settle(ctx, pulled, !response.hasMore, gen)
+    if (!response.hasMore) ctx.caughtUp = true
+    reportStoredErrors(ctx, from)
     this.#after = response.token
     this.#hasMore = response.hasMore
     this.#attempt = 0

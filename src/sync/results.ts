@@ -1,6 +1,8 @@
+import type { RestoredEvent } from '../core/replica'
 import { type PositionToken, StrataWireError, type WireErrorBody } from '../protocol/index'
+import { holdRefused, rejectRefused, settle } from './conflicts'
 import type { SyncContext, TabMessage } from './context'
-import type { Adopted } from './storage'
+import type { Adopted, DraftEvent } from './storage'
 import type { ConfirmedEvent } from './types'
 
 type Result = Extract<TabMessage, { kind: 'results' }>['results'][number]
@@ -15,8 +17,9 @@ export function applyResults(ctx: SyncContext, token: PositionToken, results: re
   const { replica, claimed, state, tabs } = ctx
   state.advance(token)
   const confirmed: ConfirmedEvent[] = []
-  let rejected = false
-  const mine = results.filter((r) => r.owner === tabs.tabId)
+  // A result is this tab's while the event is claimed under that seq; a superseded claim's
+  // result is not (its event was decided again and is claimed anew, or lost).
+  const mine = results.filter((r) => r.owner === tabs.tabId && claimed.get(r.id) === r.clientSeq)
   // Only the unsettled events can be this batch's: never scan the whole log.
   const entries = new Map(replica.unsettled().map((e) => [e.id, e]))
   const stored: { id: string; position: PositionToken }[] = []
@@ -24,37 +27,44 @@ export function applyResults(ctx: SyncContext, token: PositionToken, results: re
     if (r.position === undefined) continue
     stored.push({ id: r.id, position: r.position })
     claimed.delete(r.id)
+    ctx.wire.delete(r.id)
     const { id, type, stream, clientSeq, position } = r
     const event = entries.get(id)?.event ?? { type }
     confirmed.push({ id, type, stream, clientSeq, position, event })
   }
   // Confirmed before any rejection rebases: a stored event is never re-run.
   replica.confirmAll(stored)
-  for (const r of mine) {
-    if (r.position !== undefined || r.error === undefined) continue
-    rejectOwn(ctx, r.id, r.type, r.clientSeq, r.error as WireErrorBody)
-    rejected = true
-  }
   // Neither position nor error: stored earlier under another clientSeq (`duplicate_id`); it stays
   // frozen and settles when the puller brings it.
+  const refusals = mine.filter((r) => r.position === undefined && r.error !== undefined)
+  refuse(ctx, refusals as Refusal[])
   ctx.logChanged()
   if (confirmed.length) ctx.emitConfirm({ token, events: confirmed })
-  if (rejected && ctx.storage.durable) void collectRejections(ctx)
+  if (refusals.length && ctx.storage.durable) void collectRejections(ctx)
 }
 
-function rejectOwn(
-  ctx: SyncContext,
-  id: string,
-  type: string,
-  clientSeq: number | undefined,
-  body: WireErrorBody,
-) {
-  const entry = ctx.replica.unsettled().find((e) => e.id === id)
-  if (!entry) return
-  const error = StrataWireError.fromBody(body)
-  ctx.claimed.delete(id)
-  ctx.state.noteRejected({ id, type, clientSeq, error })
-  ctx.replica.reject(id, error, { frozen: ctx.frozen })
+type Refusal = { id: string; type: string; clientSeq: number; error: WireErrorBody }
+
+/**
+ * Stale events (`version_conflict`) are held until their commands can be re-run; any other
+ * refusal settles the event as rejected, with the server's typed error.
+ */
+function refuse(ctx: SyncContext, refusals: readonly Refusal[]) {
+  let now = false
+  let later = false
+  for (const r of refusals) {
+    if (r.error.code === 'version_conflict') {
+      if (holdRefused(ctx, r.id, r.clientSeq, r.error)) now = true
+      else later = true
+      continue
+    }
+    if (!ctx.replica.unsettled().some((e) => e.id === r.id)) continue
+    const error = StrataWireError.fromBody(r.error)
+    ctx.state.noteRejected({ id: r.id, type: r.type, clientSeq: r.clientSeq, error })
+    rejectRefused(ctx, r.id, r.clientSeq, error)
+  }
+  if (now) settle(ctx, [], false, ctx.pulls)
+  if (later) ctx.pullNow()
 }
 
 /**
@@ -63,12 +73,18 @@ function rejectOwn(
  */
 export async function collectRejections(ctx: SyncContext): Promise<void> {
   const taken = await ctx.storage.takeRejected(ctx.tabs.tabId).catch(() => [])
+  const refusals: Refusal[] = []
   for (const e of taken) {
+    if (e.superseded) continue
+    // Claimed under that seq (the broadcast was missed), or a closed tab's event not restored
+    // yet; any other was handled already, or decided again since.
     if (!ctx.replica.has(e.id)) {
-      ctx.replica.restore([{ id: e.id, event: e.event, at: e.at, commandId: e.commandId }])
-    }
-    rejectOwn(ctx, e.id, e.event.type, e.clientSeq, e.rejected!)
+      ctx.replica.restore([restored(e)])
+      ctx.claimed.set(e.id, e.clientSeq)
+    } else if (ctx.claimed.get(e.id) !== e.clientSeq) continue
+    refusals.push({ id: e.id, type: e.event.type, clientSeq: e.clientSeq, error: e.rejected! })
   }
+  refuse(ctx, refusals)
   if (taken.length) ctx.logChanged()
 }
 
@@ -81,16 +97,26 @@ export async function adoptGone(ctx: SyncContext): Promise<void> {
 }
 
 function restore(ctx: SyncContext, adopted: Adopted) {
-  const back = []
+  const back: DraftEvent[] = []
+  // A superseded claim is still sent, but its event lives on as a draft of the new decision.
+  const drafts = new Set(adopted.drafts.map((e) => e.id))
   for (const e of adopted.claimed) {
-    if (e.rejected) continue
+    if (e.rejected || e.superseded || drafts.has(e.id)) continue
     ctx.claimed.set(e.id, e.clientSeq)
+    const { stream, expectedVersion, dependsOn, commandId } = e.wire
+    const commandOf = commandId ?? undefined
+    ctx.wire.set(e.id, { stream, expectedVersion, dependsOn, seen: e.seen, commandId: commandOf })
     ctx.adopted.add(e.id)
     if (!ctx.replica.has(e.id)) back.push(e)
   }
   for (const e of adopted.drafts) if (!ctx.replica.has(e.id)) back.push(e)
-  ctx.replica.restore(
-    back.map((e) => ({ id: e.id, event: e.event, at: e.at, commandId: e.commandId })),
-  )
+  ctx.replica.restore(back.map(restored))
+  // Drafts were decided on another page's state: decide them again on this one's, now if it has
+  // caught up with the server (else the first pull does), before any of them is claimed.
+  if (ctx.caughtUp && back.length) settle(ctx, [], false, ctx.pulls)
   ctx.logChanged()
+}
+
+function restored(e: DraftEvent): RestoredEvent {
+  return { id: e.id, event: e.event, at: e.at, commandId: e.commandId, command: e.command }
 }

@@ -65,17 +65,17 @@ export class Sender {
         continue
       }
       let batch: ClaimedEvent[]
+      const limit = Math.min(this.#limit, ctx.limits?.maxEventsPerBatch ?? Number.POSITIVE_INFINITY)
       try {
-        batch = await ctx.storage.unsent(
-          Math.min(this.#limit, ctx.limits?.maxEventsPerBatch ?? Number.POSITIVE_INFINITY),
-        )
+        // One more than fits, to see whether the last command goes on past the cut.
+        batch = await ctx.storage.unsent(limit + 1)
       } catch (error) {
         this.#fatal(toSyncError(error, 'storage', 'Reading the outbox'))
         continue
       }
       if (batch.length) {
         await this.#loadLimits()
-        if (!signal.aborted) await this.#send(batch)
+        if (!signal.aborted) await this.#send(batch, limit)
       } else {
         await this.#work.wait(clock, ctx.config.idlePollMs, signal)
         // A tab that closed (or crashed) while another sent leaves its drafts to the sender.
@@ -125,17 +125,21 @@ export class Sender {
     }
   }
 
-  async #send(unsent: ClaimedEvent[]): Promise<void> {
+  async #send(unsent: ClaimedEvent[], limit: number): Promise<void> {
     const ctx = this.#ctx
     const { state, signal } = ctx
     const request: PostEventsRequest = {
       protocol: PROTOCOL_VERSION,
       clientId: ctx.clientId,
       batchId: uuid(),
-      events: unsent.map((e) => ({ ...e.wire, clientSeq: e.clientSeq })),
+      events: unsent.slice(0, limit).map((e) => ({ ...e.wire, clientSeq: e.clientSeq })),
     }
-    // As many as the server takes in one request; the rest go in the next.
-    const fit = ctx.limits ? eventsThatFit(request, ctx.limits) : unsent.length
+    // As many as the server takes in one request, cut between commands (the server stores a
+    // command's events in one request together or not at all); the rest go in the next.
+    const fit = wholeCommands(
+      unsent,
+      ctx.limits ? eventsThatFit(request, ctx.limits) : request.events.length,
+    )
     const batch = unsent.slice(0, fit)
     request.events = request.events.slice(0, fit)
     const seqs = { first: batch[0]!.clientSeq, last: batch.at(-1)!.clientSeq }
@@ -229,6 +233,15 @@ export class Sender {
     if (state.errors.at(-1)?.error !== error) state.report(error, clock.now())
     else state.changed()
   }
+}
+
+/** Backs a cut at `fit` up to the start of the command it would split, unless that is the first. */
+function wholeCommands(list: readonly ClaimedEvent[], fit: number): number {
+  const command = list[fit]?.wire.commandId
+  if (!command || list[fit - 1]?.wire.commandId !== command) return fit
+  let start = fit - 1
+  while (start > 0 && list[start - 1]!.wire.commandId === command) start--
+  return start > 0 ? start : fit
 }
 
 /** One result per event, in order: anything else is not this protocol. */

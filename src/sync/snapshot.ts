@@ -10,17 +10,21 @@ export function snapshotOf(ctx: SyncContext, tabId: string): SyncSnapshot {
   const outbox: OutboxEntry[] = pending.map((e) => {
     const seq = claimed.get(e.id) || undefined
     const sending = seq !== undefined && inFlight && seq >= inFlight.first && seq <= inFlight.last
+    const held = ctx.conflicts.held.has(e.id)
     return {
       id: e.id,
       type: e.type,
       clientSeq: seq,
-      state: sending ? 'in-flight' : claimed.has(e.id) ? 'claimed' : 'waiting',
+      state: held ? 'conflict' : sending ? 'in-flight' : claimed.has(e.id) ? 'claimed' : 'waiting',
     }
   })
+  const conflicts = ctx.conflicts.getSnapshot()
   let status: SyncStatus = 'idle'
   if (state.error) status = 'error'
   else if (state.paused || state.sendOffline || state.pullOffline) status = 'offline'
   else if (pending.length || inFlight) status = 'sending'
+  // Never "everything saved" while a lost command is not dismissed.
+  else if (conflicts.length) status = 'conflict'
   return {
     status,
     position: state.position,
@@ -32,6 +36,8 @@ export function snapshotOf(ctx: SyncContext, tabId: string): SyncSnapshot {
     outbox,
     inFlight,
     rejected: [...state.rejected],
+    conflicts,
+    reducerErrors: [...ctx.conflicts.reducerErrors],
     errors: [...state.errors],
     error: state.error,
     retry: state.retry,

@@ -1,5 +1,5 @@
 import { uuid } from '../core/ids'
-import type { WireEvent as StoreEvent } from '../core/replica'
+import type { RestoredCommand, WireEvent as StoreEvent } from '../core/replica'
 import type { WireErrorBody, WireEvent } from '../protocol/index'
 
 /** A local event not yet given a clientSeq: its owner tab may still re-derive it. */
@@ -8,19 +8,52 @@ export interface DraftEvent {
   event: StoreEvent
   at: number
   commandId: string | undefined
+  /** The command that made it, so another page can re-run it on a newer state. */
+  command?: RestoredCommand | undefined
 }
 
 /** The wire fields fixed at claim time, so a resend after a reload is byte for byte the same. */
 export type WireFields = Omit<WireEvent, 'clientSeq'>
 
+/** What `claim` is given: the wire fields, and the version of the stream its command saw. */
+export interface ClaimInput extends DraftEvent {
+  wire: WireFields
+  /**
+   * The index in this claim of the oldest event it depends on, when that one gets its clientSeq
+   * in the same claim: `wire.dependsOn` is set from it, since seqs are handed out only here.
+   */
+  dependsOnIndex?: number | undefined
+  /** The stream version the command saw, before its own earlier events (for conflict reports). */
+  seen?: number | undefined
+}
+
 /** A local event given a clientSeq: frozen from then on, sent until the server processed it. */
-export interface ClaimedEvent extends DraftEvent {
+export interface ClaimedEvent extends Omit<ClaimInput, 'dependsOnIndex'> {
   clientSeq: number
   /** The tab that made it; it restores, confirms and rejects the event in its store. */
   owner: string
-  wire: WireFields
   /** The server refused it; kept until its owner has taken the rejection. */
   rejected?: WireErrorBody
+  /**
+   * Re-decided by its owner, which knew the server must refuse it (its stream moved past it):
+   * still sent, as its clientSeq must be, but its event lives on as a draft of the new decision.
+   */
+  superseded?: true
+}
+
+/** Gives `events` consecutive seqs from `first`, resolving `dependsOnIndex`. */
+export function numbered(
+  events: readonly ClaimInput[],
+  owner: string,
+  first: number,
+): ClaimedEvent[] {
+  return events.map(({ dependsOnIndex, ...e }, i) => {
+    const record: ClaimedEvent = { ...e, owner, clientSeq: first + i }
+    if (dependsOnIndex !== undefined) {
+      record.wire = { ...e.wire, dependsOn: first + dependsOnIndex }
+    }
+    return record
+  })
 }
 
 /** What the server decided for one sent event. */
@@ -48,9 +81,11 @@ export interface OutboxStorage {
   /** Gives `events` the next clientSeqs and keeps `rest` as the owner's drafts, atomically. */
   claim(
     owner: string,
-    events: readonly (DraftEvent & { wire: WireFields })[],
+    events: readonly ClaimInput[],
     rest: readonly DraftEvent[],
   ): Promise<ClaimedEvent[]>
+  /** Marks claimed events as superseded (they are still sent; see `ClaimedEvent.superseded`). */
+  supersede(seqs: readonly number[]): Promise<void>
   /** Claimed events the server has not processed, by clientSeq, rejected ones left out. */
   unsent(limit: number): Promise<ClaimedEvent[]>
   settle(outcomes: readonly Outcome[]): Promise<void>
@@ -105,10 +140,17 @@ export function memoryStorage(): OutboxStorage {
       else drafts.delete(owner)
     },
     async claim(owner, events, rest) {
-      const made = events.map((e) => ({ ...e, owner, clientSeq: nextSeq++ }))
+      const made = numbered(events, owner, nextSeq)
+      nextSeq += made.length
       for (const e of made) claimed.set(e.clientSeq, e)
       await this.saveDrafts(owner, rest)
       return made
+    },
+    async supersede(seqs) {
+      for (const seq of seqs) {
+        const record = claimed.get(seq)
+        if (record) record.superseded = true
+      }
     },
     async unsent(limit) {
       return sorted()

@@ -1,4 +1,4 @@
-import type { AnyEvent } from '@strata/state'
+import type { AnyEvent, CommandEntry, EventEntry } from '@strata/state'
 import type { PulledEvent, WireEvent } from '../core/replica'
 import type { JsonValue, PositionToken } from '../protocol/index'
 import type { RetryOptions, SyncClock } from './clock'
@@ -7,7 +7,11 @@ import type { IdbStorageOptions } from './idbStorage'
 import type { LockManagerLike } from './tabs'
 import type { FetchLike } from './transport'
 
-export type SyncStatus = 'idle' | 'sending' | 'offline' | 'error'
+/**
+ * `idle`: everything is saved. `conflict`: nothing is waiting, but a local command was lost to a
+ * concurrent change (see `sync.conflicts`) and is not dismissed yet.
+ */
+export type SyncStatus = 'idle' | 'sending' | 'offline' | 'error' | 'conflict'
 
 /** How a store event maps to the wire's `type` and `payload`, and back. */
 export interface EventCodec<E extends AnyEvent = AnyEvent> {
@@ -32,8 +36,25 @@ export interface SyncOptions<E extends AnyEvent = AnyEvent> {
   persist?: IdbStorageOptions | false
   /** Pull only these streams. Default every stream the server lets this client read. */
   streams?: readonly string[]
-  /** The stream an event is written to. Default "default". */
+  /**
+   * The stream an event is written to. Default "default". Concurrency is checked per stream:
+   * choose streams so that a command's decision reads only its own stream (a stream per entity,
+   * e.g. `card:${id}`), and unrelated edits never conflict.
+   */
   streamOf?: (event: E) => string
+  /**
+   * `optimistic` (default when the store has command handlers): each event carries the version
+   * of its stream its command saw, the server refuses it if the stream moved, and the command is
+   * re-run on the new state (see `onConflict`). `off`: events are stored as decided.
+   */
+  concurrency?: 'optimistic' | 'off'
+  /** A local command was lost: re-run after a concurrent change, its handler threw. */
+  onConflict?: (conflict: Conflict) => void
+  /**
+   * The reducer threw on an event the server stored (a bug, or an event stored before the rules
+   * that refuse it): the state is kept as it was and later events apply. Called once per event.
+   */
+  onError?: (error: StoredEventError) => void
   codec?: EventCodec<E>
   /** Use this clientId instead of the one made and kept beside the outbox. */
   clientId?: string
@@ -83,7 +104,50 @@ export interface OutboxEntry {
   type: string
   /** Given when the event is claimed for sending; from then on it is never re-derived. */
   clientSeq: number | undefined
-  state: 'waiting' | 'claimed' | 'in-flight'
+  /** `conflict`: refused as stale, waiting for the pull that lets its command be re-run. */
+  state: 'waiting' | 'claimed' | 'in-flight' | 'conflict'
+}
+
+/** An event of another writer that a lost command lost to. */
+export interface ConflictEvent {
+  /** As in the store's log (`remoteEventId(clientId, id)` for other clients' events). */
+  id: string
+  type: string
+  event: AnyEvent
+  stream: string
+  /** The stream's version after it. */
+  version: number
+  position: PositionToken
+}
+
+/** A local command that was lost to a concurrent change. */
+export interface Conflict {
+  /** The command's id, also the conflict's. */
+  id: string
+  /** The command, as dispatched (its events are gone from the log). */
+  command: CommandEntry
+  /** What its handler threw when it was re-run on the new state (or the server's refusal). */
+  error: unknown
+  /** The events of other writers it lost to, in its streams, when this client has them. */
+  lostTo: readonly ConflictEvent[]
+  /** The events it had decided before, as they were. */
+  events: readonly EventEntry[]
+  at: number
+}
+
+/** `sync.conflicts`: the lost commands not dismissed yet, newest last. */
+export interface Conflicts {
+  getSnapshot(): readonly Conflict[]
+  /** Fits `useSyncExternalStore`. */
+  subscribe(listener: () => void): () => void
+  /** Dismiss one conflict (by itself or its id), or all of them. */
+  dismiss(conflict?: Conflict | string): void
+}
+
+/** A reducer error on an event the server stored. */
+export interface StoredEventError {
+  entry: EventEntry
+  error: unknown
 }
 
 export interface RejectedEvent {
@@ -112,6 +176,10 @@ export interface SyncSnapshot {
   outbox: readonly OutboxEntry[]
   inFlight: { first: number; last: number } | undefined
   rejected: readonly RejectedEvent[]
+  /** Lost commands not dismissed yet (as `sync.conflicts`). */
+  conflicts: readonly Conflict[]
+  /** Stored events the reducer threw on, newest last (at most 50). */
+  reducerErrors: readonly StoredEventError[]
   /** Recent errors, newest last, retried ones included. */
   errors: readonly SyncErrorRecord[]
   /** The error that stopped syncing (status 'error'); `resume()` tries again. */
@@ -156,6 +224,8 @@ export interface Sync {
    * `remoteEventId(clientId, id)`.
    */
   onPull(listener: (events: readonly PulledEvent[]) => void): () => void
+  /** Local commands lost to concurrent changes; dismiss them once the person has seen them. */
+  readonly conflicts: Conflicts
   /** A fetch to the server that reads at least what this client has seen (`X-Min-Position`). */
   fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>
   /** The last reads made with `fetch`: the position each waited for and how long (devtools). */

@@ -126,6 +126,9 @@ export function testServer(options: Omit<EventServerOptions, 'storage'> = {}) {
         payload: unknown
         id: string
         position: string
+        commandId: string | null
+        stream: string
+        streamVersion: number
       }[]
     }
     return body.events

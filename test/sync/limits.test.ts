@@ -1,4 +1,10 @@
-import { type ConfirmedBatch, connectSync, type Sync, type SyncOptions } from '@strata/state/sync'
+import {
+  type ConfirmedBatch,
+  connectSync,
+  remoteEventId,
+  type Sync,
+  type SyncOptions,
+} from '@strata/state/sync'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { StrataWireError } from '../../src/protocol/index'
 import { counterStore, manualClock, testServer } from './helpers'
@@ -248,8 +254,12 @@ describe('an event whose id this client already stored', () => {
     expect(other.status).toBe(200)
     release()
     await sync.flush()
-    // Stored as its own event, at its own position.
-    expect(store.logs.events.map((e) => [e.id, e.position])).toEqual([[id, 'v1:2']])
+    // Stored as its own event, at its own position (after the other one, which it conflicted
+    // with: both write the default stream, so it was decided again once pulled).
+    expect(store.logs.events.map((e) => [e.id, e.position])).toEqual([
+      [remoteEventId('other', id), 'v1:1'],
+      [id, 'v1:2'],
+    ])
     await sync.pull()
     expect(store.getState()).toEqual({ a: 6 })
     expect((await server.stored()).map((e) => [e.clientId, e.id])).toEqual([

@@ -91,33 +91,51 @@ describe('pulling', () => {
     expect(a.store.getState()).toEqual({ n: 2 })
   })
 
-  it('does not re-run a command whose event is in flight', async () => {
+  it('re-runs an in-flight command at once when a pulled event takes the version it expects', async () => {
     const server = testServer()
     const a = client(server)
     const b = client(server)
     let release!: () => void
     const gate = new Promise<void>((r) => (release = r))
-    // b's POST waits at the gate; meanwhile a remote event arrives.
+    // slow's POST waits at the gate; meanwhile a remote event arrives.
     const slow = client(server, {
       fetch: async (r) => {
         if (r.method === 'POST') await gate
         return server.fetch(r)
       },
     })
+    await slow.sync.pull()
     slow.store.dispatch({ type: 'increment', payload: 'x' })
     await vi.waitFor(() => expect(slow.sync.getSnapshot().inFlight).toBeDefined())
+    const sent = slow.store.logs.events.at(-1)!
     a.store.dispatch({ type: 'set', payload: { key: 'x', value: 10 } })
     await a.sync.flush()
     await slow.sync.pull()
-    // What the server may already hold (x = 1) is what the client keeps.
-    expect(slow.store.logs.events.at(-1)!.payload).toEqual({ key: 'x', value: 1 })
+    // The event in flight expects version 0 of a stream now at 1: the server can only refuse
+    // it, so its command is decided again on x = 10 (same event id), never folded on it as was.
+    expect(slow.store.logs.events.at(-1)).toMatchObject({
+      id: sent.id,
+      payload: { key: 'x', value: 11 },
+    })
     release()
     await slow.sync.flush()
     await slow.sync.pull()
     await b.sync.pull()
     const stored = await server.stored()
+    expect(stored.map((e) => e.payload)).toEqual([
+      { key: 'x', value: 10 },
+      { key: 'x', value: 11 },
+    ])
     expect(slow.store.getState()).toEqual(fold(stored))
-    expect(b.store.getState()).toEqual({ x: 1 })
+    expect(b.store.getState()).toEqual({ x: 11 })
+    // The stale claim was sent (its clientSeq had to be) and refused; the new decision stored.
+    const posted = server
+      .posts()
+      .flatMap((p) => p.events.map((e: any) => [e.clientSeq, e.payload.value]))
+    expect(posted.filter(([, v]: number[]) => v === 1 || v === 11)).toEqual([
+      [1, 1],
+      [2, 11],
+    ])
   })
 
   it('two clients converge through the server with long polls', async () => {

@@ -53,9 +53,12 @@ describe.each([
     a.store.dispatch(add('a'))
     await Promise.all([a.sync.flush(), b.sync.flush()])
     const stored = await server.stored()
-    // One client, one dense sequence, whichever tab made the event.
+    // One client, one sequence, whichever tab made the event. The tabs write one stream without
+    // seeing each other's events first, so one may conflict and be decided again under a new
+    // seq (the refused one is processed, not stored).
     expect(new Set(stored.map((e) => e.clientId)).size).toBe(1)
-    expect(stored.map((e) => e.clientSeq).sort()).toEqual([1, 2, 3])
+    expect(stored).toHaveLength(3)
+    expect(new Set(stored.map((e) => e.clientSeq)).size).toBe(3)
     expect(a.store.logs.events.every((e) => e.position)).toBe(true)
     expect(b.store.logs.events.every((e) => e.position)).toBe(true)
     await Promise.all([a.sync.pull(), b.sync.pull()])
