@@ -1,7 +1,7 @@
 export {
   type EarlierHistory,
-  type Page as HistoryPage,
   type LostCommand,
+  type Page as HistoryPage,
   type PulledEvent,
   type PullResult,
   type RebaseOptions,
