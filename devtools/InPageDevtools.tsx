@@ -1,6 +1,5 @@
-import type { Store } from '@strata/state'
-import { type Inspection, inspect, type SessionData } from '@strata/state/inspect'
-import { exportSession, loadSession, serializeSession } from '@strata/state/testing'
+import { type Inspection, inspect, type Session } from '@strata/state/inspect'
+import { loadSession, serializeSession } from '@strata/state/testing'
 import { useEffect, useRef, useState } from 'react'
 import { devtoolsCss } from './css'
 import { ShadowRoot } from './ShadowRoot'
@@ -11,30 +10,6 @@ const systemTheme = () =>
   typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches
     ? 'dark'
     : 'light'
-
-function sessionWriter(name: string) {
-  return (store: Store<any, any, any>) => {
-    const n = store.logs.events.length
-    // Hashing every state is what lets replay name the exact diverging event; past ~20k events
-    // it costs seconds, so long sessions keep checkpoints only.
-    const session = exportSession(store, {
-      app: name,
-      hashes: n <= 20_000,
-      checkpointEvery: Math.max(100, Math.ceil(n / 100)),
-    })
-    // exportSession leaves out the server's rejections: a rejected event was never applied, so
-    // write it as skipped (replay agrees) with the reason, as the panel's own writer does.
-    const entries = store.logs.events
-    session.events.forEach((e, i) => {
-      const rejected = entries[i]?.rejected
-      if (rejected === undefined) return
-      e.skipped = true
-      ;(e as { rejected?: string }).rejected =
-        rejected instanceof Error ? rejected.message : String(rejected)
-    })
-    return serializeSession(session)
-  }
-}
 
 /** The launcher and docked panel, served by an in-page inspect host of `store`. */
 export function InPageDevtools({
@@ -55,9 +30,10 @@ export function InPageDevtools({
       name,
       ...(sync ? { sync } : {}),
       ...(selectors ? { selectors } : {}),
-      ...(hasLoad ? { load: (session: SessionData) => load.current?.(session) } : {}),
-      exportSession: sessionWriter(name),
-      parseSession: (text) => loadSession(text) as unknown as SessionData,
+      ...(hasLoad ? { load: (session: Session) => load.current?.(session) } : {}),
+      // Sessions keep Dates, Maps, Sets and BigInts, and the file is checked field by field.
+      serializeSession: (session) => serializeSession(session),
+      parseSession: (text) => loadSession(text),
     })
     setInspection(created)
     return () => created.close()

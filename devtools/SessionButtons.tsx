@@ -23,8 +23,8 @@ export function SessionButtons({ canImport }: { canImport: boolean }) {
   const importFile = async (file: File | undefined) => {
     if (!file) return
     try {
-      const meta = await client.request({ type: 'import', text: await file.text() })
-      notify(`Imported ${file.name}: ${meta.length} events`)
+      const { imported } = await client.request({ type: 'import', text: await file.text() })
+      notify(`Imported ${file.name}: ${imported} events`)
     } catch (error) {
       notify((error as Error).message, 'error')
     } finally {

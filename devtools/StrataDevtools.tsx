@@ -1,5 +1,5 @@
 import type { Store } from '@strata/state'
-import { isDevelopment, type SessionData, type SyncInspectable } from '@strata/state/inspect'
+import { isDevelopment, type Session, type SyncInspectable } from '@strata/state/inspect'
 import { InPageDevtools } from './InPageDevtools'
 import type { Corner } from './Shell'
 import type { Dock } from './Toolbar'
@@ -13,7 +13,7 @@ export interface StrataDevtoolsProps {
    * `(s) => setStore(restoreStore(s, { reducer }))`). Without it, Import loads the session into
    * `store` itself (`store.history.load`), unless `sync` is given: a synced store is not replaced.
    */
-  load?: (session: SessionData) => void
+  load?: (session: Session) => void
   /** Named selectors the Bisect tab can search by. Read once, when the panel mounts. */
   selectors?: Record<string, (state: any) => unknown>
   /** Names the store in the panel, in exported files and on a shared channel. */

@@ -13,7 +13,7 @@ export {
   type ReduxDevtoolsBridge,
   type ReduxDevtoolsOptions,
   restoreStore,
-  type SessionData,
+  type Session,
   type SyncInspectable,
 } from '@strata/state/inspect'
 export { devtoolsCss } from './css'

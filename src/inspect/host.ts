@@ -1,5 +1,9 @@
 import type { LoadData, Store } from '@strata/state'
 import { uuid } from '../core/ids'
+import { checkSession, parseSessionText } from '../testing/check'
+import { exportSession } from '../testing/export'
+import type { Session } from '../testing/format'
+import { sessionLogs } from '../testing/logs'
 import { InspectError, toErrorInfo } from './errors'
 import { readHandlers } from './handlers'
 import {
@@ -13,7 +17,7 @@ import {
   type RequestType,
   type ResultOf,
 } from './protocol'
-import { loadDataOf, parseSession, type SessionData, toSession } from './session'
+import { reorderedLogs, sweptLogs } from './rewrite'
 import { type SyncInspectable, syncSnapshot } from './sync'
 import type { InspectTransport } from './transports'
 
@@ -29,15 +33,23 @@ export interface InspectHostOptions {
    * For apps that swap stores on import: called with the imported session instead of loading it
    * into this store (`history.load`), e.g. `(s) => setStore(restoreStore(s, { reducer }))`.
    */
-  load?: (session: SessionData) => void
-  /** Writes the session file; pass `@strata/state/testing`'s writer to keep Dates, Maps... */
-  exportSession?: (store: Store<any, any, any>) => string
-  /** Reads a session file; pass `@strata/state/testing`'s `loadSession` for full checks. */
-  parseSession?: (text: string) => SessionData
+  load?: (session: Session) => void
+  /**
+   * The text of an exported session. Default plain JSON; `@strata/state/testing`'s
+   * `serializeSession` keeps Dates, Maps, Sets and BigInts (the in-page panel uses it).
+   */
+  serializeSession?: (session: Session) => string
+  /**
+   * Reads an imported file. Default: plain JSON, checked field by field;
+   * `@strata/state/testing`'s `loadSession` also reads what `serializeSession` wrote.
+   */
+  parseSession?: (text: string) => Session
 }
 
 export interface InspectHost {
   handle<T extends RequestType>(request: Request<T>): ResultOf<T>
+  /** Imports a session object, as the `import` request does with a file's text. */
+  importSession(session: Session): Meta
   subscribe(listener: (push: Push) => void): () => void
   close(): void
 }
@@ -110,6 +122,13 @@ export function createInspectHost(store: AnyStore, options: InspectHostOptions =
     store.history.load(data)
     return meta()
   }
+  const importSession = (session: Session): Meta => {
+    if (!options.load) return replaceLogs(sessionLogs(session), 'Importing a session')
+    options.load(session)
+    // The app may swap stores or load into this one: either way the panel refetches its rows.
+    changed(true)
+    return meta()
+  }
 
   const handlers: { [T in RequestType]?: (req: Request<T>) => ResultOf<T> } = {
     meta: () => meta(),
@@ -139,20 +158,20 @@ export function createInspectHost(store: AnyStore, options: InspectHostOptions =
     // Redux DevTools' RESET: back to the state the store was created with, and no actions.
     reset: () =>
       replaceLogs({ initialState: store.getInitialState(), events: [], commands: [] }, 'Reset'),
+    sweep: () => replaceLogs(sweptLogs(store), 'Sweeping the skipped events'),
+    reorder: (r) =>
+      replaceLogs(reorderedLogs(store, r.eventId, r.beforeEventId), 'Reordering the events'),
     export: () => {
-      const text = options.exportSession
-        ? options.exportSession(store)
-        : JSON.stringify(toSession(store, name), null, 2)
+      const session = panelSession(store, name)
+      const text = options.serializeSession
+        ? options.serializeSession(session)
+        : JSON.stringify(session, null, 2)
       const stamp = new Date().toISOString().replace(/[:.]/g, '-')
       return { fileName: `strata-${name}-${stamp}.session.json`, text }
     },
     import: (r) => {
-      const session = (options.parseSession ?? parseSession)(r.text)
-      if (!options.load) return replaceLogs(loadDataOf(session), 'Importing a session')
-      options.load(session)
-      // The app may swap stores or load into this one: either way the panel refetches its rows.
-      changed(true)
-      return meta()
+      const session = (options.parseSession ?? parsePlainSession)(r.text)
+      return { ...importSession(session), imported: session.events.length }
     },
     dispatch: (r) => {
       const command = r.command as { type?: unknown } | null
@@ -223,6 +242,7 @@ export function createInspectHost(store: AnyStore, options: InspectHostOptions =
 
   return {
     handle,
+    importSession,
     subscribe(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)
@@ -236,4 +256,30 @@ export function createInspectHost(store: AnyStore, options: InspectHostOptions =
       listeners.clear()
     },
   }
+}
+
+/**
+ * The session the panel exports (`@strata/state/testing`'s format). Hashing every state is what
+ * lets replay name the exact diverging event; past ~20k events it costs seconds, so long
+ * sessions keep checkpoints only.
+ */
+function panelSession(store: AnyStore, name: string): Session {
+  const n = store.logs.events.length
+  return exportSession(store, {
+    app: name,
+    hashes: n <= 20_000,
+    checkpointEvery: Math.max(100, Math.ceil(n / 100)),
+  })
+}
+
+/** A session file written as plain JSON, checked as `loadSession` checks it. */
+function parsePlainSession(text: string): Session {
+  const raw = parseSessionText(text)
+  if (typeof raw === 'object' && raw !== null && Object.hasOwn(raw, 'superjson')) {
+    throw new InspectError(
+      'bad-request',
+      "This session holds values plain JSON cannot (Dates, Maps, Sets...): read it with @strata/state/testing's loadSession (the host's `parseSession` option).",
+    )
+  }
+  return checkSession(raw)
 }

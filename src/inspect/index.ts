@@ -1,6 +1,8 @@
 // Whether Strata's development checks run (true unless a bundler or Node says production):
 // the panel renders nothing outside development unless forced.
 export { isDevelopment } from '../core/errors'
+// The session file is @strata/state/testing's format: one writer, one reader.
+export type { Session } from '../testing/format'
 export { bisect } from './bisect'
 export { createInspectClient, type InspectClient, type InspectClientOptions } from './client'
 export { InspectError, RemoteInspectError, toErrorInfo } from './errors'
@@ -18,12 +20,5 @@ export {
   type ReduxDevtoolsOptions,
 } from './reduxBridge'
 export { type RestoreOptions, restoreStore } from './restore'
-export {
-  parseSession,
-  SESSION_FORMAT,
-  SESSION_VERSION,
-  type SessionData,
-  toSession,
-} from './session'
 export type { SyncInspectable } from './sync'
 export { broadcastTransport, cloneable, directTransport, type InspectTransport } from './transports'

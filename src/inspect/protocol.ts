@@ -179,11 +179,16 @@ export interface RequestMap {
   rollback: { params: {}; result: Meta }
   /** Back to the store's initial state with no events: Redux DevTools' RESET. */
   reset: { params: {}; result: Meta }
+  /** Forget the skipped events, states recomputed: Redux DevTools' SWEEP. */
+  sweep: { params: {}; result: Meta }
+  /** Move an event just before another (to the end without one): Redux DevTools' REORDER_ACTION. */
+  reorder: { params: { eventId: string; beforeEventId?: string }; result: Meta }
   /** While locked, the store's dispatch records nothing: Redux DevTools' LOCK_CHANGES. */
   lock: { params: { locked: boolean }; result: Meta }
   dispatch: { params: { command: AnyEvent }; result: { error: ErrorInfo | undefined } }
   export: { params: {}; result: { fileName: string; text: string } }
-  import: { params: { text: string }; result: Meta }
+  /** `imported`: the file's events (the store's own count differs when `load` swaps stores). */
+  import: { params: { text: string }; result: Meta & { imported: number } }
   sync: { params: {}; result: SyncSnapshot | undefined }
   syncPause: { params: {}; result: SyncSnapshot | undefined }
   syncResume: { params: {}; result: SyncSnapshot | undefined }

@@ -48,7 +48,7 @@ const FEATURES = {
   import: 'custom',
   jump: true,
   skip: true,
-  reorder: false,
+  reorder: true,
   dispatch: true,
   test: false,
 }
@@ -141,6 +141,14 @@ export function connectReduxDevtools(
     if (at >= 0) return at + 1
     return fallback === undefined ? undefined : base + fallback
   }
+  /** The event a reordered action goes before: by id, else the window's start or its end. */
+  const beforeOf = (actionId: number): { beforeEventId?: string } => {
+    const known = ids.get(actionId)
+    if (known !== undefined) return { beforeEventId: known }
+    const [first] = ids.keys()
+    if (first === undefined || actionId > Math.max(...ids.keys())) return {}
+    return { beforeEventId: ids.get(first)! }
+  }
   /** Replace the history (in the store, or through the `load` option), then start over. */
   const replace = (what: string, request: () => unknown) => {
     try {
@@ -169,13 +177,27 @@ export function connectReduxDevtools(
       }
       case 'IMPORT_STATE':
         return replace('Import', () => {
-          const session = sessionFromLifted(
+          const { session, cursor } = sessionFromLifted(
             payload.nextLiftedState,
             payload.preloadedState,
             store.getInitialState(),
           )
-          return host.handle({ type: 'import', text: JSON.stringify(session) })
+          host.importSession(session)
+          // Show the state the imported history was showing, when it is this store's now.
+          if (cursor !== undefined && !hostOptions.load)
+            host.handle({ type: 'jumpTo', index: cursor })
         })
+      // As instrument: SWEEP forgets the skipped actions, REORDER_ACTION moves an action just
+      // before another (to the end or the start of the window when that one is not shown).
+      case 'SWEEP':
+        return replace('Sweep', () => host.handle({ type: 'sweep' }))
+      case 'REORDER_ACTION': {
+        const eventId = ids.get(payload.actionId)
+        if (eventId === undefined) return resync()
+        return replace('Reorder', () =>
+          host.handle({ type: 'reorder', eventId, ...beforeOf(payload.beforeActionId) }),
+        )
+      }
       // As @redux-devtools/instrument: COMMIT makes the viewed state the new starting point
       // (the store keeps the events after it, which instrument drops), ROLLBACK drops the
       // actions since the last commit, RESET goes back to the store's initial state.

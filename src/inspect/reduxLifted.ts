@@ -1,5 +1,5 @@
 import type { AnyEvent, Store } from '@strata/state'
-import type { SessionData } from './session'
+import type { Session } from '../testing/format'
 
 /** The history format of Redux DevTools (`@redux-devtools/instrument`'s LiftedState). */
 export interface LiftedState {
@@ -70,17 +70,20 @@ function unwrap(action: LiftedAction): { event: AnyEvent; at: number | undefined
 
 /**
  * A Redux DevTools import (IMPORT_STATE's `nextLiftedState`: a lifted state, or a bare array of
- * actions) as a session: action 0 (`@@INIT`) is the initial state, the others become events.
+ * actions) as a session: action 0 (`@@INIT`) is the initial state, the others become events. It
+ * has no checkpoints: the states are recomputed. `cursor` is the state the lifted state was
+ * showing (its `currentStateIndex`), undefined for the newest.
  */
 export function sessionFromLifted(
   next: Partial<LiftedState> | readonly LiftedAction[],
   preloadedState: unknown,
   fallbackInitial: unknown,
-): SessionData {
+): { session: Session; cursor: number | undefined } {
   const stamp = Date.now().toString(36)
   let initialState = preloadedState !== undefined ? preloadedState : fallbackInitial
   let actions: { id: number; action: LiftedAction }[]
   let skipped = new Set<number>()
+  let cursor: number | undefined
   if (Array.isArray(next)) {
     actions = next.map((action, i) => ({ id: i + 1, action }))
   } else {
@@ -89,12 +92,16 @@ export function sessionFromLifted(
     const staged = lifted.stagedActionIds ?? Object.keys(byId).map(Number)
     initialState = lifted.committedState ?? lifted.computedStates?.[0]?.state ?? initialState
     skipped = new Set(lifted.skippedActionIds ?? [])
-    actions = staged
-      .filter((id) => byId[id] !== undefined && byId[id]!.action.type !== INIT.type)
-      .map((id) => ({ id, action: byId[id]! as LiftedAction }))
+    const kept = (id: number) => byId[id] !== undefined && byId[id]!.action.type !== INIT.type
+    actions = staged.filter(kept).map((id) => ({ id, action: byId[id]! as LiftedAction }))
+    // currentStateIndex counts staged actions, @@INIT included: the state after that many.
+    const index = lifted.currentStateIndex
+    if (typeof index === 'number' && index >= 0 && index < staged.length - 1) {
+      cursor = staged.slice(0, index + 1).filter(kept).length
+    }
   }
   const now = Date.now()
-  return {
+  const session: Session = {
     format: 'strata.session',
     version: 1,
     meta: { recordedAt: new Date(now).toISOString(), app: 'redux-devtools import' },
@@ -112,4 +119,5 @@ export function sessionFromLifted(
     }),
     checkpoints: [],
   }
+  return { session, cursor }
 }

@@ -7,7 +7,8 @@ import {
   type Reducer,
   type Store,
 } from '@strata/state'
-import { loadDataOf, type SessionData } from './session'
+import type { Session } from '../testing/format'
+import { sessionLogs } from '../testing/logs'
 
 export interface RestoreOptions<S> {
   reducer: Reducer<S, any>
@@ -23,16 +24,13 @@ export interface RestoreOptions<S> {
  * server. Name the state type, as the reducer alone cannot infer it:
  * `restoreStore<State>(session, { reducer })`.
  */
-export function restoreStore<S>(
-  session: SessionData,
-  options: RestoreOptions<S>,
-): Store<S, any, any> {
+export function restoreStore<S>(session: Session, options: RestoreOptions<S>): Store<S, any, any> {
   const store = createStore({
     initialState: session.initialState as S,
     reducer: options.reducer as Reducer<S, AnyEvent>,
     ...(options.commands ? { commands: options.commands } : {}),
     ...(options.history ? { history: options.history } : {}),
   } as never) as Store<S, any, any>
-  store.history.load(loadDataOf(session) as LoadData<S>)
+  store.history.load(sessionLogs(session) as LoadData<S>)
   return store
 }

@@ -15,6 +15,7 @@ export {
 } from './format'
 export { hashState } from './hash'
 export { loadSession } from './load'
+export { sessionLogs } from './logs'
 export { strataMatchers, type ToReplayConfig } from './matchers'
 export {
   type CheckpointResult,

@@ -64,23 +64,6 @@ export function serializeSession(session: Session<any>, options: SerializeOption
   return JSON.stringify(body, null, options.indent ?? 2)
 }
 
-/** JSON text to a value, with a clear error for text that is not JSON (a truncated file). */
-export function parseSessionText(text: string): unknown {
-  try {
-    return JSON.parse(text)
-  } catch (error) {
-    const hint =
-      text.trim() === '' ? 'an empty text' : `text that is not valid JSON (${messageOf(error)})`
-    throw new SessionFormatError(
-      '',
-      'the JSON text of a session file',
-      hint,
-      'Is the file truncated or not a session? Re-export it with serializeSession(exportSession(store)).',
-      { cause: error },
-    )
-  }
-}
-
 /** Applies the `superjson` annotations of a parsed file, restoring the values JSON lost. */
 export function reviveSession(raw: Record<string, unknown>): Record<string, unknown> {
   if (!Object.hasOwn(raw, 'superjson')) return raw

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { restoreStore, type SessionData } from '@strata/state/inspect'
+import { restoreStore, type Session } from '@strata/state/inspect'
 import { loadSession } from '@strata/state/testing'
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
@@ -84,7 +84,7 @@ describe('export and import of a session', () => {
   })
 
   it('hands a file to `load` when given, and the app can swap in the restored store', async () => {
-    const loaded: SessionData[] = []
+    const loaded: Session[] = []
     const store = history()
     render(<StrataDevtools store={store} initialIsOpen load={(s) => loaded.push(s)} />)
     await waitFor(() => shadow().getByRole('region', { name: /^Strata devtools/ }))
