@@ -1,8 +1,7 @@
 import { QueryClient } from '@tanstack/react-query'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
-import { Devtools } from './components/Devtools'
-import { Root } from './components/Root'
+import { Workspace } from './components/Workspace'
 import { store } from './store'
 import { sync } from './sync'
 import './styles/theme.css'
@@ -13,8 +12,6 @@ const queryClient = new QueryClient()
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <Root store={store} sync={sync} queryClient={queryClient}>
-      <Devtools store={store} sync={sync} />
-    </Root>
+    <Workspace store={store} sync={sync} queryClient={queryClient} />
   </StrictMode>,
 )

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react'
 import { BoardStatsPanel } from './BoardStatsPanel'
 import { BoardView } from './BoardView'
 import { CommandError } from './CommandError'
@@ -7,7 +8,7 @@ import { SyncStatus } from './SyncStatus'
 import { Timeline } from './Timeline'
 
 /** The page: header, toolbar (filters, history), messages, the board and the server's view. */
-export function App({ synced }: { synced: boolean }) {
+export function App({ synced, notice }: { synced: boolean; notice?: ReactNode }) {
   return (
     <div className="app">
       <header className="topbar">
@@ -20,6 +21,7 @@ export function App({ synced }: { synced: boolean }) {
         </div>
         {synced ? <SyncStatus /> : <span className="sync-status">Local only</span>}
       </header>
+      {notice}
       <div className="toolbar">
         <Filters />
         <Timeline />

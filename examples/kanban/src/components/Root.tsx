@@ -12,14 +12,16 @@ interface Props {
   queryClient: QueryClient
   /** The server connection; without it the board runs locally (tests, offline demo). */
   sync?: Sync | undefined
+  /** Shown above the toolbar (the imported-copy banner). */
+  notice?: ReactNode
   children?: ReactNode
 }
 
 /** The providers around <App>: main.tsx passes the real store and sync, tests their own. */
-export function Root({ store, queryClient, sync, children }: Props) {
+export function Root({ store, queryClient, sync, notice, children }: Props) {
   const app = (
     <FeedbackProvider>
-      <App synced={sync !== undefined} />
+      <App synced={sync !== undefined} notice={notice} />
       {children}
     </FeedbackProvider>
   )
