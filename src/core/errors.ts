@@ -77,3 +77,20 @@ export function warnOnce(message: string): void {
   warned.add(message)
   console.warn(PREFIX + message)
 }
+
+const reported = new Set<string>()
+
+/**
+ * A reducer threw on a new event: the event keeps the error and the state stays as it was, which
+ * a developer would not notice without the devtools. Development says so on the console with the
+ * error and its stack, once per event type and message (the same bug hit again says nothing new).
+ */
+export function reportReducerError(event: { type: string }, error: unknown): void {
+  const key = `${event.type}\0${error instanceof Error ? error.message : String(error)}`
+  if (reported.has(key) || !isDevelopment()) return
+  if (reported.size < 1000) reported.add(key)
+  console.error(
+    `${PREFIX}The reducer threw on event ${JSON.stringify(event.type)}: the event is kept with the error (logs.events[i].error) and the state is left as it was before it.`,
+    error,
+  )
+}

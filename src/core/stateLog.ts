@@ -1,3 +1,4 @@
+import { reportReducerError } from './errors'
 import type { AnyEvent } from './types'
 
 /** What the state log reads and writes on an event entry. */
@@ -104,7 +105,7 @@ export class StateLog<S> {
 
   push(entry: FoldEntry): void {
     this.entries.push(entry)
-    this.catchUp()
+    this.catchUp(true)
   }
 
   /**
@@ -211,7 +212,8 @@ export class StateLog<S> {
     this.segments = this.segments.filter((s) => s.from >= this.offset)
   }
 
-  private catchUp(): void {
+  /** Folds the entries not folded yet; `report`: say so when a new event's reducer throws. */
+  private catchUp(report = false): void {
     const { entries } = this
     while (this.folded < entries.length) {
       const entry = entries[this.folded++]!
@@ -224,6 +226,7 @@ export class StateLog<S> {
           entry.error = undefined
         } catch (error) {
           entry.error = error
+          if (report) reportReducerError(entry.event, error)
         }
         this.spent += performance.now() - start
       }

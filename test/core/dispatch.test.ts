@@ -180,6 +180,36 @@ describe('a reducer that throws', () => {
     store.dispatch({ type: 'toggled', payload: { id: '1' } })
     expect(store.getState().todos[0]!.done).toBe(true)
   })
+
+  it('says so on the console in development, once per event type and message', () => {
+    const log = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const store = createStore({ initialState: initialTodos, reducer: todoReducer })
+    const { error } = store.dispatch({ type: 'toggled', payload: { id: 'nowhere' } })
+    expect(log).toHaveBeenCalledTimes(1)
+    expect(log).toHaveBeenCalledWith(
+      '[strata] The reducer threw on event "toggled": the event is kept with the error (logs.events[i].error) and the state is left as it was before it.',
+      error,
+    )
+    // Folding it again (a hot reload, an un-skip) or the same bug again says nothing new.
+    store.hot.replaceReducer(todoReducer)
+    store.history.toggle(store.logs.events[0]!.id)
+    store.history.toggle(store.logs.events[0]!.id)
+    store.dispatch({ type: 'toggled', payload: { id: 'nowhere' } })
+    expect(log).toHaveBeenCalledTimes(1)
+    store.dispatch({ type: 'toggled', payload: { id: 'elsewhere' } })
+    expect(log).toHaveBeenCalledTimes(2)
+    log.mockRestore()
+  })
+
+  it('stays quiet in production', () => {
+    vi.stubEnv('NODE_ENV', 'production')
+    const log = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const store = createStore({ initialState: initialTodos, reducer: todoReducer })
+    expect(store.dispatch({ type: 'toggled', payload: { id: 'prod' } }).error).toBeDefined()
+    expect(log).not.toHaveBeenCalled()
+    log.mockRestore()
+    vi.unstubAllEnvs()
+  })
 })
 
 describe("Redux's store contract", () => {
