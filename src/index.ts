@@ -14,6 +14,7 @@ export type {
   HistoryOptions,
   HotApi,
   HotReport,
+  Inverses,
   Listener,
   LoadData,
   LoadedCommand,

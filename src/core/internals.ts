@@ -3,7 +3,8 @@ import { fail } from './errors'
 import { makeFold } from './fold'
 import type { rerunCommand } from './rerun'
 import { StateLog } from './stateLog'
-import type { CommandMap, HotReport, Listener, Reducer } from './types'
+import type { CommandMap, HotReport, Inverses, Listener, Reducer } from './types'
+import type { UndoStacks } from './undo'
 
 /**
  * The mutable heart of one store, shared by the modules that implement its operations
@@ -47,6 +48,9 @@ export interface Internals<S> {
   /** The core's one way to re-run a command; reached from here so the sync entry need not
    * bundle a second copy of the handlers' machinery (and of its error classes). */
   readonly rerun: typeof rerunCommand
+  /** `createStore({ inverses })`: how to undo each command type (undo.ts). */
+  readonly inverses: Inverses<S, any> | undefined
+  readonly undo: UndoStacks
 }
 
 /** Pages in the events before the window; the sync client implements it. */

@@ -17,6 +17,7 @@ import {
 } from './internals'
 import { commandOf, derivedCommands } from './passthrough'
 import { rerunCommand } from './rerun'
+import { canStep, noteDispatched, undoStep } from './undo'
 import type {
   AnyEvent,
   CommandMap,
@@ -135,6 +136,8 @@ export function createStore<S, E extends AnyEvent>(
     reports: [],
     nextId: ids(),
     rerun: rerunCommand,
+    inverses: options.inverses,
+    undo: { done: [], undone: [], replaying: false },
   } as unknown as Internals<S>
   core.log = newStateLog(core, [], core.reducer)
 
@@ -161,7 +164,9 @@ export function createStore<S, E extends AnyEvent>(
     let error = decision.error
     for (const e of made) if (error === undefined) error = e.error
     settle()
-    return { command: entry, events: made, error } as DispatchResult
+    const result = { command: entry, events: made, error } as DispatchResult
+    noteDispatched(core, result)
+    return result
   }
 
   /** Without handlers the command is its own event: one entry, sharing its id. */
@@ -208,6 +213,14 @@ export function createStore<S, E extends AnyEvent>(
       },
     },
     history: historyApi(core),
+    undo: () => undoStep(core, dispatch, 'done'),
+    redo: () => undoStep(core, dispatch, 'undone'),
+    get canUndo() {
+      return canStep(core, 'done')
+    },
+    get canRedo() {
+      return canStep(core, 'undone')
+    },
     hot: {
       replaceReducer: (reducer: any, options?: any) => replaceReducer(core, reducer, options),
       replaceCommands: (handlers: any) => replaceCommands(core, handlers),

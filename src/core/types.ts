@@ -235,10 +235,25 @@ export interface HistoryOptions {
   window?: number
 }
 
+/**
+ * How to undo each command type: given the state before the command, its payload and the events
+ * it made, the command that undoes it (or undefined: nothing to undo). It is dispatched like any
+ * command, so it is recorded, synced, and may be refused; redo inverts the undo the same way.
+ */
+export type Inverses<S, C> = {
+  [K in keyof C & string]?: (
+    before: S,
+    payload: PayloadOf<C[K]>,
+    events: readonly EventEntry[],
+  ) => CommandOf<C> | undefined
+}
+
 export interface StoreOptions<S, E extends AnyEvent, C> {
   initialState: S
   reducer: Reducer<S, E>
   commands?: C
+  /** Makes `undo()` and `redo()` work for these command types (see `Inverses`). */
+  inverses?: Inverses<NoInfer<S>, NoInfer<C>>
   history?: HistoryOptions
   /**
    * How the reducer gets the state. By default it gets an immer draft, except for event types it
@@ -263,5 +278,15 @@ export interface Store<S, C extends AnyEvent = AnyEvent, E extends AnyEvent = An
   replaceReducer(reducer: Reducer<S, E>): HotReport
   readonly logs: Logs<S, C, E>
   readonly history: HistoryApi<S>
+  /**
+   * Undoes this store's newest command that has an inverse and can still be undone, by
+   * dispatching its inverse; undefined when there is none. Unlike `history.jumpTo`, which only
+   * shows the past, this changes the present (and syncs).
+   */
+  undo(): DispatchResult<C, E> | undefined
+  /** Undoes the newest undo; a new command empties what can be redone. */
+  redo(): DispatchResult<C, E> | undefined
+  readonly canUndo: boolean
+  readonly canRedo: boolean
   readonly hot: HotApi<S, E>
 }

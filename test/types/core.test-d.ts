@@ -67,4 +67,35 @@ describe('createStore types', () => {
       commands: { bad: () => 42 },
     })
   })
+
+  it('types inverses by the command they undo, returning a command of the store', () => {
+    const store = createStore({
+      initialState: { items: [] as string[] },
+      reducer: (draft, event: Ev) => {
+        if (event.type === 'added') draft.items.push(event.payload.text)
+        else draft.items = []
+      },
+      commands: {
+        add: (_state, payload: { text: string }) => ({ type: 'added', payload }),
+        clear: () => ({ type: 'cleared' as const }),
+        restore: (_state, _items: string[]) => [],
+      },
+      inverses: {
+        add: (before, payload, events) => {
+          expectTypeOf(before.items).toEqualTypeOf<string[]>()
+          expectTypeOf(payload).toEqualTypeOf<{ text: string }>()
+          expectTypeOf(events).toEqualTypeOf<readonly EventEntry[]>()
+          return { type: 'clear' }
+        },
+        clear: (before) => ({ type: 'restore', payload: before.items }),
+      },
+    })
+    expectTypeOf(store.undo()).toEqualTypeOf<ReturnType<typeof store.dispatch> | undefined>()
+    expectTypeOf(store.canRedo).toBeBoolean()
+    const base = { initialState: {}, reducer: () => {}, commands: { a: () => [] } }
+    // @ts-expect-error: an inverse returns a command of the store
+    createStore({ ...base, inverses: { a: () => ({ type: 'other' }) } })
+    // @ts-expect-error: no such command
+    createStore({ ...base, inverses: { b: () => undefined } })
+  })
 })
