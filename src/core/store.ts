@@ -17,7 +17,6 @@ import {
 } from './internals'
 import { commandOf, derivedCommands } from './passthrough'
 import { rerunCommand } from './rerun'
-import { canStep, noteDispatched, undoStep } from './undo'
 import type {
   AnyEvent,
   CommandMap,
@@ -28,6 +27,7 @@ import type {
   Store,
   StoreOptions,
 } from './types'
+import { canStep, noteDispatched, undoStep } from './undo'
 
 const DEFAULT_CHECKPOINT_MS = 4
 
