@@ -90,7 +90,7 @@ export function reportReducerError(event: { type: string }, error: unknown): voi
   if (reported.has(key) || !isDevelopment()) return
   if (reported.size < 1000) reported.add(key)
   console.error(
-    `${PREFIX}The reducer threw on event ${JSON.stringify(event.type)}: the event is kept with the error (logs.events[i].error) and the state is left as it was before it.`,
+    `${PREFIX}The reducer threw on event ${JSON.stringify(event.type)}: the event keeps the error, the state is unchanged.`,
     error,
   )
 }

@@ -187,7 +187,7 @@ describe('a reducer that throws', () => {
     const { error } = store.dispatch({ type: 'toggled', payload: { id: 'nowhere' } })
     expect(log).toHaveBeenCalledTimes(1)
     expect(log).toHaveBeenCalledWith(
-      '[strata] The reducer threw on event "toggled": the event is kept with the error (logs.events[i].error) and the state is left as it was before it.',
+      '[strata] The reducer threw on event "toggled": the event keeps the error, the state is unchanged.',
       error,
     )
     // Folding it again (a hot reload, an un-skip) or the same bug again says nothing new.
