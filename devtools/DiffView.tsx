@@ -29,64 +29,60 @@ export function DiffView({ meta, selectedState }: Props) {
     setPair(side === 0 ? [clamp(value), pair[1]] : [pair[0], clamp(value)])
   return (
     <div>
+      {/* One row at the panel's narrowest docked width: no label says what the inputs show. */}
       <div className="sd-diff-bar">
-        <button
-          type="button"
-          className="sd-btn"
-          aria-pressed={mode === 'previous'}
-          onClick={() => setMode('previous')}
-        >
-          Viewed vs previous
-        </button>
-        <button
-          type="button"
-          className="sd-btn"
-          aria-pressed={mode === 'pair'}
-          onClick={() => setMode('pair')}
-        >
-          Two states
-        </button>
-        {mode === 'pair' && (
-          <>
-            <label className="sd-muted">
-              A{' '}
-              <input
-                className="sd-input"
-                type="number"
-                min={0}
-                max={meta.length}
-                value={pair[0]}
-                aria-label="State A"
-                onChange={(e) => setSide(0, Number(e.target.value))}
-              />
-            </label>
-            <label className="sd-muted">
-              B{' '}
-              <input
-                className="sd-input"
-                type="number"
-                min={0}
-                max={meta.length}
-                value={pair[1]}
-                aria-label="State B"
-                onChange={(e) => setSide(1, Number(e.target.value))}
-              />
-            </label>
-            {selectedState !== undefined && (
-              <>
-                <button type="button" className="sd-mini" onClick={() => setSide(0, selectedState)}>
-                  A = selected
-                </button>
-                <button type="button" className="sd-mini" onClick={() => setSide(1, selectedState)}>
-                  B = selected
-                </button>
-              </>
-            )}
-          </>
-        )}
-        <span className="sd-muted">
-          state {from} → {to}
+        <span className="sd-segmented">
+          <button
+            type="button"
+            className="sd-btn"
+            aria-pressed={mode === 'previous'}
+            title="The viewed state against the one before it"
+            aria-label="Viewed state vs previous"
+            onClick={() => setMode('previous')}
+          >
+            Previous
+          </button>
+          <button
+            type="button"
+            className="sd-btn"
+            aria-pressed={mode === 'pair'}
+            onClick={() => setMode('pair')}
+          >
+            Two states
+          </button>
         </span>
+        {mode === 'pair' ? (
+          ([0, 1] as const).map((side) => (
+            <span key={side} className="sd-diff-side">
+              <label className="sd-muted">
+                {side === 0 ? 'A' : 'B'}{' '}
+                <input
+                  className="sd-input"
+                  type="number"
+                  min={0}
+                  max={meta.length}
+                  value={pair[side]}
+                  aria-label={side === 0 ? 'State A' : 'State B'}
+                  onChange={(e) => setSide(side, Number(e.target.value))}
+                />
+              </label>
+              {selectedState !== undefined && (
+                <button
+                  type="button"
+                  className="sd-mini"
+                  title={`Compare the selected state (${selectedState}) as ${side === 0 ? 'A' : 'B'}`}
+                  onClick={() => setSide(side, selectedState)}
+                >
+                  {side === 0 ? 'A' : 'B'} = selected
+                </button>
+              )}
+            </span>
+          ))
+        ) : (
+          <span className="sd-muted">
+            state {from} → {to}
+          </span>
+        )}
       </div>
       {error ? (
         <div className="sd-empty">{String((error as Error).message)}</div>

@@ -26,7 +26,11 @@ export const inspectorCss = `
 .sd-tree-bar { display: flex; gap: 6px; align-items: center; padding: 6px 8px; border-bottom: 1px solid var(--sd-border); position: sticky; top: 0; background: var(--sd-bg); z-index: 1; }
 .sd-tree-bar .sd-input { flex: 1; }
 .sd-diff-bar { display: flex; gap: 6px; align-items: center; padding: 6px 8px; border-bottom: 1px solid var(--sd-border); flex-wrap: wrap; }
-.sd-diff-bar .sd-input { width: 72px; }
+.sd-diff-bar .sd-input { width: 58px; }
+.sd-diff-side { display: inline-flex; align-items: center; gap: 4px; white-space: nowrap; }
+.sd-segmented { display: inline-flex; white-space: nowrap; }
+.sd-segmented .sd-btn:first-child { border-top-right-radius: 0; border-bottom-right-radius: 0; }
+.sd-segmented .sd-btn:last-child { border-top-left-radius: 0; border-bottom-left-radius: 0; margin-left: -1px; }
 .sd-changes { list-style: none; margin: 0; padding: 4px 0; }
 .sd-change { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 2px 8px; padding: 5px 10px; border-bottom: 1px solid var(--sd-border); }
 .sd-change-path { font-family: var(--sd-mono); font-size: 11.5px; font-weight: 600; overflow-wrap: anywhere; }

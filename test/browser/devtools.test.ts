@@ -178,4 +178,28 @@ describe('devtools in Chromium', () => {
     expect(errors).toEqual([])
     await page.close()
   }, 60_000)
+
+  it.each(['bottom', 'right'])(
+    'keeps the Diff toolbar on one row at 1400 px, docked %s',
+    async (dock) => {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
+      await page.goto(`${url}?seed=40`)
+      await page.getByRole('button', { name: 'Open Strata devtools' }).click()
+      if (dock === 'right') await page.getByRole('button', { name: 'Dock to the right' }).click()
+      await page.getByRole('option', { name: /^Event 5 / }).click()
+      await page.getByRole('tab', { name: 'Diff' }).click()
+      await page.getByRole('button', { name: 'Two states' }).click()
+      // Every control, the "= selected" buttons included, sits on the bar's one row.
+      const middles = await page
+        .locator('.sd-diff-bar > *, .sd-diff-bar button, .sd-diff-bar input')
+        .evaluateAll((all) =>
+          all.map((el) => el.getBoundingClientRect().top + el.getBoundingClientRect().height / 2),
+        )
+      expect(middles.length).toBeGreaterThanOrEqual(6)
+      // A wrapped control sits a whole row (about 30 px) lower.
+      expect(Math.max(...middles) - Math.min(...middles)).toBeLessThan(10)
+      await page.close()
+    },
+    60_000,
+  )
 })
