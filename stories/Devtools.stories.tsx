@@ -1,12 +1,18 @@
 import type { Meta, StoryObj } from '@storybook/react-vite'
+import type { Store } from '@strata/state'
 import { useEffect, useMemo } from 'react'
 import { StrataDevtools, type StrataDevtoolsProps } from '../devtools/index'
 import { GroceryApp } from './GroceryApp'
-import { counterHistory, groceryHistory } from './histories'
+import { groceryHistory } from './histories'
+import { TrafficApp } from './TrafficApp'
+import { type Traffic, trafficHistory } from './traffic'
 
 type Props = Omit<StrataDevtoolsProps, 'store'> & {
-  /** Which generated history: groceries (commands, errors, a rejection, a hot reload) or a counter. */
-  history: 'groceries' | '100k events' | '1M events'
+  /**
+   * Which generated history: a grocery list (commands, errors, a rejection, a hot reload), or a
+   * site's traffic (page views, sign-ups, releases) of 100,000 or 1,000,000 events.
+   */
+  history: 'groceries' | 'traffic, 100k events' | 'traffic, 1M events'
   /** Lock the store (`history.lock()`): the app's dispatches record nothing. */
   locked?: boolean
 }
@@ -18,14 +24,19 @@ function Demo({ history, locked = false, ...props }: Props) {
     () =>
       history === 'groceries'
         ? groceryHistory()
-        : counterHistory(history === '1M events' ? 1_000_000 : 100_000),
+        : trafficHistory(history === 'traffic, 1M events' ? 1_000_000 : 100_000),
     [history],
   )
   useEffect(() => store.history.lock(locked), [store, locked])
+  const groceries = history === 'groceries'
   return (
     <>
-      {history === 'groceries' && <GroceryApp store={store as ReturnType<typeof groceryHistory>} />}
-      <StrataDevtools store={store} {...props} />
+      {groceries ? (
+        <GroceryApp store={store as ReturnType<typeof groceryHistory>} />
+      ) : (
+        <TrafficApp store={store as Store<Traffic, any, any>} />
+      )}
+      <StrataDevtools store={store} {...props} name={groceries ? 'groceries' : 'traffic'} />
     </>
   )
 }
@@ -39,9 +50,13 @@ const meta = {
     forceEnable: true,
     theme: 'light',
     position: 'bottom',
-    name: 'groceries',
   },
-  argTypes: { history: { control: 'select', options: ['groceries', '100k events', '1M events'] } },
+  argTypes: {
+    history: {
+      control: 'select',
+      options: ['groceries', 'traffic, 100k events', 'traffic, 1M events'],
+    },
+  },
   beforeEach: () => localStorage.removeItem('strata-devtools'),
 } satisfies Meta<typeof Demo>
 
@@ -63,8 +78,12 @@ export const WithSelectors: Story = {
   args: { selectors: { openItems: (s: any) => s.items.filter((i: any) => !i.done).length } },
 }
 
-/** The timeline and slider at 100,000 events: only the rows on screen exist. */
-export const HundredThousandEvents: Story = { args: { history: '100k events' } }
+/** A traffic dashboard folded from 100,000 events: only the rows on screen exist. */
+export const Traffic100kEvents: Story = { args: { history: 'traffic, 100k events' } }
 
-/** A million events. Building the history takes a second or two, once. */
-export const MillionEvents: Story = { args: { history: '1M events' } }
+/**
+ * A million events behind a traffic dashboard (page views, sign-ups, a release every 20,000):
+ * scrub the slider and the figures follow.
+ * Building the history takes a few seconds, once.
+ */
+export const Traffic1MEvents: Story = { args: { history: 'traffic, 1M events' } }

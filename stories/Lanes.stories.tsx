@@ -6,15 +6,16 @@ import { EventLane } from '../devtools/EventLane'
 import { useRequest } from '../devtools/hooks/useClient'
 import { StateLane } from '../devtools/StateLane'
 import { NOTHING_RELATED, type Related, type Selection } from '../devtools/selection'
-import { counterHistory, groceryHistory } from './histories'
+import { groceryHistory } from './histories'
 import { Part } from './Part'
+import { trafficHistory } from './traffic'
 
-type Size = 'groceries' | '100k events'
+type Size = 'groceries' | 'traffic, 100k events'
 
 // The three linked lanes: select a command to see its events and states, or the reverse.
 function Lanes({ size, theme }: { size: Size; theme: 'light' | 'dark' }) {
   const store = useMemo(
-    () => (size === 'groceries' ? groceryHistory() : counterHistory(100_000)),
+    () => (size === 'groceries' ? groceryHistory() : trafficHistory(100_000)),
     [size],
   )
   const [selection, setSelection] = useState<Selection | undefined>({ lane: 'command', index: 12 })
@@ -60,7 +61,7 @@ const meta = {
   title: 'Devtools/Parts/Lanes',
   component: Lanes,
   args: { size: 'groceries', theme: 'light' },
-  argTypes: { size: { control: 'select', options: ['groceries', '100k events'] } },
+  argTypes: { size: { control: 'select', options: ['groceries', 'traffic, 100k events'] } },
 } satisfies Meta<typeof Lanes>
 
 export default meta
@@ -68,4 +69,4 @@ type Story = StoryObj<typeof meta>
 
 export const Linked: Story = {}
 export const Dark: Story = { args: { theme: 'dark' } }
-export const HundredThousandEvents: Story = { args: { size: '100k events' } }
+export const Traffic100kEvents: Story = { args: { size: 'traffic, 100k events' } }

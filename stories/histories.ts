@@ -130,24 +130,3 @@ export function groceryHistory(n = 240): Store<Groceries, any, GroceryEvent> {
   })
   return store
 }
-
-/** A long history, cheap to build (no immer): for the 100k and 1M event stories. */
-export function counterHistory(n: number) {
-  const store = createStore({
-    initialState: { count: 0, last: '' },
-    reducer: (
-      s: { count: number; last: string },
-      e: { type: 'incremented' | 'decremented'; payload: { by: number } },
-    ) => ({
-      count: s.count + (e.type === 'incremented' ? e.payload.by : -e.payload.by),
-      last: e.type,
-    }),
-    immer: false,
-  })
-  for (let i = 0; i < n; i++)
-    store.dispatch({
-      type: i % 5 === 4 ? 'decremented' : 'incremented',
-      payload: { by: 1 + (i % 3) },
-    })
-  return store
-}
