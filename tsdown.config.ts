@@ -42,6 +42,7 @@ export default defineConfig({
       /^eventsource-parser(\/.*)?$/,
       'tinyglobby',
       'jsondiffpatch',
+      'jose',
       'vitest',
     ],
   },

@@ -22,10 +22,12 @@ export class Checker {
     }
     for (const key of Object.keys(value)) {
       if (!allowed.includes(key)) {
+        // The key is the sender's: named in full it would echo any length back.
+        const shown = key.length > 64 ? `${key.slice(0, 64)}…` : key
         throw new StrataWireError(
           this.code,
-          `${formatPath([...path, key])}: unknown field; allowed fields are ${allowed.join(', ')}`,
-          { path: [...path, key] },
+          `${formatPath([...path, shown])}: unknown field; allowed fields are ${allowed.join(', ')}`,
+          { path: [...path, shown] },
         )
       }
     }

@@ -11,7 +11,10 @@ export {
   StrataWireError,
   type WireErrorBody,
 } from '../protocol'
-export { type RunningServer, type ServeOptions, serve } from './node'
+export { devToken } from './devToken'
+export { type AllowedHosts, hostAllowed } from './hosts'
+export { type BearerJwtOptions, bearerJwt } from './jwt'
+export { isLoopback, type RunningServer, type ServeOptions, serve } from './node'
 export { createEventServer } from './server'
 export { memoryStorage } from './storage/memory'
 export { type PostgresStorageOptions, postgresStorage } from './storage/postgres'
@@ -21,6 +24,7 @@ export {
   type Checkpoint,
   type ClientRecord,
   type Commit,
+  type CorsOptions,
   DEFAULT_LIMITS,
   type EventServer,
   type EventServerOptions,

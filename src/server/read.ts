@@ -7,8 +7,9 @@ import {
   StrataWireError,
 } from '../protocol'
 import { canRead, tenantOf } from './auth'
+import type { Fanout } from './fanout'
 import { fromStorage } from './respond'
-import { waitFor } from './signal'
+import { holderOf, type Slots } from './slots'
 import type { Limits, Principal, ReadResult, Storage, StoredEvent } from './types'
 
 /** The event as a client sees it: at its tenant position; the global one stays inside. */
@@ -34,7 +35,7 @@ export function toWire(event: StoredEvent): StoredWireEvent {
  * skipped over instead of being read again.
  */
 export async function readEvents(
-  storage: Storage,
+  { storage, fanout, polls }: ReadDeps,
   limits: Limits,
   principal: Principal,
   url: URL,
@@ -64,23 +65,29 @@ export async function readEvents(
     streams: query.streams,
     clientIds: query.clientId === undefined ? undefined : [query.clientId],
   }
-  let result = await fromStorage(storage.read(request))
-  if (!result.events.length && result.head <= query.after && query.wait > 0) {
-    const head = await waitFor({
-      subscribe: (wake) =>
-        storage.subscribe((commit) => {
-          if (commit.tenants?.has(tenant) ?? true) wake()
-        }),
-      check: async () => {
-        const head = await fromStorage(storage.head(tenant))
-        return head > query.after ? head : undefined
-      },
-      timeoutMs: query.wait,
-      signal,
-    })
-    if (head !== undefined) result = await fromStorage(storage.read(request))
+  // A long poll registers before its first read, so a commit in between is not missed.
+  const release = query.wait > 0 ? polls.take(holderOf(principal)) : undefined
+  const waiting =
+    query.wait > 0
+      ? fanout.wait({ ...request, clientId: query.clientId }, query.wait, signal)
+      : undefined
+  try {
+    let result = await fromStorage(storage.read(request))
+    if (waiting && !result.events.length && result.head === query.after) {
+      result = (await fromStorage(waiting.result)) ?? result
+    }
+    return respond(result, query.after, query.limit, principal, query.clientId)
+  } finally {
+    waiting?.cancel()
+    release?.()
   }
-  return respond(result, query.after, query.limit, principal, query.clientId)
+}
+
+/** What `GET /events` reads through: the store, the shared wake-ups, the long-poll slots. */
+export interface ReadDeps {
+  storage: Storage
+  fanout: Fanout
+  polls: Slots
 }
 
 function respond(

@@ -48,5 +48,24 @@ export function errorResponse(
     headers['retry-after'] = String(Math.ceil(wire.retryAfterMs / 1000))
   else if (wire.code === 'unavailable') headers['retry-after'] = String(retryAfterSeconds)
   if (wire.code === 'unauthorized') headers['www-authenticate'] = 'Bearer'
-  return json({ error: wire.toBody() }, wire.status, headers)
+  return json({ error: bounded(wire.toBody()) as JsonValue }, wire.status, headers)
+}
+
+const MAX_TEXT = 300
+const MAX_ITEMS = 50
+
+/**
+ * An error body cut to a bounded size: messages and paths quote what the caller sent (a field
+ * name, a view name, a path), and an answer must never grow with the input.
+ */
+function bounded(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string')
+    return value.length > MAX_TEXT ? `${value.slice(0, MAX_TEXT)}…` : value
+  if (typeof value !== 'object' || value === null) return value
+  if (depth > 8) return null
+  if (Array.isArray(value)) return value.slice(0, MAX_ITEMS).map((v) => bounded(v, depth + 1))
+  const out: Record<string, unknown> = {}
+  for (const [key, v] of Object.entries(value).slice(0, MAX_ITEMS))
+    out[bounded(key) as string] = bounded(v, depth + 1)
+  return out
 }

@@ -1,12 +1,16 @@
 import { Hono } from 'hono'
 import { type LimitsResponse, PROTOCOL_VERSION, StrataWireError } from '../protocol'
 import { appendEvents } from './append'
-import { authenticate, tenantOf } from './auth'
+import { authenticate } from './auth'
 import { readJsonBody } from './body'
+import { corsMiddleware } from './cors'
+import { Fanout } from './fanout'
+import { checkHost } from './hosts'
 import { ProjectionRunner } from './projections'
 import { readEvents } from './read'
 import { errorResponse, json } from './respond'
 import { Signal } from './signal'
+import { holderOf, Slots } from './slots'
 import { eventStream } from './sse'
 import { DEFAULT_LIMITS, type EventServer, type EventServerOptions } from './types'
 import { readView } from './views'
@@ -25,10 +29,31 @@ export function createEventServer(options: EventServerOptions): EventServer {
   const inline = projections.filter((p) => p.mode === 'inline')
   const runner = new ProjectionRunner(storage, projections, onError)
   const closing = new Signal<void>()
+  const fanout = new Fanout(storage)
+  const polls = new Slots(
+    'long polls',
+    { total: limits.maxLongPolls, perPrincipal: limits.maxLongPollsPerPrincipal },
+    ['maxLongPolls', 'maxLongPollsPerPrincipal'],
+    limits.retryAfterSeconds,
+  )
+  const streams = new Slots(
+    'event streams',
+    { total: limits.maxStreams, perPrincipal: limits.maxStreamsPerPrincipal },
+    ['maxStreams', 'maxStreamsPerPrincipal'],
+    limits.retryAfterSeconds,
+  )
   const shutdown = new AbortController()
   const signalOf = (request: Request) => AbortSignal.any([request.signal, shutdown.signal])
 
   const app = new Hono({ strict: false })
+  const { allowedHosts } = options
+  if (allowedHosts !== undefined) {
+    app.use(async (c, next) => {
+      checkHost(c.req.raw, allowedHosts)
+      await next()
+    })
+  }
+  if (options.cors) app.use(corsMiddleware(options.cors))
   const routes = options.basePath ? app.basePath(options.basePath) : app
   routes.post('/events', async (c) => {
     const principal = await authenticate(authorize, c.req.raw)
@@ -37,13 +62,12 @@ export function createEventServer(options: EventServerOptions): EventServer {
   })
   routes.get('/events', async (c) => {
     const principal = await authenticate(authorize, c.req.raw)
-    return json(
-      await readEvents(storage, limits, principal, new URL(c.req.url), signalOf(c.req.raw)),
-    )
+    const deps = { storage, fanout, polls }
+    return json(await readEvents(deps, limits, principal, new URL(c.req.url), signalOf(c.req.raw)))
   })
   routes.get('/events/stream', async (c) => {
     const principal = await authenticate(authorize, c.req.raw)
-    return eventStream(storage, limits, tenantOf(principal), c.req.raw, new URL(c.req.url), closing)
+    return eventStream(c, { storage, fanout, streams, limits, closing }, principal)
   })
   routes.get('/limits', async (c) => {
     await authenticate(authorize, c.req.raw)
@@ -58,15 +82,21 @@ export function createEventServer(options: EventServerOptions): EventServer {
   routes.get('/views/:name', async (c) => {
     const principal = await authenticate(authorize, c.req.raw)
     const request = new Request(c.req.raw, { signal: signalOf(c.req.raw) })
-    return readView(
-      runner,
-      storage,
-      limits,
-      principal,
-      c.req.param('name'),
-      request,
-      new URL(c.req.url),
-    )
+    // A view read may wait for its projection: it holds a long-poll slot meanwhile.
+    const release = polls.take(holderOf(principal))
+    try {
+      return await readView(
+        runner,
+        storage,
+        limits,
+        principal,
+        c.req.param('name'),
+        request,
+        new URL(c.req.url),
+      )
+    } finally {
+      release()
+    }
   })
   for (const path of ['/events', '/events/stream', '/views/:name', '/limits']) {
     routes.all(path, (c) => {
@@ -100,6 +130,7 @@ export function createEventServer(options: EventServerOptions): EventServer {
       closed = true
       shutdown.abort()
       closing.emit()
+      fanout.close()
       await runner.close()
     },
   }

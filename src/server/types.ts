@@ -1,5 +1,6 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import type { JsonValue, StoredWireEvent, WireErrorBody } from '../protocol'
+import type { AllowedHosts } from './hosts'
 
 /** Who is calling, as `authorize` decides from the request's credential. */
 export interface Principal {
@@ -236,6 +237,15 @@ export interface Limits {
   retryAfterSeconds: number
   /** SSE comment interval keeping proxies from closing the stream. Default 15 s. */
   heartbeatMs: number
+  /**
+   * Requests held open waiting (long polls, and view reads waiting for their projection), in
+   * all and per principal; past either, 503 with `Retry-After`. Default 10,000 and 32.
+   */
+  maxLongPolls: number
+  maxLongPollsPerPrincipal: number
+  /** Open `GET /events/stream` streams, in all and per principal. Default 10,000 and 32. */
+  maxStreams: number
+  maxStreamsPerPrincipal: number
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -248,16 +258,49 @@ export const DEFAULT_LIMITS: Limits = {
   viewWaitMs: 5_000,
   retryAfterSeconds: 1,
   heartbeatMs: 15_000,
+  maxLongPolls: 10_000,
+  maxLongPollsPerPrincipal: 32,
+  maxStreams: 10_000,
+  maxStreamsPerPrincipal: 32,
+}
+
+/** Cross-origin access for browser apps served from other origins. */
+export interface CorsOptions {
+  /**
+   * Origins that may call, like `'https://app.example.com'`, or a function deciding per origin.
+   * `'*'` allows any origin (then without credentials).
+   */
+  origin: string | readonly string[] | ((origin: string) => boolean)
+  /**
+   * Lets browsers send cookies or HTTP authentication along (`Access-Control-Allow-Credentials`).
+   * Default false: a bearer token in `Authorization` needs none.
+   */
+  credentials?: boolean
+  /** How long a browser may reuse a preflight answer. Default 600 s. */
+  maxAgeSeconds?: number
 }
 
 export interface EventServerOptions {
   storage: Storage
   projections?: readonly Projection[]
+  /**
+   * Who is calling. Without it every caller is one anonymous principal of the default tenant:
+   * `serve()` then listens on loopback only.
+   */
   authorize?: Authorize
   validate?: EventValidator
   limits?: Partial<Limits>
   /** Mount point, like `/api`. Default ''. */
   basePath?: string
+  /**
+   * Host names requests may be addressed to besides localhost, `*.localhost` and IP addresses
+   * (`.example.com` for a domain and its subdomains; `true` for any): others get 403, which
+   * keeps out pages on a rebound DNS name. Default: no check here, as the app that mounts the
+   * handler owns its hosts; `serve()` checks by default.
+   */
+  allowedHosts?: AllowedHosts
+  /** Cross-origin requests from browsers: off (same origin only) unless given. */
+  cors?: CorsOptions
   /** Hears unexpected errors (storage failures, projection errors); default console.error. */
   onError?: (error: unknown) => void
 }

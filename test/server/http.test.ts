@@ -63,7 +63,7 @@ describe('serve() on Node', () => {
     expect(response.headers.get('content-type')).toContain('text/event-stream')
     const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader()
     expect(await readUntil(reader, '"v1:1"')).toContain(
-      'id: v1:1\nevent: poke\ndata: {"head":"v1:1"}',
+      'event: poke\ndata: {"head":"v1:1"}\nid: v1:1',
     )
     await post(url, JSON.stringify(batch('c1', events('c1', 2, 2))))
     expect(await readUntil(reader, '"v1:3"')).toContain('data: {"head":"v1:3"}')

@@ -14,6 +14,7 @@ import {
   scopeOf,
 } from './rows'
 import { migrateSqlite } from './sqliteSchema'
+import { turns } from './turns'
 
 export interface SqliteStorageOptions {
   /** `FULL` (default) survives power loss; `NORMAL` only process crashes, and is faster. */
@@ -209,8 +210,8 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
   }
   // One deferred transaction: the events, the head and lastSeq come from one snapshot.
   const readSnapshot = reader.transaction(read)
-  const onReader = <T>(fn: () => T): Promise<T> =>
-    shared ? mutex.run(async () => fn()) : Promise.resolve().then(fn)
+  const turn = turns()
+  const onReader = <T>(fn: () => T): Promise<T> => (shared ? mutex.run(() => turn(fn)) : turn(fn))
 
   return {
     kind: 'sqlite',

@@ -1,0 +1,147 @@
+import type { JWK, JWTPayload, JWTVerifyGetKey } from 'jose'
+import { StrataWireError } from '../protocol'
+import { bearerToken } from './bearer'
+import type { Authorize, Principal } from './types'
+
+export interface BearerJwtOptions {
+  /** The `iss` a token must name (one of them, when several). */
+  issuer: string | readonly string[]
+  /** The `aud` a token must name (one of them). */
+  audience: string | readonly string[]
+  /** The identity provider's JSON Web Key Set URL; keys are fetched, cached and rotated by jose. */
+  jwksUrl?: string | URL
+  /** A key set given inline (`{ keys: [...] }`). */
+  jwks?: { keys: JWK[] }
+  /** One public key as PEM (SPKI, `-----BEGIN PUBLIC KEY-----`); needs `algorithms`. */
+  publicKey?: string
+  /** A shared HMAC secret (HS256/384/512): only where the server and the issuer are one party. */
+  secret?: string | Uint8Array
+  /** Accepted `alg`s. Default: RS256, PS256, ES256, EdDSA for keys; HS256 for a secret. */
+  algorithms?: readonly string[]
+  /**
+   * The claim that holds the tenant, like `org_id`. A token without it (or not a string) is
+   * refused: it must not fall into the default tenant. Default: no tenants (every principal in
+   * the default tenant).
+   */
+  tenantClaim?: string
+  /** The claim that holds the principal's id. Default `sub`. */
+  principalClaim?: string
+  /** Leeway for `exp` and `nbf`. Default 5 s. */
+  clockToleranceSeconds?: number
+  /** Stream permissions from the verified claims (`canRead`, `canWrite`). */
+  permissions?: (claims: JWTPayload) => Pick<Principal, 'canRead' | 'canWrite'>
+}
+
+type Jose = typeof import('jose')
+
+/**
+ * An `authorize` that verifies `Authorization: Bearer <JWT>` with jose (signature, `iss`,
+ * `aud`, `exp`, `nbf`), and makes the principal from its claims: the id from `sub`, the tenant
+ * from `tenantClaim`. No token or a bad one is a 401 (an expired one says so, so the client
+ * refreshes it); a key set that cannot be fetched is a 503, retried later.
+ */
+export function bearerJwt(options: BearerJwtOptions): Authorize {
+  const sources = ['jwksUrl', 'jwks', 'publicKey', 'secret'].filter(
+    (k) => options[k as keyof BearerJwtOptions] !== undefined,
+  )
+  if (sources.length !== 1) {
+    throw new TypeError(
+      `[strata] bearerJwt needs exactly one of jwksUrl, jwks, publicKey or secret; received ${sources.length ? sources.join(', ') : 'none'}`,
+    )
+  }
+  if (options.publicKey !== undefined && !options.algorithms?.length) {
+    throw new TypeError('[strata] bearerJwt with publicKey needs algorithms, like ["RS256"]')
+  }
+  for (const name of ['issuer', 'audience'] as const) {
+    const value = options[name]
+    if (!(typeof value === 'string' ? value : value?.length)) {
+      throw new TypeError(
+        `[strata] bearerJwt needs ${name}: the ${name === 'issuer' ? 'iss' : 'aud'} your tokens carry`,
+      )
+    }
+  }
+  const algorithms = [
+    ...(options.algorithms ??
+      (options.secret !== undefined ? ['HS256'] : ['RS256', 'PS256', 'ES256', 'EdDSA'])),
+  ]
+  const principalClaim = options.principalClaim ?? 'sub'
+  let verifier: Promise<(token: string) => Promise<JWTPayload>> | undefined
+  const load = async () => {
+    const jose: Jose = await import('jose').catch((cause) => {
+      throw new TypeError('[strata] bearerJwt needs the "jose" package: npm install jose', {
+        cause,
+      })
+    })
+    const key = await keyOf(jose, options, algorithms)
+    return async (token: string) =>
+      (
+        await jose.jwtVerify(token, key as JWTVerifyGetKey, {
+          issuer: toList(options.issuer),
+          audience: toList(options.audience),
+          algorithms,
+          clockTolerance: options.clockToleranceSeconds ?? 5,
+        })
+      ).payload
+  }
+
+  return async (request) => {
+    const token = bearerToken(request)
+    if (token === undefined) return null
+    // Loaded once; a failure (no jose, a bad key) is a configuration error, reported as a 500.
+    verifier ??= load()
+    verifier.catch(() => {
+      verifier = undefined
+    })
+    const verify = await verifier
+    let claims: JWTPayload
+    try {
+      claims = await verify(token)
+    } catch (error) {
+      throw refusal(error)
+    }
+    const id = claims[principalClaim]
+    if (typeof id !== 'string' || !id) {
+      throw new StrataWireError('unauthorized', `The token has no ${principalClaim} claim`)
+    }
+    const principal: Principal = { id, ...options.permissions?.(claims) }
+    if (options.tenantClaim !== undefined) {
+      const tenant = claims[options.tenantClaim]
+      if (typeof tenant !== 'string') {
+        throw new StrataWireError('forbidden', `The token has no ${options.tenantClaim} claim`)
+      }
+      principal.tenant = tenant
+    }
+    return principal
+  }
+}
+
+const toList = (value: string | readonly string[]) =>
+  typeof value === 'string' ? value : [...value]
+
+async function keyOf(
+  jose: Jose,
+  options: BearerJwtOptions,
+  algorithms: string[],
+): Promise<JWTVerifyGetKey | CryptoKey | Uint8Array> {
+  if (options.jwksUrl !== undefined) return jose.createRemoteJWKSet(new URL(options.jwksUrl))
+  if (options.jwks !== undefined) return jose.createLocalJWKSet(options.jwks)
+  if (options.publicKey !== undefined) return jose.importSPKI(options.publicKey, algorithms[0]!)
+  const secret = options.secret!
+  return typeof secret === 'string' ? new TextEncoder().encode(secret) : secret
+}
+
+/** A 401 for a token that does not verify; a 503 when the keys could not be had. */
+function refusal(error: unknown): StrataWireError {
+  const code = (error as { code?: string }).code
+  if (code === 'ERR_JWT_EXPIRED')
+    return new StrataWireError('unauthorized', 'The token has expired; get a fresh one', {
+      cause: error,
+    })
+  if (code === 'ERR_JWKS_TIMEOUT' || code === undefined || code === 'ERR_JOSE_GENERIC')
+    return new StrataWireError(
+      'unavailable',
+      'The signing keys could not be fetched; retry later',
+      { cause: error },
+    )
+  return new StrataWireError('unauthorized', 'The token is not valid', { cause: error })
+}
