@@ -1,9 +1,8 @@
 // `npm start`: the kanban API (server.ts, SQLite) and the Vite dev server proxying /api to it.
 //   node --import tsx examples/kanban/start.ts
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import type { RunningServer } from '@strata/state/server'
 import { createServer, type InlineConfig, mergeConfig, type ViteDevServer } from 'vite'
-import { defaultDb, startKanbanServer } from './server'
+import { defaultDb, type KanbanServer, startKanbanServer } from './server'
 
 export interface KanbanOptions {
   db?: string
@@ -19,12 +18,12 @@ export interface KanbanOptions {
 
 export interface RunningKanban {
   url: string
-  api: RunningServer
+  api: KanbanServer
   vite: ViteDevServer
   close(): Promise<void>
 }
 
-async function startApi(db: string, port: number | undefined): Promise<RunningServer> {
+async function startApi(db: string, port: number | undefined): Promise<KanbanServer> {
   try {
     return await startKanbanServer({ db, port: port ?? 8787 })
   } catch (error) {
@@ -41,6 +40,8 @@ export async function startKanban(options: KanbanOptions = {}): Promise<RunningK
   const config: InlineConfig = {
     configFile: fileURLToPath(new URL('./vite.config.ts', import.meta.url)),
     logLevel: quiet ? 'silent' : 'info',
+    // The app sends the API's development token (src/sync.ts); it lives only as long as both.
+    define: { 'import.meta.env.VITE_STRATA_DEV_TOKEN': JSON.stringify(api.token) },
     server: {
       port: options.webPort ?? 5173,
       ...(host && { host }),

@@ -67,6 +67,18 @@ export function planAppend(input: PlanInput): Plan {
     input.client &&
     (input.client.principalId !== input.principalId || input.client.tenant !== tenant)
   ) {
+    // An empty batch stores nothing: answered as for an id nobody uses, it tells a prober
+    // nothing. Storing under the id is refused: readers of the tenant tell clients apart by it.
+    if (!events.length) {
+      return {
+        results: [],
+        inserts: [],
+        rejections: [],
+        client: undefined,
+        lastSeq: 0,
+        token: input.tenantHead,
+      }
+    }
     throw new StrataWireError(
       'forbidden',
       `clientId ${JSON.stringify(clientId)} belongs to another principal; make a new clientId`,

@@ -126,6 +126,7 @@ export function createEventServer(options: EventServerOptions): EventServer {
         )
       return app.fetch(request)
     },
+    stats: () => ({ longPolls: polls.count, streams: streams.count }),
     close: async () => {
       closed = true
       shutdown.abort()

@@ -307,6 +307,8 @@ export interface EventServerOptions {
 
 export interface EventServer {
   fetch(request: Request): Promise<Response>
+  /** Requests held open now, for metrics and health checks. */
+  stats(): { longPolls: number; streams: number }
   /** Ends long polls, event streams and projection loops; leaves the storage open. */
   close(): Promise<void>
 }

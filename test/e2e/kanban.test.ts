@@ -57,7 +57,9 @@ interface WireEvent {
 
 /** Every event the server has stored, read straight from the API server. */
 async function serverEvents(): Promise<WireEvent[]> {
-  const response = await fetch(`${app.api.url}/api/events?limit=1000`)
+  const response = await fetch(`${app.api.url}/api/events?limit=1000`, {
+    headers: { authorization: `Bearer ${app.api.token}` },
+  })
   expect(response.status).toBe(200)
   return ((await response.json()) as { events: WireEvent[] }).events
 }
@@ -134,7 +136,7 @@ describe('the kanban example in Chromium', () => {
 
     // Read-your-writes: with the page's token the projection has folded every write above.
     const response = await fetch(`${app.api.url}/api/views/board-stats`, {
-      headers: { 'X-Min-Position': token! },
+      headers: { 'X-Min-Position': token!, authorization: `Bearer ${app.api.token}` },
     })
     expect(response.status).toBe(200)
     expect(compareTokens(response.headers.get('x-position')!, token!)).toBeGreaterThanOrEqual(0)

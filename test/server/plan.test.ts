@@ -33,6 +33,16 @@ describe('planAppend', () => {
     expect(planAppend({ ...base, events: [], head: 41, tenantHead: 0 }).client).toBeUndefined()
   })
 
+  it("answers another principal's empty batch under a taken id as for a free one, and refuses a write", () => {
+    const client = { clientId: 'c', principalId: 'owner', tenant: '', lastSeq: 7 }
+    const empty = planAppend({ ...base, events: [], head: 41, tenantHead: 12, client })
+    const free = planAppend({ ...base, events: [], head: 41, tenantHead: 12 })
+    expect(empty).toEqual(free)
+    expect(() =>
+      planAppend({ ...base, events: [prepared(8)], head: 41, tenantHead: 12, client }),
+    ).toThrow(/belongs to another principal/)
+  })
+
   it('numbers new events by the global head and, for the client, by its tenant head', () => {
     const plan = planAppend({
       ...base,

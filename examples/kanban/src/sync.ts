@@ -3,4 +3,9 @@ import { store } from './store'
 
 // Local events go to the server through a durable outbox (IndexedDB); other windows' events
 // come back by long poll and are rebased under ours. /api is proxied to server.ts by Vite.
-export const sync = connectSync(store, { url: '/api', batch: { maxEvents: 50, maxDelayMs: 30 } })
+// The API only answers requests with its development token, which start.ts hands to Vite.
+export const sync = connectSync(store, {
+  url: '/api',
+  getToken: () => import.meta.env.VITE_STRATA_DEV_TOKEN,
+  batch: { maxEvents: 50, maxDelayMs: 30 },
+})
