@@ -11,7 +11,9 @@ beforeAll(async () => {
 afterAll(() => demo?.close())
 
 async function storedCount(): Promise<number> {
-  const response = await fetch(`${demo.app.api.url}/api/events?limit=1000`)
+  const response = await fetch(`${demo.app.api.url}/api/events?limit=1000`, {
+    headers: { authorization: `Bearer ${demo.app.api.token}` },
+  })
   return ((await response.json()) as { events: unknown[] }).events.length
 }
 
