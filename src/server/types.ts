@@ -149,7 +149,9 @@ export interface Storage {
   readonly kind: string
   /**
    * Runs `fn` in one write transaction: all of its writes commit together or, if it throws,
-   * none do. Subscribers hear the new head after commit.
+   * none do. Subscribers hear the commit after it. An adapter may run `fn` again after a
+   * transaction that could not start in time (PostgreSQL's lock timeout): `fn` decides only
+   * from what `tx` reads.
    */
   append<T>(fn: (tx: StorageTx) => Promise<T>): Promise<T>
   /** Events after a position and, in the same snapshot, the head and clients' records. */

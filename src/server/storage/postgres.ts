@@ -3,6 +3,7 @@ import type { JsonValue } from '../../protocol'
 import { Signal } from '../signal'
 import type { Checkpoint, Commit, Storage, StorageTx, StoredEvent } from '../types'
 import { migratePostgres } from './postgresSchema'
+import { appendTransaction, transaction } from './postgresTx'
 import {
   EVENT_COLUMNS,
   type EventRow,
@@ -19,6 +20,20 @@ export interface PostgresStorageOptions {
   schema?: string
   /** Reconnect delay of the LISTEN connection after it drops. Default 1000 ms. */
   reconnectMs?: number
+  /**
+   * How long an append waits for the append lock before trying again (`lock_timeout`).
+   * Default 1000 ms.
+   */
+  lockTimeoutMs?: number
+  /**
+   * How long an append's transaction may sit idle before PostgreSQL ends its session and rolls
+   * it back (`idle_in_transaction_session_timeout`): the longest a frozen or cut-off server
+   * process can hold up the appends of the others. Default 5000 ms. An inline projection that
+   * computes longer than this between two statements has its append refused (503).
+   */
+  idleInTransactionTimeoutMs?: number
+  /** Time within which an append that waited too long for the lock is tried again. Default 15 s. */
+  appendBudgetMs?: number
 }
 
 const ARRAY_TYPES = [
@@ -85,6 +100,11 @@ export async function postgresStorage(
     throw new TypeError(`[strata] invalid schema name ${JSON.stringify(schema)}`)
   const s = schema
   const channel = `strata_${schema}`.slice(0, 63)
+  const timeouts = {
+    lockTimeoutMs: options.lockTimeoutMs ?? 1000,
+    idleInTransactionTimeoutMs: options.idleInTransactionTimeoutMs ?? 5000,
+    budgetMs: options.appendBudgetMs ?? 15_000,
+  }
   const commits = new Signal<Commit>()
   // Each process hears its own NOTIFY too: a commit already announced (by its global head,
   // which no other commit has) is not announced twice.
@@ -144,7 +164,7 @@ export async function postgresStorage(
   return {
     kind: 'postgres',
     append: (fn) =>
-      transaction(pool, async (client) => {
+      appendTransaction(pool, timeouts, async (client) => {
         const before = Number(
           (await client.query(`SELECT position FROM ${s}.counter WHERE id = 1 FOR UPDATE`)).rows[0]
             .position,
@@ -359,23 +379,4 @@ function eventsQuery(
          ORDER BY tenant_position LIMIT $2`,
         [after, limit, ...extra, tenant],
       ]
-}
-
-/** BEGIN ... COMMIT on one pooled connection; ROLLBACK on any error, dropping a broken connection. */
-async function transaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect()
-  let broken: Error | undefined
-  try {
-    await client.query('BEGIN')
-    const result = await fn(client)
-    await client.query('COMMIT')
-    return result
-  } catch (error) {
-    await client.query('ROLLBACK').catch((e: Error) => {
-      broken = e
-    })
-    throw error
-  } finally {
-    client.release(broken)
-  }
 }
