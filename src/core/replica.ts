@@ -113,6 +113,11 @@ export interface Replica<E extends AnyEvent = AnyEvent> {
   extend(page: Page<unknown>): void
   /** Where `history.loadEarlier` and `replaceReducer(r, { refold: 'all' })` get earlier events. */
   setEarlier(source: EarlierHistory | undefined): void
+  /**
+   * These unsettled events are already folded into the base (a snapshot holds them, and the
+   * server confirmed them at a position before it): take them out and rebase the rest.
+   */
+  drop(ids: readonly string[], options?: RebaseOptions): void
 }
 
 export function replicaOf<S, E extends AnyEvent>(store: Store<S, any, E>): Replica<E> {
@@ -247,6 +252,18 @@ export function replicaOf<S, E extends AnyEvent>(store: Store<S, any, E>): Repli
     extend: (page) => extend(core, page as Page<S>),
     setEarlier(source) {
       core.earlier = source
+    },
+    drop(ids, options) {
+      const gone = new Set(ids)
+      const rest = tail()
+      if (rest.some((e) => gone.has(e.id))) {
+        rebase(
+          core,
+          [],
+          rest.filter((e) => !gone.has(e.id)),
+          options,
+        )
+      }
     },
   }
 }

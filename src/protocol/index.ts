@@ -37,6 +37,7 @@ export {
   parsePostEventsResponse,
   parseReadEventsResponse,
   parseRetryAfter,
+  parseSnapshotResponse,
   readWireError,
 } from './responses'
 export {
@@ -48,6 +49,7 @@ export {
   type PositionToken,
   START_TOKEN,
   TOKEN_PREFIX,
+  tokenDistance,
   tryDecodeToken,
 } from './token'
 export {
@@ -62,6 +64,7 @@ export {
   type PostEventsResponse,
   PROTOCOL_VERSION,
   type ReadEventsResponse,
+  type SnapshotResponse,
   type StoredWireEvent,
   SUPPORTED_PROTOCOLS,
   type WireEvent,

@@ -13,6 +13,7 @@ import type {
   LimitsResponse,
   PostEventsResponse,
   ReadEventsResponse,
+  SnapshotResponse,
   StoredWireEvent,
 } from './types'
 
@@ -120,6 +121,18 @@ export function parseLimitsResponse(value: unknown): LimitsResponse {
     maxBodyBytes: check.integer(raw.maxBodyBytes, ['maxBodyBytes'], 1),
     maxEventsPerBatch: check.integer(raw.maxEventsPerBatch, ['maxEventsPerBatch'], 1),
     maxEventBytes: check.integer(raw.maxEventBytes, ['maxEventBytes'], 1),
+  }
+}
+
+export function parseSnapshotResponse(value: unknown): SnapshotResponse {
+  const raw = check.object(value, [], ['protocol', 'name', 'version', 'position', 'state'])
+  if (!('state' in raw)) check.fail(['state'], 'the serialized state', undefined)
+  return {
+    protocol: check.integer(raw.protocol, ['protocol'], 1),
+    name: check.string(raw.name, ['name'], 10_000),
+    version: check.string(raw.version, ['version'], 10_000, 0),
+    position: token(raw.position, ['position']),
+    state: raw.state as JsonValue,
   }
 }
 

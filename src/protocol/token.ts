@@ -58,3 +58,12 @@ export function maxToken(a: PositionToken | undefined, b: PositionToken | undefi
   if (b === undefined) return a
   return compareTokens(a, b) >= 0 ? a : b
 }
+
+/**
+ * How many positions `to` is after `from` (`undefined`: the start). Positions are dense per
+ * tenant, so a client may show this as a count of events (progress, a history index); it reads
+ * nothing else inside a token.
+ */
+export function tokenDistance(from: PositionToken | undefined, to: PositionToken): number {
+  return decodeToken(to) - (from === undefined ? 0 : decodeToken(from))
+}

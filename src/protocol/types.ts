@@ -103,6 +103,22 @@ export interface LimitsResponse {
   maxEventBytes: number
 }
 
+/**
+ * `GET /snapshots/<name>`: a server snapshot, the app's reducer folded over the caller's
+ * tenant's events up to `position`. `state` is the session serializer's form (superjson's
+ * `{ json, meta }`), so Map, Set, Date and BigInt survive. With `?before=<token>&events=<n>` it
+ * is the kept state at least `n` events before `before` (paging back): the nearest one at or
+ * before that, the initial state at `v1:0` when there is none.
+ */
+export interface SnapshotResponse {
+  protocol: number
+  name: string
+  /** The reducer version (`snapshots: [{ version }]`) that folded it. */
+  version: string
+  position: PositionToken
+  state: JsonValue
+}
+
 /** An event as the server stores and serves it. */
 export interface StoredWireEvent {
   /** Dense from 1 within the tenant: another tenant's events never take a position here. */

@@ -1,5 +1,6 @@
 import type { AnyEvent, Store } from '@strata/state'
 import { uuid } from '../core/ids'
+import { internalsOf } from '../core/internals'
 import { type PulledEvent, replicaOf } from '../core/replica'
 import { POSITION_HEADER } from '../protocol/index'
 import { type TabChannel, tabChannel } from './channel'
@@ -14,6 +15,9 @@ import {
 import { ConflictState } from './conflicts'
 import { type SyncContext, SyncState } from './context'
 import { SyncError, toSyncError } from './errors'
+import { boot, remember } from './history/boot'
+import { earlierHistory } from './history/earlier'
+import { SettledHistory } from './history/settled'
 import { ownClients } from './ids'
 import { Outbox } from './outbox'
 import { Puller } from './puller'
@@ -48,6 +52,7 @@ export function connectSync<E extends AnyEvent>(
   }
   const replica = replicaOf(store)
   const config = resolveConfig(options)
+  const snapshotName = snapshotOption(options)
   const transport = createTransport(options)
   const clock = options.clock ?? systemClock
   const reads: SyncRead[] = []
@@ -64,6 +69,7 @@ export function connectSync<E extends AnyEvent>(
       `[strata] connectSync expects \`concurrency\` to be 'optimistic' or 'off', received ${JSON.stringify(options.concurrency)}.`,
     )
   }
+  let opened = false
 
   const ctx: SyncContext = {
     store,
@@ -80,6 +86,8 @@ export function connectSync<E extends AnyEvent>(
     config,
     state,
     limits: undefined,
+    settledAt: undefined,
+    history: undefined as unknown as SettledHistory,
     claimed: new Map(),
     wire: new Map(),
     versions: new Map(),
@@ -125,8 +133,10 @@ export function connectSync<E extends AnyEvent>(
     },
   }
 
+  ctx.history = new SettledHistory(ctx)
   const sender = new Sender(ctx)
   const puller = new Puller(ctx)
+  const earlier = earlierHistory(ctx, snapshotName)
   // Opened once the outbox is: only tabs of the same client (database) talk to each other.
   let channel: TabChannel = { post() {}, close() {} }
   const ready = open()
@@ -176,12 +186,18 @@ export function connectSync<E extends AnyEvent>(
     }
     await ctx.tabs.ready
     if (abort.signal.aborted) return
+    // The settled state first (a snapshot), then the outbox on top, then the events after it.
+    await boot(ctx, snapshotName)
+    if (abort.signal.aborted) return
+    puller.resumeAt(ctx.settledAt)
+    replica.setEarlier(earlier)
     await adoptGone(ctx).catch((cause) =>
       state.report(toSyncError(cause, 'storage', 'Restoring the outbox'), clock.now()),
     )
     // Events dispatched before connectSync (or while opening) start their batch now.
     outbox.changed()
     state.changed()
+    opened = true
     void sender.run()
     void puller.run()
     if (config.live === 'sse') void listenForPokes(ctx, puller)
@@ -261,6 +277,13 @@ export function connectSync<E extends AnyEvent>(
     resume,
     async close() {
       if (abort.signal.aborted) return
+      // As on pagehide: the settled state is kept for the next connect.
+      if (opened) {
+        await ctx.history.write()
+        remember(ctx)
+      }
+      ctx.history.close()
+      if (internalsOf(store).earlier === earlier) replica.setEarlier(undefined)
       abort.abort()
       unsubscribeStore()
       events.removeEventListener?.('online', online)
@@ -273,6 +296,22 @@ export function connectSync<E extends AnyEvent>(
     },
   }
   return sync
+}
+
+function snapshotOption(options: SyncOptions<any>): string | undefined {
+  const name = options.snapshot
+  if (name === undefined) return undefined
+  if (typeof name !== 'string' || name === '') {
+    throw new TypeError(
+      `[strata] connectSync expects \`snapshot\` to be the name of a server snapshot (createEventServer({ snapshots: [{ name }] })), received ${JSON.stringify(name)}.`,
+    )
+  }
+  if (options.streams) {
+    throw new TypeError(
+      '[strata] connectSync cannot boot from a server snapshot (`snapshot`) while pulling only some `streams`: the snapshot folds every stream. Leave one of them out.',
+    )
+  }
+  return name
 }
 
 function chooseTabs(

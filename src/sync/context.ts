@@ -4,6 +4,7 @@ import { maxToken, type PositionToken } from '../protocol/index'
 import type { RetryOptions, SyncClock } from './clock'
 import type { ConflictState } from './conflicts'
 import type { SyncError } from './errors'
+import type { SettledHistory } from './history/settled'
 import type { ServerLimits } from './limits'
 import type { OutboxStorage } from './storage'
 import type { Expectation } from './streams'
@@ -14,7 +15,9 @@ import type {
   EventCodec,
   RejectedEvent,
   StoredEventError,
+  SyncBoot,
   SyncErrorRecord,
+  SyncProgress,
 } from './types'
 
 const MAX_KEPT = 50
@@ -31,6 +34,10 @@ export class SyncState {
   /** The error that stopped syncing until `resume()`. */
   error: SyncError | undefined
   lastSeq: number | undefined
+  /** Where the store's settled state came from when this connection began. */
+  boot: SyncBoot | undefined
+  /** A long task under way (a re-fold from events, a page of earlier history): events done. */
+  progress: SyncProgress | undefined
   /** Bumped by resume(): a failure of a request started before it is stale, not a new error. */
   epoch = 0
   readonly errors: SyncErrorRecord[] = []
@@ -105,6 +112,13 @@ export interface SyncContext {
    * then, or when the server does not say.
    */
   limits: ServerLimits | undefined
+  /**
+   * Every event up to this position is settled in the store (or folded into its base), and no
+   * other: what a snapshot of the settled state is taken at, and where the puller reads after.
+   */
+  settledAt: PositionToken | undefined
+  /** Snapshots, pages and the window of the settled history (history/settled.ts). */
+  history: SettledHistory
   /** This tab's claimed events (clientSeq by id): frozen, never re-derived on rebase. */
   claimed: Map<string, number>
   /** What the claimed events expect of their stream, by id (see streams.ts). */

@@ -1,5 +1,6 @@
 import { type DBSchema, type IDBPDatabase, wrap } from 'idb'
 import { uuid } from '../core/ids'
+import { createHistoryStores, idbHistory } from './history/idbHistory'
 import {
   type Adopted,
   type ClaimedEvent,
@@ -41,15 +42,20 @@ export function idbStorage(options: IdbStorageOptions = {}): OutboxStorage {
 
   return {
     durable: true,
+    history: idbHistory(handle as () => IDBPDatabase<any>),
     async open(wanted) {
       // idb's openDB only knows the global IndexedDB; open on the given one and wrap it.
-      const request = factory.open(name, 1)
-      request.onupgradeneeded = () => {
+      // Version 2 adds the history's snapshots and pages beside the outbox.
+      const request = factory.open(name, 2)
+      request.onupgradeneeded = (event) => {
         const d = request.result
-        d.createObjectStore('meta')
-        d.createObjectStore('claimed', { keyPath: 'clientSeq' })
-        d.createObjectStore('drafts', { keyPath: 'owner' })
-        d.createObjectStore('leases', { keyPath: 'name' })
+        if (event.oldVersion < 1) {
+          d.createObjectStore('meta')
+          d.createObjectStore('claimed', { keyPath: 'clientSeq' })
+          d.createObjectStore('drafts', { keyPath: 'owner' })
+          d.createObjectStore('leases', { keyPath: 'name' })
+        }
+        createHistoryStores(d)
       }
       const opened = (await wrap(request)) as unknown as IDBPDatabase<OutboxDB>
       // Another tab upgrades the schema: let it; this tab reopens on reload.

@@ -1,11 +1,32 @@
-import type { PositionToken, ReadEventsResponse } from '../protocol/index'
+import type { PositionToken, ReadEventsResponse, StoredWireEvent } from '../protocol/index'
 import { backoffDelay, deadline, Wakeup } from './clock'
 import { type StreamedEvent, settle } from './conflicts'
 import type { SyncContext } from './context'
 import { type SyncError, toSyncError } from './errors'
+import { settlePulled } from './history/settle'
 import { localEventId } from './ids'
 import { collectRejections } from './results'
 import { reportStoredErrors } from './storedErrors'
+
+/** Events asked for per request while catching up; the server caps it at its `maxReadLimit`. */
+const CATCH_UP_LIMIT = 1000
+
+/** A stored event as the store's log takes it. */
+export function toPulled(ctx: SyncContext, e: StoredWireEvent): StreamedEvent {
+  // The replica matches pulled events to pending local ones by id: only this store's own
+  // clients' events may, so every other client's event gets an id no local event can have.
+  return {
+    id: localEventId(ctx.ownClients, e),
+    event: ctx.codec.decode({ type: e.type, payload: e.payload }),
+    at: e.at,
+    position: e.position,
+    commandId: e.commandId ?? undefined,
+    // Ours from an earlier page (same persisted clientId): local, not another client's.
+    origin: ctx.ownClients.has(e.clientId) ? 'local' : 'remote',
+    stream: e.stream,
+    version: e.streamVersion,
+  }
+}
 
 /**
  * Reads remote events in position order, one request at a time, and settles them in the store
@@ -55,6 +76,11 @@ export class Puller {
     return this.#after
   }
 
+  /** Reads after `token`: what the store's settled state (a snapshot) already holds. */
+  resumeAt(token: PositionToken | undefined): void {
+    this.#after = token
+  }
+
   async run(): Promise<void> {
     const ctx = this.#ctx
     const { state, clock, signal, config } = ctx
@@ -85,7 +111,10 @@ export class Puller {
           {
             ...(this.#after !== undefined && { after: this.#after }),
             ...(wait > 0 && { wait }),
-            ...(config.pullLimit !== undefined && { limit: config.pullLimit }),
+            // Catching up (a re-fold, a tail after a snapshot): as many as the server gives.
+            ...((config.pullLimit !== undefined || catchingUp) && {
+              limit: config.pullLimit ?? CATCH_UP_LIMIT,
+            }),
             ...(config.streams && { streams: config.streams }),
             clientId: ctx.clientId,
           },
@@ -109,25 +138,17 @@ export class Puller {
 
   async #apply(response: ReadEventsResponse, gen: number): Promise<void> {
     const ctx = this.#ctx
-    // The replica matches pulled events to pending local ones by id: only this store's own
-    // clients' events may, so every other client's event gets an id no local event can have.
-    const pulled: StreamedEvent[] = response.events.map((e) => ({
-      id: localEventId(ctx.ownClients, e),
-      event: ctx.codec.decode({ type: e.type, payload: e.payload }),
-      at: e.at,
-      position: e.position,
-      commandId: e.commandId ?? undefined,
-      // Ours from an earlier page (same persisted clientId): local, not another client's.
-      origin: ctx.ownClients.has(e.clientId) ? 'local' : 'remote',
-      stream: e.stream,
-      version: e.streamVersion,
-    }))
-    const from = ctx.replica.settled
+    const pulled = response.events.map((e) => toPulled(ctx, e))
+    const from = ctx.store.history.start + ctx.replica.settled
     // A caught-up pull may also let held conflicts go (see conflicts.ts).
     const held = ctx.conflicts.held.size > 0 && !response.hasMore
-    if (pulled.length || held) settle(ctx, pulled, !response.hasMore, gen)
+    // In slices that yield to the page (a long re-fold), each settled as conflicts.ts says.
+    await settlePulled(ctx, response, pulled, (slice, last) => {
+      if (slice.length || (last && held)) settle(ctx, slice, last && !response.hasMore, gen)
+    })
+    if (ctx.signal.aborted) return
     if (!response.hasMore) ctx.caughtUp = true
-    reportStoredErrors(ctx, from)
+    reportStoredErrors(ctx, Math.max(0, from - ctx.store.history.start))
     this.#after = response.token
     this.#hasMore = response.hasMore
     this.#attempt = 0
@@ -153,8 +174,11 @@ export class Puller {
     state.report(error, clock.now())
     if (error.code === 'bad_token' && this.#after !== undefined) {
       // The server's store was reset: read again from the start; the store skips what it has.
+      // What this device kept of the old history (snapshots, pages, the window's base) is of
+      // events the server no longer has: the settled state starts over from the new ones.
       this.#after = undefined
       this.#urgent = true
+      await ctx.history.restart()
       return
     }
     if (error.code === 'unauthorized') {

@@ -1,5 +1,10 @@
 import type { RestoredEvent } from '../core/replica'
-import { type PositionToken, StrataWireError, type WireErrorBody } from '../protocol/index'
+import {
+  compareTokens,
+  type PositionToken,
+  StrataWireError,
+  type WireErrorBody,
+} from '../protocol/index'
 import { holdRefused, rejectRefused, settle } from './conflicts'
 import type { SyncContext, TabMessage } from './context'
 import type { Adopted, DraftEvent } from './storage'
@@ -34,6 +39,17 @@ export function applyResults(ctx: SyncContext, token: PositionToken, results: re
   }
   // Confirmed before any rejection rebases: a stored event is never re-run.
   replica.confirmAll(stored)
+  // Stored at or before the snapshot the store started from, in a stream it pulls: the
+  // snapshot already holds it (the first answer was lost), so it is not applied a second time.
+  const heldTo = ctx.history.heldTo
+  const pulls = (stream: string) => !ctx.config.streams || ctx.config.streams.includes(stream)
+  const held = heldTo
+    ? mine
+        .filter((r) => r.position !== undefined && compareTokens(r.position, heldTo) <= 0)
+        .filter((r) => pulls(r.stream))
+        .map((r) => r.id)
+    : []
+  if (held.length) replica.drop(held, { frozen: ctx.frozen })
   // Neither position nor error: stored earlier under another clientSeq (`duplicate_id`); it stays
   // frozen and settles when the puller brings it.
   const refusals = mine.filter((r) => r.position === undefined && r.error !== undefined)

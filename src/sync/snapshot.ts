@@ -42,6 +42,8 @@ export function snapshotOf(ctx: SyncContext, tabId: string): SyncSnapshot {
     error: state.error,
     retry: state.retry,
     lastSeq: state.lastSeq,
+    boot: state.boot,
+    progress: state.progress,
   }
 }
 

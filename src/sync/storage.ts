@@ -1,6 +1,7 @@
 import { uuid } from '../core/ids'
 import type { RestoredCommand, WireEvent as StoreEvent } from '../core/replica'
 import type { WireErrorBody, WireEvent } from '../protocol/index'
+import type { HistoryStorage } from './history/records'
 
 /** A local event not yet given a clientSeq: its owner tab may still re-derive it. */
 export interface DraftEvent {
@@ -102,6 +103,8 @@ export interface OutboxStorage {
   releaseLease(name: string, holder: string): Promise<void>
   /** Names of leases not expired at `now`. */
   liveLeases(now: number): Promise<string[]>
+  /** Snapshots and pages of settled history, in the same database; none when not durable. */
+  readonly history?: HistoryStorage | undefined
   close(): void
 }
 

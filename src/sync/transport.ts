@@ -7,9 +7,11 @@ import {
   parseLimitsResponse,
   parsePostEventsResponse,
   parseReadEventsResponse,
+  parseSnapshotResponse,
   type ReadEventsQuery,
   type ReadEventsResponse,
   readWireError,
+  type SnapshotResponse,
   StrataWireError,
 } from '../protocol/index'
 
@@ -26,6 +28,15 @@ export interface TransportOptions {
 export interface Transport {
   post(body: PostEventsRequest, signal?: AbortSignal): Promise<PostEventsResponse>
   read(query: ReadEventsQuery, signal?: AbortSignal): Promise<ReadEventsResponse>
+  /**
+   * `GET /snapshots/<name>`: the server snapshot, or one kept at least `events` events before
+   * `before`; undefined while the server has none (404).
+   */
+  snapshot(
+    name: string,
+    page?: { before: string; events: number },
+    signal?: AbortSignal,
+  ): Promise<SnapshotResponse | undefined>
   /** `GET /limits`: the server's request limits. */
   limits(signal?: AbortSignal): Promise<LimitsResponse>
   /** `GET /events/stream`, the SSE pokes; the body is read by the caller. */
@@ -100,6 +111,19 @@ export function createTransport(options: TransportOptions): Transport {
       const url = new URL('events', base)
       url.search = buildReadEventsQuery(query)
       return parseReadEventsResponse(await checked(new Request(url, init('GET', signal))))
+    },
+    async snapshot(name, page, signal) {
+      const url = new URL(`snapshots/${encodeURIComponent(name)}`, base)
+      if (page) {
+        url.searchParams.set('before', page.before)
+        url.searchParams.set('events', String(page.events))
+      }
+      try {
+        return parseSnapshotResponse(await checked(new Request(url, init('GET', signal))))
+      } catch (error) {
+        if (error instanceof StrataWireError && error.code === 'not_found') return undefined
+        throw error
+      }
     },
     async limits(signal) {
       const request = new Request(new URL('limits', base), init('GET', signal))

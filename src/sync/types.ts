@@ -80,6 +80,12 @@ export interface SyncOptions<E extends AnyEvent = AnyEvent> {
   idlePollMs?: number
   /** A request without an answer this long (beyond a long poll's wait) is retried. Default 30 s. */
   requestTimeoutMs?: number
+  /**
+   * The name of a server snapshot (`createEventServer({ snapshots })`) of this store's reducer:
+   * a device without a usable snapshot of its own boots from it and pulls only the events after
+   * it, and `history.loadEarlier` pages earlier history from it.
+   */
+  snapshot?: string
 }
 
 /** An event of this tab the server stored, with where. */
@@ -158,6 +164,21 @@ export interface RejectedEvent {
   error: unknown
 }
 
+/**
+ * Where the settled state came from when the connection began: this device's snapshot, the
+ * server's snapshot (`snapshot` option), or the events (no usable snapshot: a re-fold).
+ */
+export type SyncBoot = 'local-snapshot' | 'server-snapshot' | 'events' | 'store'
+
+export interface SyncProgress {
+  /** 'refold': folding the history from the server's events; 'earlier': `loadEarlier`. */
+  task: 'refold' | 'earlier'
+  /** Events folded so far. */
+  done: number
+  /** Events to fold in all, as far as the server said. */
+  total: number
+}
+
 export interface SyncErrorRecord {
   at: number
   error: SyncError
@@ -187,6 +208,10 @@ export interface SyncSnapshot {
   retry: { attempt: number; at: number } | undefined
   /** The last clientSeq the server has processed for this client, when known. */
   lastSeq: number | undefined
+  /** Where the settled state came from (undefined until the connection is open). */
+  boot: SyncBoot | undefined
+  /** A re-fold from events or a page of earlier history under way, for a progress bar. */
+  progress: SyncProgress | undefined
 }
 
 /** One read-your-writes read made with `sync.fetch`. */

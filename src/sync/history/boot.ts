@@ -1,0 +1,99 @@
+import type { SuperJSONResult } from 'superjson'
+import { START_TOKEN, tokenDistance } from '../../protocol/index'
+import { deadline } from '../clock'
+import type { SyncContext } from '../context'
+import { type SnapshotRecord, snapshotProblem } from './records'
+
+/** Where each store's settled history stood when its last connection closed. */
+const lastSeen = new WeakMap<object, { settledAt: string | undefined; base: string }>()
+
+export function remember(ctx: SyncContext): void {
+  lastSeen.set(ctx.store, { settledAt: ctx.settledAt, base: ctx.history.basePosition })
+}
+
+/** A server snapshot's state, read with the session serializer (loaded only when needed). */
+export async function decodeState(state: unknown): Promise<unknown> {
+  const { sessionSerializer } = await import('../../protocol/values')
+  return sessionSerializer.deserialize(state as SuperJSONResult)
+}
+
+/**
+ * Where the store's settled state starts, before the outbox is put back on top and the puller
+ * reads after it: this device's snapshot of this code version; else the server's (the
+ * `snapshot` option); else the events, folded from the first (in slices, with progress). A
+ * store that already settled events in this page (connected again) goes on from them. A snapshot
+ * that cannot be used is ignored with one warning.
+ */
+export async function boot(ctx: SyncContext, snapshot: string | undefined): Promise<void> {
+  const { store, replica, history, state } = ctx
+  const before = lastSeen.get(store)
+  if (store.history.start + replica.settled > 0 && before) {
+    history.startAt(before.base, store.history.start)
+    ctx.settledAt = before.settledAt
+    state.boot = 'store'
+    return
+  }
+  const local = await readLocal(ctx)
+  if (local) {
+    replica.reset({ state: local.state, start: local.count }, { frozen: ctx.frozen })
+    history.startAt(local.position, local.count)
+    state.boot = 'local-snapshot'
+    return
+  }
+  if (snapshot !== undefined && (await bootFromServer(ctx, snapshot))) return
+  history.startAt(START_TOKEN, 0)
+  ctx.settledAt = undefined
+  state.boot = 'events'
+}
+
+async function readLocal(ctx: SyncContext): Promise<SnapshotRecord | undefined> {
+  const { history } = ctx
+  let raw: unknown
+  try {
+    raw = await history.storage?.loadSnapshot(history.version)
+  } catch (error) {
+    history.warn(
+      `Reading this device's snapshot failed (${String((error as Error)?.message ?? error)}); folding the history from the server's events.`,
+      error,
+    )
+    return undefined
+  }
+  const problem = snapshotProblem(raw, history.version)
+  if (problem) {
+    history.warn(
+      `Ignored this device's snapshot: ${problem}. Folding the history from the server's events instead.`,
+    )
+    return undefined
+  }
+  return raw as SnapshotRecord | undefined
+}
+
+async function bootFromServer(ctx: SyncContext, name: string): Promise<boolean> {
+  const { history, replica, transport, signal, state } = ctx
+  const timeout = deadline(ctx.clock, ctx.config.requestTimeoutMs, signal)
+  try {
+    const found = await transport.snapshot(name, undefined, timeout.signal)
+    if (!found) return false
+    if (found.version !== history.version) {
+      history.warn(
+        `Ignored the server's snapshot ${JSON.stringify(name)}: it was folded by version ${JSON.stringify(found.version)} of the reducer, this is ${JSON.stringify(history.version)}. Folding the history from the server's events instead (the server re-folds its snapshot once it runs this version).`,
+      )
+      return false
+    }
+    const value = await decodeState(found.state)
+    const count = tokenDistance(undefined, found.position)
+    replica.reset({ state: value, start: count }, { frozen: ctx.frozen })
+    history.startAt(found.position, count)
+    state.boot = 'server-snapshot'
+    return true
+  } catch (error) {
+    if (signal.aborted) return false
+    history.warn(
+      `Reading the server's snapshot ${JSON.stringify(name)} failed (${String((error as Error)?.message ?? error)}); folding the history from the server's events instead.`,
+      error,
+    )
+    return false
+  } finally {
+    timeout.clear()
+  }
+}

@@ -1,0 +1,205 @@
+import { eventEntry } from '../../core/entries'
+import { makeFold } from '../../core/fold'
+import { type EarlierHistory, internalsOf } from '../../core/internals'
+import type { Page } from '../../core/window'
+import {
+  compareTokens,
+  START_TOKEN,
+  type StoredWireEvent,
+  tokenDistance,
+} from '../../protocol/index'
+import type { SyncContext } from '../context'
+import { toPulled } from '../puller'
+import { decodeState } from './boot'
+import { fromStoredCommand, fromStoredEntry, type PageRecord } from './records'
+import { yieldToPage } from './settle'
+import { PAGE } from './settled'
+
+const SLICE_MS = 12
+
+/**
+ * Where `history.loadEarlier` and `replaceReducer(r, { refold: 'all' })` get the events before
+ * the window: this device's pages first (the state before each is kept with it), then the
+ * server: its snapshot kept at or before the stretch (`snapshot` option) and the events after
+ * it, or, with no such snapshot, every event from the first, folded in slices that yield to the
+ * page. Calls run one at a time.
+ */
+export function earlierHistory(ctx: SyncContext, snapshot: string | undefined): EarlierHistory {
+  let queue: Promise<unknown> = Promise.resolve()
+  const run = <T>(task: () => Promise<T>): Promise<T> => {
+    const next = queue.then(task)
+    queue = next.catch(() => {})
+    return next
+  }
+  return {
+    load: (count) => run(() => loadEarlier(ctx, snapshot, count ?? PAGE)),
+    refold: () => run(() => refold(ctx)),
+  }
+}
+
+async function loadEarlier(
+  ctx: SyncContext,
+  snapshot: string | undefined,
+  count: number,
+): Promise<number> {
+  const { history, replica, state } = ctx
+  let loaded = 0
+  try {
+    while (loaded < count && history.basePosition !== START_TOKEN) {
+      state.progress = { task: 'earlier', done: loaded, total: count }
+      state.changed()
+      const page = (await localPage(ctx)) ?? (await serverPage(ctx, snapshot, count - loaded))
+      if (!page || ctx.signal.aborted) break
+      replica.extend(page.page)
+      history.extendedTo(page.start)
+      loaded += page.page.events.length
+    }
+  } finally {
+    state.progress = undefined
+    state.changed()
+  }
+  return loaded
+}
+
+interface Found {
+  page: Page<unknown>
+  /** The position of its base state. */
+  start: string
+}
+
+/** History index of a page of `n` events below the window (0 when it is the first page). */
+function fromIndex(ctx: SyncContext, n: number, start: string): number {
+  return start === START_TOKEN ? 0 : Math.max(0, ctx.store.history.start - n)
+}
+
+async function localPage(ctx: SyncContext): Promise<Found | undefined> {
+  const { history } = ctx
+  let record: PageRecord | undefined
+  try {
+    record = await history.storage?.pageEndingAt(history.version, history.basePosition)
+  } catch {
+    return undefined
+  }
+  if (!record) return undefined
+  const events = record.events.map(fromStoredEntry)
+  return {
+    start: record.start,
+    page: {
+      from: fromIndex(ctx, events.length, record.start),
+      base: record.base,
+      events,
+      commands: record.commands.map(fromStoredCommand),
+    },
+  }
+}
+
+/** The server's kept state at least `want` events back, and its events up to the window. */
+async function serverPage(
+  ctx: SyncContext,
+  snapshot: string | undefined,
+  want: number,
+): Promise<Found | undefined> {
+  const { history, transport, signal } = ctx
+  const end = history.basePosition
+  const kept = snapshot
+    ? await transport.snapshot(snapshot, { before: end, events: want }, signal)
+    : undefined
+  if (kept && kept.version === history.version) {
+    const base = await decodeState(kept.state)
+    const events: Page<unknown>['events'] = []
+    await readEvents(ctx, kept.position, end, (e) => {
+      events.push(entryOf(ctx, e))
+    })
+    return {
+      start: kept.position,
+      page: { from: fromIndex(ctx, events.length, kept.position), base, events, commands: [] },
+    }
+  }
+  // No kept state of this version: fold from the first event, keeping the last `want`.
+  const folded = await foldFromStart(ctx, end, Math.max(want, PAGE))
+  return {
+    start: folded.start,
+    page: {
+      from: fromIndex(ctx, folded.events.length, folded.start),
+      base: folded.base,
+      events: folded.events,
+      commands: [],
+    },
+  }
+}
+
+const entryOf = (ctx: SyncContext, e: StoredWireEvent) => {
+  const p = toPulled(ctx, e)
+  return eventEntry(p.id, p.event, p.at, p.commandId, p.origin ?? 'remote', p.position)
+}
+
+/** Reads the events after `after` up to and including `end`, a server page at a time. */
+async function readEvents(
+  ctx: SyncContext,
+  after: string,
+  end: string,
+  each: (event: StoredWireEvent) => void | Promise<void>,
+): Promise<void> {
+  let token = after
+  while (compareTokens(token, end) < 0 && !ctx.signal.aborted) {
+    const response = await ctx.transport.read(
+      {
+        after: token,
+        limit: 1000,
+        clientId: ctx.clientId,
+        ...(ctx.config.streams && { streams: ctx.config.streams }),
+      },
+      ctx.signal,
+    )
+    for (const e of response.events) {
+      if (compareTokens(e.position, end) > 0) return
+      await each(e)
+    }
+    if (!response.hasMore || response.token === token) return
+    token = response.token
+  }
+}
+
+/**
+ * Folds the events from the first up to `end` with the current reducer, yielding to the page
+ * every `SLICE_MS`; returns the state before the last `keep` of them and those events.
+ */
+async function foldFromStart(ctx: SyncContext, end: string, keep: number) {
+  const core = internalsOf(ctx.store)
+  const fold = makeFold(core, core.reducer)
+  let base: unknown = core.initialState
+  let start: string = START_TOKEN
+  const kept: Page<unknown>['events'] = []
+  let began = performance.now()
+  let done = 0
+  const total = tokenDistance(undefined, end)
+  await readEvents(ctx, START_TOKEN, end, async (e) => {
+    const entry = entryOf(ctx, e)
+    kept.push(entry)
+    if (kept.length > keep) {
+      const oldest = kept.shift()!
+      try {
+        base = fold(base, oldest.event)
+      } catch {
+        // As the live fold does: the state stays as it was.
+      }
+      start = oldest.position!
+    }
+    if (++done % 64 === 0 && performance.now() - began >= SLICE_MS) {
+      ctx.state.progress = { task: 'earlier', done, total }
+      ctx.state.changed()
+      await yieldToPage()
+      began = performance.now()
+    }
+  })
+  return { base, start, events: kept }
+}
+
+/** `refold: 'all'`: the state at the window's base, folded from the first event by today's code. */
+async function refold(ctx: SyncContext): Promise<unknown> {
+  const { history } = ctx
+  const { base } = await foldFromStart(ctx, history.basePosition, 0)
+  // Pages and the snapshot hold states of the code before: forget them, new ones follow.
+  await history.storage?.clear().catch(() => {})
+  return base
+}

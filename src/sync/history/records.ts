@@ -1,0 +1,157 @@
+import type { EventEntry } from '@strata/state'
+import type { Page } from '../../core/window'
+import { isToken, type PositionToken } from '../../protocol/index'
+
+/**
+ * What the sync client keeps of the settled history in the outbox's database, beside the
+ * outbox: one snapshot per code version (the settled state, where it is in the history) and
+ * pages of settled events (each with the state before its first event), so a reload starts from
+ * the snapshot and `history.loadEarlier` pages back without the server. Both are caches of the
+ * server's events, never the truth: anything missing or unusable is read from the server again.
+ * Values are kept by IndexedDB's structured clone, so Map, Set, Date and BigInt survive.
+ */
+
+export const SNAPSHOT_FORMAT = 'strata.snapshot'
+export const SNAPSHOT_FORMAT_VERSION = 1
+
+export interface SnapshotRecord {
+  format: typeof SNAPSHOT_FORMAT
+  formatVersion: typeof SNAPSHOT_FORMAT_VERSION
+  /** `createStore({ version })`, as a string: the key. */
+  version: string
+  /** Every event up to this position is folded into `state`, and no other. */
+  position: PositionToken
+  /** History index of the state: how many events it folds (rejected local ones included). */
+  count: number
+  state: unknown
+  savedAt: number
+}
+
+/** An event entry as a page keeps it; errors are kept as their name and message. */
+export interface StoredEntry {
+  id: string
+  event: EventEntry['event']
+  at: number
+  commandId: string | undefined
+  origin: 'local' | 'remote'
+  position: string | undefined
+  skipped: boolean
+  rejected: { name: string; message: string } | undefined
+}
+
+export interface StoredCommand {
+  id: string
+  command: EventEntry['event']
+  at: number
+  ctx: unknown
+  eventIds: string[]
+}
+
+/** Settled events `start` (exclusive) to `end` (inclusive), by position, and the state before. */
+export interface PageRecord {
+  version: string
+  /** Position of the state before the first event; START_TOKEN for the first page. */
+  start: PositionToken
+  /** Position of the state after the last event: where the next page starts. */
+  end: PositionToken
+  /** History index of the first event when written (the numbering may differ after a reload). */
+  from: number
+  base: unknown
+  events: StoredEntry[]
+  commands: StoredCommand[]
+}
+
+/** The snapshots and pages of one database; the outbox's storage provides it when durable. */
+export interface HistoryStorage {
+  /** The snapshot kept for `version`, as stored: check it with `checkSnapshot`. */
+  loadSnapshot(version: string): Promise<unknown>
+  /**
+   * Keeps the snapshot (unless a newer one of its version is there) and, in the same
+   * transaction, the page of the events it folds since the last full page, and removes the
+   * outbox's claimed events the server already stored at or before it (`settledSeqs`): a reload
+   * from this snapshot never sends or applies them again.
+   */
+  saveSnapshot(
+    snapshot: SnapshotRecord,
+    tail: PageRecord | undefined,
+    settledSeqs: readonly number[],
+  ): Promise<void>
+  /** Keeps a page; pages of its version with the same start and an earlier end are replaced. */
+  savePage(page: PageRecord): Promise<void>
+  pageEndingAt(version: string, end: PositionToken): Promise<PageRecord | undefined>
+  /** The longest page of `version` starting at `start` (a forward re-fold reads these). */
+  pageStartingAt(version: string, start: PositionToken): Promise<PageRecord | undefined>
+  /** Keeps the `keep` newest pages of `version` and no page of another version. */
+  prune(version: string, keep: number): Promise<void>
+  /** Forgets every snapshot and page (the server was reset; erasure). */
+  clear(): Promise<void>
+}
+
+/** Why a stored snapshot cannot be used, or undefined when it can. */
+export function snapshotProblem(raw: unknown, version: string): string | undefined {
+  if (raw === undefined) return undefined
+  if (typeof raw !== 'object' || raw === null) return `it is ${typeof raw}, not a snapshot record`
+  const r = raw as Partial<SnapshotRecord>
+  if (r.format !== SNAPSHOT_FORMAT || r.formatVersion !== SNAPSHOT_FORMAT_VERSION) {
+    return `its format is ${JSON.stringify(r.format)} ${JSON.stringify(r.formatVersion)}, not "${SNAPSHOT_FORMAT}" ${SNAPSHOT_FORMAT_VERSION}`
+  }
+  if (r.version !== version) {
+    return `it was folded by version ${JSON.stringify(r.version)} of the reducer, this is ${JSON.stringify(version)}`
+  }
+  if (!isToken(r.position) || !Number.isSafeInteger(r.count) || (r.count as number) < 0) {
+    return 'its position or event count is missing or malformed (a truncated record?)'
+  }
+  if (!('state' in r)) return 'it has no state (a truncated record?)'
+  return undefined
+}
+
+export function toStoredEntry(e: EventEntry): StoredEntry {
+  const rejected = e.rejected as { name?: unknown; message?: unknown } | undefined
+  return {
+    id: e.id,
+    event: e.event,
+    at: e.at,
+    commandId: e.commandId,
+    origin: e.origin,
+    position: e.position,
+    skipped: e.skipped,
+    rejected:
+      e.rejected === undefined
+        ? undefined
+        : { name: String(rejected?.name ?? 'Error'), message: String(rejected?.message ?? '') },
+  }
+}
+
+/** A stored entry back as a log entry (the page's events go back into the store as they were). */
+export function fromStoredEntry(s: StoredEntry): Page<unknown>['events'][number] {
+  return {
+    id: s.id,
+    type: s.event.type,
+    payload: (s.event as { payload?: unknown }).payload,
+    event: s.event,
+    at: s.at,
+    commandId: s.commandId,
+    error: undefined,
+    skipped: s.skipped,
+    rejected: s.rejected && Object.assign(new Error(s.rejected.message), { name: s.rejected.name }),
+    origin: s.origin,
+    position: s.position,
+  }
+}
+
+export function toStoredCommand(c: Page<unknown>['commands'][number]): StoredCommand {
+  return { id: c.id, command: c.command, at: c.at, ctx: c.ctx, eventIds: [...c.eventIds] }
+}
+
+export function fromStoredCommand(c: StoredCommand): Page<unknown>['commands'][number] {
+  return {
+    id: c.id,
+    type: c.command.type,
+    payload: (c.command as { payload?: unknown }).payload,
+    command: c.command,
+    at: c.at,
+    ctx: c.ctx as Page<unknown>['commands'][number]['ctx'],
+    eventIds: c.eventIds,
+    error: undefined,
+  }
+}
