@@ -8,9 +8,11 @@ import { Fanout } from './fanout'
 import { checkHost } from './hosts'
 import { ProjectionRunner } from './projections'
 import { readEvents } from './read'
+import { readSnapshot } from './readSnapshot'
 import { errorResponse, json } from './respond'
 import { Signal } from './signal'
 import { holderOf, Slots } from './slots'
+import { SnapshotRunner } from './snapshots'
 import { eventStream } from './sse'
 import { DEFAULT_LIMITS, type EventServer, type EventServerOptions } from './types'
 import { readView } from './views'
@@ -18,7 +20,7 @@ import { readView } from './views'
 /**
  * The event server as one web-standard fetch handler, so the same code serves Node (`serve`),
  * the msw mock, and any framework's route. Endpoints: `POST /events`, `GET /events`,
- * `GET /events/stream` (SSE pokes), `GET /views/<name>`, `GET /limits`.
+ * `GET /events/stream` (SSE pokes), `GET /views/<name>`, `GET /snapshots/<name>`, `GET /limits`.
  */
 export function createEventServer(options: EventServerOptions): EventServer {
   const { storage, authorize, validate } = options
@@ -28,6 +30,7 @@ export function createEventServer(options: EventServerOptions): EventServer {
   const projections = options.projections ?? []
   const inline = projections.filter((p) => p.mode === 'inline')
   const runner = new ProjectionRunner(storage, projections, onError)
+  const snapshots = new SnapshotRunner(storage, options.snapshots ?? [], onError)
   const closing = new Signal<void>()
   const fanout = new Fanout(storage)
   const polls = new Slots(
@@ -98,7 +101,24 @@ export function createEventServer(options: EventServerOptions): EventServer {
       release()
     }
   })
-  for (const path of ['/events', '/events/stream', '/views/:name', '/limits']) {
+  routes.get('/snapshots/:name', async (c) => {
+    const principal = await authenticate(authorize, c.req.raw)
+    // It may wait for a first fold, as a view read waits for its projection: it holds a slot.
+    const release = polls.take(holderOf(principal))
+    try {
+      return await readSnapshot(
+        snapshots,
+        limits,
+        principal,
+        c.req.param('name'),
+        new URL(c.req.url),
+        signalOf(c.req.raw),
+      )
+    } finally {
+      release()
+    }
+  })
+  for (const path of ['/events', '/events/stream', '/views/:name', '/snapshots/:name', '/limits']) {
     routes.all(path, (c) => {
       throw new StrataWireError(
         'method_not_allowed',
@@ -133,6 +153,7 @@ export function createEventServer(options: EventServerOptions): EventServer {
       closing.emit()
       fanout.close()
       await runner.close()
+      await snapshots.close()
     },
   }
 }

@@ -1,6 +1,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import type { JsonValue, StoredWireEvent, WireErrorBody } from '../protocol'
 import type { AllowedHosts } from './hosts'
+import type { SnapshotConfig } from './snapshots'
 
 /** Who is calling, as `authorize` decides from the request's credential. */
 export interface Principal {
@@ -285,6 +286,11 @@ export interface CorsOptions {
 export interface EventServerOptions {
   storage: Storage
   projections?: readonly Projection[]
+  /**
+   * The app's reducer folded per tenant, served by `GET /snapshots/<name>`, so a device with no
+   * snapshot of its own boots from the state (`connectSync(store, { snapshot: name })`).
+   */
+  snapshots?: readonly SnapshotConfig[]
   /**
    * Who is calling. Without it every caller is one anonymous principal of the default tenant:
    * `serve()` then listens on loopback only.

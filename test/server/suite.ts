@@ -3,6 +3,7 @@ import { projectionContract } from './suite.projections'
 import { serverContract } from './suite.server'
 import { serverIdsAndLimitsContract } from './suite.server.ids'
 import { serverTenantsContract } from './suite.server.tenants'
+import { snapshotContract } from './suite.snapshots'
 import { storageContract } from './suite.storage'
 
 export interface StorageFactory {
@@ -17,4 +18,5 @@ export function describeStorage(factory: StorageFactory): void {
   serverIdsAndLimitsContract(factory)
   serverTenantsContract(factory)
   projectionContract(factory)
+  snapshotContract(factory)
 }

@@ -1,0 +1,157 @@
+import type { SnapshotConfig } from '@strata/state/server'
+import { sessionSerializer } from '@strata/state/testing'
+import { enableMapSet } from 'immer'
+import { describe, expect, it } from 'vitest'
+import { batch, events, get, postOk } from './helpers'
+import type { StorageFactory } from './suite'
+import { as, authorize, serverStarter } from './suite.server.setup'
+
+// The app enables immer's Map and Set support where it makes its store; the server shares immer.
+enableMapSet()
+
+interface Tally {
+  count: number
+  byStream: Map<string, number>
+  seen: Set<number>
+  last: Date | null
+  total: bigint
+}
+
+const initialState: Tally = {
+  count: 0,
+  byStream: new Map(),
+  seen: new Set(),
+  last: null,
+  total: 0n,
+}
+
+/** An immer reducer whose state JSON alone would lose: Map, Set, Date and BigInt. */
+function tally(draft: Tally, event: { type: string; payload: { n: number } }) {
+  if (event.type !== 'added') return
+  draft.count++
+  draft.byStream.set('todos', (draft.byStream.get('todos') ?? 0) + 1)
+  draft.seen.add(event.payload.n)
+  draft.last = new Date(1_700_000_000_000 + event.payload.n)
+  draft.total += BigInt(event.payload.n)
+}
+
+const snapshot = (overrides: Partial<SnapshotConfig> = {}): SnapshotConfig => ({
+  name: 'board',
+  initialState,
+  reducer: tally,
+  version: 1,
+  ...overrides,
+})
+
+const decode = (state: unknown) => sessionSerializer.deserialize(state as never) as Tally
+
+export function snapshotContract(factory: StorageFactory) {
+  describe('server snapshots', () => {
+    const start = serverStarter(factory)
+
+    it("folds the app's reducer per tenant, at the tenant's position, keeping Map, Set, Date and BigInt", async () => {
+      const { server } = await start({ authorize, snapshots: [snapshot()] })
+      await postOk(server, batch('a1', events('a1', 1, 5)), as('bob'))
+      await postOk(server, batch('e1', events('e1', 1, 2)), as('eve'))
+      const acme = await get(server, '/snapshots/board', as('bob'))
+      expect(acme.status).toBe(200)
+      expect(acme.body).toMatchObject({
+        protocol: 1,
+        name: 'board',
+        version: '1',
+        position: 'v1:5',
+      })
+      const state = decode(acme.body.state)
+      expect(state).toEqual({
+        count: 5,
+        byStream: new Map([['todos', 5]]),
+        seen: new Set([1, 2, 3, 4, 5]),
+        last: new Date(1_700_000_000_005),
+        total: 15n,
+      })
+      const evil = await get(server, '/snapshots/board', as('eve'))
+      expect(evil.body.position).toBe('v1:2')
+      expect(decode(evil.body.state).count).toBe(2)
+    })
+
+    it('is authorized like a read: a credential, and every stream folded readable', async () => {
+      const { server } = await start({ authorize, snapshots: [snapshot()] })
+      await postOk(server, batch('b1', events('b1', 1, 2, { stream: 'secret-plans' })), as('bob'))
+      expect((await get(server, '/snapshots/board')).status).toBe(401)
+      expect((await get(server, '/snapshots/board', as('bob'))).status).toBe(200)
+      const alice = await get(server, '/snapshots/board', as('alice'))
+      expect(alice.status).toBe(403)
+      expect(alice.body.error.code).toBe('forbidden')
+    })
+
+    it('answers 404 for an unknown name and while none exists, 400 for a bad page request', async () => {
+      const { server } = await start({
+        authorize,
+        snapshots: [snapshot()],
+        limits: { viewWaitMs: 50 },
+      })
+      const unknown = await get(server, '/snapshots/nope', as('bob'))
+      expect(unknown.status).toBe(404)
+      expect(unknown.body.error.details).toEqual({ snapshot: 'nope', reason: 'unknown' })
+      const none = await get(server, '/snapshots/board', as('bob'))
+      expect(none.status).toBe(404)
+      expect(none.body.error.details.reason).toBe('none-yet')
+      expect((await get(server, '/snapshots/board?before=x&events=3', as('bob'))).status).toBe(400)
+      expect((await get(server, '/snapshots/board?before=v1:3&events=-1', as('bob'))).status).toBe(
+        400,
+      )
+    })
+
+    it('keeps a state every keepEvery events, for clients paging back', async () => {
+      const { server } = await start({ authorize, snapshots: [snapshot({ keepEvery: 10 })] })
+      await postOk(server, batch('b1', events('b1', 1, 35)), as('bob'))
+      expect((await get(server, '/snapshots/board', as('bob'))).body.position).toBe('v1:35')
+      const page = await get(server, '/snapshots/board?before=v1:35&events=12', as('bob'))
+      expect(page.body.position).toBe('v1:20')
+      expect(decode(page.body.state).count).toBe(20)
+      const first = await get(server, '/snapshots/board?before=v1:35&events=40', as('bob'))
+      expect(first.body.position).toBe('v1:0')
+      expect(decode(first.body.state)).toEqual(initialState)
+    })
+
+    it('folds again from the first event when its version changes, and never serves another version', async () => {
+      const storage = await factory.make()
+      const { createEventServer } = await import('@strata/state/server')
+      const first = createEventServer({
+        storage,
+        authorize,
+        snapshots: [snapshot({ keepEvery: 2 })],
+      })
+      await postOk(first, batch('b1', events('b1', 1, 4)), as('bob'))
+      expect(decode((await get(first, '/snapshots/board', as('bob'))).body.state).count).toBe(4)
+      await first.close()
+      const doubled = (draft: Tally, event: { type: string; payload: { n: number } }) => {
+        tally(draft, event)
+        draft.count++
+      }
+      const second = createEventServer({
+        storage,
+        authorize,
+        snapshots: [snapshot({ version: 'two', reducer: doubled, keepEvery: 2 })],
+      })
+      const now = await get(second, '/snapshots/board', as('bob'))
+      expect(now.body).toMatchObject({ version: 'two', position: 'v1:4' })
+      expect(decode(now.body.state).count).toBe(8)
+      const kept = await get(second, '/snapshots/board?before=v1:4&events=1', as('bob'))
+      expect(kept.body.position).toBe('v1:2')
+      expect(decode(kept.body.state).count).toBe(4)
+      await second.close()
+      await storage.close()
+    })
+
+    it('refuses a snapshot config it cannot run', async () => {
+      await expect(start({ snapshots: [snapshot({ name: 'a b' })] })).rejects.toThrow(
+        /snapshots: expected `name` of letters/,
+      )
+      await expect(start({ snapshots: [snapshot(), snapshot()] })).rejects.toThrow(/unique/)
+      await expect(
+        start({ snapshots: [snapshot({ version: undefined as never })] }),
+      ).rejects.toThrow(/`version` to be the reducer version/)
+    })
+  })
+}
