@@ -31,7 +31,11 @@ async function putPage(tx: Tx, page: PageRecord): Promise<void> {
 export function idbHistory(handle: () => Db): HistoryStorage {
   return {
     async loadSnapshot(version) {
-      return handle().get('snapshots', version)
+      // None of this version: another's, if any, so the caller can say why it is not used.
+      return (
+        (await handle().get('snapshots', version)) ??
+        (await handle().getAll('snapshots', undefined, 1))[0]
+      )
     },
     async saveSnapshot(snapshot: SnapshotRecord, tail, settledSeqs) {
       const tx = handle().transaction(['snapshots', 'pages', 'claimed'], 'readwrite') as Tx

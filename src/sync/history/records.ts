@@ -63,7 +63,10 @@ export interface PageRecord {
 
 /** The snapshots and pages of one database; the outbox's storage provides it when durable. */
 export interface HistoryStorage {
-  /** The snapshot kept for `version`, as stored: check it with `checkSnapshot`. */
+  /**
+   * The snapshot kept for `version`, else one of another version (so the caller can warn that
+   * it is not used), as stored: check it with `snapshotProblem`.
+   */
   loadSnapshot(version: string): Promise<unknown>
   /**
    * Keeps the snapshot (unless a newer one of its version is there) and, in the same
