@@ -125,15 +125,27 @@ export function parseLimitsResponse(value: unknown): LimitsResponse {
 }
 
 export function parseSnapshotResponse(value: unknown): SnapshotResponse {
-  const raw = check.object(value, [], ['protocol', 'name', 'version', 'position', 'state'])
+  const raw = check.object(
+    value,
+    [],
+    ['protocol', 'name', 'version', 'position', 'state', 'streams'],
+  )
   if (!('state' in raw)) check.fail(['state'], 'the serialized state', undefined)
-  return {
+  const response: SnapshotResponse = {
     protocol: check.integer(raw.protocol, ['protocol'], 1),
     name: check.string(raw.name, ['name'], 10_000),
     version: check.string(raw.version, ['version'], 10_000, 0),
     position: token(raw.position, ['position']),
     state: raw.state as JsonValue,
   }
+  if (raw.streams !== undefined) {
+    const streams = check.object(raw.streams, ['streams'], Object.keys(raw.streams as object))
+    response.streams = {}
+    for (const [stream, version] of Object.entries(streams)) {
+      response.streams[stream] = check.integer(version, ['streams', stream], 0)
+    }
+  }
+  return response
 }
 
 function token(value: unknown, at: (string | number)[]): string {

@@ -117,6 +117,12 @@ export interface SnapshotResponse {
   version: string
   position: PositionToken
   state: JsonValue
+  /**
+   * Each stream's version at `position` (beyond the fields the issue named: a client expects
+   * stream versions when it writes, and would otherwise learn them only from events it skips).
+   * Absent when the tenant has too many streams to list.
+   */
+  streams?: Record<string, number>
 }
 
 /** An event as the server stores and serves it. */

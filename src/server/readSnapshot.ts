@@ -58,7 +58,7 @@ export async function readSnapshot(
   const hidden =
     served.streams === null
       ? principal.canRead !== undefined
-      : served.streams.some((stream) => !canRead(principal, stream))
+      : Object.keys(served.streams).some((stream) => !canRead(principal, stream))
   if (hidden) {
     throw new StrataWireError(
       'forbidden',
@@ -73,5 +73,6 @@ export async function readSnapshot(
     position: encodeToken(served.position),
     state: served.state,
   }
+  if (served.streams) body.streams = served.streams
   return json(body)
 }

@@ -32,8 +32,11 @@ export interface SnapshotConfig<S = any> {
 /** A snapshot's checkpoint state: the version, the streams folded, the serialized state. */
 interface Kept {
   v: string
-  /** Streams folded in; null when there are too many to list (then only readers of all). */
-  streams: string[] | null
+  /**
+   * The version of each stream folded in (clients expect stream versions when they write); null
+   * when there are too many to list (then only principals who read every stream may have it).
+   */
+  streams: Record<string, number> | null
   s: SuperJSONResult
 }
 
@@ -41,7 +44,7 @@ interface Kept {
 interface Live {
   position: number
   state: unknown
-  streams: Set<string> | null
+  streams: Map<string, number> | null
   /** The stored checkpoint's position this one replaces (compare-and-set), null for none. */
   saved: number | null
   unsaved: number
@@ -65,7 +68,7 @@ const defaultDecode = (e: ProjectedEvent) =>
 export interface ServedSnapshot {
   position: number
   state: JsonValue
-  streams: string[] | null
+  streams: Record<string, number> | null
 }
 
 export class SnapshotRunner {
@@ -155,7 +158,7 @@ export class SnapshotRunner {
     const served: ServedSnapshot = {
       position: 0,
       state: sessionSerializer.serialize(config.initialState) as unknown as JsonValue,
-      streams: [],
+      streams: {},
     }
     return served
   }
@@ -167,7 +170,7 @@ export class SnapshotRunner {
     this.#live.delete(key)
     const stored = await this.#storage.loadCheckpoint(latestName(name), tenant)
     if (stored) {
-      const stale: Kept = { v: '', streams: [], s: sessionSerializer.serialize(null) }
+      const stale: Kept = { v: '', streams: {}, s: sessionSerializer.serialize(null) }
       await this.#storage.saveCheckpoint(
         latestName(name),
         stored.position,
@@ -248,7 +251,7 @@ export class SnapshotRunner {
         live.position = event.tenantPosition
         live.unsaved++
         if (live.streams) {
-          live.streams.add(event.stream)
+          live.streams.set(event.stream, event.streamVersion)
           if (live.streams.size > STREAMS_LISTED) live.streams = null
         }
         if (live.position % config.keepEvery === 0) await this.#keep(config, tenant, live)
@@ -276,7 +279,7 @@ export class SnapshotRunner {
       return {
         position: checkpoint.position,
         state: sessionSerializer.deserialize(kept.s),
-        streams: kept.streams && new Set(kept.streams),
+        streams: kept.streams && new Map(Object.entries(kept.streams)),
         saved: checkpoint.position,
         unsaved: 0,
       }
@@ -285,7 +288,7 @@ export class SnapshotRunner {
     return {
       position: 0,
       state: config.initialState,
-      streams: new Set(),
+      streams: new Map(),
       saved: checkpoint?.position ?? null,
       unsaved: 0,
     }
@@ -335,7 +338,7 @@ const keyOf = (name: string, tenant: string) => `${tenant}\u0000${name}`
 function keep(config: SnapshotConfig, live: Live): Kept {
   return {
     v: String(config.version),
-    streams: live.streams && [...live.streams].sort(),
+    streams: live.streams && Object.fromEntries(live.streams),
     s: sessionSerializer.serialize(live.state),
   }
 }

@@ -220,6 +220,7 @@ describe("this device's snapshot", () => {
       await first.sync.flush()
       await first.sync.close()
       const second = tab()
+      await second.sync.pull()
       second.store.dispatch(add(2))
       await second.sync.flush()
       await second.sync.pull()

@@ -35,6 +35,7 @@ export async function boot(ctx: SyncContext, snapshot: string | undefined): Prom
   }
   const local = await readLocal(ctx)
   if (local) {
+    learnVersions(ctx, local.streams)
     replica.reset({ state: local.state, start: local.count }, { frozen: ctx.frozen })
     history.startAt(local.position, local.count)
     state.boot = 'local-snapshot'
@@ -44,6 +45,13 @@ export async function boot(ctx: SyncContext, snapshot: string | undefined): Prom
   history.startAt(START_TOKEN, 0)
   ctx.settledAt = undefined
   state.boot = 'events'
+}
+
+/** Stream versions the snapshot's events reached: pulls after it go on from there. */
+function learnVersions(ctx: SyncContext, streams: Record<string, number> | undefined): void {
+  for (const [stream, version] of Object.entries(streams ?? {})) {
+    ctx.versions.set(stream, Math.max(ctx.versions.get(stream) ?? 0, version))
+  }
 }
 
 async function readLocal(ctx: SyncContext): Promise<SnapshotRecord | undefined> {
@@ -82,6 +90,7 @@ async function bootFromServer(ctx: SyncContext, name: string): Promise<boolean> 
     }
     const value = await decodeState(found.state)
     const count = tokenDistance(undefined, found.position)
+    learnVersions(ctx, found.streams)
     replica.reset({ state: value, start: count }, { frozen: ctx.frozen })
     history.startAt(found.position, count)
     state.boot = 'server-snapshot'

@@ -24,6 +24,8 @@ export interface SnapshotRecord {
   /** History index of the state: how many events it folds (rejected local ones included). */
   count: number
   state: unknown
+  /** Each stream's version in the settled events (optimistic concurrency starts from it). */
+  streams: Record<string, number>
   savedAt: number
 }
 

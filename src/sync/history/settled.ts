@@ -176,6 +176,7 @@ export class SettledHistory {
           position,
           count: settledIndex,
           state: replica.settledState(),
+          streams: Object.fromEntries(ctx.versions),
           savedAt: ctx.clock.now(),
         }
         const seqs = this.#settledSeqs.splice(0)
