@@ -3,6 +3,7 @@
 // the built dist/server-cli.js; in this repository, src/server/cli.ts via tsx.
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { withPeers } from './peers.js'
 
 const source = new URL('../src/server/cli.ts', import.meta.url)
 const dev = existsSync(source)
@@ -10,4 +11,7 @@ if (dev) {
   const tsx = await import('tsx/esm/api')
   tsx.register({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) })
 }
-await import((dev ? source : new URL('../dist/server-cli.js', import.meta.url)).href)
+await withPeers(
+  'strata-server',
+  () => import((dev ? source : new URL('../dist/server-cli.js', import.meta.url)).href),
+)

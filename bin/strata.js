@@ -3,6 +3,7 @@
 // dist/cli.js; in this repository, where the sources sit beside it, src/testing/cli.ts via tsx.
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { withPeers } from './peers.js'
 
 const source = new URL('../src/testing/cli.ts', import.meta.url)
 const built = new URL('../dist/cli.js', import.meta.url)
@@ -18,5 +19,7 @@ if (tsx) {
   process.exit(2)
 }
 
-const { main } = await import((dev ? source : built).href)
-process.exitCode = await main(process.argv.slice(2))
+process.exitCode = await withPeers('strata', async () => {
+  const { main } = await import((dev ? source : built).href)
+  return main(process.argv.slice(2))
+})

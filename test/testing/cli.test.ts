@@ -20,6 +20,17 @@ function strata(...args: string[]) {
 }
 
 describe('strata replay (CLI)', { timeout: 60_000 }, () => {
+  it("replays the demo's browser session with the README's command and config", () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8')
+    const command =
+      'npx strata replay test/sessions/kanban-browser.session.json --config examples/kanban/replay.config.ts'
+    expect(readme).toContain(command)
+    const run = strata(...command.split(' ').slice(2))
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain("replays with today's code")
+  })
+
   it('exits 0 and prints the report for a session today’s code replays', () => {
     const run = strata('replay', session, '--config', fixture('kanban.config.ts'))
     expect(run.stderr).toBe('')
