@@ -1,9 +1,10 @@
 import type { ReactElement } from 'react'
 import { StoreProvider, type StoreProviderProps, useContextStore } from './context'
-import type { AnyStore, EqualityFn, HistoryView, StateOf } from './types'
+import type { AnyStore, EqualityFn, HistoryView, StateOf, UndoView } from './types'
 import { useDispatch } from './useDispatch'
 import { useHistory, useHistoryOf } from './useHistory'
 import { useSelected, useStoreState } from './useStoreState'
+import { useUndo, useUndoOf } from './useUndo'
 
 /** The hooks, typed for one store. */
 export interface StoreHooks<T extends AnyStore> {
@@ -12,6 +13,7 @@ export interface StoreHooks<T extends AnyStore> {
   useStoreState: <U>(selector: (state: StateOf<T>) => U, equalityFn?: EqualityFn<U>) => U
   useDispatch: () => T['dispatch']
   useHistory: () => HistoryView
+  useUndo: () => UndoView
 }
 
 /**
@@ -32,6 +34,7 @@ export function createStoreHooks<T extends AnyStore>(store?: T): StoreHooks<T> {
       useStoreState,
       useDispatch,
       useHistory,
+      useUndo,
     }
   }
   return {
@@ -40,5 +43,6 @@ export function createStoreHooks<T extends AnyStore>(store?: T): StoreHooks<T> {
     useStoreState: (selector, equalityFn) => useSelected(store, selector, equalityFn),
     useDispatch: () => store.dispatch,
     useHistory: () => useHistoryOf(store),
+    useUndo: () => useUndoOf(store),
   }
 }

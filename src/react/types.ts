@@ -14,3 +14,11 @@ export type HistoryView = Pick<
   HistoryApi,
   'cursor' | 'length' | 'isLive' | 'jumpTo' | 'step' | 'toLive' | 'toggle' | 'commit'
 >
+
+/** What `useUndo()` returns. */
+export interface UndoView {
+  canUndo: boolean
+  canRedo: boolean
+  undo(): ReturnType<AnyStore['undo']>
+  redo(): ReturnType<AnyStore['redo']>
+}
