@@ -99,7 +99,12 @@ export interface Replica<E extends AnyEvent = AnyEvent> {
   /** Re-run the pending commands that are not frozen on the current settled state. */
   rebase(options?: RebaseOptions): LostCommand<E>[]
   /** Append local events recovered from a durable outbox, as pending. */
-  restore(events: readonly RestoredEvent[]): void
+  /**
+   * Put back local events recovered from a durable outbox, as pending, before this page's own
+   * pending ones: those were decided without them, so their commands are re-run on top (unless
+   * frozen). Returns the commands that this loses.
+   */
+  restore(events: readonly RestoredEvent[], options?: RebaseOptions): LostCommand<E>[]
   /** The state after the settled events: what a snapshot may keep (no pending event in it). */
   settledState(): unknown
   /**
@@ -218,22 +223,23 @@ export function replicaOf<S, E extends AnyEvent>(store: Store<S, any, E>): Repli
     rebase(options) {
       return rebase(core, [], tail(), options)
     },
-    restore(restored) {
+    restore(restored, options) {
       const made = new Map<string, string[]>()
-      for (const r of restored) {
-        core.log.push(eventEntry(r.id, r.event, r.at, r.commandId))
-        if (!core.handlers || !r.command || r.commandId === undefined) continue
+      const entries = restored.map((r) => {
+        const entry = eventEntry(r.id, r.event, r.at, r.commandId)
+        if (!core.handlers || !r.command || r.commandId === undefined) return entry
         let ids = made.get(r.commandId)
         if (!ids && !findCommand(core, r.commandId)) {
-          const entry = commandEntry(r.commandId, r.command.command, r.command.at)
-          entry.ctx = r.command.ctx
-          entry.eventIds = ids = []
-          core.commands.push(entry)
+          const command = commandEntry(r.commandId, r.command.command, r.command.at)
+          command.ctx = r.command.ctx
+          command.eventIds = ids = []
+          core.commands.push(command)
           made.set(r.commandId, ids)
         }
         ids?.push(r.id)
-      }
-      refreshView(core)
+        return entry
+      })
+      return rebase(core, [], [...entries, ...tail()], options)
     },
     settledState: () => core.log.at(core.settled),
     reset(base, options) {

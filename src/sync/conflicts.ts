@@ -1,5 +1,5 @@
 import type { EventEntry } from '@strata/state'
-import type { LostCommand, PulledEvent } from '../core/replica'
+import type { LostCommand, PulledEvent, RestoredEvent } from '../core/replica'
 import type { WireErrorBody } from '../protocol/index'
 import type { SyncContext } from './context'
 import { knownVersion, streamOfEntry } from './streams'
@@ -165,6 +165,8 @@ export function settle(
     others.push({ id, type: event.type, event, stream, version, position })
   }
   ctx.conflicts.noteRecent(others)
+  // Caught up: drafts put back from the outbox are decided again, on the server's events.
+  if (caughtUp) ctx.undecided.clear()
   // A stream this client does not read: after a pull that began after the refusal and caught
   // up, take the version the refusal named, or the command could never be sent again.
   if (caughtUp) {
@@ -233,9 +235,24 @@ function unfrozen(
   return free
 }
 
-function frozenBut(ctx: SyncContext, free: ReadonlySet<string>) {
+export function frozenBut(ctx: SyncContext, free: ReadonlySet<string>) {
   return (e: EventEntry) =>
-    (ctx.claimed.has(e.id) || ctx.conflicts.held.has(e.id)) && !free.has(e.id)
+    (ctx.claimed.has(e.id) || ctx.conflicts.held.has(e.id) || ctx.undecided.has(e.id)) &&
+    !free.has(e.id)
+}
+
+/**
+ * Puts back events from the outbox (a closed page's) before this page's pending ones, whose
+ * commands are re-run on top; the drafts among them are decided again now if this page has
+ * caught up with the server, else once it has. Reports what that loses.
+ */
+export function restoreEvents(ctx: SyncContext, events: readonly RestoredEvent[]) {
+  if (!events.length) return
+  if (!ctx.caughtUp) {
+    for (const e of events) if (!ctx.claimed.has(e.id)) ctx.undecided.add(e.id)
+  }
+  const lost = ctx.replica.restore(events, { frozen: frozenBut(ctx, new Set()) })
+  reportLost(ctx, lost, new Map(), new Map())
 }
 
 /**

@@ -95,6 +95,7 @@ export function connectSync<E extends AnyEvent>(
     concurrent: () => options.concurrency !== 'off' && replica.decides,
     conflicts: new ConflictState(() => state.changed(), options.onConflict),
     caughtUp: false,
+    undecided: new Set(),
     pulls: 0,
     pullNow: () => puller.poke(),
     write: (work) => void outbox.enqueue(work),

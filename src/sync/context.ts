@@ -136,6 +136,11 @@ export interface SyncContext {
   conflicts: ConflictState
   /** Set once the puller has caught up with the server. */
   caughtUp: boolean
+  /**
+   * Drafts put back from the outbox before this page caught up: decided on another page's state,
+   * they are decided again (and may be claimed) only once this one has the server's events.
+   */
+  undecided: Set<string>
   /** Pulls started so far: a pull that started after a refusal may stand for it. */
   pulls: number
   /** Pull now, ending a long poll. */

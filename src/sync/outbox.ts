@@ -35,14 +35,15 @@ export class Outbox {
   }
 
   /**
-   * The drafts that may be claimed now, in log order: none from the first held conflict on, as
-   * what follows it was decided on top of it, and its command is about to be decided again.
+   * The drafts that may be claimed now, in log order: none from the first held conflict or
+   * undecided draft on, as what follows it was decided on top of it, and its command is about to
+   * be decided again.
    */
   claimable(): EventEntry[] {
-    const ctx = this.#ctx
+    const { conflicts, undecided } = this.#ctx
     const list = this.unclaimed()
-    const held = list.findIndex((e) => ctx.conflicts.held.has(e.id))
-    return held < 0 ? list : list.slice(0, held)
+    const stop = list.findIndex((e) => conflicts.held.has(e.id) || undecided.has(e.id))
+    return stop < 0 ? list : list.slice(0, stop)
   }
 
   /** After every store change: keep the drafts durable and start or fill a batch. */

@@ -5,7 +5,7 @@ import {
   StrataWireError,
   type WireErrorBody,
 } from '../protocol/index'
-import { holdRefused, rejectRefused, settle } from './conflicts'
+import { holdRefused, rejectRefused, restoreEvents, settle } from './conflicts'
 import type { SyncContext, TabMessage } from './context'
 import type { Adopted, DraftEvent } from './storage'
 import type { ConfirmedEvent } from './types'
@@ -95,8 +95,8 @@ export async function collectRejections(ctx: SyncContext): Promise<void> {
     // Claimed under that seq (the broadcast was missed), or a closed tab's event not restored
     // yet; any other was handled already, or decided again since.
     if (!ctx.replica.has(e.id)) {
-      ctx.replica.restore([restored(e)])
       ctx.claimed.set(e.id, e.clientSeq)
+      restoreEvents(ctx, [restored(e)])
     } else if (ctx.claimed.get(e.id) !== e.clientSeq) continue
     refusals.push({ id: e.id, type: e.event.type, clientSeq: e.clientSeq, error: e.rejected! })
   }
@@ -126,10 +126,7 @@ function restore(ctx: SyncContext, adopted: Adopted) {
     if (!ctx.replica.has(e.id)) back.push(e)
   }
   for (const e of adopted.drafts) if (!ctx.replica.has(e.id)) back.push(e)
-  ctx.replica.restore(back.map(restored))
-  // Drafts were decided on another page's state: decide them again on this one's, now if it has
-  // caught up with the server (else the first pull does), before any of them is claimed.
-  if (ctx.caughtUp && back.length) settle(ctx, [], false, ctx.pulls)
+  restoreEvents(ctx, back.map(restored))
   ctx.logChanged()
 }
 

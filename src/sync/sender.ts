@@ -138,7 +138,10 @@ export class Sender {
     // command's events in one request together or not at all); the rest go in the next.
     const fit = wholeCommands(
       unsent,
-      ctx.limits ? eventsThatFit(request, ctx.limits) : request.events.length,
+      Math.min(
+        ctx.limits ? eventsThatFit(request, ctx.limits) : request.events.length,
+        untilRepeated(unsent),
+      ),
     )
     const batch = unsent.slice(0, fit)
     request.events = request.events.slice(0, fit)
@@ -233,6 +236,19 @@ export class Sender {
     if (state.errors.at(-1)?.error !== error) state.report(error, clock.now())
     else state.changed()
   }
+}
+
+/**
+ * How many events come before the first id seen twice: a superseded claim and the new decision
+ * of its event share the id, and ids are unique within a request.
+ */
+function untilRepeated(list: readonly ClaimedEvent[]): number {
+  const seen = new Set<string>()
+  for (let i = 0; i < list.length; i++) {
+    if (seen.has(list[i]!.id)) return i
+    seen.add(list[i]!.id)
+  }
+  return list.length
 }
 
 /** Backs a cut at `fit` up to the start of the command it would split, unless that is the first. */

@@ -189,10 +189,15 @@ async function body<S extends { dispatch: unknown }, D extends { kind: string }>
       if (quiet && round > 3) break
     }
     for (const t of open()) expect(t.sync.getSnapshot().error).toBeUndefined()
-    where.phase = 'flush'
-    await Promise.all(open().map((t) => t.sync.flush()))
-    where.phase = 'pull'
-    await Promise.all(open().map((t) => t.sync.pull()))
+    // A pull can bring more to send (a closed tab's refused claim, decided again): until none.
+    for (let round = 0; round < 5; round++) {
+      where.phase = `flush ${round}`
+      await Promise.all(open().map((t) => t.sync.flush()))
+      where.phase = `pull ${round}`
+      await Promise.all(open().map((t) => t.sync.pull()))
+      await settle()
+      if (open().every((t) => !t.sync.getSnapshot().outbox.length)) break
+    }
     where.phase = 'check'
     await schedule.check(open(), profiles)
   } finally {
