@@ -141,8 +141,7 @@ export class Puller {
     const pulled = response.events.map((e) => toPulled(ctx, e))
     const from = ctx.store.history.start + ctx.replica.settled
     // A caught-up pull may also let held conflicts and undecided drafts go (see conflicts.ts).
-    const waiting =
-      (ctx.conflicts.held.size > 0 || ctx.undecided.size > 0) && !response.hasMore
+    const waiting = (ctx.conflicts.held.size > 0 || ctx.undecided.size > 0) && !response.hasMore
     // In slices that yield to the page (a long re-fold), each settled as conflicts.ts says.
     await settlePulled(ctx, response, pulled, (slice, last) => {
       if (slice.length || (last && waiting)) settle(ctx, slice, last && !response.hasMore, gen)
