@@ -29,11 +29,19 @@ export function serverStarter(factory: StorageFactory) {
   })
   return async (options: Partial<EventServerOptions> = {}, wrap?: (s: Storage) => Storage) => {
     const storage = await factory.make()
-    const server = createEventServer({
-      storage: wrap ? wrap(storage) : storage,
-      onError: () => {},
-      ...options,
-    })
+    let server: ReturnType<typeof createEventServer>
+    try {
+      server = createEventServer({
+        storage: wrap ? wrap(storage) : storage,
+        onError: () => {},
+        ...options,
+      })
+    } catch (error) {
+      // A refused config: the storage is the test's to close (PostgreSQL's listener holds a
+      // pool client, and the pool would never end).
+      await storage.close()
+      throw error
+    }
     cleanup.push(async () => {
       await server.close()
       await storage.close()
