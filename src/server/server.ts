@@ -45,8 +45,20 @@ export function createEventServer(options: EventServerOptions): EventServer {
     ['maxStreams', 'maxStreamsPerPrincipal'],
     limits.retryAfterSeconds,
   )
-  const shutdown = new AbortController()
-  const signalOf = (request: Request) => AbortSignal.any([request.signal, shutdown.signal])
+  // A request that waits ends when its client goes or the server closes. One listener per
+  // waiting request on a shared AbortSignal (AbortSignal.any) would pile up thousands.
+  const whileOpen = async <T>(request: Request, fn: (signal: AbortSignal) => Promise<T>) => {
+    const ctrl = new AbortController()
+    const end = () => ctrl.abort()
+    request.signal.addEventListener('abort', end)
+    const unsubscribe = closing.subscribe(end)
+    try {
+      return await fn(ctrl.signal)
+    } finally {
+      unsubscribe()
+      request.signal.removeEventListener('abort', end)
+    }
+  }
 
   const app = new Hono({ strict: false })
   const { allowedHosts } = options
@@ -66,7 +78,10 @@ export function createEventServer(options: EventServerOptions): EventServer {
   routes.get('/events', async (c) => {
     const principal = await authenticate(authorize, c.req.raw)
     const deps = { storage, fanout, polls }
-    return json(await readEvents(deps, limits, principal, new URL(c.req.url), signalOf(c.req.raw)))
+    const url = new URL(c.req.url)
+    return json(
+      await whileOpen(c.req.raw, (signal) => readEvents(deps, limits, principal, url, signal)),
+    )
   })
   routes.get('/events/stream', async (c) => {
     const principal = await authenticate(authorize, c.req.raw)
@@ -84,18 +99,19 @@ export function createEventServer(options: EventServerOptions): EventServer {
   })
   routes.get('/views/:name', async (c) => {
     const principal = await authenticate(authorize, c.req.raw)
-    const request = new Request(c.req.raw, { signal: signalOf(c.req.raw) })
     // A view read may wait for its projection: it holds a long-poll slot meanwhile.
     const release = polls.take(holderOf(principal))
     try {
-      return await readView(
-        runner,
-        storage,
-        limits,
-        principal,
-        c.req.param('name'),
-        request,
-        new URL(c.req.url),
+      return await whileOpen(c.req.raw, (signal) =>
+        readView(
+          runner,
+          storage,
+          limits,
+          principal,
+          c.req.param('name'),
+          new Request(c.req.raw, { signal }),
+          new URL(c.req.url),
+        ),
       )
     } finally {
       release()
@@ -149,7 +165,6 @@ export function createEventServer(options: EventServerOptions): EventServer {
     stats: () => ({ longPolls: polls.count, streams: streams.count }),
     close: async () => {
       closed = true
-      shutdown.abort()
       closing.emit()
       fanout.close()
       await runner.close()

@@ -305,6 +305,43 @@ export function storageContract(factory: StorageFactory) {
       expect(await storage.loadCheckpoint('v')).toEqual({ position: 3, state: [1] })
     })
 
+    it('keeps a throwing append out of the others that run with it', async () => {
+      const storage = await make()
+      const results = await Promise.allSettled(
+        [1, 2, 3, 4, 5].map((n) =>
+          storage.append(async (tx) => {
+            const head = await tx.head()
+            await tx.insertEvents([
+              stored(head + 1, { clientId: `c${n}`, clientSeq: 1, streamVersion: head + 1 }),
+            ])
+            await tx.saveClient({ clientId: `c${n}`, principalId: 'p', tenant: '', lastSeq: 1 })
+            if (n === 3) throw new Error('three fails after its writes')
+            return n
+          }),
+        ),
+      )
+      expect(results.map((r) => r.status)).toEqual([
+        'fulfilled',
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+        'fulfilled',
+      ])
+      const { events, clients } = await storage.read({
+        after: 0,
+        limit: 10,
+        tenant: '',
+        clientIds: ['c1', 'c2', 'c3', 'c4', 'c5'],
+      })
+      expect(events.map((e) => [e.position, e.clientId])).toEqual([
+        [1, 'c1'],
+        [2, 'c2'],
+        [3, 'c4'],
+        [4, 'c5'],
+      ])
+      expect(clients.map((c) => c.clientId).sort()).toEqual(['c1', 'c2', 'c4', 'c5'])
+    })
+
     it('runs concurrent appends one at a time, so heads never collide', async () => {
       const storage = await make()
       await Promise.all(
