@@ -122,13 +122,8 @@ export function createEventServer(options: EventServerOptions): EventServer {
     // It may wait for a first fold, as a view read waits for its projection: it holds a slot.
     const release = polls.take(holderOf(principal))
     try {
-      return await readSnapshot(
-        snapshots,
-        limits,
-        principal,
-        c.req.param('name'),
-        new URL(c.req.url),
-        signalOf(c.req.raw),
+      return await whileOpen(c.req.raw, (signal) =>
+        readSnapshot(snapshots, limits, principal, c.req.param('name'), new URL(c.req.url), signal),
       )
     } finally {
       release()
