@@ -333,12 +333,10 @@ export function storageContract(factory: StorageFactory) {
         tenant: '',
         clientIds: ['c1', 'c2', 'c3', 'c4', 'c5'],
       })
-      expect(events.map((e) => [e.position, e.clientId])).toEqual([
-        [1, 'c1'],
-        [2, 'c2'],
-        [3, 'c4'],
-        [4, 'c5'],
-      ])
+      // Dense positions; the order among concurrent appends is the adapter's (PostgreSQL's
+      // connections race for the lock).
+      expect(events.map((e) => e.position)).toEqual([1, 2, 3, 4])
+      expect(events.map((e) => e.clientId).sort()).toEqual(['c1', 'c2', 'c4', 'c5'])
       expect(clients.map((c) => c.clientId).sort()).toEqual(['c1', 'c2', 'c4', 'c5'])
     })
 
