@@ -1,16 +1,8 @@
-import { useSyncExternalStore } from 'react'
 import { useContextStore } from './context'
+import { type SourcesOf, type StoreSource, useSharedSource } from './storeSource'
 import type { AnyStore, HistoryView } from './types'
 
-interface HistorySource {
-  subscribe(onChange: () => void): () => void
-  getSnapshot(): HistoryView
-}
-
-// One source per store, shared by every component that shows its history.
-const sources = new WeakMap<AnyStore, HistorySource>()
-
-function historySource(store: AnyStore): HistorySource {
+function historySource(store: AnyStore): StoreSource<HistoryView> {
   const { history } = store
   const actions = {
     jumpTo: history.jumpTo,
@@ -31,7 +23,7 @@ function historySource(store: AnyStore): HistorySource {
         unsubscribeLogs()
       }
     },
-    getSnapshot() {
+    get() {
       const { cursor, length, isLive } = history
       if (view.cursor !== cursor || view.length !== length || view.isLive !== isLive) {
         view = { cursor, length, isLive, ...actions }
@@ -50,11 +42,9 @@ export function useHistory(): HistoryView {
   return useHistoryOf(store)
 }
 
+const sources: SourcesOf<HistoryView> = new WeakMap()
+
+/** `useHistory` of a given store (for `createStoreHooks`). */
 export function useHistoryOf(store: AnyStore): HistoryView {
-  let source = sources.get(store)
-  if (!source) {
-    source = historySource(store)
-    sources.set(store, source)
-  }
-  return useSyncExternalStore(source.subscribe, source.getSnapshot, source.getSnapshot)
+  return useSharedSource(store, sources, historySource)
 }

@@ -1,11 +1,8 @@
-import { useSyncExternalStore } from 'react'
 import { useContextStore } from './context'
+import { type SourcesOf, type StoreSource, useSharedSource } from './storeSource'
 import type { AnyStore, UndoView } from './types'
 
-// One source per store, shared by every component with Undo and Redo buttons.
-const sources = new WeakMap<AnyStore, { subscribe(f: () => void): () => void; get(): UndoView }>()
-
-function undoSource(store: AnyStore) {
+function undoSource(store: AnyStore): StoreSource<UndoView> {
   const undo = () => store.undo()
   const redo = () => store.redo()
   let view: UndoView = { canUndo: false, canRedo: false, undo, redo }
@@ -29,11 +26,9 @@ export function useUndo(): UndoView {
   return useUndoOf(useContextStore('useUndo'))
 }
 
+const sources: SourcesOf<UndoView> = new WeakMap()
+
+/** `useUndo` of a given store (for `createStoreHooks`). */
 export function useUndoOf(store: AnyStore): UndoView {
-  let source = sources.get(store)
-  if (!source) {
-    source = undoSource(store)
-    sources.set(store, source)
-  }
-  return useSyncExternalStore(source.subscribe, source.get, source.get)
+  return useSharedSource(store, sources, undoSource)
 }
