@@ -209,12 +209,33 @@ async function run(steps: Step[]) {
   })
 }
 
+// A schedule that surely loses, refuses and undoes, run before the random ones (fast-check's
+// `examples`): random schedules alone lose a command in most runs, not in all, and the checks
+// below that the model exercised those paths must not depend on the seed. Profile 0 creates and
+// then deletes 'a' while profile 1, which has pulled 'a', edits it: the edit arrives second and
+// is lost. Profile 2 edits 'b' to the refused title and undoes that.
+const surely: Step[] = [
+  { kind: 'create', c: 0, id: 'a' },
+  { kind: 'tick', c: 0, ms: 300 },
+  { kind: 'deliver', i: 0, mode: 'answer' },
+  { kind: 'pull', c: 2 },
+  { kind: 'deliver', i: 0, mode: 'answer' },
+  { kind: 'remove', c: 0, id: 'a' },
+  { kind: 'tick', c: 0, ms: 300 },
+  { kind: 'deliver', i: 0, mode: 'answer' },
+  { kind: 'edit', c: 2, id: 'a', title: 'x' },
+  { kind: 'create', c: 4, id: 'b' },
+  { kind: 'edit', c: 4, id: 'b', title: 'bad' },
+  { kind: 'undo', c: 4 },
+]
+
 describe('model: conflicting commands', () => {
   it('edit against delete, concurrent moves, undo of what another changed: converge, report each lost command once', async () => {
     await fc.assert(fc.asyncProperty(fc.array(step, { minLength: 8, maxLength: 45 }), run), {
       numRuns: Number(process.env.MODEL_RUNS ?? 40),
+      examples: [[surely]],
     })
-    // The runs did store, lose, refuse and undo, not only empty schedules.
+    // The runs did store, lose, refuse and undo, not only empty schedules (`surely` does all).
     expect(stats.stored).toBeGreaterThan(stats.runs / 2)
     expect(stats.lost).toBeGreaterThan(0)
     expect(stats.refused).toBeGreaterThan(0)
