@@ -42,4 +42,24 @@ export const boardEventSchema = z.discriminatedUnion('type', [
     payload: z.object({ id, to: column, index: z.number().int().min(0) }),
   }),
   z.object({ type: z.literal('card/deleted'), payload: z.object({ id }) }),
+  z.object({
+    type: z.literal('card/restored'),
+    payload: z
+      .object({
+        id,
+        card: z.object({
+          id,
+          title,
+          description: z.string().max(2000),
+          createdAt: z.number(),
+          updatedAt: z.number(),
+        }),
+        columnId: column,
+        index: z.number().int().min(0),
+      })
+      .refine((p) => p.card.id === p.id, {
+        message: 'A restored card keeps its id',
+        path: ['card', 'id'],
+      }),
+  }),
 ])

@@ -152,12 +152,22 @@ describe('the kanban example in Chromium', () => {
     const stats = page.getByTestId('server-stats')
     await eventually(() => stats.textContent()).toContain('Total2')
 
-    // Undo steps back through the history; the past is read-only; Live returns.
-    await page.getByRole('button', { name: 'Undo' }).click()
+    // The slider looks back through the history; the past is read-only; Live returns.
+    await page.getByLabel('Time travel').fill('7')
     await card(page, 'Fix bug').waitFor()
     await page.getByText('Viewing the board after change 7 of 8').waitFor()
     await page.getByRole('button', { name: 'Back to live' }).click()
     await card(page, 'Fix bug').waitFor({ state: 'detached' })
+
+    // Undo undoes: the deleted card is back where it was, on the server too, and Redo deletes it.
+    await page.getByRole('button', { name: 'Undo' }).click()
+    await card(page, 'Fix bug').waitFor()
+    await saved(page)
+    expect((await serverEvents()).at(-1)?.type).toBe('card/restored')
+    await page.getByRole('button', { name: 'Redo' }).click()
+    await card(page, 'Fix bug').waitFor({ state: 'detached' })
+    await saved(page)
+    expect((await serverEvents()).at(-1)?.type).toBe('card/deleted')
 
     await page.screenshot({ path: 'test-results/kanban.png' })
   }, 90_000)

@@ -40,6 +40,14 @@ describe('the board-stats projection', () => {
   })
 })
 
+// Undo of a delete (inverses.ts): the card as it was, where it was.
+const restored = (cardId: string) => ({
+  id: 'a',
+  card: { id: cardId, title: 'A', description: '', createdAt: 1, updatedAt: 1 },
+  columnId: 'doing',
+  index: 0,
+})
+
 describe('the event schema', () => {
   const check = (value: unknown) => boardEventSchema.safeParse(value).success
 
@@ -49,6 +57,7 @@ describe('the event schema', () => {
       { type: 'card/created', payload: { id: 'a', columnId: 'todo', title: 'A', at: 1 } },
     ],
     ['a move', { type: 'card/moved', payload: { id: 'a', to: 'done', index: 0 } }],
+    ['a restored card', { type: 'card/restored', payload: restored('a') }],
   ])('accepts %s', (_, value) => expect(check({ stream: 'default', ...value })).toBe(true))
 
   it.each([
@@ -59,5 +68,6 @@ describe('the event schema', () => {
     ],
     ['an unknown column', { type: 'card/moved', payload: { id: 'a', to: 'later', index: 0 } }],
     ['a negative index', { type: 'card/moved', payload: { id: 'a', to: 'done', index: -1 } }],
+    ['a card restored under another id', { type: 'card/restored', payload: restored('b') }],
   ])('refuses %s', (_, value) => expect(check({ stream: 'default', ...value })).toBe(false))
 })

@@ -5,9 +5,16 @@ import { fireEvent, render, screen, within } from '@testing-library/react'
 import { boardCommands, boardReducer, emptyBoard } from '../../examples/kanban/src/board'
 import { Root } from '../../examples/kanban/src/components/Root'
 import type { BoardStore } from '../../examples/kanban/src/hooks'
+import { boardInverses } from '../../examples/kanban/src/inverses'
 
+/** The demo's store as store.ts makes it (without hot reload). */
 export function boardStore(): BoardStore {
-  return createStore({ initialState: emptyBoard, reducer: boardReducer, commands: boardCommands })
+  return createStore({
+    initialState: emptyBoard,
+    reducer: boardReducer,
+    commands: boardCommands,
+    inverses: boardInverses,
+  })
 }
 
 /** The whole app around a fresh store, as main.tsx renders it. */

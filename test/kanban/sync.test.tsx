@@ -1,13 +1,12 @@
 // @vitest-environment jsdom
 
 import type { CommandContext } from '@strata/state'
-import { createEventServer, memoryStorage } from '@strata/state/server'
-import { connectSync, type Sync } from '@strata/state/sync'
 import { act, cleanup, screen, waitFor, within } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest'
-import { boardEventSchema, boardProjection } from '../../examples/kanban/readModel'
 import { type Board, boardCommands } from '../../examples/kanban/src/board'
+import type { BoardStore } from '../../examples/kanban/src/hooks'
 import { addCard, boardStore, column, renderBoard, titles } from './render'
+import { connectBoard, kanbanServer } from './server'
 
 // The app wired to the real server handler in memory: the sync status, the read model fetched
 // with the read-your-writes token, and a second client's changes arriving.
@@ -17,28 +16,9 @@ afterEach(async () => {
   for (const close of closing.splice(0)) await close()
 })
 
-function server() {
-  const storage = memoryStorage()
-  const events = createEventServer({
-    storage,
-    projections: [boardProjection],
-    validate: boardEventSchema,
-    onError: () => {},
-  })
-  closing.push(() => events.close())
-  return events
-}
-
-function connect(store: ReturnType<typeof boardStore>, handler: ReturnType<typeof server>): Sync {
-  const sync = connectSync(store, {
-    fetch: handler.fetch,
-    persist: false,
-    locks: false,
-    batch: { maxDelayMs: 0 },
-  })
-  closing.push(() => sync.close())
-  return sync
-}
+const server = () => kanbanServer(closing)
+const connect = (store: BoardStore, handler: ReturnType<typeof server>) =>
+  connectBoard(store, handler, closing)
 
 describe('the board synced to the event server', () => {
   it('saves, shows the saved status, and reads the server’s stats with its token', async () => {

@@ -22,6 +22,10 @@ export type BoardEvent =
   | { type: 'card/edited'; payload: { id: string; title: string; description: string; at: number } }
   | { type: 'card/moved'; payload: { id: string; to: ColumnId; index: number } }
   | { type: 'card/deleted'; payload: { id: string } }
+  | {
+      type: 'card/restored'
+      payload: { id: string; card: Card; columnId: ColumnId; index: number }
+    }
 
 export const emptyBoard: Board = {
   columns: [
@@ -67,6 +71,14 @@ export function boardReducer(board: Board, event: BoardEvent): void {
       removeFromColumns(board, event.payload.id)
       delete board.cards[event.payload.id]
       break
+    case 'card/restored': {
+      const { id, card, columnId, index } = event.payload
+      if (board.cards[id]) throw new Error(`Card ${id} exists: nothing to restore`)
+      board.cards[id] = card
+      const column = board.columns.find((c) => c.id === columnId)!
+      column.cardIds.splice(Math.min(index, column.cardIds.length), 0, id)
+      break
+    }
   }
 }
 
@@ -122,5 +134,13 @@ export const boardCommands = {
   deleteCard(board: Board, p: { id: string }) {
     requireCard(board, p.id)
     return { type: 'card/deleted' as const, payload: { id: p.id } }
+  },
+  /** Puts a deleted card back where it was (the inverse of deleteCard, see inverses.ts). */
+  restoreCard(board: Board, p: { card: Card; columnId: ColumnId; index: number }) {
+    if (board.cards[p.card.id]) throw new Error(`"${p.card.title}" is on the board already.`)
+    if (!columnIds.includes(p.columnId))
+      throw new Error(`Unknown column ${JSON.stringify(p.columnId)}.`)
+    const { card, columnId, index } = p
+    return { type: 'card/restored' as const, payload: { id: card.id, card, columnId, index } }
   },
 } satisfies CommandMap<Board, BoardEvent>

@@ -7,6 +7,8 @@ interface Feedback {
   dismiss(): void
   /** Dispatches a command; a rejection's message is shown to the user. True when accepted. */
   run(command: BoardCommand): boolean
+  /** Shows a dispatch's rejection (undo and redo dispatch themselves), or clears the message. */
+  show(result: { error: unknown } | undefined): boolean
 }
 
 const FeedbackContext = createContext<Feedback | null>(null)
@@ -17,15 +19,16 @@ export function FeedbackProvider({ children }: { children: ReactNode }) {
   const store = useStore()
   const [message, setMessage] = useState<string>()
   const dismiss = useCallback(() => setMessage(undefined), [])
-  const run = useCallback(
-    (command: BoardCommand) => {
-      const { error } = dispatch(command)
+  const show = useCallback(
+    (result: { error: unknown } | undefined) => {
+      const error = result?.error
       setMessage(error === undefined ? undefined : rejectionMessage(error, store.history.locked))
       return error === undefined
     },
-    [dispatch, store],
+    [store],
   )
-  const value = useMemo(() => ({ message, dismiss, run }), [message, dismiss, run])
+  const run = useCallback((command: BoardCommand) => show(dispatch(command)), [dispatch, show])
+  const value = useMemo(() => ({ message, dismiss, run, show }), [message, dismiss, run, show])
   return <FeedbackContext.Provider value={value}>{children}</FeedbackContext.Provider>
 }
 

@@ -12,4 +12,5 @@ export const {
   useDispatch,
   useHistory,
   useStore,
+  useUndo,
 } = createStoreHooks<BoardStore>()

@@ -1,5 +1,6 @@
 import { hotStore } from '@strata/state/react'
 import { boardCommands, boardReducer, emptyBoard } from './board'
+import { boardInverses } from './inverses'
 
 // Vite re-runs this module when it or board.ts is edited; hotStore keeps the store and swaps in
 // the new reducer or command handlers, so the board is recomputed from its logs, not lost.
@@ -7,6 +8,8 @@ export const store = hotStore(import.meta.hot)({
   initialState: emptyBoard,
   reducer: boardReducer,
   commands: boardCommands,
+  // Undo and Redo change the board (and the server's), like any command; see inverses.ts.
+  inverses: boardInverses,
 })
 
 // Must be literal: Vite reads it from the source to make this module the update boundary.

@@ -1,5 +1,6 @@
 import { connectSync } from '@strata/state/sync'
 import { store } from './store'
+import { boardStreamOf } from './streams'
 
 // Local events go to the server through a durable outbox (IndexedDB); other windows' events
 // come back by long poll and are rebased under ours. /api is proxied to server.ts by Vite.
@@ -8,4 +9,6 @@ export const sync = connectSync(store, {
   url: '/api',
   getToken: () => import.meta.env.VITE_STRATA_DEV_TOKEN,
   batch: { maxEvents: 50, maxDelayMs: 30 },
+  // A stream per card: edits of different cards never conflict (see boardStreamOf).
+  streamOf: boardStreamOf,
 })

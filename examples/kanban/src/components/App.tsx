@@ -2,7 +2,9 @@ import type { ReactNode } from 'react'
 import { BoardStatsPanel } from './BoardStatsPanel'
 import { BoardView } from './BoardView'
 import { CommandError } from './CommandError'
+import { ConflictNotices } from './ConflictNotices'
 import { Filters } from './Filters'
+import { KeptDrafts } from './KeptDrafts'
 import { PastBanner } from './PastBanner'
 import { SyncStatus } from './SyncStatus'
 import { Timeline } from './Timeline'
@@ -28,6 +30,8 @@ export function App({ synced, notice }: { synced: boolean; notice?: ReactNode })
       </div>
       <PastBanner />
       <CommandError />
+      {synced && <ConflictNotices />}
+      <KeptDrafts />
       <main className="layout">
         <BoardView />
         {synced && <BoardStatsPanel />}

@@ -1,5 +1,6 @@
-import { type DragEvent, useId, useState } from 'react'
+import { type DragEvent, useId } from 'react'
 import type { Card, ColumnId } from '../board'
+import { useDrafts } from '../drafts'
 import { useRun } from '../feedback'
 import { useHistory } from '../hooks'
 import { usePrefs } from '../prefs'
@@ -21,13 +22,19 @@ export function CardItem({ card, columnId, index, count }: Props) {
   const run = useRun()
   const { isLive } = useHistory()
   const compact = usePrefs((p) => p.compact)
-  const [editing, setEditing] = useState(false)
+  const editing = useDrafts((d) => d.drafts[card.id] !== undefined)
+  const put = useDrafts((d) => d.put)
   const titleId = useId()
 
   if (editing && isLive) {
     return (
       <li className="card-slot" data-index={index}>
-        <CardEditForm card={card} onDone={() => setEditing(false)} />
+        <CardEditForm
+          id={card.id}
+          onSave={({ title, description }) =>
+            run({ type: 'editCard', payload: { id: card.id, title, description } })
+          }
+        />
       </li>
     )
   }
@@ -65,7 +72,14 @@ export function CardItem({ card, columnId, index, count }: Props) {
             className="icon-button"
             aria-label={`Edit "${card.title}"`}
             title="Edit"
-            onClick={() => setEditing(true)}
+            onClick={() =>
+              put(card.id, {
+                title: card.title,
+                description: card.description,
+                was: card.title,
+                columnId,
+              })
+            }
           >
             <Icon name="edit" />
           </button>

@@ -3,6 +3,7 @@ import { StoreProvider } from '@strata/state/react'
 import type { Sync } from '@strata/state/sync'
 import { type QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import type { ReactNode } from 'react'
+import { DraftsProvider } from '../drafts'
 import { FeedbackProvider } from '../feedback'
 import type { BoardStore } from '../hooks'
 import { App } from './App'
@@ -21,8 +22,10 @@ interface Props {
 export function Root({ store, queryClient, sync, notice, children }: Props) {
   const app = (
     <FeedbackProvider>
-      <App synced={sync !== undefined} notice={notice} />
-      {children}
+      <DraftsProvider>
+        <App synced={sync !== undefined} notice={notice} />
+        {children}
+      </DraftsProvider>
     </FeedbackProvider>
   )
   return (

@@ -11,6 +11,9 @@ function describe(snapshot: SyncSnapshot): [Tone, string] {
   if (snapshot.status === 'offline') return ['warn', `Offline · ${unsent} unsent`]
   if (unsent > 0) return ['busy', `Saving ${unsent}…`]
   if (snapshot.status === 'sending') return ['busy', 'Saving…']
+  // A change lost to another window's is not saved, until the person has seen it (dismissed).
+  const lost = snapshot.conflicts.length
+  if (lost) return ['warn', lost === 1 ? '1 change not saved' : `${lost} changes not saved`]
   return ['ok', 'All changes saved']
 }
 

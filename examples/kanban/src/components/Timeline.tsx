@@ -1,29 +1,36 @@
 import { useEffect } from 'react'
-import { useHistory } from '../hooks'
+import { useFeedback } from '../feedback'
+import { useHistory, useUndo } from '../hooks'
 import { Icon } from './Icon'
 
 function typing(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && target.closest('input, textarea, select') !== null
 }
 
-/** Undo and redo as steps through the event log, a slider over it, and the way back to live. */
+/**
+ * Undo and Redo change the board: each dispatches the command that puts back what this window's
+ * last change did (inverses.ts), saved and synced like any change. The slider only looks at the
+ * history: the board is read-only there, and Live comes back to the present.
+ */
 export function Timeline() {
   const history = useHistory()
-  const { cursor, length, isLive, step } = history
+  const { cursor, length, isLive } = history
+  const { canUndo, canRedo, undo, redo } = useUndo()
+  const { show } = useFeedback()
 
-  // Ctrl/Cmd+Z steps back, Shift+Ctrl/Cmd+Z or Ctrl+Y forward; not while typing in a field.
+  // Ctrl/Cmd+Z undoes, Shift+Ctrl/Cmd+Z or Ctrl+Y redoes; not while typing in a field.
   useEffect(() => {
     function onKey(e: KeyboardEvent) {
-      if (!(e.ctrlKey || e.metaKey) || typing(e.target)) return
+      if (!(e.ctrlKey || e.metaKey) || typing(e.target) || !isLive) return
       const key = e.key.toLowerCase()
       if (key === 'z' || key === 'y') {
         e.preventDefault()
-        step(key === 'y' || e.shiftKey ? 1 : -1)
+        show(key === 'y' || e.shiftKey ? redo() : undo())
       }
     }
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
-  }, [step])
+  }, [isLive, undo, redo, show])
 
   return (
     <fieldset className="timeline">
@@ -31,17 +38,17 @@ export function Timeline() {
       <button
         type="button"
         className="button ghost"
-        onClick={() => step(-1)}
-        disabled={cursor === 0}
-        title="Undo (Ctrl+Z)"
+        onClick={() => show(undo())}
+        disabled={!canUndo || !isLive}
+        title="Undo your last change (Ctrl+Z)"
       >
         <Icon name="undo" /> Undo
       </button>
       <button
         type="button"
         className="button ghost"
-        onClick={() => step(1)}
-        disabled={isLive}
+        onClick={() => show(redo())}
+        disabled={!canRedo || !isLive}
         title="Redo (Ctrl+Shift+Z)"
       >
         <Icon name="redo" /> Redo
