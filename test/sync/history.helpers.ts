@@ -131,8 +131,12 @@ export async function storedSnapshot(indexedDB: IDBFactory, version = ''): Promi
   }
 }
 
-export async function putSnapshot(indexedDB: IDBFactory, record: unknown): Promise<void> {
-  const db = await rawDatabase(indexedDB)
+export async function putSnapshot(
+  indexedDB: IDBFactory,
+  record: unknown,
+  name = 'app',
+): Promise<void> {
+  const db = await rawDatabase(indexedDB, name)
   const tx = db.transaction('snapshots', 'readwrite')
   tx.objectStore('snapshots').put(record)
   await new Promise((resolve) => (tx.oncomplete = resolve))

@@ -99,6 +99,8 @@ interface Schedule<S, D> {
   store(profile: Profile): S
   options?: (profile: Profile) => Partial<SyncOptions<any>>
   act(step: D, tab: Tab<S>): void
+  /** Between a reload's close and its connect (a property that spoils what the page kept). */
+  beforeReload?(step: NetworkStep | D, profile: Profile): Promise<void>
   /** Runs after healing, with every tab settled and caught up, before the tabs close. */
   check(open: Tab<S>[], profiles: Profile[]): Promise<void> | void
 }
@@ -166,6 +168,7 @@ async function body<S extends { dispatch: unknown }, D extends { kind: string }>
         else if (n.kind === 'reload') {
           const tab = tabAt(n.c)
           await tab.sync.close()
+          await schedule.beforeReload?.(s, profileOf(n.c))
           tabs[tabs.indexOf(tab)] = connect(profileOf(n.c))
         } else if (n.kind === 'tab') {
           const second = n.c - (n.c % 2) + 1
