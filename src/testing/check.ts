@@ -60,6 +60,7 @@ function checkBody(session: Obj): void {
   const meta = object(session.meta, 'meta', 'an object { recordedAt, app?, codeVersion? }')
   string(meta.recordedAt, 'meta.recordedAt')
   for (const k of ['app', 'codeVersion', 'description']) optional(meta, k, 'meta', string)
+  optional(meta, 'range', 'meta', checkRange)
   if (!Object.hasOwn(session, 'initialState')) {
     throw new SessionFormatError('initialState', 'the state before the first event', 'nothing')
   }
@@ -71,6 +72,14 @@ function checkBody(session: Obj): void {
   for (const [type, v] of Object.entries(versions)) positive(v, child('eventVersions', type))
   const events = array(session.events, 'events')
   each(events, 'events', checkEvent)
+  const range = meta.range as { from: number; to: number } | undefined
+  if (range && range.to - range.from !== events.length) {
+    throw new SessionFormatError(
+      'meta.range',
+      `a range of the ${events.length} events the session holds`,
+      `${range.to - range.from} (from ${range.from} to ${range.to})`,
+    )
+  }
   each(array(session.commands, 'commands'), 'commands', checkCommand)
   const checkpoints = array(session.checkpoints, 'checkpoints')
   let last = -1
@@ -175,6 +184,17 @@ function number(value: unknown, path: string): void {
 
 function boolean(value: unknown, path: string): void {
   if (typeof value !== 'boolean') throw new SessionFormatError(path, 'a boolean', received(value))
+}
+
+function checkRange(value: unknown, path: string): void {
+  const range = object(value, path, 'an object { from, to } of history indexes')
+  const { from, to } = range
+  if (!Number.isInteger(from) || (from as number) < 0) {
+    throw new SessionFormatError(child(path, 'from'), 'an integer, 0 or more', received(from))
+  }
+  if (!Number.isInteger(to) || (to as number) < (from as number)) {
+    throw new SessionFormatError(child(path, 'to'), `an integer, ${from} or more`, received(to))
+  }
 }
 
 function positive(value: unknown, path: string): void {

@@ -49,6 +49,8 @@ export function exportSession<S>(
   }
   const { logs } = store
   const entries = logs.events
+  // A windowed store holds only its recent history: states are read at history indexes.
+  const from = store.history.start
   const every = options.checkpointEvery ?? Math.max(100, Math.ceil(entries.length / 50))
   if (!Number.isInteger(every) || every < 1) {
     usage(`exportSession: checkpointEvery must be a positive integer, received ${String(every)}.`)
@@ -67,7 +69,7 @@ export function exportSession<S>(
     if (e.origin === 'remote') out.origin = 'remote'
     if (e.position !== undefined) out.position = e.position
     if (e.error !== undefined) out.error = messageOf(e.error)
-    if (hash) out.hash = hash(logs.states.at(i + 1))
+    if (hash) out.hash = hash(logs.states.at(from + i + 1))
     return out
   })
   const commands = whole.map((c): SessionCommand => {
@@ -83,9 +85,9 @@ export function exportSession<S>(
   })
   const checkpoints = []
   for (let index = every; index < events.length; index += every) {
-    checkpoints.push({ index, state: logs.states.at(index) })
+    checkpoints.push({ index, state: logs.states.at(from + index) })
   }
-  checkpoints.push({ index: events.length, state: logs.states.at(events.length) })
+  checkpoints.push({ index: events.length, state: logs.states.at(from + events.length) })
   const eventVersions: Record<string, number> = {}
   for (const { event } of events) {
     const schema = options.events?.[event.type]
@@ -94,8 +96,8 @@ export function exportSession<S>(
   return {
     format: SESSION_FORMAT,
     version: SESSION_VERSION,
-    meta: meta(options),
-    initialState: logs.states.at(0),
+    meta: meta(options, from, from + events.length),
+    initialState: logs.states.at(from),
     eventVersions,
     commands,
     events,
@@ -103,8 +105,9 @@ export function exportSession<S>(
   }
 }
 
-function meta(options: ExportOptions): SessionMeta {
+function meta(options: ExportOptions, from: number, to: number): SessionMeta {
   const out: SessionMeta = { recordedAt: (options.recordedAt ?? new Date()).toISOString() }
+  if (from > 0) out.range = { from, to }
   if (options.app !== undefined) out.app = options.app
   if (options.codeVersion !== undefined) out.codeVersion = options.codeVersion
   if (options.description !== undefined) out.description = options.description

@@ -14,6 +14,13 @@ export interface SessionMeta {
   codeVersion?: string
   /** Free text: what the session shows, how to reproduce it. */
   description?: string
+  /**
+   * The stretch of the store's history the session holds, as history indexes: its events are
+   * `from` up to `to` (exclusive) and `initialState` is the state at `from`. Present when `from`
+   * is not 0, that is when the store's window held only its recent history: the events before
+   * `from` are folded into `initialState` (by the code that folded them) and are not here.
+   */
+  range?: { from: number; to: number }
 }
 
 /** One recorded command. The fields that have their default are left out. */
