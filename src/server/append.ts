@@ -7,7 +7,9 @@ import {
   parsePostEventsRequest,
   StrataWireError,
 } from '../protocol'
+import type { PersonalData } from '../protocol/personal'
 import { canWrite, tenantOf } from './auth'
+import { redactedContent, sealEvents } from './erasure/personal'
 import { bytesOver, eventContent, fingerprint, fingerprintSync } from './fingerprint'
 import { type PreparedEvent, planAppend, receiptsFrom, refusal } from './plan'
 import { applyInline } from './projections'
@@ -20,6 +22,7 @@ export interface AppendOptions {
   inline: readonly Projection[]
   validate: EventValidator | undefined
   limits: Limits
+  personal?: PersonalData | undefined
 }
 
 /**
@@ -89,7 +92,15 @@ export async function appendEvents(
         head,
         tenantHead,
       })
-      if (plan.inserts.length) await tx.insertEvents(plan.inserts)
+      // Personal fields are sealed here, once an event is sure to be stored; inline projections
+      // fold the plaintext (readers see it opened too).
+      if (plan.inserts.length) {
+        await tx.insertEvents(
+          options.personal
+            ? await sealEvents(tx, options.personal, tenant, plan.inserts)
+            : plan.inserts,
+        )
+      }
       if (plan.rejections.length) await tx.insertRejections(plan.rejections)
       if (plan.client) await tx.saveClient(plan.client)
       if (options.inline.length) {
@@ -138,7 +149,8 @@ function prepare(
             ['stream'],
             { stream: event.stream },
           )
-  const hash = fingerprintSync(content)
+  const hashed = options.personal ? redactedContent(options.personal, event) : undefined
+  const hash = fingerprintSync(hashed ?? content)
   if (hash !== undefined && (rejection || !options.validate))
     return { event, fingerprint: hash, rejection }
   return (async () => {
@@ -153,6 +165,6 @@ function prepare(
         )
       }
     }
-    return { event, fingerprint: hash ?? (await fingerprint(content)), rejection }
+    return { event, fingerprint: hash ?? (await fingerprint(hashed ?? content)), rejection }
   })()
 }

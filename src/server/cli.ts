@@ -4,6 +4,11 @@ import { serve } from './node'
 import type { Storage } from './types'
 
 async function main() {
+  if (process.argv[2] === 'forget') {
+    const { forgetCommand } = await import('./cliForget')
+    console.log(await forgetCommand(process.argv.slice(3), process.env))
+    return
+  }
   const choice = parseCli(process.argv.slice(2), process.env)
   if (choice.help) {
     console.log(HELP)

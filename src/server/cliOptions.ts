@@ -30,6 +30,8 @@ Authentication (without any, every caller is one anonymous principal)
   --jwt-secret-env <name>   an HMAC secret from that environment variable
   --jwt-alg <algs>          accepted algorithms, comma-separated
   --tenant-claim <claim>    the claim that names the tenant (tokens without it are refused)
+  --admin-claim <claim>     the claim that, when true, makes the caller an admin of its
+                            tenant (the development token is always one)
   --allow-anonymous         listen beyond loopback without authentication (anyone may write)
 
 Limits
@@ -38,7 +40,13 @@ Limits
   --headers-timeout <ms>    time to send headers (default 10000)
   --body-timeout <ms>       time to send a whole request (default 30000)
 
-  --help`
+  --help
+
+Erasure
+  strata-server forget <subject> [--url <server>]
+                            forget a subject of the caller's tenant on a running server
+                            (default http://127.0.0.1:8787), as the admin whose bearer
+                            token is in STRATA_TOKEN (or STRATA_DEV_TOKEN)`
 
 export interface CliChoice {
   help: boolean
@@ -86,6 +94,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliCh
       'jwt-secret-env': { type: 'string' },
       'jwt-alg': { type: 'string' },
       'tenant-claim': { type: 'string' },
+      'admin-claim': { type: 'string' },
       'allow-anonymous': { type: 'boolean', default: false },
       limit: { type: 'string', multiple: true },
       'headers-timeout': { type: 'string' },
@@ -125,7 +134,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliCh
   if (token !== undefined && jwt !== undefined)
     throw new Error('Choose one of --dev-token and --jwt-*, not both')
   if (token !== undefined) {
-    serve.authorize = devToken(token)
+    // One shared secret and no users: its holder runs the server, admin actions included.
+    serve.authorize = devToken(token, { id: 'dev', admin: true })
     auth = 'development token'
   } else if (jwt !== undefined) {
     const issuer = values['jwt-issuer']
@@ -145,10 +155,14 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliCh
       ...(secret !== undefined && { secret }),
       ...(algorithms && { algorithms }),
       ...(values['tenant-claim'] !== undefined && { tenantClaim: values['tenant-claim'] }),
+      ...(values['admin-claim'] !== undefined && { adminClaim: values['admin-claim'] }),
     })
     auth = `JWT from ${issuer}${values['tenant-claim'] ? `, tenant from ${values['tenant-claim']}` : ''}`
-  } else if (values['tenant-claim'] !== undefined) {
-    throw new Error('--tenant-claim needs --jwt-issuer and --jwt-audience')
+  } else {
+    for (const flag of ['tenant-claim', 'admin-claim'] as const) {
+      if (values[flag] !== undefined)
+        throw new Error(`--${flag} needs --jwt-issuer and --jwt-audience`)
+    }
   }
   return {
     help: values.help,

@@ -11,7 +11,19 @@ export {
   StrataWireError,
   type WireErrorBody,
 } from '../protocol'
+export {
+  ERASED,
+  ERASURE_STREAM,
+  type Erased,
+  FORGOTTEN_TYPE,
+  type ForgottenPayload,
+  isErased,
+  type PersonalData,
+  type PersonalFields,
+  SERVER_CLIENT_ID,
+} from '../protocol/personal'
 export { devToken } from './devToken'
+export type { ForgetResponse } from './erasure/forget'
 export { type AllowedHosts, hostAllowed } from './hosts'
 export { type BearerJwtOptions, bearerJwt } from './jwt'
 export { isLoopback, type RunningServer, type ServeOptions, serve } from './node'

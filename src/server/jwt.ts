@@ -26,6 +26,11 @@ export interface BearerJwtOptions {
   tenantClaim?: string
   /** The claim that holds the principal's id. Default `sub`. */
   principalClaim?: string
+  /**
+   * The claim that makes the principal an admin of its tenant when it is `true` (admin actions
+   * like forgetting a subject), like `strata_admin`. Default: no admins from tokens.
+   */
+  adminClaim?: string
   /** Leeway for `exp` and `nbf`. Default 5 s. */
   clockToleranceSeconds?: number
   /** Stream permissions from the verified claims (`canRead`, `canWrite`). */
@@ -111,6 +116,8 @@ export function bearerJwt(options: BearerJwtOptions): Authorize {
       }
       principal.tenant = tenant
     }
+    if (options.adminClaim !== undefined && claims[options.adminClaim] === true)
+      principal.admin = true
     return principal
   }
 }

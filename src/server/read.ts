@@ -6,6 +6,7 @@ import {
   type StoredWireEvent,
   StrataWireError,
 } from '../protocol'
+import { forgottenSubject } from '../protocol/personal'
 import { canRead, tenantOf } from './auth'
 import type { Fanout } from './fanout'
 import { fromStorage } from './respond'
@@ -113,7 +114,11 @@ function respond(
   const scanned = full ? result.events.at(-1)!.tenantPosition : result.head
   const response: ReadEventsResponse = {
     protocol: PROTOCOL_VERSION,
-    events: result.events.filter((e) => canRead(principal, e.stream)).map(toWire),
+    // Every reader of the tenant hears of an erasure, whatever streams it may read: it may hold
+    // the subject's fields from streams it could read.
+    events: result.events
+      .filter((e) => canRead(principal, e.stream) || forgottenSubject(e) !== undefined)
+      .map(toWire),
     token: encodeToken(scanned),
     head: encodeToken(result.head),
     hasMore: scanned < result.head,

@@ -4,6 +4,8 @@ import { appendEvents } from './append'
 import { authenticate } from './auth'
 import { readJsonBody } from './body'
 import { corsMiddleware } from './cors'
+import { forgetSubject } from './erasure/forget'
+import { withErasure } from './erasure/personal'
 import { Fanout } from './fanout'
 import { checkHost } from './hosts'
 import { ProjectionRunner } from './projections'
@@ -20,10 +22,12 @@ import { readView } from './views'
 /**
  * The event server as one web-standard fetch handler, so the same code serves Node (`serve`),
  * the msw mock, and any framework's route. Endpoints: `POST /events`, `GET /events`,
- * `GET /events/stream` (SSE pokes), `GET /views/<name>`, `GET /snapshots/<name>`, `GET /limits`.
+ * `GET /events/stream` (SSE pokes), `GET /views/<name>`, `GET /snapshots/<name>`, `GET /limits`,
+ * `POST /subjects/<id>/forget` (erasure, admins only).
  */
 export function createEventServer(options: EventServerOptions): EventServer {
-  const { storage, authorize, validate } = options
+  const { authorize, validate, personal } = options
+  const storage = personal ? withErasure(options.storage, personal) : options.storage
   const limits = { ...DEFAULT_LIMITS, ...options.limits }
   const onError =
     options.onError ?? ((error: unknown) => console.error('[strata] server error:', error))
@@ -73,7 +77,9 @@ export function createEventServer(options: EventServerOptions): EventServer {
   routes.post('/events', async (c) => {
     const principal = await authenticate(authorize, c.req.raw)
     const body = await readJsonBody(c.req.raw, limits.maxBodyBytes)
-    return json(await appendEvents({ storage, inline, validate, limits }, principal, body))
+    return json(
+      await appendEvents({ storage, inline, validate, limits, personal }, principal, body),
+    )
   })
   routes.get('/events', async (c) => {
     const principal = await authenticate(authorize, c.req.raw)
@@ -129,7 +135,19 @@ export function createEventServer(options: EventServerOptions): EventServer {
       release()
     }
   })
-  for (const path of ['/events', '/events/stream', '/views/:name', '/snapshots/:name', '/limits']) {
+  routes.post('/subjects/:id/forget', async (c) => {
+    const principal = await authenticate(authorize, c.req.raw)
+    const deps = { storage, projections, snapshots, onForget: options.onForget }
+    return json(await forgetSubject(deps, principal, c.req.param('id')))
+  })
+  for (const path of [
+    '/events',
+    '/events/stream',
+    '/views/:name',
+    '/snapshots/:name',
+    '/limits',
+    '/subjects/:id/forget',
+  ]) {
     routes.all(path, (c) => {
       throw new StrataWireError(
         'method_not_allowed',

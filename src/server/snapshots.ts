@@ -2,6 +2,7 @@ import { produce } from 'immer'
 import type { SuperJSONResult } from 'superjson'
 import { type JsonValue, StrataWireError } from '../protocol'
 import { sessionSerializer } from '../protocol/values'
+import { erasureTx } from './erasure/personal'
 import { Signal, waitFor } from './signal'
 import type { Commit, ProjectedEvent, Storage } from './types'
 
@@ -79,6 +80,8 @@ export class SnapshotRunner {
   readonly #running = new Map<string, Promise<void>>()
   readonly #again = new Set<string>()
   readonly #timers = new Map<string, ReturnType<typeof setTimeout>>()
+  /** Keys being dropped after a forget: catch-ups wait until it is done. */
+  readonly #paused = new Set<string>()
   readonly #saved = new Signal<string>()
   readonly #unsubscribe: () => void
   #closed = false
@@ -181,6 +184,32 @@ export class SnapshotRunner {
     this.#schedule(name, tenant)
   }
 
+  /**
+   * After a subject of the tenant was forgotten: waits out folds under way, drops the kept
+   * states, marks the latest stale (saved over, so a fold of another process that started before
+   * cannot save its older state: it is compare-and-set) and folds again from the first event.
+   */
+  async forget(tenant: string): Promise<void> {
+    for (const name of this.#configs.keys()) {
+      const key = keyOf(name, tenant)
+      this.#paused.add(key)
+      try {
+        while (this.#running.has(key)) await this.#running.get(key)
+        this.#live.delete(key)
+        clearTimeout(this.#timers.get(key))
+        this.#timers.delete(key)
+        await this.#storage.append(async (tx) => {
+          await erasureTx(tx).deleteCheckpoints(tenant, keptName(name, 0).slice(0, -1))
+          const stale: Kept = { v: '', streams: {}, s: sessionSerializer.serialize(null) }
+          await tx.saveCheckpoint(latestName(name), { position: 0, state: stale as never }, tenant)
+        })
+      } finally {
+        this.#paused.delete(key)
+      }
+      this.#schedule(name, tenant)
+    }
+  }
+
   async close(): Promise<void> {
     this.#closed = true
     this.#unsubscribe()
@@ -209,7 +238,7 @@ export class SnapshotRunner {
   #schedule(name: string, tenant: string): void {
     if (this.#closed) return
     const key = keyOf(name, tenant)
-    if (this.#running.has(key)) {
+    if (this.#running.has(key) || this.#paused.has(key)) {
       this.#again.add(key)
       return
     }

@@ -1,5 +1,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import type { JsonValue, StoredWireEvent, WireErrorBody } from '../protocol'
+import type { PersonalData } from '../protocol/personal'
+import type { ErasureStorage, ErasureTx } from './erasure/types'
 import type { AllowedHosts } from './hosts'
 import type { SnapshotConfig } from './snapshots'
 
@@ -12,6 +14,8 @@ export interface Principal {
   canRead?(stream: string): boolean
   /** Streams this principal may write; default all of its tenant's. */
   canWrite?(stream: string): boolean
+  /** May run admin actions on its tenant, like `POST /subjects/<id>/forget`. Default false. */
+  admin?: boolean
 }
 
 /**
@@ -108,7 +112,7 @@ export interface Commit {
  * no other append anywhere (any process) can commit, so `head` is stable and positions handed out
  * here become visible in order.
  */
-export interface StorageTx {
+export interface StorageTx extends Partial<ErasureTx> {
   /** Newest committed global position, read under the append lock. */
   head(): Promise<number>
   /** Newest committed position of one tenant. */
@@ -146,7 +150,7 @@ export interface StorageTx {
 }
 
 /** One interface for every store; the shared adapter suite runs against each implementation. */
-export interface Storage {
+export interface Storage extends Partial<ErasureStorage> {
   readonly kind: string
   /**
    * Runs `fn` in one write transaction: all of its writes commit together or, if it throws,
@@ -297,6 +301,16 @@ export interface EventServerOptions {
    */
   authorize?: Authorize
   validate?: EventValidator
+  /**
+   * Personal fields per event type and whose they are: stored encrypted with the subject's key,
+   * readable until `POST /subjects/<id>/forget` deletes the key (then `{ erased: true }`).
+   */
+  personal?: PersonalData
+  /**
+   * Told after each forget (the key is gone, JSON projections and snapshots are folded again),
+   * for read models the server does not fold itself, such as SQL tables to rebuild.
+   */
+  onForget?: (info: { tenant: string; subject: string }) => void | Promise<void>
   limits?: Partial<Limits>
   /** Mount point, like `/api`. Default ''. */
   basePath?: string

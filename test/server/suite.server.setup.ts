@@ -16,6 +16,8 @@ export const users: Record<string, Principal> = {
   },
   bob: { id: 'bob', tenant: 'acme' },
   eve: { id: 'eve', tenant: 'evil' },
+  root: { id: 'root', tenant: 'acme', admin: true },
+  mallory: { id: 'mallory', tenant: 'evil', admin: true },
 }
 export const authorize = (request: Request) =>
   users[request.headers.get('authorization')?.replace('Bearer ', '') ?? ''] ?? null

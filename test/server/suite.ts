@@ -1,4 +1,5 @@
 import type { Storage } from '@strata/state/server'
+import { erasureContract } from './suite.erasure'
 import { projectionContract } from './suite.projections'
 import { serverContract } from './suite.server'
 import { serverIdsAndLimitsContract } from './suite.server.ids'
@@ -19,4 +20,5 @@ export function describeStorage(factory: StorageFactory): void {
   serverTenantsContract(factory)
   projectionContract(factory)
   snapshotContract(factory)
+  erasureContract(factory)
 }

@@ -13,12 +13,15 @@ import type {
   StorageTx,
   StoredEvent,
 } from '../types'
+import { memoryErasure } from './memoryErasure'
 
 interface Staged {
   events: StoredEvent[]
   rejections: Rejection[]
   clients: Map<string, ClientRecord>
   checkpoints: Map<string, string>
+  /** Erasure's writes (keys, dropped checkpoints), applied on commit. */
+  after: (() => void)[]
 }
 
 /** A map key of parts that cannot run into each other. */
@@ -43,6 +46,7 @@ export function memoryStorage(): Storage {
   const checkpoints = new Map<string, string>()
   const mutex = new Mutex()
   const commits = new Signal<Commit>()
+  const erasure = memoryErasure(checkpoints, (name, tenant) => key(name, tenant))
   let closed = false
 
   const assertOpen = () => {
@@ -135,6 +139,7 @@ export function memoryStorage(): Storage {
     saveCheckpoint: async (name, checkpoint, tenant) => {
       staged.checkpoints.set(key(name, tenant), JSON.stringify(checkpoint))
     },
+    ...erasure.tx(staged.after, staged.checkpoints),
   })
 
   /** Refuses what a database's constraints would, before anything is applied (atomic). */
@@ -169,12 +174,15 @@ export function memoryStorage(): Storage {
     }
     for (const r of staged.rejections) rejections.set(key(r.tenant, r.clientId, r.clientSeq), r)
     for (const [k, client] of staged.clients) clients.set(k, client)
+    // First: a checkpoint dropped and saved again in one transaction keeps its new state.
+    for (const apply of staged.after) apply()
     for (const [k, text] of staged.checkpoints) checkpoints.set(k, text)
     return heads
   }
 
   return {
     kind: 'memory',
+    ...erasure.storage,
     append: (fn) =>
       mutex.run(async () => {
         assertOpen()
@@ -183,6 +191,7 @@ export function memoryStorage(): Storage {
           rejections: [],
           clients: new Map(),
           checkpoints: new Map(),
+          after: [],
         }
         const result = await fn(makeTx(staged))
         assertOpen()

@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from 'pg'
 import type { JsonValue } from '../../protocol'
 import { Signal } from '../signal'
 import type { Checkpoint, Commit, Storage, StorageTx, StoredEvent } from '../types'
+import { createErasureTable, postgresErasureStorage, postgresErasureTx } from './postgresErasure'
 import { migratePostgres } from './postgresSchema'
 import { appendTransaction, transaction } from './postgresTx'
 import {
@@ -123,6 +124,7 @@ export async function postgresStorage(
     // Two processes starting at once would race on creating or migrating the tables.
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`strata:${schema}`])
     await migratePostgres(client, s)
+    await createErasureTable(client, s)
   })
 
   let listener: PoolClient | undefined
@@ -163,6 +165,7 @@ export async function postgresStorage(
 
   return {
     kind: 'postgres',
+    ...postgresErasureStorage(pool, s),
     append: (fn) =>
       appendTransaction(pool, timeouts, async (client) => {
         const before = Number(
@@ -271,6 +274,7 @@ export async function postgresStorage(
               [name, scopeOf(tenant), cp.position, JSON.stringify(cp.state)],
             )
           },
+          ...postgresErasureTx(client, s),
         }
         const result = await fn(tx)
         const commit: Commit | undefined =

@@ -13,6 +13,7 @@ import {
   rowToReceipt,
   scopeOf,
 } from './rows'
+import { sqliteErasureStorage, sqliteErasureTx } from './sqliteErasure'
 import { migrateSqlite } from './sqliteSchema'
 import { turns } from './turns'
 
@@ -52,6 +53,7 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
   createPrivately(path)
   const writer = open()
   migrateSqlite(writer)
+  const erasureTx = sqliteErasureTx(writer)
   // An in-memory database exists once per connection: share it and serialize reads instead.
   const shared = path === ':memory:' || path === ''
   const reader = shared ? writer : open()
@@ -242,6 +244,7 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
         'INSERT OR REPLACE INTO strata_checkpoints (name, scope, position, state) VALUES (?, ?, ?, ?)',
       ).run(name, scopeOf(tenant), cp.position, JSON.stringify(cp.state))
     },
+    ...erasureTx,
   }
 
   /** One tenant's events in tenant order, or every tenant's in global order. */
@@ -276,6 +279,7 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
 
   return {
     kind: 'sqlite',
+    ...sqliteErasureStorage(reader, writer, onReader, (fn) => mutex.run(fn)),
     append: (fn) =>
       new Promise((resolve, reject) => {
         waiting.push({ fn, resolve, reject })

@@ -1,0 +1,132 @@
+import { encodeToken, type JsonValue, PROTOCOL_VERSION, StrataWireError } from '../../protocol'
+import { isStorableString } from '../../protocol/json'
+import {
+  ERASURE_STREAM,
+  FORGOTTEN_TYPE,
+  type ForgottenPayload,
+  SERVER_CLIENT_ID,
+} from '../../protocol/personal'
+import { tenantOf } from '../auth'
+import { eventContent, fingerprint } from '../fingerprint'
+import { fold, overAllTenants } from '../projections'
+import { fromStorage } from '../respond'
+import type { SnapshotRunner } from '../snapshots'
+import type { Principal, Projection, Storage, StorageTx, StoredEvent } from '../types'
+import { erasureTx } from './personal'
+
+/** `POST /subjects/<id>/forget` 200 body. */
+export interface ForgetResponse {
+  protocol: number
+  subject: string
+  /** The position of the audit event: clients that have read up to it have scrubbed. */
+  token: string
+}
+
+export interface ForgetDeps {
+  /** The store as the server reads it (personal fields opened). */
+  storage: Storage
+  projections: readonly Projection[]
+  snapshots: SnapshotRunner
+  /** Told after each forget, for read models the server does not fold itself (SQL tables). */
+  onForget?: ((info: { tenant: string; subject: string }) => void | Promise<void>) | undefined
+}
+
+const BATCH = 1000
+
+/**
+ * Forgets a subject of the caller's tenant (an admin action): deletes its key, so every sealed
+ * copy of its fields becomes unreadable, and in the same transaction records the audit event
+ * (who, when, which subject) and folds every JSON projection again from the first event, so no
+ * state keeps the fields. Server snapshots are dropped and folded again after it. The answer
+ * is the same whether the subject ever had data, and only the caller's tenant is touched.
+ */
+export async function forgetSubject(
+  deps: ForgetDeps,
+  principal: Principal,
+  subject: string,
+): Promise<ForgetResponse> {
+  if (principal.admin !== true) {
+    throw new StrataWireError(
+      'forbidden',
+      `Forgetting a subject is an admin action; principal ${JSON.stringify(principal.id)} is not an admin`,
+    )
+  }
+  if (!subject || subject.length > 512 || !isStorableString(subject)) {
+    throw new StrataWireError('bad_request', 'The subject must be 1 to 512 characters of text', {
+      path: ['subject'],
+    })
+  }
+  const tenant = tenantOf(principal)
+  const audit = await fromStorage(
+    deps.storage.append(async (tx) => {
+      await erasureTx(tx).deleteSubjectKey(tenant, subject)
+      const event = await auditEvent(tx, tenant, { subject, by: principal.id, at: Date.now() })
+      await tx.insertEvents([event])
+      await tx.saveClient({
+        clientId: SERVER_CLIENT_ID,
+        principalId: SERVER_CLIENT_ID,
+        tenant,
+        lastSeq: event.clientSeq,
+      })
+      for (const projection of deps.projections) await refold(tx, projection, tenant, event)
+      return event
+    }),
+  )
+  await fromStorage(deps.snapshots.forget(tenant))
+  await deps.onForget?.({ tenant, subject })
+  await fromStorage(deps.storage.wipeDeleted?.() ?? Promise.resolve())
+  return {
+    protocol: PROTOCOL_VERSION,
+    subject,
+    token: encodeToken(audit.tenantPosition),
+  }
+}
+
+async function auditEvent(
+  tx: StorageTx,
+  tenant: string,
+  payload: ForgottenPayload,
+): Promise<StoredEvent> {
+  const client = await tx.client(tenant, SERVER_CLIENT_ID)
+  const version = (await tx.streamVersions(tenant, [ERASURE_STREAM])).get(ERASURE_STREAM) ?? 0
+  const wire = {
+    clientSeq: (client?.lastSeq ?? 0) + 1,
+    id: crypto.randomUUID(),
+    stream: ERASURE_STREAM,
+    type: FORGOTTEN_TYPE,
+    payload: payload as unknown as JsonValue,
+    at: payload.at,
+    commandId: null,
+  }
+  return {
+    ...wire,
+    clientId: SERVER_CLIENT_ID,
+    position: (await tx.head()) + 1,
+    tenantPosition: (await tx.tenantHead(tenant)) + 1,
+    tenant,
+    streamVersion: version + 1,
+    fingerprint: await fingerprint(eventContent(wire)),
+  }
+}
+
+/**
+ * A projection's state folded again from the first event (the forgotten fields now read as the
+ * placeholder), saved over the old one. Its position moves to the audit event, so a background
+ * fold that started before (compare-and-set on the old position) cannot save over it.
+ */
+async function refold(tx: StorageTx, projection: Projection, tenant: string, audit: StoredEvent) {
+  const all = overAllTenants(projection)
+  const scope = all ? undefined : tenant
+  const last = all ? audit.position : audit.tenantPosition
+  const at = (e: StoredEvent) => (all ? e.position : e.tenantPosition)
+  let state = structuredClone(projection.initialState) as JsonValue
+  let position = 0
+  while (position < last - 1) {
+    const batch = (await tx.readEvents(position, BATCH, scope)).filter((e) => at(e) < last)
+    if (!batch.length) break
+    state = await fold(projection, state, batch)
+    position = at(batch.at(-1)!)
+  }
+  state = await fold(projection, state, [audit])
+  await tx.saveCheckpoint(projection.name, { position: last, state }, scope)
+}

@@ -1,0 +1,27 @@
+/**
+ * What erasure needs of a store, inside an append's write transaction: the per-subject keys of
+ * crypto-shredding (in their own table, keyed by tenant and subject: erasure is tenant-scoped)
+ * and dropping derived states that held a forgotten subject's data.
+ */
+export interface ErasureTx {
+  /** The stored keys of these subjects of the tenant; a forgotten subject has none. */
+  subjectKeys(tenant: string, subjects: readonly string[]): Promise<Map<string, Uint8Array>>
+  /** Stores keys for subjects that have none. */
+  addSubjectKeys(tenant: string, keys: ReadonlyMap<string, Uint8Array>): Promise<void>
+  /** Deletes a subject's key; true when there was one. */
+  deleteSubjectKey(tenant: string, subject: string): Promise<boolean>
+  /** Deletes the checkpoints whose names start with `prefix`: a tenant's, or those over all. */
+  deleteCheckpoints(tenant: string | undefined, prefix: string): Promise<void>
+}
+
+/** The same outside a transaction, for reads; and the clean-up after a forget. */
+export interface ErasureStorage {
+  subjectKeys(tenant: string, subjects: readonly string[]): Promise<Map<string, Uint8Array>>
+  /**
+   * Makes what deleted rows left behind unreadable in the store's files: SQLite (which deletes
+   * with `secure_delete` on) truncates its WAL; PostgreSQL rewrites the key and checkpoint tables
+   * (`VACUUM FULL`). Neither reaches copies outside the store: backups, PostgreSQL's WAL
+   * segments until they are recycled.
+   */
+  wipeDeleted(): Promise<void>
+}

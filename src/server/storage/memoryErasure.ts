@@ -1,0 +1,68 @@
+import type { ErasureStorage, ErasureTx } from '../erasure/types'
+
+const keyOf = (tenant: string, subject: string) => `${tenant}\u0000${subject}`
+
+/**
+ * The memory store's subject keys. Writes of a transaction go to `staged` and are applied by
+ * the store's commit (dropped if the append throws); checkpoints are named by `checkpointKey`.
+ */
+export function memoryErasure(
+  checkpoints: Map<string, string>,
+  checkpointKey: (name: string, tenant: string | undefined) => string,
+) {
+  // A checkpoint's key is `<name>\u0000<tenant or \u0001>`.
+  const matcher = (tenant: string | undefined, prefix: string) => {
+    const end = checkpointKey('', tenant)
+    return (k: string) => k.startsWith(prefix) && k.endsWith(end)
+  }
+  const keys = new Map<string, Uint8Array>()
+  const lookup = async (tenant: string, subjects: readonly string[]) => {
+    const out = new Map<string, Uint8Array>()
+    for (const subject of subjects) {
+      const key = keys.get(keyOf(tenant, subject))
+      if (key) out.set(subject, key)
+    }
+    return out
+  }
+  const storage: ErasureStorage = { subjectKeys: lookup, wipeDeleted: async () => {} }
+  const tx = (staged: (() => void)[], stagedCheckpoints: Map<string, string>): ErasureTx => {
+    // What this transaction changed, seen by its own reads as a database's would be.
+    const mine = new Map<string, Uint8Array | null>()
+    return {
+      subjectKeys: async (tenant, subjects) => {
+        const out = await lookup(tenant, subjects)
+        for (const subject of subjects) {
+          const own = mine.get(keyOf(tenant, subject))
+          if (own === null) out.delete(subject)
+          else if (own) out.set(subject, own)
+        }
+        return out
+      },
+      addSubjectKeys: async (tenant, added) => {
+        for (const [subject, key] of added) {
+          if (!keys.has(keyOf(tenant, subject))) mine.set(keyOf(tenant, subject), key)
+        }
+        staged.push(() => {
+          for (const [subject, key] of added) {
+            if (!keys.has(keyOf(tenant, subject))) keys.set(keyOf(tenant, subject), key)
+          }
+        })
+      },
+      deleteSubjectKey: async (tenant, subject) => {
+        const k = keyOf(tenant, subject)
+        const had = mine.has(k) ? mine.get(k) !== null : keys.has(k)
+        mine.set(k, null)
+        staged.push(() => keys.delete(k))
+        return had
+      },
+      deleteCheckpoints: async (tenant, prefix) => {
+        const matches = matcher(tenant, prefix)
+        for (const k of stagedCheckpoints.keys()) if (matches(k)) stagedCheckpoints.delete(k)
+        staged.push(() => {
+          for (const k of [...checkpoints.keys()]) if (matches(k)) checkpoints.delete(k)
+        })
+      },
+    }
+  }
+  return { storage, tx }
+}

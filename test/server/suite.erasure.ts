@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest'
+import {
+  authors,
+  boardSnapshot,
+  EMAIL,
+  inlineAuthors,
+  NAMES,
+  people,
+  personal,
+} from './erasureFixtures'
+import { BASE, batch, events, get, postOk, readAll } from './helpers'
+import type { StorageFactory } from './suite'
+import { as, authorize, serverStarter } from './suite.server.setup'
+
+const forget = async (
+  server: { fetch(r: Request): Promise<Response> },
+  subject: string,
+  headers: Record<string, string>,
+) => {
+  const response = await server.fetch(
+    new Request(`${BASE}/subjects/${encodeURIComponent(subject)}/forget`, {
+      method: 'POST',
+      headers,
+    }),
+  )
+  return { status: response.status, body: (await response.json()) as any }
+}
+
+const payloads = (list: { type: string; payload: unknown }[]) =>
+  list.filter((e) => e.type !== 'strata/subject-forgotten').map((e) => e.payload)
+
+export function erasureContract(factory: StorageFactory) {
+  describe('erasure', () => {
+    const start = serverStarter(factory)
+    const options = {
+      authorize,
+      personal,
+      projections: [authors, inlineAuthors],
+      snapshots: [boardSnapshot],
+    }
+
+    it('stores personal fields sealed with the subject key and reads them opened', async () => {
+      const { server, storage } = await start(options)
+      await postOk(server, batch('c1', people('c1')), as('bob'))
+      const stored = await storage.read({ after: 0, limit: 10, tenant: 'acme' })
+      const text = JSON.stringify(stored.events)
+      expect(text).not.toContain('Lovelace')
+      expect(text).not.toContain(EMAIL)
+      expect(stored.events[0]!.payload).toMatchObject({
+        userId: 'ada',
+        name: { $enc: 'v1', subject: 'ada' },
+        email: { $enc: 'v1', subject: 'ada' },
+      })
+      expect(payloads((await readAll(server, as('bob'))).events)).toEqual([
+        { userId: 'ada', name: NAMES.ada, email: EMAIL },
+        { authorId: 'ada', author: NAMES.ada, title: 'Difference engine notes' },
+        { authorId: 'bob', author: NAMES.bob, title: 'Sanitize inputs' },
+      ])
+    })
+
+    it('forgets a subject: its fields read as { erased: true }, nothing else changes, the log says so', async () => {
+      const { server } = await start(options)
+      await postOk(server, batch('c1', people('c1')), as('bob'))
+      const answer = await forget(server, 'ada', as('root'))
+      expect(answer).toEqual({
+        status: 200,
+        body: { protocol: 1, subject: 'ada', token: 'v1:4' },
+      })
+      const { events: read } = await readAll(server, as('bob'))
+      expect(payloads(read)).toEqual([
+        { userId: 'ada', name: { erased: true }, email: { erased: true } },
+        { authorId: 'ada', author: { erased: true }, title: 'Difference engine notes' },
+        { authorId: 'bob', author: NAMES.bob, title: 'Sanitize inputs' },
+      ])
+      const audit = read.at(-1)!
+      expect(audit).toMatchObject({
+        clientId: 'strata server',
+        stream: '$strata/erasure',
+        type: 'strata/subject-forgotten',
+        position: 'v1:4',
+        payload: { subject: 'ada', by: 'root' },
+      })
+      expect(typeof (audit.payload as any).at).toBe('number')
+      // Alice may not read '$strata/erasure' by name, but hears of the erasure all the same.
+      expect((await readAll(server, as('alice'))).events.at(-1)!.type).toBe(
+        'strata/subject-forgotten',
+      )
+    })
+
+    it('folds projections (inline and async) and snapshots again without the fields', async () => {
+      const { server } = await start(options)
+      const { token } = await postOk(server, batch('c1', people('c1')), as('bob'))
+      const view = (name: string, min: string) =>
+        get(server, `/views/${name}`, { ...as('bob'), 'X-Min-Position': min })
+      expect((await view('authors', token)).body.names).toContain(NAMES.ada)
+      expect((await get(server, '/snapshots/board', as('bob'))).body.position).toBe('v1:3')
+      const { body } = await forget(server, 'ada', as('root'))
+      for (const name of ['authors', 'authors-inline']) {
+        expect((await view(name, body.token)).body).toEqual({
+          names: ['(erased)', '(erased)', NAMES.bob],
+        })
+      }
+      const snapshot = await get(server, '/snapshots/board', as('bob'))
+      expect(snapshot.body.position).toBe('v1:4')
+      expect(JSON.stringify(snapshot.body.state)).not.toContain('Lovelace')
+      expect(JSON.stringify(snapshot.body.state)).toContain('(erased)')
+    })
+
+    it('answers a retry of a batch sent before the erasure as a duplicate', async () => {
+      const { server } = await start(options)
+      const sent = batch('c1', people('c1'))
+      await postOk(server, sent, as('bob'))
+      await forget(server, 'ada', as('root'))
+      const again = await postOk(server, sent, as('bob'))
+      expect(again.results.map((r) => r.status)).toEqual(['duplicate', 'duplicate', 'duplicate'])
+    })
+
+    it('gives a subject that writes again after being forgotten a new key', async () => {
+      const { server } = await start(options)
+      await postOk(server, batch('c1', people('c1')), as('bob'))
+      await forget(server, 'ada', as('root'))
+      await postOk(server, batch('c1', people('c1', 4)), as('bob'))
+      const read = payloads((await readAll(server, as('bob'))).events)
+      expect(read[0]).toMatchObject({ name: { erased: true } })
+      expect(read[3]).toEqual({ userId: 'ada', name: NAMES.ada, email: EMAIL })
+    })
+
+    it('lets only admins forget, and only subjects of their own tenant, answering alike', async () => {
+      const { server } = await start(options)
+      await postOk(server, batch('c1', people('c1')), as('bob'))
+      expect((await forget(server, 'ada', as('bob'))).status).toBe(403)
+      expect((await forget(server, 'ada', {})).status).toBe(401)
+      // Mallory is an admin of another tenant: ada there is nobody, and the answer looks so.
+      const probe = await forget(server, 'ada', as('mallory'))
+      const nobody = await forget(server, 'nobody-at-all', as('mallory'))
+      expect(probe.status).toBe(200)
+      expect(Object.keys(probe.body)).toEqual(Object.keys(nobody.body))
+      expect(probe.body.token).toBe('v1:1')
+      expect(nobody.body.token).toBe('v1:2')
+      expect(payloads((await readAll(server, as('bob'))).events)[0]).toMatchObject({
+        name: NAMES.ada,
+      })
+      expect((await readAll(server, as('eve'))).events.map((e) => e.clientId)).toEqual([
+        'strata server',
+        'strata server',
+      ])
+    })
+
+    it('refuses a bad subject and other methods with typed errors', async () => {
+      const { server } = await start(options)
+      const long = await forget(server, 'x'.repeat(600), as('root'))
+      expect(long.status).toBe(400)
+      expect(long.body.error.code).toBe('bad_request')
+      const wrong = await server.fetch(
+        new Request(`${BASE}/subjects/ada/forget`, { headers: as('root') }),
+      )
+      expect(wrong.status).toBe(405)
+    })
+
+    it('leaves events without personal fields and servers without `personal` as they were', async () => {
+      const { server, storage } = await start({ authorize })
+      await postOk(server, batch('c1', events('c1', 1, 2)), as('bob'))
+      await postOk(server, batch('c2', people('c2')), as('bob'))
+      const stored = await storage.read({ after: 0, limit: 10, tenant: 'acme' })
+      expect(JSON.stringify(stored.events)).toContain('Lovelace')
+      expect((await forget(server, 'ada', as('root'))).status).toBe(200)
+      expect(JSON.stringify((await readAll(server, as('bob'))).events)).toContain('Lovelace')
+    })
+  })
+}
