@@ -14,6 +14,8 @@ import { bytesOver, eventContent, fingerprint, fingerprintSync } from './fingerp
 import { type PreparedEvent, planAppend, receiptsFrom, refusal } from './plan'
 import { applyInline } from './projections'
 import { fromStorage } from './respond'
+import { applyTablesInline } from './tables/inline'
+import type { TableRunner } from './tables/runner'
 import type { EventValidator, Limits, Principal, Projection, Storage } from './types'
 import { validateEvent } from './validate'
 
@@ -23,6 +25,8 @@ export interface AppendOptions {
   validate: EventValidator | undefined
   limits: Limits
   personal?: PersonalData | undefined
+  /** Table projections; the inline ones apply inside the append's transaction. */
+  tables?: TableRunner | undefined
 }
 
 /**
@@ -60,6 +64,8 @@ export async function appendEvents(
     prepared.push(done instanceof Promise ? await done : done)
   }
   const tenant = tenantOf(principal)
+  const { tables } = options
+  if (tables) await fromStorage(tables.ready)
   const plan = await fromStorage(
     options.storage.append(async (tx) => {
       const client = await tx.client(tenant, request.clientId)
@@ -106,6 +112,8 @@ export async function appendEvents(
       if (options.inline.length) {
         await applyInline(tx, options.inline, plan.inserts, { head, tenant, tenantHead })
       }
+      if (tables?.inline.length)
+        await applyTablesInline(tx, tables.inline, tables.mapOf, plan.inserts, head)
       return plan
     }),
   )

@@ -33,6 +33,15 @@ export { memoryStorage } from './storage/memory'
 export { type PostgresStorageOptions, postgresStorage } from './storage/postgres'
 export { type SqliteStorageOptions, sqliteStorage } from './storage/sqlite'
 export {
+  type TableProjection,
+  type TableProjectionOptions,
+  tableProjection,
+  type ViewParams,
+} from './tables/define'
+export type { TableRunnerOptions } from './tables/runner'
+export type { SqlDb } from './tables/sql'
+export type { TableViewStatus } from './tables/status'
+export {
   type Authorize,
   type Checkpoint,
   type ClientRecord,

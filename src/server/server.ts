@@ -16,7 +16,11 @@ import { Signal } from './signal'
 import { holderOf, Slots } from './slots'
 import { SnapshotRunner } from './snapshots'
 import { eventStream } from './sse'
-import { DEFAULT_LIMITS, type EventServer, type EventServerOptions } from './types'
+import { isTableProjection } from './tables/define'
+import { TableRunner } from './tables/runner'
+import { tableStatus } from './tables/status'
+import { readTableView } from './tables/view'
+import { DEFAULT_LIMITS, type EventServer, type EventServerOptions, type Projection } from './types'
 import { readView } from './views'
 
 /**
@@ -31,8 +35,20 @@ export function createEventServer(options: EventServerOptions): EventServer {
   const limits = { ...DEFAULT_LIMITS, ...options.limits }
   const onError =
     options.onError ?? ((error: unknown) => console.error('[strata] server error:', error))
-  const projections = options.projections ?? []
+  const all = options.projections ?? []
+  const tableProjections = all.filter(isTableProjection)
+  const projections = all.filter((p): p is Projection => !isTableProjection(p))
   const inline = projections.filter((p) => p.mode === 'inline')
+  if (new Set(all.map((p) => p.name)).size !== all.length)
+    throw new TypeError('[strata] projection names must be unique')
+  if (tableProjections.length && !storage.tables) {
+    throw new TypeError(
+      `[strata] table projection ${JSON.stringify(tableProjections[0]!.name)} needs SQL storage: sqliteStorage (':memory:' in tests) or postgresStorage, not ${storage.kind}`,
+    )
+  }
+  const tables = tableProjections.length
+    ? new TableRunner(storage, tableProjections, onError, options.tables)
+    : undefined
   const runner = new ProjectionRunner(storage, projections, onError)
   const snapshots = new SnapshotRunner(storage, options.snapshots ?? [], onError)
   const closing = new Signal<void>()
@@ -78,7 +94,7 @@ export function createEventServer(options: EventServerOptions): EventServer {
     const principal = await authenticate(authorize, c.req.raw)
     const body = await readJsonBody(c.req.raw, limits.maxBodyBytes)
     return json(
-      await appendEvents({ storage, inline, validate, limits, personal }, principal, body),
+      await appendEvents({ storage, inline, validate, limits, personal, tables }, principal, body),
     )
   })
   routes.get('/events', async (c) => {
@@ -108,20 +124,41 @@ export function createEventServer(options: EventServerOptions): EventServer {
     // A view read may wait for its projection: it holds a long-poll slot meanwhile.
     const release = polls.take(holderOf(principal))
     try {
+      const table = tables?.get(c.req.param('name'))
       return await whileOpen(c.req.raw, (signal) =>
-        readView(
-          runner,
-          storage,
-          limits,
-          principal,
-          c.req.param('name'),
-          new Request(c.req.raw, { signal }),
-          new URL(c.req.url),
-        ),
+        table
+          ? readTableView(
+              tables!,
+              storage,
+              limits,
+              principal,
+              table,
+              new Request(c.req.raw, { signal }),
+              new URL(c.req.url),
+            )
+          : readView(
+              runner,
+              storage,
+              limits,
+              principal,
+              c.req.param('name'),
+              new Request(c.req.raw, { signal }),
+              new URL(c.req.url),
+            ),
       )
     } finally {
       release()
     }
+  })
+  routes.get('/views/:name/status', async (c) => {
+    const principal = await authenticate(authorize, c.req.raw)
+    const table = tables?.get(c.req.param('name'))
+    if (!table)
+      throw new StrataWireError(
+        'not_found',
+        `No table projection named ${JSON.stringify(c.req.param('name'))}`,
+      )
+    return json(await tableStatus(tables!, storage, principal, table))
   })
   routes.get('/snapshots/:name', async (c) => {
     const principal = await authenticate(authorize, c.req.raw)
@@ -181,6 +218,7 @@ export function createEventServer(options: EventServerOptions): EventServer {
       closing.emit()
       fanout.close()
       await runner.close()
+      await tables?.close()
       await snapshots.close()
     },
   }

@@ -4,6 +4,9 @@ import type { PersonalData } from '../protocol/personal'
 import type { ErasureStorage, ErasureTx } from './erasure/types'
 import type { AllowedHosts } from './hosts'
 import type { SnapshotConfig } from './snapshots'
+import type { TableProjection } from './tables/define'
+import type { TableRunnerOptions } from './tables/runner'
+import type { TableStorage, TableTx } from './tables/storage'
 
 /** Who is calling, as `authorize` decides from the request's credential. */
 export interface Principal {
@@ -147,6 +150,8 @@ export interface StorageTx extends Partial<ErasureTx> {
    */
   loadCheckpoint(name: string, tenant?: string): Promise<Checkpoint | undefined>
   saveCheckpoint(name: string, checkpoint: Checkpoint, tenant?: string): Promise<void>
+  /** SQL inside this transaction, for inline table projections; absent on memory storage. */
+  tables?: TableTx
 }
 
 /** One interface for every store; the shared adapter suite runs against each implementation. */
@@ -182,6 +187,8 @@ export interface Storage extends Partial<ErasureStorage> {
   ): Promise<boolean>
   /** Hears each commit by this or (where supported) any other process, after it committed. */
   subscribe(listener: (commit: Commit) => void): () => void
+  /** SQL for table projections (SQLite, PostgreSQL); absent on memory storage. */
+  tables?: TableStorage
   close(): Promise<void>
 }
 
@@ -289,7 +296,10 @@ export interface CorsOptions {
 
 export interface EventServerOptions {
   storage: Storage
-  projections?: readonly Projection[]
+  /** JSON projections (small values) and `tableProjection`s (SQL tables). */
+  projections?: readonly (Projection | TableProjection)[]
+  /** How table projections look for work and retry a failed `apply`. */
+  tables?: TableRunnerOptions
   /**
    * The app's reducer folded per tenant, served by `GET /snapshots/<name>`, so a device with no
    * snapshot of its own boots from the state (`connectSync(store, { snapshot: name })`).

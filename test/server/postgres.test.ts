@@ -1,4 +1,4 @@
-import { postgresStorage } from '@strata/state/server'
+import { postgresStorage, type Storage } from '@strata/state/server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { expectMigrated, oldPostgresTables, oldRows } from './migration'
 import { startPostgres, type TestPostgres } from './pg'
@@ -13,7 +13,17 @@ beforeAll(async () => {
 afterAll(() => postgres?.stop())
 
 describe('postgresStorage', () => {
-  describeStorage({ make: () => postgresStorage(pool, { schema: postgres.schema() }) })
+  const schemas = new WeakMap<Storage, string>()
+  describeStorage({
+    make: async () => {
+      const schema = postgres.schema()
+      const storage = await postgresStorage(pool, { schema })
+      schemas.set(storage, schema)
+      return storage
+    },
+    sql: true,
+    reopen: (storage) => postgresStorage(pool, { schema: schemas.get(storage)! }),
+  })
 
   it('moves a store of the layout before tenant positions to this one, once', async () => {
     const schema = postgres.schema()

@@ -12,7 +12,7 @@ let n = 0
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('sqliteStorage', () => {
-  describeStorage({ make: async () => sqliteStorage(join(dir, `events-${n++}.db`)) })
+  describeStorage({ make: async () => sqliteStorage(join(dir, `events-${n++}.db`)), sql: true })
 
   it('moves a store of the layout before tenant positions to this one, once', async () => {
     const path = join(dir, `old-${n++}.db`)

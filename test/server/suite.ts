@@ -6,10 +6,18 @@ import { serverIdsAndLimitsContract } from './suite.server.ids'
 import { serverTenantsContract } from './suite.server.tenants'
 import { snapshotContract } from './suite.snapshots'
 import { storageContract } from './suite.storage'
+import { tableContract, tablesNeedSql } from './suite.tables'
 
 export interface StorageFactory {
   /** A fresh, empty store. */
   make(): Promise<Storage>
+  /** Whether the store runs SQL (table projections). */
+  sql?: boolean
+  /**
+   * A second connection, as another process would open, to a store `make` made. Not SQLite's:
+   * one thread blocks in its busy wait while the other connection's transaction awaits.
+   */
+  reopen?(storage: Storage): Promise<Storage>
 }
 
 /** The one suite every storage adapter must pass (as livestore runs its sync-provider tests). */
@@ -21,4 +29,6 @@ export function describeStorage(factory: StorageFactory): void {
   projectionContract(factory)
   snapshotContract(factory)
   erasureContract(factory)
+  if (factory.sql) tableContract(factory)
+  else tablesNeedSql(factory)
 }

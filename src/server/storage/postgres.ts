@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg'
 import type { JsonValue } from '../../protocol'
 import { Signal } from '../signal'
+import { postgresTables, postgresTableTx } from '../tables/postgresTables'
 import type { Checkpoint, Commit, Storage, StorageTx, StoredEvent } from '../types'
 import { createErasureTable, postgresErasureStorage, postgresErasureTx } from './postgresErasure'
 import { migratePostgres } from './postgresSchema'
@@ -162,6 +163,10 @@ export async function postgresStorage(
   const checkpointRow = (row: any): Checkpoint | undefined =>
     row && { position: Number(row.position), state: row.state as JsonValue }
   await listen()
+  const readAll = async (client: PoolClient, after: number, limit: number) =>
+    (await client.query<EventRow>(...eventsQuery(s, after, limit, undefined))).rows.map((r) =>
+      rowToEvent(r, false),
+    )
 
   return {
     kind: 'postgres',
@@ -175,6 +180,7 @@ export async function postgresStorage(
         let after = before
         const tenantHeads = new Map<string, number>()
         const tx: StorageTx = {
+          tables: postgresTableTx(client, s, readAll),
           head: async () => before,
           tenantHead: async (tenant) =>
             Number(
@@ -352,6 +358,7 @@ export async function postgresStorage(
       return result.rowCount === 1
     },
     subscribe: (listener) => commits.subscribe(listener),
+    tables: postgresTables(pool, s, readAll),
     close: async () => {
       closed = true
       listener?.release(true)

@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3'
 import type { JsonValue } from '../../protocol'
 import { Mutex } from '../mutex'
 import { Signal } from '../signal'
+import { sqliteTables } from '../tables/sqliteTables'
 import type { Checkpoint, ClientRecord, Commit, ReadRequest, Storage, StorageTx } from '../types'
 import {
   EVENT_COLUMNS,
@@ -163,7 +164,20 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
   }
   let inserted = 0
   let tenantHeads = new Map<string, number>()
+  const tables = sqliteTables({
+    writer,
+    open,
+    shared,
+    mutex,
+    append: (fn) =>
+      new Promise((resolve, reject) => {
+        waiting.push({ fn, resolve, reject })
+        schedule()
+      }),
+    readEvents: (after, limit) => readRows(writer, { after, limit }),
+  })
   const tx: StorageTx = {
+    tables: tables.tx,
     head: async () => headOf(writer),
     tenantHead: async (tenant) => headOf(writer, tenant),
     client: async (tenant, clientId) =>
@@ -317,8 +331,10 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
         return result.changes === 1
       }),
     subscribe: (listener) => commits.subscribe(listener),
+    tables: tables.storage,
     close: () =>
       mutex.run(async () => {
+        tables.close()
         if (reader !== writer) reader.close()
         writer.close()
       }),

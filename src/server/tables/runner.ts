@@ -1,0 +1,224 @@
+import { Signal } from '../signal'
+import type { Storage } from '../types'
+import { ApplyFailure, applyEvents } from './apply'
+import { ddlOf, type TableProjection, tableMap } from './define'
+import {
+  dropGeneration,
+  type Generation,
+  generations,
+  metaDdl,
+  prepare,
+  saveProgress,
+  setStatus,
+} from './meta'
+import type { TableMap } from './scoped'
+import type { TableStorage, TableTx } from './storage'
+
+export interface TableRunnerOptions {
+  /** How often to look for work another process or the CLI left (a rebuild). Default 1000 ms. */
+  pollMs?: number
+  /** How long a failed async projection waits before trying its event again. Default 30 s. */
+  retryMs?: number
+}
+
+type Outcome = 'idle' | 'busy' | 'more' | 'done' | 'failed' | 'switched'
+
+/**
+ * Applies table projections in the background: async ones always, and any generation being
+ * built (a new version, a rebuild). Each batch is one transaction that locks the generation's
+ * row, reads its position, applies the events after it and moves the position, so a crash
+ * never applies an event twice or skips one, and a reader never sees rows past a gap. With
+ * several server processes one holds the projection's lock per batch (PostgreSQL advisory
+ * lock; SQLite's write lock); the others skip it.
+ *
+ * An `apply` that throws stops its generation at that event: the events before it are kept,
+ * the error is recorded (status endpoint, CLI), views keep answering at its position, and the
+ * event is tried again after `retryMs` or on a restart with fixed code.
+ */
+export class TableRunner {
+  readonly ready: Promise<void>
+  readonly progress = new Signal<string>()
+  readonly #tables: TableStorage
+  readonly #projections: ReadonlyMap<string, TableProjection>
+  readonly #onError: (error: unknown) => void
+  readonly #maps = new Map<string, TableMap>()
+  readonly #running = new Map<string, Promise<void>>()
+  readonly #again = new Set<string>()
+  readonly #retryAt = new Map<string, number>()
+  readonly #retryMs: number
+  readonly #unsubscribe: () => void
+  readonly #timer: ReturnType<typeof setInterval> | undefined
+  /** Projections this process's code is too old for (a newer version is live). */
+  readonly #stale = new Set<string>()
+  /** Inline projections whose last look found nothing to do. */
+  readonly #quiet = new Set<string>()
+  #closed = false
+
+  constructor(
+    storage: Storage,
+    projections: readonly TableProjection[],
+    onError: (error: unknown) => void,
+    options: TableRunnerOptions = {},
+  ) {
+    this.#tables = storage.tables!
+    this.#projections = new Map(projections.map((p) => [p.name, p]))
+    this.#onError = onError
+    this.#retryMs = options.retryMs ?? 30_000
+    this.ready = this.#tables
+      .write(async (tx) => {
+        // Two processes starting at once would race on creating the tables.
+        if (tx.dialect.kind === 'postgres')
+          await tx.db.run('SELECT pg_advisory_xact_lock(hashtext(?))', [tx.dialect.meta])
+        await tx.db.run(metaDdl(tx.dialect))
+        const empty = !(await tx.readEvents(0, 1)).length
+        for (const projection of projections) {
+          if (!(await prepare(tx, projection, empty))) this.#stale.add(projection.name)
+        }
+      })
+      .then(() => this.kickAll())
+    this.ready.catch(() => {})
+    this.#unsubscribe = storage.subscribe(() => this.kickAll(true))
+    this.#timer = projections.length
+      ? setInterval(() => this.kickAll(), options.pollMs ?? 1000)
+      : undefined
+    this.#timer?.unref?.()
+  }
+
+  get(name: string): TableProjection | undefined {
+    return this.#projections.get(name)
+  }
+
+  /** The inline projections, which appends apply. */
+  get inline(): readonly TableProjection[] {
+    return [...this.#projections.values()].filter((p) => p.mode === 'inline')
+  }
+
+  /** The table map of one generation (cached: rewritten statements are cached per map). */
+  mapOf = (projection: TableProjection, generation: number): TableMap => {
+    const key = `${projection.name}\u0000${generation}`
+    let map = this.#maps.get(key)
+    if (!map) {
+      map = tableMap(projection, generation, this.#tables.dialect)
+      this.#maps.set(key, map)
+    }
+    return map
+  }
+
+  isStale(name: string): boolean {
+    return this.#stale.has(name)
+  }
+
+  /**
+   * Kicks every projection; after a commit, not the inline ones found with nothing to do (their
+   * appends apply them), so an append does not cost a second transaction.
+   */
+  kickAll(commit = false): void {
+    for (const name of this.#projections.keys()) {
+      if (!commit || !this.#quiet.has(name)) this.kick(name)
+    }
+  }
+
+  /** Starts a catch-up of one projection; one already running runs once more after. */
+  kick(name: string): void {
+    if (this.#closed || this.#stale.has(name)) return
+    if (this.#running.has(name)) {
+      this.#again.add(name)
+      return
+    }
+    const run = this.#catchUp(this.#projections.get(name)!)
+      .catch((error) => {
+        if (!this.#closed) this.#onError(error)
+      })
+      .finally(() => {
+        this.#running.delete(name)
+        if (this.#again.delete(name)) this.kick(name)
+      })
+    this.#running.set(name, run)
+  }
+
+  async #catchUp(projection: TableProjection): Promise<void> {
+    await this.ready
+    for (;;) {
+      if (this.#closed) return
+      const outcome = await this.#batch(projection)
+      if (outcome === 'idle' && projection.mode === 'inline') this.#quiet.add(projection.name)
+      else this.#quiet.delete(projection.name)
+      if (outcome !== 'idle' && outcome !== 'busy') this.progress.emit(projection.name)
+      if (outcome === 'switched') await this.#dropRetired(projection)
+      if (outcome !== 'more') return
+    }
+  }
+
+  /** One transaction: the next batch of events for the generation that needs them. */
+  async #batch(projection: TableProjection): Promise<Outcome> {
+    try {
+      return await this.#tables.write(async (tx) => {
+        if (!(await tx.tryLock(`tp:${projection.name}`))) return 'busy'
+        const gen = await this.#target(tx, projection)
+        if (!gen) return 'idle'
+        if (gen.error && Date.now() < (this.#retryAt.get(projection.name) ?? 0)) return 'failed'
+        const map = this.mapOf(projection, gen.generation)
+        // A rebuild asked for by the CLI has no tables yet.
+        if (gen.position === 0)
+          for (const statement of ddlOf(projection, map, tx.dialect)) await tx.db.run(statement)
+        const events = await tx.readEvents(gen.position, projection.batchSize)
+        await applyEvents(tx, projection, map, events)
+        const position = events.at(-1)?.position ?? gen.position
+        await saveProgress(tx.db, tx.dialect, gen, position, null)
+        if (events.length === projection.batchSize) return 'more'
+        if (gen.status !== 'building') return events.length ? 'done' : 'idle'
+        // Caught up: reads switch to this generation, in the same transaction.
+        for (const old of await generations(tx.db, tx.dialect, projection.name, true)) {
+          if (old.status === 'live') await setStatus(tx.db, tx.dialect, old, 'retired')
+        }
+        await setStatus(tx.db, tx.dialect, gen, 'live')
+        return 'switched'
+      })
+    } catch (error) {
+      if (!(error instanceof ApplyFailure)) throw error
+      await this.#keepBefore(projection, error)
+      return 'failed'
+    }
+  }
+
+  /** The generation to work on: one being built of this version, else an async live one. */
+  async #target(tx: TableTx, projection: TableProjection): Promise<Generation | undefined> {
+    const gens = await generations(tx.db, tx.dialect, projection.name, true)
+    const own = gens.filter((g) => g.version === projection.version)
+    // An inline one that is behind (it went live while appends waited) catches up here too.
+    return own.find((g) => g.status === 'building') ?? own.find((g) => g.status === 'live')
+  }
+
+  /** After a failed batch: applies the events before the failing one, and records the error. */
+  async #keepBefore(projection: TableProjection, failed: ApplyFailure): Promise<void> {
+    const failure = failed.failure()
+    this.#retryAt.set(projection.name, Date.now() + this.#retryMs)
+    this.#onError(failed)
+    await this.#tables.write(async (tx) => {
+      if (!(await tx.tryLock(`tp:${projection.name}`))) return
+      const gen = await this.#target(tx, projection)
+      if (!gen) return
+      const events = (await tx.readEvents(gen.position, projection.batchSize)).filter(
+        (e) => e.position < failure.position,
+      )
+      await applyEvents(tx, projection, this.mapOf(projection, gen.generation), events)
+      await saveProgress(tx.db, tx.dialect, gen, events.at(-1)?.position ?? gen.position, failure)
+    })
+    setTimeout(() => this.kick(projection.name), this.#retryMs).unref?.()
+  }
+
+  async #dropRetired(projection: TableProjection): Promise<void> {
+    await this.#tables.write(async (tx) => {
+      for (const gen of await generations(tx.db, tx.dialect, projection.name, true)) {
+        if (gen.status === 'retired') await dropGeneration(tx.db, tx.dialect, gen)
+      }
+    })
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true
+    this.#unsubscribe()
+    if (this.#timer) clearInterval(this.#timer)
+    await Promise.allSettled([...this.#running.values()])
+  }
+}
