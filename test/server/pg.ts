@@ -11,6 +11,8 @@ export interface TestPostgres {
   pool(max?: number): pg.Pool
   /** A schema name no other test uses. */
   schema(): string
+  /** The cluster's data directory, for an embedded one. */
+  dataDir?: string
   stop(): Promise<void>
 }
 
@@ -39,8 +41,9 @@ export async function startPostgres(options: { port?: number } = {}): Promise<Te
   const pools: pg.Pool[] = []
   let n = 0
   const tag = randomBytes(3).toString('hex')
-  const make = (url: string, stop: () => Promise<void>): TestPostgres => ({
+  const make = (url: string, stop: () => Promise<void>, dataDir?: string): TestPostgres => ({
     url,
+    ...(dataDir && { dataDir }),
     pool: (max = 10) => {
       const pool = new pg.Pool({ connectionString: url, max })
       pool.on('error', () => {})
@@ -96,7 +99,11 @@ export async function startPostgres(options: { port?: number } = {}): Promise<Te
       { cause: error },
     )
   }
-  return make(`postgres://postgres:${password}@127.0.0.1:${port}/postgres`, () => server.stop())
+  return make(
+    `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+    () => server.stop(),
+    databaseDir,
+  )
 }
 
 function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {

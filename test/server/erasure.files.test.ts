@@ -1,0 +1,120 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import {
+  createEventServer,
+  type EventServer,
+  postgresStorage,
+  type Storage,
+  sqliteStorage,
+} from '@strata/state/server'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  authors,
+  boardSnapshot,
+  EMAIL,
+  inlineAuthors,
+  NAMES,
+  people,
+  personal,
+} from './erasureFixtures'
+import { BASE, batch, get, postOk } from './helpers'
+import { startPostgres, type TestPostgres } from './pg'
+import { as, authorize } from './suite.server.setup'
+
+/** Every file under `path`, as one buffer per file (what someone with the disk could read). */
+function filesUnder(path: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>()
+  const walk = (p: string) => {
+    const stat = statSync(p, { throwIfNoEntry: false })
+    if (!stat) return
+    if (stat.isDirectory()) for (const name of readdirSync(p)) walk(join(p, name))
+    else if (stat.isFile()) out.set(p, readFileSync(p))
+  }
+  walk(path)
+  return out
+}
+
+const holding = (files: Map<string, Buffer>, text: string) =>
+  [...files].filter(([, bytes]) => bytes.includes(Buffer.from(text))).map(([name]) => name)
+
+/** Writes, lets every derived state take the names, forgets Ada, waits for the refolds. */
+async function writeAndForget(storage: Storage): Promise<EventServer> {
+  const server = createEventServer({
+    storage,
+    authorize,
+    personal,
+    projections: [authors, inlineAuthors],
+    snapshots: [{ ...boardSnapshot, keepEvery: 2 }],
+    onError: () => {},
+  })
+  const { token } = await postOk(server, batch('c1', people('c1')), as('bob'))
+  const wait = { ...as('bob'), 'X-Min-Position': token }
+  expect((await get(server, '/views/authors', wait)).body.names).toContain(NAMES.ada)
+  expect(JSON.stringify((await get(server, '/snapshots/board', as('bob'))).body)).toContain(
+    NAMES.ada,
+  )
+  const forgotten = await server.fetch(
+    new Request(`${BASE}/subjects/ada/forget`, { method: 'POST', headers: as('root') }),
+  )
+  const after = { ...as('bob'), 'X-Min-Position': ((await forgotten.json()) as any).token }
+  expect((await get(server, '/views/authors', after)).body.names[0]).toBe('(erased)')
+  const snapshot = await get(server, '/snapshots/board', as('bob'))
+  expect(snapshot.body.position).toBe('v1:4')
+  return server
+}
+
+const SECRETS = [NAMES.ada, EMAIL, 'Lovelace']
+
+describe('after forgetSubject no byte of the fields is left in the store files', () => {
+  it('SQLite: the database, its -wal and its -shm', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-erase-'))
+    try {
+      const path = join(dir, 'events.db')
+      const storage = sqliteStorage(path)
+      const server = await writeAndForget(storage)
+      const open = filesUnder(dir)
+      expect([...open.keys()].map((p) => p.slice(dir.length + 1)).sort()).toEqual([
+        'events.db',
+        'events.db-shm',
+        'events.db-wal',
+      ])
+      for (const secret of SECRETS) expect(holding(open, secret)).toEqual([])
+      // The search does find what was not forgotten: Bob's name, in derived states.
+      expect(holding(open, NAMES.bob).length).toBeGreaterThan(0)
+      await server.close()
+      await storage.close()
+      const closed = filesUnder(dir)
+      for (const secret of SECRETS) expect(holding(closed, secret)).toEqual([])
+      expect(holding(closed, NAMES.bob).length).toBeGreaterThan(0)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  describe('PostgreSQL', () => {
+    let postgres: TestPostgres
+    beforeAll(async () => {
+      postgres = await startPostgres()
+    }, 60_000)
+    afterAll(() => postgres?.stop())
+
+    it("the cluster's table files (base/, global/), after a CHECKPOINT", async () => {
+      if (!postgres.dataDir) throw new Error('this test needs the embedded cluster (its files)')
+      const pool = postgres.pool(5)
+      const storage = await postgresStorage(pool, { schema: postgres.schema() })
+      const server = await writeAndForget(storage)
+      await pool.query('CHECKPOINT')
+      const tables = new Map([
+        ...filesUnder(join(postgres.dataDir, 'base')),
+        ...filesUnder(join(postgres.dataDir, 'global')),
+      ])
+      for (const secret of SECRETS) expect(holding(tables, secret)).toEqual([])
+      expect(holding(tables, NAMES.bob).length).toBeGreaterThan(0)
+      // pg_wal still holds the derived states as they were until its segments are recycled
+      // (README: Erasure): the events there are ciphertext, and their key is gone.
+      await server.close()
+      await storage.close()
+    })
+  })
+})
