@@ -8,7 +8,10 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { SignJWT } from 'jose'
 
-const CLI = fileURLToPath(new URL('../src/server/cli.ts', import.meta.url))
+// BENCH_SERVER_CLI=dist/server-cli.js runs the built server (after `npm run build`): its profiles
+// name real lines, where tsx's transpiled sources put most of a file on one.
+const CLI =
+  process.env.BENCH_SERVER_CLI ?? fileURLToPath(new URL('../src/server/cli.ts', import.meta.url))
 const SECRET = 'bench-secret-not-for-production-use'
 
 export interface BenchServer {
@@ -25,6 +28,8 @@ export async function startBenchServer(db: string, limits: string[] = []): Promi
   const child = spawn(
     process.execPath,
     [
+      // e.g. BENCH_SERVER_NODE_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the server.
+      ...(process.env.BENCH_SERVER_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
       '--import',
       'tsx',
       CLI,

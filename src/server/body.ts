@@ -37,15 +37,22 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   }
   const declared = Number(request.headers.get('content-length'))
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes)
-  if (!request.body) return parseJson('')
   const gzip = encoding === 'gzip' || encoding === 'x-gzip'
   // A declared length within the limit is enforced by the HTTP layer: read it in one go (and
-  // still check, for in-process callers that set the header by hand).
+  // still check, for in-process callers that set the header by hand). Before anything touches
+  // `request.body`: on Node, @hono/node-server then reads the socket straight into one buffer,
+  // where `.body` would first build a web stream over it (a tenth of a POST's CPU time).
   if (!gzip && request.headers.has('content-length') && Number.isFinite(declared)) {
-    const bytes = new Uint8Array(await request.arrayBuffer())
+    let bytes: Uint8Array
+    try {
+      bytes = new Uint8Array(await request.arrayBuffer())
+    } catch (cause) {
+      throw new StrataWireError('bad_request', 'The body could not be read', { cause })
+    }
     if (bytes.byteLength > maxBytes) throw tooLarge(maxBytes)
     return decode(bytes)
   }
+  if (!request.body) return parseJson('')
   let stream: ReadableStream<Uint8Array> = request.body
   if (gzip)
     stream = stream.pipeThrough(
