@@ -39,11 +39,16 @@ export interface BearerJwtOptions {
 
 type Jose = typeof import('jose')
 
+/** How long a verified token is taken as verified, at most, and how many are kept. */
+const REMEMBER_MS = 60_000
+const REMEMBERED_TOKENS = 10_000
+
 /**
  * An `authorize` that verifies `Authorization: Bearer <JWT>` with jose (signature, `iss`,
  * `aud`, `exp`, `nbf`), and makes the principal from its claims: the id from `sub`, the tenant
  * from `tenantClaim`. No token or a bad one is a 401 (an expired one says so, so the client
- * refreshes it); a key set that cannot be fetched is a 503, retried later.
+ * refreshes it); a key set that cannot be fetched is a 503, retried later. A token that verified
+ * is taken as verified for a minute at most, and never past its `exp`.
  */
 export function bearerJwt(options: BearerJwtOptions): Authorize {
   const sources = ['jwksUrl', 'jwks', 'publicKey', 'secret'].filter(
@@ -70,6 +75,24 @@ export function bearerJwt(options: BearerJwtOptions): Authorize {
       (options.secret !== undefined ? ['HS256'] : ['RS256', 'PS256', 'ES256', 'EdDSA'])),
   ]
   const principalClaim = options.principalClaim ?? 'sub'
+  const tolerance = options.clockToleranceSeconds ?? 5
+  // Tokens verified lately, by their exact text: a client sends the same token with every
+  // request, and checking its signature each time (Web Crypto, about 0.3 ms) was a tenth of the
+  // server's work per POST. Each is kept a minute at most and never past its exp (with the same
+  // leeway jose allows), so an expired token is verified again, and refused as expired.
+  const verified = new Map<string, { claims: JWTPayload; until: number }>()
+  const recall = (token: string) => {
+    const hit = verified.get(token)
+    if (hit && hit.until > Date.now()) return hit.claims
+    if (hit) verified.delete(token)
+    return undefined
+  }
+  const remember = (token: string, claims: JWTPayload) => {
+    const now = Date.now()
+    const expires = typeof claims.exp === 'number' ? (claims.exp + tolerance) * 1000 : Infinity
+    if (verified.size >= REMEMBERED_TOKENS) verified.delete(verified.keys().next().value!)
+    verified.set(token, { claims, until: Math.min(now + REMEMBER_MS, expires) })
+  }
   let verifier: Promise<(token: string) => Promise<JWTPayload>> | undefined
   const load = async () => {
     const jose: Jose = await import('jose').catch((cause) => {
@@ -84,7 +107,7 @@ export function bearerJwt(options: BearerJwtOptions): Authorize {
           issuer: toList(options.issuer),
           audience: toList(options.audience),
           algorithms,
-          clockTolerance: options.clockToleranceSeconds ?? 5,
+          clockTolerance: tolerance,
         })
       ).payload
   }
@@ -98,11 +121,14 @@ export function bearerJwt(options: BearerJwtOptions): Authorize {
       verifier = undefined
     })
     const verify = await verifier
-    let claims: JWTPayload
-    try {
-      claims = await verify(token)
-    } catch (error) {
-      throw refusal(error)
+    let claims = recall(token)
+    if (!claims) {
+      try {
+        claims = await verify(token)
+      } catch (error) {
+        throw refusal(error)
+      }
+      remember(token, claims)
     }
     const id = claims[principalClaim]
     if (typeof id !== 'string' || !id) {

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { bearerJwt, devToken } from '@strata/state/server'
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
 import { start } from './attack'
 import { batch, events } from './helpers'
 
@@ -104,6 +104,49 @@ describe('bearerJwt', () => {
     const response = await bearer(url, await make()).get('/events')
     expect(response.status).toBe(status)
     expect(((await response.json()) as any).error.message).toMatch(message)
+  })
+
+  describe('remembering verified tokens', () => {
+    afterEach(() => {
+      vi.useRealTimers()
+      vi.restoreAllMocks()
+    })
+    const setup = async () => {
+      const { url } = await start({ authorize: jwt() })
+      vi.useFakeTimers({ toFake: ['Date'], now: Date.now() })
+      return { url, verify: vi.spyOn(crypto.subtle, 'verify') }
+    }
+    const later = (ms: number) => vi.setSystemTime(Date.now() + ms)
+
+    it('checks a token once, then takes it as checked for a minute at most', async () => {
+      const { url, verify } = await setup()
+      const alice = bearer(url, await sign({ sub: 'alice', org: 'acme' }, { exp: '1h' }))
+      for (let i = 0; i < 3; i++) expect((await alice.get('/events')).status).toBe(200)
+      expect(verify).toHaveBeenCalledTimes(1)
+      later(59_000)
+      expect((await alice.get('/events')).status).toBe(200)
+      expect(verify).toHaveBeenCalledTimes(1)
+      later(2_000)
+      expect((await alice.get('/events')).status).toBe(200)
+      expect(verify).toHaveBeenCalledTimes(2)
+      // Another token is checked on its own, and one that fails is never taken as checked.
+      const forged = `${(await sign({ sub: 'alice', org: 'acme' })).slice(0, -4)}AAAA`
+      for (let i = 0; i < 2; i++)
+        expect((await bearer(url, forged).get('/events')).status).toBe(401)
+      expect(verify).toHaveBeenCalledTimes(4)
+    })
+
+    it('never takes a token past its exp (and the leeway)', async () => {
+      const { url } = await setup()
+      const alice = bearer(url, await sign({ sub: 'alice', org: 'acme' }, { exp: '30s' }))
+      expect((await alice.get('/events')).status).toBe(200)
+      later(34_000)
+      expect((await alice.get('/events')).status).toBe(200)
+      later(2_000)
+      const response = await alice.get('/events')
+      expect(response.status).toBe(401)
+      expect(((await response.json()) as any).error.message).toMatch(/expired/)
+    })
   })
 
   describe('with keys of an identity provider', () => {
