@@ -4,7 +4,12 @@ export {
   invalidateOnConfirm,
   type RemoteEvent,
 } from './invalidate'
-export { type SyncQueryFnOptions, type SyncQueryInput, syncQueryFn } from './queryFn'
+export {
+  type SyncQueryFnOptions,
+  type SyncQueryInput,
+  syncQueryFn,
+  type ViewQueryParams,
+} from './queryFn'
 export {
   SyncProvider,
   type SyncProviderProps,

@@ -54,9 +54,10 @@ export function useSyncQuery<T = unknown, K extends QueryKey = QueryKey>(
   options: UseSyncQueryOptions<T, K>,
 ): UseQueryResult<T, Error> {
   const sync = useSync()
-  const { url, init, parse, ...query } = options
+  const { url, init, parse, params, ...query } = options
   const fnOptions: SyncQueryFnOptions<T> = {}
   if (init) fnOptions.init = init
+  if (params) fnOptions.params = params
   if (parse) fnOptions.parse = parse
   return useQuery({ ...query, queryFn: syncQueryFn<T, K>(sync, url, fnOptions) })
 }

@@ -234,6 +234,38 @@ export function tableContract(factory: StorageFactory) {
       ).rejects.toThrow()
     })
 
+    it('applies personal fields opened, inline and async, as JSON projections fold them', async () => {
+      const storage = await store()
+      const titled = (mode: 'inline' | 'async', name: string) =>
+        cardsProjection({
+          name,
+          mode,
+          apply: async (event, db) => {
+            const { n, secret } = event.payload as { n: number; secret: string }
+            await db.run('INSERT INTO {cards} (id, title, n) VALUES (?, ?, ?)', [
+              event.id,
+              secret,
+              n,
+            ])
+          },
+        })
+      const server = serverOn(storage, {
+        personal: { added: { subject: () => 'ada', fields: ['secret'] } },
+        projections: [titled('inline', 'inline_cards'), titled('async', 'async_cards')],
+      })
+      const { token } = await postOk(
+        server,
+        batch('c1', events('c1', 1, 1, { payload: { n: 1, secret: 'Lovelace' } })),
+      )
+      expect(JSON.stringify((await storage.read({ after: 0, limit: 1 })).events)).not.toContain(
+        'Lovelace',
+      )
+      for (const name of ['inline_cards', 'async_cards']) {
+        const view = await get(server, `/views/${name}`, { 'X-Min-Position': token })
+        expect(view.body.map((r: { title: string }) => r.title)).toEqual(['Lovelace'])
+      }
+    })
+
     if (factory.reopen)
       it('two servers on one store apply each event exactly once, and each reads the other’s writes', async () => {
         const storage = await store()

@@ -126,24 +126,46 @@ export function withErasure(storage: Storage, personal: PersonalData): Storage {
     )
   }
   const keys: Keys = (tenant, subjects) => subjectKeys.call(storage, tenant, subjects)
+  const append: Storage['append'] = (fn) =>
+    storage.append((tx) => {
+      const inner = erasureTx(tx)
+      const readEvents: StorageTx['readEvents'] = async (after, limit, tenant) =>
+        openEvents(
+          (t, s) => inner.subjectKeys(t, s),
+          personal,
+          await tx.readEvents(after, limit, tenant),
+        )
+      // Table projections read events too: opened, inside the append as outside.
+      const tables = tx.tables && {
+        ...tx.tables,
+        readEvents: (after: number, limit: number) => readEvents(after, limit),
+      }
+      return fn({ ...tx, readEvents, ...(tables ? { tables } : {}) })
+    })
+  const { tables } = storage
   return {
     ...storage,
     read: async (request) => {
       const result = await storage.read(request)
       return { ...result, events: await openEvents(keys, personal, result.events) }
     },
-    append: (fn) =>
-      storage.append((tx) => {
-        const inner = erasureTx(tx)
-        return fn({
-          ...tx,
-          readEvents: async (after, limit, tenant) =>
-            openEvents(
-              (t, s) => inner.subjectKeys(t, s),
-              personal,
-              await tx.readEvents(after, limit, tenant),
-            ),
-        })
-      }),
+    append,
+    ...(tables && {
+      tables: {
+        ...tables,
+        // SQLite's table writes are appends (one writer): through the opened append. PostgreSQL's
+        // run beside the appends and read keys from the pool.
+        write: (fn) =>
+          tables.dialect.kind === 'sqlite'
+            ? append((tx) => fn(tx.tables!))
+            : tables.write((tx) =>
+                fn({
+                  ...tx,
+                  readEvents: async (after, limit) =>
+                    openEvents(keys, personal, await tx.readEvents(after, limit)),
+                }),
+              ),
+      },
+    }),
   }
 }
