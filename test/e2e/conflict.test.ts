@@ -39,7 +39,7 @@ describe('an edit made offline of a card deleted in another window', () => {
   it('is not stored; window A shows the conflict with the typed text; no reducer error', async () => {
     const a = await demo.open()
     const b = await demo.open()
-    const errors = [...[a, b].map(reducerErrors)]
+    const errors = [a, b].map(reducerErrors)
     await addCard(a, 'To do', 'Race card')
     await card(b, 'Race card').waitFor({ timeout: 20_000 })
     const id = (await stored()).find((e) => e.type === 'card/created')!.payload.id
@@ -78,6 +78,27 @@ describe('an edit made offline of a card deleted in another window', () => {
     await kept.getByRole('button', { name: 'Add as a new card' }).click()
     await a.getByText('All changes saved').waitFor({ timeout: 20_000 })
     await card(b, 'Race card').getByText('Typed in A while offline').waitFor({ timeout: 20_000 })
+    for (const list of errors) expect(list).toEqual([])
+  }, 120_000)
+
+  it('an edit form open while the card is deleted elsewhere stays, with the typed text', async () => {
+    const a = await demo.open()
+    const b = await demo.open()
+    const errors = [a, b].map(reducerErrors)
+    await addCard(a, 'Doing', 'Open form card')
+    await card(b, 'Open form card').waitFor({ timeout: 20_000 })
+    await a.getByRole('button', { name: 'Edit "Open form card"' }).click()
+    await a.getByLabel('Title').fill('Typed while B deletes')
+
+    await b.getByRole('button', { name: 'Delete "Open form card"' }).click()
+    const kept = a.getByRole('region', { name: 'Edits not saved' })
+    await kept
+      .getByText("'Open form card' was deleted while you were editing it.")
+      .waitFor({ timeout: 20_000 })
+    expect(await kept.getByLabel('Title').inputValue()).toBe('Typed while B deletes')
+    await kept.getByRole('button', { name: 'Discard' }).click()
+    await kept.waitFor({ state: 'detached' })
+    await a.getByText('All changes saved').waitFor()
     for (const list of errors) expect(list).toEqual([])
   }, 120_000)
 })

@@ -224,6 +224,15 @@ const deliverAll: Step[] = Array.from({ length: 4 }, () => ({
   mode: 'answer' as const,
 }))
 
+/** Profile 0 creates 'a', stored, and profile 1 pulls it: both have decided nothing on it yet. */
+const sharedA: Step[] = [
+  { kind: 'create', c: 0, id: 'a' },
+  { kind: 'tick', c: 0, ms: 300 },
+  ...deliverAll,
+  { kind: 'pull', c: 2 },
+  ...deliverAll,
+]
+
 // A schedule that surely loses, refuses and undoes, run before the random ones (fast-check's
 // `examples`): random schedules alone lose a command in most runs, not in all, and the checks
 // below that the model exercised those paths must not depend on the seed. Profile 0 creates and
@@ -231,11 +240,7 @@ const deliverAll: Step[] = Array.from({ length: 4 }, () => ({
 // is lost (edit against delete). Profile 2 edits 'b' to the refused title and undoes that: the
 // undo, decided on the refused edit, is lost too.
 const surely: Step[] = [
-  { kind: 'create', c: 0, id: 'a' },
-  { kind: 'tick', c: 0, ms: 300 },
-  ...deliverAll,
-  { kind: 'pull', c: 2 },
-  ...deliverAll,
+  ...sharedA,
   { kind: 'remove', c: 0, id: 'a' },
   { kind: 'tick', c: 0, ms: 300 },
   ...deliverAll,
@@ -264,11 +269,7 @@ const undoOfChanged: Step[] = [
 // Concurrent moves of one note by two profiles: the second to arrive is refused as stale, re-run
 // on the moved note and stored as decided now; both clients end where the server's fold is.
 const concurrentMoves: Step[] = [
-  { kind: 'create', c: 0, id: 'a' },
-  { kind: 'tick', c: 0, ms: 300 },
-  ...deliverAll,
-  { kind: 'pull', c: 2 },
-  ...deliverAll,
+  ...sharedA,
   { kind: 'move', c: 0, id: 'a', col: 1 },
   { kind: 'move', c: 2, id: 'a', col: 2 },
 ]
