@@ -9,6 +9,11 @@ async function main() {
     console.log(await forgetCommand(process.argv.slice(3), process.env))
     return
   }
+  if (process.argv[2] === 'projections') {
+    const { projectionsCommand } = await import('./cliProjections')
+    console.log(await projectionsCommand(process.argv.slice(3), process.env))
+    return
+  }
   const choice = parseCli(process.argv.slice(2), process.env)
   if (choice.help) {
     console.log(HELP)

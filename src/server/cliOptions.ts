@@ -46,7 +46,12 @@ Erasure
   strata-server forget <subject> [--url <server>]
                             forget a subject of the caller's tenant on a running server
                             (default http://127.0.0.1:8787), as the admin whose bearer
-                            token is in STRATA_TOKEN (or STRATA_DEV_TOKEN)`
+                            token is in STRATA_TOKEN (or STRATA_DEV_TOKEN)
+
+Table projections (read from the store: --db, --postgres, --schema)
+  strata-server projections list each one's version, status, position, lag and error
+  strata-server projections rebuild <name>
+                            rebuild it into new tables while the old ones answer`
 
 export interface CliChoice {
   help: boolean

@@ -32,6 +32,7 @@ export type { SnapshotConfig } from './snapshots'
 export { memoryStorage } from './storage/memory'
 export { type PostgresStorageOptions, postgresStorage } from './storage/postgres'
 export { type SqliteStorageOptions, sqliteStorage } from './storage/sqlite'
+export { type ProjectionReport, reportProjections, requestRebuild } from './tables/admin'
 export {
   type TableProjection,
   type TableProjectionOptions,

@@ -1,6 +1,8 @@
 import {
   createEventServer,
   type EventServerOptions,
+  reportProjections,
+  requestRebuild,
   type Storage,
   type TableProjectionOptions,
   tableProjection,
@@ -232,6 +234,33 @@ export function tableContract(factory: StorageFactory) {
       await expect(
         tables.read((db) => db.all(`SELECT 1 FROM ${tables.dialect.prefix}cards_g1_cards`)),
       ).rejects.toThrow()
+    })
+
+    it('rebuilds on request (strata-server projections rebuild) while the live tables answer', async () => {
+      const storage = await store()
+      const server = serverOn(storage, { projections: [cardsProjection()], tables: { pollMs: 20 } })
+      const { token } = await postOk(server, batch('c1', events('c1', 1, 3)))
+      expect(await requestRebuild(storage, 'cards')).toMatchObject({
+        generation: 2,
+        version: 1,
+        status: 'building',
+      })
+      const view = async (token: string) =>
+        ids((await get(server, '/views/cards', { 'X-Min-Position': token })).body)
+      expect(await view(token)).toEqual(['c1-1', 'c1-2', 'c1-3'])
+      const rebuilt = async () => {
+        const report = await reportProjections(storage)
+        return report.length === 1 && report[0]!.generation === 2
+      }
+      while (!(await rebuilt())) await new Promise((r) => setTimeout(r, 10))
+      const more = await postOk(server, batch('c1', events('c1', 4, 1)))
+      expect(await view(more.token)).toEqual(['c1-1', 'c1-2', 'c1-3', 'c1-4'])
+      expect(await reportProjections(storage)).toEqual([
+        expect.objectContaining({ name: 'cards', version: 1, status: 'live', lag: 0, error: null }),
+      ])
+      await expect(requestRebuild(storage, 'nope')).rejects.toThrow(
+        /No table projection named "nope"; this store has cards/,
+      )
     })
 
     it('applies personal fields opened, inline and async, as JSON projections fold them', async () => {
