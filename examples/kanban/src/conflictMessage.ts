@@ -3,7 +3,7 @@
 // in another window.").
 import type { EventEntry } from '@strata/state'
 import type { Conflict } from '@strata/state/sync'
-import type { BoardEvent } from './board'
+import type { Board, BoardEvent } from './board'
 
 const what: Record<string, string> = {
   editCard: 'edit',
@@ -31,17 +31,29 @@ function titleOf(id: string, events: readonly EventEntry[], fallback: string | u
   return fallback ?? 'a card'
 }
 
-export function conflictMessage(conflict: Conflict, events: readonly EventEntry[]): string {
+const lower = (text: string) => text.charAt(0).toLowerCase() + text.slice(1)
+
+/**
+ * `board` is the present board (not the one a person may be looking back at): a card missing
+ * from it was deleted, even when this client does not have the event that did it.
+ */
+export function conflictMessage(
+  conflict: Conflict,
+  events: readonly EventEntry[],
+  board: Board,
+): string {
   const p = conflict.command.payload as Payload | undefined
   const id = cardOf(conflict)
   const title = id === undefined ? 'a card' : titleOf(id, events, p?.card?.title ?? p?.title)
   const lostTo = conflict.lostTo.map((e) => (e.event as BoardEvent).type)
-  const why = lostTo.includes('card/deleted')
-    ? 'it was deleted in another window'
-    : lostTo.length
-      ? 'it was changed in another window'
-      : conflict.error instanceof Error
-        ? conflict.error.message.replace(/\.$/, '')
-        : 'another window changed it'
+  const gone = id !== undefined && !board.cards[id] && conflict.command.type !== 'restoreCard'
+  const why =
+    lostTo.includes('card/deleted') || gone
+      ? 'it was deleted in another window'
+      : lostTo.length
+        ? 'it was changed in another window'
+        : conflict.error instanceof Error
+          ? lower(conflict.error.message.replace(/\.$/, ''))
+          : 'another window changed it'
   return `Your ${what[conflict.command.type] ?? 'change'} of '${title}' was not saved: ${why}.`
 }

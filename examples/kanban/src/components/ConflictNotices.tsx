@@ -3,8 +3,11 @@ import type { Conflict } from '@strata/state/sync'
 import { useEffect, useSyncExternalStore } from 'react'
 import { cardOf, conflictMessage } from '../conflictMessage'
 import { useDrafts } from '../drafts'
-import { useStore } from '../hooks'
+import { type BoardStore, useStore } from '../hooks'
 import { Icon } from './Icon'
+
+/** The board now, also while the person looks back at an earlier one. */
+const present = (store: BoardStore) => store.logs.states.at(store.history.length)
 
 /**
  * Changes of this window that another window's won over (`sync.conflicts`). A lost edit goes back
@@ -29,7 +32,7 @@ export function ConflictNotices() {
       const id = adoptable(conflict)
       if (id === undefined) continue
       const typed = conflict.command.payload as { title: string; description?: string }
-      const lost = conflictMessage(conflict, store.logs.events)
+      const lost = conflictMessage(conflict, store.logs.events, present(store))
       put(id, {
         title: typed.title,
         description: typed.description ?? '',
@@ -48,7 +51,7 @@ export function ConflictNotices() {
     <div className="conflicts">
       {shown.map((conflict) => (
         <div key={conflict.id} className="banner conflict" role="alert">
-          <span>{conflictMessage(conflict, store.logs.events)}</span>
+          <span>{conflictMessage(conflict, store.logs.events, present(store))}</span>
           <button
             type="button"
             className="icon-button"
