@@ -9,6 +9,8 @@ const STATUS_CLASS: Record<string, string> = {
   sending: 'sd-warn',
   offline: '',
   error: 'sd-error',
+  // A local command was lost to a concurrent change (sync.conflicts), not dismissed yet.
+  conflict: 'sd-warn',
 }
 
 /** The sync client: its outbox, the confirmed position, rejections with the server's error. */
