@@ -9,6 +9,7 @@ import {
 } from '../protocol'
 import type { PersonalData } from '../protocol/personal'
 import { canWrite, tenantOf } from './auth'
+import type { OpenedCache } from './erasure/cache'
 import { redactedContent, sealEvents } from './erasure/personal'
 import { bytesOver, eventContent, fingerprint, fingerprintSync } from './fingerprint'
 import { type PreparedEvent, planAppend, receiptsFrom, refusal } from './plan'
@@ -25,6 +26,8 @@ export interface AppendOptions {
   validate: EventValidator | undefined
   limits: Limits
   personal?: PersonalData | undefined
+  /** Plaintext of what was just sealed, for the readers that follow (erasure/cache.ts). */
+  opened?: OpenedCache | undefined
   /** Table projections; the inline ones apply inside the append's transaction. */
   tables?: TableRunner | undefined
 }
@@ -103,7 +106,7 @@ export async function appendEvents(
       if (plan.inserts.length) {
         await tx.insertEvents(
           options.personal
-            ? await sealEvents(tx, options.personal, tenant, plan.inserts)
+            ? await sealEvents(tx, options.personal, tenant, plan.inserts, options.opened)
             : plan.inserts,
         )
       }

@@ -4,6 +4,7 @@ import { appendEvents } from './append'
 import { authenticate } from './auth'
 import { readJsonBody } from './body'
 import { corsMiddleware } from './cors'
+import { OpenedCache } from './erasure/cache'
 import { forgetSubject } from './erasure/forget'
 import { withErasure } from './erasure/personal'
 import { Fanout } from './fanout'
@@ -31,7 +32,8 @@ import { readView } from './views'
  */
 export function createEventServer(options: EventServerOptions): EventServer {
   const { authorize, validate, personal } = options
-  const storage = personal ? withErasure(options.storage, personal) : options.storage
+  const opened = personal ? new OpenedCache() : undefined
+  const storage = personal ? withErasure(options.storage, personal, opened) : options.storage
   const limits = { ...DEFAULT_LIMITS, ...options.limits }
   const onError =
     options.onError ?? ((error: unknown) => console.error('[strata] server error:', error))
@@ -94,7 +96,11 @@ export function createEventServer(options: EventServerOptions): EventServer {
     const principal = await authenticate(authorize, c.req.raw)
     const body = await readJsonBody(c.req.raw, limits.maxBodyBytes)
     return json(
-      await appendEvents({ storage, inline, validate, limits, personal, tables }, principal, body),
+      await appendEvents(
+        { storage, inline, validate, limits, personal, opened, tables },
+        principal,
+        body,
+      ),
     )
   })
   routes.get('/events', async (c) => {
@@ -174,7 +180,7 @@ export function createEventServer(options: EventServerOptions): EventServer {
   })
   routes.post('/subjects/:id/forget', async (c) => {
     const principal = await authenticate(authorize, c.req.raw)
-    const deps = { storage, projections, snapshots, onForget: options.onForget }
+    const deps = { storage, projections, snapshots, onForget: options.onForget, opened }
     return json(await forgetSubject(deps, principal, c.req.param('id')))
   })
   for (const path of [

@@ -12,6 +12,7 @@ import { fold, overAllTenants } from '../projections'
 import { fromStorage } from '../respond'
 import type { SnapshotRunner } from '../snapshots'
 import type { Principal, Projection, Storage, StorageTx, StoredEvent } from '../types'
+import type { OpenedCache } from './cache'
 import { erasureTx } from './personal'
 
 /** `POST /subjects/<id>/forget` 200 body. */
@@ -29,6 +30,8 @@ export interface ForgetDeps {
   snapshots: SnapshotRunner
   /** Told after each forget, for read models the server does not fold itself (SQL tables). */
   onForget?: ((info: { tenant: string; subject: string }) => void | Promise<void>) | undefined
+  /** Emptied: nothing opened before stays in this process's memory. */
+  opened?: OpenedCache | undefined
 }
 
 const BATCH = 1000
@@ -72,6 +75,7 @@ export async function forgetSubject(
       return event
     }),
   )
+  deps.opened?.clear()
   await fromStorage(deps.snapshots.forget(tenant))
   await deps.onForget?.({ tenant, subject })
   await fromStorage(deps.storage.wipeDeleted?.() ?? Promise.resolve())

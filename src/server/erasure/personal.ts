@@ -1,11 +1,18 @@
 import { type JsonValue, StrataWireError, type WireEvent } from '../../protocol'
-import { ERASED, type PersonalData, subjectOf } from '../../protocol/personal'
+import { ERASED, ERASURE_STREAM, type PersonalData, subjectOf } from '../../protocol/personal'
 import { eventContent } from '../fingerprint'
 import type { Storage, StorageTx, StoredEvent } from '../types'
-import { type Envelope, isEnvelope, newKey, open, seal } from './crypto'
+import { OpenedCache } from './cache'
+import { type Envelope, isEnvelope, isEnvelopeRef, newKey, open, seal, sync } from './crypto'
 import type { ErasureTx } from './types'
 
 type Keys = (tenant: string, subjects: readonly string[]) => Promise<Map<string, Uint8Array>>
+
+/** Where a read finds keys, and (with a cache) the tenant's count of erasures. */
+export interface KeySource {
+  keys: Keys
+  erasures?: ((tenant: string) => Promise<number>) | undefined
+}
 
 /**
  * The content a fingerprint covers when an event has personal fields: each of their values is
@@ -24,12 +31,17 @@ export function redactedContent(personal: PersonalData, event: WireEvent): strin
   return eventContent({ ...event, payload })
 }
 
+/** The declared fields present in a payload, in declared order. */
+const presentFields = (personal: PersonalData, type: string, payload: Record<string, JsonValue>) =>
+  personal[type]!.fields.filter((f) => Object.hasOwn(payload, f))
+
 /** The events as stored: personal fields sealed with their subject's key, made on first use. */
 export async function sealEvents(
   tx: StorageTx,
   personal: PersonalData,
   tenant: string,
   events: readonly StoredEvent[],
+  cache?: OpenedCache,
 ): Promise<StoredEvent[]> {
   const subjects = events.map((e) => subjectOf(personal, e.type, e.payload))
   const wanted = subjects.filter((s) => s !== undefined)
@@ -45,19 +57,32 @@ export async function sealEvents(
     }
   }
   if (added.size) await erasure.addSubjectKeys(tenant, added)
+  if (cache) {
+    // The count of erasures as this transaction sees it: what is sealed here is the readers'
+    // to see until it moves.
+    const versions = await tx.streamVersions(tenant, [ERASURE_STREAM])
+    cache.sync(tenant, versions.get(ERASURE_STREAM) ?? 0)
+  }
   const out: StoredEvent[] = []
   for (const [i, event] of events.entries()) {
     const subject = subjects[i]
-    if (subject === undefined) {
+    const payload = { ...(event.payload as Record<string, JsonValue>) }
+    const fields = subject === undefined ? [] : presentFields(personal, event.type, payload)
+    if (!fields.length) {
       out.push(event)
       continue
     }
-    const payload = { ...(event.payload as Record<string, JsonValue>) }
-    for (const field of personal[event.type]!.fields) {
-      if (!Object.hasOwn(payload, field)) continue
-      const place = { tenant, eventId: event.id, field }
-      payload[field] = (await seal(keys.get(subject)!, subject, place, payload[field]!)) as never
-    }
+    const values: Record<string, JsonValue> = {}
+    for (const field of fields) values[field] = payload[field]!
+    const place = { tenant, eventId: event.id, field: fields.join(',') }
+    const key = keys.get(subject!)!
+    const sealed = sync
+      ? sync.seal(key, subject!, place, values)
+      : await seal(key, subject!, place, values)
+    cache?.setValues(tenant, event.id, values)
+    payload[fields[0]!] = sealed as never
+    for (const field of fields.slice(1))
+      payload[field] = { $enc: 'v1', subject: subject!, in: fields[0]! }
     out.push({ ...event, payload })
   }
   return out
@@ -69,37 +94,71 @@ export async function sealEvents(
  * client's payload that happens to look like an envelope elsewhere is left as sent.
  */
 export async function openEvents<E extends StoredEvent>(
-  keysOf: Keys,
+  source: KeySource,
   personal: PersonalData,
   events: E[],
+  cache?: OpenedCache,
 ): Promise<E[]> {
+  if (!source.erasures) cache = undefined
   const wanted = new Map<string, Set<string>>()
-  const sealed: [number, string, Envelope][] = []
+  const sealed: [number, string[], Envelope][] = []
   events.forEach((event, i) => {
     const declared = Object.hasOwn(personal, event.type) ? personal[event.type] : undefined
     const payload = event.payload
     if (!declared || typeof payload !== 'object' || payload === null || Array.isArray(payload))
       return
+    let envelope: Envelope | undefined
+    const fields: string[] = []
     for (const field of declared.fields) {
       const value = payload[field]
-      if (!isEnvelope(value)) continue
-      sealed.push([i, field, value])
-      const set = wanted.get(event.tenant) ?? new Set()
-      set.add(value.subject)
-      wanted.set(event.tenant, set)
+      if (isEnvelope(value)) {
+        envelope = value
+        fields.unshift(field)
+      } else if (isEnvelopeRef(value)) fields.push(field)
     }
+    if (!envelope) return
+    sealed.push([i, fields, envelope])
+    const set = wanted.get(event.tenant) ?? new Set()
+    set.add(envelope.subject)
+    wanted.set(event.tenant, set)
   })
   if (!sealed.length) return events
   const keys = new Map<string, Map<string, Uint8Array>>()
-  for (const [tenant, subjects] of wanted) keys.set(tenant, await keysOf(tenant, [...subjects]))
+  for (const [tenant, subjects] of wanted) {
+    if (cache) cache.sync(tenant, await source.erasures!(tenant))
+    const found = new Map<string, Uint8Array>()
+    const missing: string[] = []
+    for (const subject of subjects) {
+      const key = cache?.key(tenant, subject)
+      if (key) found.set(subject, key)
+      else missing.push(subject)
+    }
+    for (const [subject, key] of missing.length ? await source.keys(tenant, missing) : []) {
+      found.set(subject, key)
+      cache?.setKey(tenant, subject, key)
+    }
+    keys.set(tenant, found)
+  }
   const out = events.slice()
-  for (const [i, field, envelope] of sealed) {
-    const event = out[i]!
+  for (const [i, fields, envelope] of sealed) {
+    const event = events[i]!
     const key = keys.get(event.tenant)?.get(envelope.subject)
-    const value =
-      key && (await open(key, { tenant: event.tenant, eventId: event.id, field }, envelope))
+    let values: Record<string, JsonValue> | undefined
+    if (key) {
+      values = cache?.values(event.tenant, event.id)
+      if (!values) {
+        const place = { tenant: event.tenant, eventId: event.id, field: fields.join(',') }
+        const opened = sync ? sync.open(key, place, envelope) : await open(key, place, envelope)
+        if (opened && typeof opened === 'object' && !Array.isArray(opened)) {
+          values = opened as Record<string, JsonValue>
+          cache?.setValues(event.tenant, event.id, values)
+        }
+      }
+    }
     const payload = { ...(event.payload as Record<string, JsonValue>) }
-    payload[field] = value === undefined ? { ...ERASED } : value
+    for (const field of fields) {
+      payload[field] = values && Object.hasOwn(values, field) ? values[field]! : { ...ERASED }
+    }
     out[i] = { ...event, payload }
   }
   return out
@@ -118,20 +177,28 @@ export function erasureTx(tx: StorageTx): ErasureTx {
  * /events, SSE's shared reads, projections, snapshots, an inline projection catching up) comes
  * out opened. Writes go through `sealEvents` in the append.
  */
-export function withErasure(storage: Storage, personal: PersonalData): Storage {
-  const { subjectKeys } = storage
-  if (!subjectKeys) {
+export function withErasure(
+  storage: Storage,
+  personal: PersonalData,
+  cache: OpenedCache | undefined = new OpenedCache(),
+): Storage {
+  const { subjectKeys, erasures } = storage
+  if (!subjectKeys || !erasures) {
     throw new TypeError(
       `[strata] createEventServer({ personal }) needs a storage adapter with subject keys; ${storage.kind} has none (memoryStorage, sqliteStorage and postgresStorage do)`,
     )
   }
-  const keys: Keys = (tenant, subjects) => subjectKeys.call(storage, tenant, subjects)
+  const source: KeySource = {
+    keys: (tenant, subjects) => subjectKeys.call(storage, tenant, subjects),
+    erasures: (tenant) => erasures.call(storage, tenant),
+  }
   const append: Storage['append'] = (fn) =>
     storage.append((tx) => {
       const inner = erasureTx(tx)
+      // No cache inside a transaction: a forget's own refold must not see what it drops.
       const readEvents: StorageTx['readEvents'] = async (after, limit, tenant) =>
         openEvents(
-          (t, s) => inner.subjectKeys(t, s),
+          { keys: (t, s) => inner.subjectKeys(t, s) },
           personal,
           await tx.readEvents(after, limit, tenant),
         )
@@ -147,7 +214,7 @@ export function withErasure(storage: Storage, personal: PersonalData): Storage {
     ...storage,
     read: async (request) => {
       const result = await storage.read(request)
-      return { ...result, events: await openEvents(keys, personal, result.events) }
+      return { ...result, events: await openEvents(source, personal, result.events, cache) }
     },
     append,
     ...(tables && {
@@ -162,7 +229,7 @@ export function withErasure(storage: Storage, personal: PersonalData): Storage {
                 fn({
                   ...tx,
                   readEvents: async (after, limit) =>
-                    openEvents(keys, personal, await tx.readEvents(after, limit)),
+                    openEvents(source, personal, await tx.readEvents(after, limit)),
                 }),
               ),
       },

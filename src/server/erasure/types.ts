@@ -18,6 +18,11 @@ export interface ErasureTx {
 export interface ErasureStorage {
   subjectKeys(tenant: string, subjects: readonly string[]): Promise<Map<string, Uint8Array>>
   /**
+   * How many times a subject of the tenant was forgotten (the version of its `$strata/erasure`
+   * stream): caches of keys and opened fields are good while it stays the same.
+   */
+  erasures(tenant: string): Promise<number>
+  /**
    * Makes what deleted rows left behind unreadable in the store's files: SQLite (which deletes
    * with `secure_delete` on) truncates its WAL; PostgreSQL rewrites the key and checkpoint tables
    * (`VACUUM FULL`). Neither reaches copies outside the store: backups, PostgreSQL's WAL

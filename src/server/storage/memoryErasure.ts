@@ -24,7 +24,13 @@ export function memoryErasure(
     }
     return out
   }
-  const storage: ErasureStorage = { subjectKeys: lookup, wipeDeleted: async () => {} }
+  /** Forgets per tenant (the stores with SQL count their audit events instead). */
+  const forgets = new Map<string, number>()
+  const storage: ErasureStorage = {
+    subjectKeys: lookup,
+    erasures: async (tenant) => forgets.get(tenant) ?? 0,
+    wipeDeleted: async () => {},
+  }
   const tx = (staged: (() => void)[], stagedCheckpoints: Map<string, string>): ErasureTx => {
     // What this transaction changed, seen by its own reads as a database's would be.
     const mine = new Map<string, Uint8Array | null>()

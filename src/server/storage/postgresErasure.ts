@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg'
+import { ERASURE_STREAM } from '../../protocol/personal'
 import type { ErasureStorage, ErasureTx } from '../erasure/types'
 import { scopeOf } from './rows'
 
@@ -62,6 +63,15 @@ export function postgresErasureTx(client: PoolClient, s: string): ErasureTx {
 export function postgresErasureStorage(pool: Pool, s: string): ErasureStorage {
   return {
     subjectKeys: (tenant, subjects) => keysOf(pool, s, tenant, subjects),
+    erasures: async (tenant) =>
+      Number(
+        (
+          await pool.query(
+            `SELECT coalesce(max(stream_version), 0) AS n FROM ${s}.events WHERE tenant = $1 AND stream = $2`,
+            [tenant, ERASURE_STREAM],
+          )
+        ).rows[0].n,
+      ),
     wipeDeleted: async () => {
       await pool.query(`VACUUM FULL ${s}.subject_keys, ${s}.checkpoints`)
     },

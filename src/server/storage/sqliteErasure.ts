@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3'
+import { ERASURE_STREAM } from '../../protocol/personal'
 import type { ErasureStorage, ErasureTx } from '../erasure/types'
 import { scopeOf } from './rows'
 
@@ -43,8 +44,14 @@ export function sqliteErasureStorage(
   onReader: <T>(fn: () => T) => Promise<T>,
   onWriter: <T>(fn: () => Promise<T>) => Promise<T>,
 ): ErasureStorage {
+  const erasuresOf = reader
+    .prepare('SELECT max(stream_version) FROM strata_events WHERE tenant = ? AND stream = ?')
+    .pluck()
   return {
     subjectKeys: (tenant, subjects) => onReader(() => keysOf(reader, tenant, subjects)),
+    // One lookup in the (tenant, stream, version) index.
+    erasures: (tenant) =>
+      onReader(() => (erasuresOf.get(tenant, ERASURE_STREAM) as number | null) ?? 0),
     wipeDeleted: () =>
       onWriter(async () => {
         // A reader in the middle of a snapshot keeps old frames needed: try again a few times.
@@ -58,21 +65,28 @@ export function sqliteErasureStorage(
   }
 }
 
-const selects = new WeakMap<Db, BetterSqlite3.Statement>()
+const selects = new WeakMap<Db, Map<number, BetterSqlite3.Statement>>()
+const CHUNK = 200
 
+/** One statement per chunk of subjects (cached per connection and size), not one per subject. */
 function keysOf(db: Db, tenant: string, subjects: readonly string[]): Map<string, Uint8Array> {
   const out = new Map<string, Uint8Array>()
-  if (!subjects.length) return out
-  let statement = selects.get(db)
-  if (!statement) {
-    statement = db
-      .prepare('SELECT key FROM strata_subject_keys WHERE tenant = ? AND subject = ?')
-      .pluck()
-    selects.set(db, statement)
-  }
-  for (const subject of new Set(subjects)) {
-    const key = statement.get(tenant, subject) as Buffer | undefined
-    if (key) out.set(subject, new Uint8Array(key))
+  const unique = [...new Set(subjects)]
+  const cache = selects.get(db) ?? new Map<number, BetterSqlite3.Statement>()
+  selects.set(db, cache)
+  for (let i = 0; i < unique.length; i += CHUNK) {
+    const chunk = unique.slice(i, i + CHUNK)
+    let statement = cache.get(chunk.length)
+    if (!statement) {
+      statement = db
+        .prepare(
+          `SELECT subject, key FROM strata_subject_keys WHERE tenant = ? AND subject IN (${chunk.map(() => '?').join(',')})`,
+        )
+        .raw()
+      cache.set(chunk.length, statement)
+    }
+    for (const [subject, key] of statement.all(tenant, ...chunk) as [string, Buffer][])
+      out.set(subject, new Uint8Array(key.buffer, key.byteOffset, key.byteLength))
   }
   return out
 }
