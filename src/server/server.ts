@@ -180,7 +180,14 @@ export function createEventServer(options: EventServerOptions): EventServer {
   })
   routes.post('/subjects/:id/forget', async (c) => {
     const principal = await authenticate(authorize, c.req.raw)
-    const deps = { storage, projections, snapshots, onForget: options.onForget, opened }
+    const deps = {
+      storage,
+      projections,
+      snapshots,
+      onForget: options.onForget,
+      opened,
+      tables: tableProjections.map((p) => p.name),
+    }
     return json(await forgetSubject(deps, principal, c.req.param('id')))
   })
   for (const path of [

@@ -11,6 +11,7 @@ import { eventContent, fingerprint } from '../fingerprint'
 import { fold, overAllTenants } from '../projections'
 import { fromStorage } from '../respond'
 import type { SnapshotRunner } from '../snapshots'
+import { requestRebuild } from '../tables/admin'
 import type { Principal, Projection, Storage, StorageTx, StoredEvent } from '../types'
 import type { OpenedCache } from './cache'
 import { erasureTx } from './personal'
@@ -30,6 +31,8 @@ export interface ForgetDeps {
   snapshots: SnapshotRunner
   /** Told after each forget, for read models the server does not fold itself (SQL tables). */
   onForget?: ((info: { tenant: string; subject: string }) => void | Promise<void>) | undefined
+  /** Table projections: each is rebuilt into new tables from the events as they read now. */
+  tables?: readonly string[] | undefined
   /** Emptied: nothing opened before stays in this process's memory. */
   opened?: OpenedCache | undefined
 }
@@ -77,6 +80,13 @@ export async function forgetSubject(
   )
   deps.opened?.clear()
   await fromStorage(deps.snapshots.forget(tenant))
+  for (const name of deps.tables ?? []) {
+    // The runner builds the new generation in the background and drops the old tables (with
+    // the fields) once it has caught up. A projection never built yet holds nothing to scrub.
+    await requestRebuild(deps.storage, name).catch((error: Error) => {
+      if (!error.message.startsWith('No table projection')) throw error
+    })
+  }
   await deps.onForget?.({ tenant, subject })
   await fromStorage(deps.storage.wipeDeleted?.() ?? Promise.resolve())
   return {
