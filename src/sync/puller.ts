@@ -138,6 +138,12 @@ export class Puller {
 
   async #apply(response: ReadEventsResponse, gen: number): Promise<void> {
     const ctx = this.#ctx
+    // Events being claimed (seq 0) are frozen before their expectations are known: let the claim
+    // finish, so that events these make stale are decided again, not folded on a state they were
+    // not decided on (where the reducer may throw).
+    if ([...ctx.claimed.values()].includes(0))
+      await new Promise<void>((r) => ctx.write(async () => r()))
+    if (ctx.signal.aborted) return
     const pulled = response.events.map((e) => toPulled(ctx, e))
     const from = ctx.store.history.start + ctx.replica.settled
     // A caught-up pull may also let held conflicts and undecided drafts go (see conflicts.ts).
