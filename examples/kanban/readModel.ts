@@ -1,9 +1,9 @@
 // What the kanban server knows of the board: the read model it folds with the browser's own
 // reducer, and the schema every stored event must pass. Pure: the server and tests import it.
-import type { Projection } from '@strata/state/server'
+import type { Projection, SnapshotConfig } from '@strata/state/server'
 import { produce } from 'immer'
 import { z } from 'zod'
-import { type Board, type BoardEvent, boardReducer, emptyBoard } from './src/board'
+import { type Board, type BoardEvent, boardReducer, boardVersion, emptyBoard } from './src/board'
 import { boardStats } from './src/stats'
 
 /** `GET /api/views/board-stats`: the board folded by boardReducer, answered as card counts. */
@@ -26,6 +26,17 @@ export const boardProjection: Projection = {
 const id = z.string().min(1).max(100)
 const column = z.enum(['todo', 'doing', 'done'])
 const title = z.string().min(1).max(120)
+
+/**
+ * `GET /api/snapshots/board`: the board as the browser's reducer folds it, kept by the server so
+ * a window without a snapshot of its own starts from it instead of folding every event.
+ */
+export const boardSnapshot: SnapshotConfig<Board> = {
+  name: 'board',
+  initialState: emptyBoard,
+  reducer: boardReducer,
+  version: boardVersion,
+}
 
 /** Every event is checked before it is stored; a bad one is refused, the rest of its batch kept. */
 export const boardEventSchema = z.discriminatedUnion('type', [

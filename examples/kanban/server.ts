@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { devToken, type RunningServer, serve } from '@strata/state/server'
-import { boardEventSchema, boardProjection } from './readModel'
+import { boardEventSchema, boardProjection, boardSnapshot } from './readModel'
 
 export const defaultDb = fileURLToPath(new URL('./.data/events.db', import.meta.url))
 
@@ -40,6 +40,7 @@ export async function startKanbanServer(options: KanbanServerOptions = {}): Prom
     basePath: '/api',
     authorize: devToken(token),
     projections: [boardProjection],
+    snapshots: [boardSnapshot],
     validate: boardEventSchema,
   })
   return { ...running, token }

@@ -1,7 +1,12 @@
 // `npm start`: the kanban API (server.ts, SQLite) and the Vite dev server proxying /api to it.
-//   node --import tsx examples/kanban/start.ts
+//   node --import tsx examples/kanban/start.ts [--seed 100000] [--db path]
+// `--seed N` starts on a board with N events of history (its own file, .data/seed-N.db).
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { parseArgs } from 'node:util'
 import { createServer, type InlineConfig, mergeConfig, type ViteDevServer } from 'vite'
+import { seedBoard } from './seed'
 import { defaultDb, type KanbanServer, startKanbanServer } from './server'
 
 export interface KanbanOptions {
@@ -14,10 +19,19 @@ export interface KanbanOptions {
   quiet?: boolean
   /** More Vite config, merged over vite.config.ts (the end-to-end test adds a plugin). */
   vite?: InlineConfig
+  /**
+   * Start on a board with this many events of history, written into the store when it is empty.
+   * Default db then: examples/kanban/.data/seed-<N>.db, so the board of plain `npm start` stays.
+   */
+  seed?: number
 }
+
+const seededDb = (n: number) => fileURLToPath(new URL(`./.data/seed-${n}.db`, import.meta.url))
 
 export interface RunningKanban {
   url: string
+  /** The SQLite file the API serves. */
+  db: string
   api: KanbanServer
   vite: ViteDevServer
   close(): Promise<void>
@@ -33,10 +47,32 @@ async function startApi(db: string, port: number | undefined): Promise<KanbanSer
   }
 }
 
+/** Waits until the API's snapshot of the board holds every stored event (once per store). */
+async function snapshotCaughtUp(api: KanbanServer): Promise<void> {
+  const get = async (path: string) => {
+    const response = await fetch(`${api.url}/api/${path}`, {
+      headers: { authorization: `Bearer ${api.token}` },
+    })
+    return response.ok ? ((await response.json()) as { position?: string; head?: string }) : {}
+  }
+  const { head } = await get('events?limit=1')
+  while ((await get('snapshots/board')).position !== head) {
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+}
+
 /** Starts both servers; `url` is the app's address. */
 export async function startKanban(options: KanbanOptions = {}): Promise<RunningKanban> {
-  const { db = defaultDb, host, quiet = false } = options
+  const { seed, host, quiet = false } = options
+  const db = options.db ?? (seed ? seededDb(seed) : defaultDb)
+  if (seed) {
+    mkdirSync(dirname(db), { recursive: true })
+    const wrote = await seedBoard(db, seed)
+    if (!quiet && wrote) console.log(`  Seeded ${db} with ${wrote.toLocaleString()} events.`)
+  }
   const api = await startApi(db, options.apiPort)
+  // A seeded board's first window starts from the server's snapshot: fold it before it opens.
+  if (seed) await snapshotCaughtUp(api)
   const config: InlineConfig = {
     configFile: fileURLToPath(new URL('./vite.config.ts', import.meta.url)),
     logLevel: quiet ? 'silent' : 'info',
@@ -59,6 +95,7 @@ export async function startKanban(options: KanbanOptions = {}): Promise<RunningK
   const url = vite.resolvedUrls?.local[0] ?? `http://localhost:${vite.config.server.port}/`
   return {
     url,
+    db,
     api,
     vite,
     async close() {
@@ -69,10 +106,16 @@ export async function startKanban(options: KanbanOptions = {}): Promise<RunningK
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const app = await startKanban()
+  const { values } = parseArgs({ options: { seed: { type: 'string' }, db: { type: 'string' } } })
+  const seed = values.seed === undefined ? undefined : Number(values.seed)
+  if (seed !== undefined && !(Number.isInteger(seed) && seed > 0)) {
+    console.error(`--seed expects a number of events, e.g. --seed 100000; received ${values.seed}`)
+    process.exit(2)
+  }
+  const app = await startKanban({ ...(seed && { seed }), ...(values.db && { db: values.db }) })
   console.log(`
   Strata kanban   ${app.url}
-  API server      ${app.api.url}/api  (SQLite: ${defaultDb})
+  API server      ${app.api.url}/api  (SQLite: ${app.db})
 
   Open the URL in two windows to watch them sync. Ctrl+C stops both.
 `)

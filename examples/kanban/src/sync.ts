@@ -11,4 +11,7 @@ export const sync = connectSync(store, {
   batch: { maxEvents: 50, maxDelayMs: 30 },
   // A stream per card: edits of different cards never conflict (see boardStreamOf).
   streamOf: boardStreamOf,
+  // A window with nothing of its own starts from the server's snapshot of the board, not from
+  // every event; a reload starts from this device's (see server.ts).
+  snapshot: 'board',
 })

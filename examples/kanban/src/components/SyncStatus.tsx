@@ -1,6 +1,7 @@
 import { useSync } from '@strata/state/query'
 import type { SyncSnapshot } from '@strata/state/sync'
 import { useSyncSnapshot } from '../useSyncSnapshot'
+import { HistoryProgress } from './HistoryProgress'
 
 type Tone = 'ok' | 'busy' | 'warn' | 'error'
 
@@ -28,6 +29,7 @@ export function SyncStatus() {
         <span className="dot" aria-hidden="true" />
         {label}
       </span>
+      <HistoryProgress />
       {snapshot.rejected.length > 0 && (
         <span
           className="sync-rejected"
