@@ -135,8 +135,10 @@ export class SnapshotRunner {
       : 'done'
     clearTimeout(timer)
     const live = this.#live.get(key)
-    if (caughtUp === 'done' && !this.#running.has(key) && live?.unsaved) {
-      await this.#save(config, tenant, key, live)
+    if (caughtUp === 'done' && !this.#running.has(key)) {
+      // A tenant with no events yet has no snapshot to wait for: a first page boots at once.
+      if (live?.position === 0) return undefined
+      if (live?.unsaved) await this.#save(config, tenant, key, live)
     }
     return waitFor({
       subscribe: (wake) => this.#saved.subscribe((k) => k === key && wake()),
