@@ -23,6 +23,8 @@ export function network(server: Server) {
   const fetch = (request: Request) => {
     if (healed) return server.fetch(request)
     return new Promise<Response>((resolve, reject) => {
+      // As fetch does: a request whose signal is already aborted never goes out.
+      if (request.signal.aborted) return reject(request.signal.reason)
       const held = { request, resolve, reject }
       queue.push(held)
       request.signal.addEventListener('abort', () => {

@@ -41,10 +41,26 @@ export async function boot(ctx: SyncContext, snapshot: string | undefined): Prom
     state.boot = 'local-snapshot'
     return
   }
-  if (snapshot !== undefined && (await bootFromServer(ctx, snapshot))) return
+  const fromServer = snapshot !== undefined && !(await sentUnanswered(ctx))
+  if (ctx.signal.aborted) return
+  if (fromServer && (await bootFromServer(ctx, snapshot))) return
   history.startAt(START_TOKEN, 0)
   ctx.settledAt = undefined
   state.boot = 'events'
+}
+
+/**
+ * Events sent whose answer never came may be stored, and then in the server's snapshot: put back
+ * on top of it they would show twice until the server answers. Such a device folds the events
+ * instead, where its own come back as its own. (This device's snapshot never holds them: it is
+ * written with the outbox in one transaction.)
+ */
+async function sentUnanswered(ctx: SyncContext): Promise<boolean> {
+  try {
+    return (await ctx.storage.unsent(1)).length > 0
+  } catch {
+    return true
+  }
 }
 
 /** Stream versions the snapshot's events reached: pulls after it go on from there. */
