@@ -1,6 +1,7 @@
 import type { HotReport } from '@strata/state'
 import type { EventRow, InspectClient, Meta } from '@strata/state/inspect'
 import { useCallback } from 'react'
+import { earlierNote, earlierRow, loadUpTo } from './earlier'
 import { formatTime, preview } from './format'
 import { useRows } from './hooks/useClient'
 import type { SearchState } from './hooks/useSearch'
@@ -57,22 +58,26 @@ export function EventLane(props: Props) {
   const count = search ? search.count : meta.length
   const at = (pos: number) => (search ? search.matches[pos]! : pos)
   const onRange = useCallback(
-    (start: number, end: number) => {
+    (start: number, end: number, scrolled: boolean) => {
       if (end <= start) return
       const from = search ? search.matches[start]! : start
       const to = search ? search.matches[end - 1]! + 1 : end
       if (search)
         for (let p = start; p < end; p++) rows.ensure(search.matches[p]!, search.matches[p]! + 1)
-      else rows.ensure(from, to)
+      else {
+        rows.ensure(from, to)
+        if (scrolled) loadUpTo(client, meta, from)
+      }
       onVisible(from, to)
     },
-    [rows, search, onVisible],
+    [rows, search, onVisible, client, meta],
   )
   const hot = new Map(
     meta.hot.flatMap((r) => (r.firstChangedIndex === undefined ? [] : [[r.firstChangedIndex, r]])),
   )
   const renderRow = (pos: number) => {
     const i = at(pos)
+    if (i < meta.start) return earlierRow(i, meta)
     const row = rows.get(i) as EventRow | undefined
     if (!row || row.index !== i) return { content: <span className="sd-idx">{i}</span> }
     const classes = [
@@ -114,7 +119,7 @@ export function EventLane(props: Props) {
     <Lane
       title="Events"
       count={count}
-      note={search ? `of ${meta.length}${search.done ? '' : ' …'}` : undefined}
+      note={search ? `of ${meta.length}${search.done ? '' : ' …'}` : earlierNote(meta)}
       renderRow={renderRow}
       selected={selected !== undefined && selected >= 0 ? selected : undefined}
       onSelect={(pos) => props.onSelect({ lane: 'event', index: at(pos) })}

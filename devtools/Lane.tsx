@@ -24,8 +24,11 @@ export interface LaneProps {
   onActivate?(i: number): void
   /** Scroll this position into view whenever it changes. */
   reveal?: number | undefined
-  /** The rows on screen changed: fetch their data. */
-  onRange(start: number, end: number): void
+  /**
+   * The rows on screen changed: fetch their data. `scrolled`: the lane has been scrolled since
+   * it mounted (the first range, before the cursor is revealed, is not one a person chose).
+   */
+  onRange(start: number, end: number, scrolled: boolean): void
 }
 
 /**
@@ -36,6 +39,7 @@ export function Lane(props: LaneProps) {
   const { title, count, selected, onSelect, onActivate, reveal, onRange } = props
   const id = useId()
   const scroller = useRef<HTMLDivElement>(null)
+  const scrolled = useRef(false)
   const virtualizer = useVirtualizer({
     count: Math.ceil(count / BLOCK),
     getScrollElement: () => scroller.current,
@@ -63,7 +67,7 @@ export function Lane(props: LaneProps) {
   )
 
   useEffect(() => {
-    onRange(first, last)
+    onRange(first, last, scrolled.current)
   }, [first, last, onRange])
 
   useEffect(() => {
@@ -112,6 +116,9 @@ export function Lane(props: LaneProps) {
         tabIndex={0}
         aria-activedescendant={selected !== undefined ? `${id}-${selected}` : undefined}
         onKeyDown={onKeyDown}
+        onScroll={() => {
+          scrolled.current = true
+        }}
       >
         <div style={{ height: count * ROW_HEIGHT, position: 'relative' }}>
           {rows.map((index) => {

@@ -91,9 +91,17 @@ export function Scrubber({ client, meta, playback }: Props) {
           step={1}
           value={value}
           aria-label="History position"
-          aria-valuetext={`State ${value} of ${meta.length}${value === meta.length ? ' (live)' : ''}`}
+          aria-valuetext={`State ${value} of ${meta.length}${value === meta.length ? ' (live)' : ''}${meta.start > 0 ? `, states before ${meta.start} not loaded` : ''}`}
           onChange={(e) => go(Number(e.target.value))}
         />
+        {meta.start > 0 && (
+          <div
+            className="sd-slider-earlier"
+            style={{ width: `calc((100% - 14px) * ${meta.start / Math.max(1, meta.length)})` }}
+            title={`Events 0 to ${meta.start - 1} are not in memory: drag there to load them`}
+            aria-hidden="true"
+          />
+        )}
         <SliderMarks length={meta.length} marks={marks} hot={meta.hot} />
       </div>
       <span className="sd-position" aria-live="polite">

@@ -1,5 +1,6 @@
 import { formatPath, type InspectClient, type Meta, type StateRow } from '@strata/state/inspect'
 import { useCallback } from 'react'
+import { earlierNote, earlierRow, loadUpTo } from './earlier'
 import { useRows } from './hooks/useClient'
 import { Lane } from './Lane'
 import type { Related, Selection } from './selection'
@@ -17,8 +18,15 @@ interface Props {
 /** The state log: state i is the state after i events, with the paths its event changed. */
 export function StateLane({ client, meta, selection, related, reveal, onSelect, onJump }: Props) {
   const rows = useRows(client, 'states', meta.logRevision)
-  const onRange = useCallback((start: number, end: number) => rows.ensure(start, end), [rows])
+  const onRange = useCallback(
+    (start: number, end: number, scrolled: boolean) => {
+      rows.ensure(start, end)
+      if (scrolled) loadUpTo(client, meta, start)
+    },
+    [rows, client, meta],
+  )
   const renderRow = (i: number) => {
+    if (i < meta.start) return earlierRow(i, meta)
     const row = rows.get(i) as StateRow | undefined
     if (!row || row.index !== i) return { content: <span className="sd-idx">{i}</span> }
     const classes = [
@@ -35,7 +43,13 @@ export function StateLane({ client, meta, selection, related, reveal, onSelect, 
       content: (
         <>
           <span className="sd-idx">{i}</span>
-          <span className="sd-type">{i === 0 ? 'initial' : row.eventType}</span>
+          <span className="sd-type">
+            {i === 0
+              ? 'initial'
+              : i === meta.start
+                ? 'base (earlier history folded)'
+                : row.eventType}
+          </span>
           {i === meta.cursor && (
             <span className="sd-badge sd-live">{meta.isLive ? 'live' : 'viewed'}</span>
           )}
@@ -48,6 +62,7 @@ export function StateLane({ client, meta, selection, related, reveal, onSelect, 
     <Lane
       title="States"
       count={meta.length + 1}
+      note={earlierNote(meta)}
       renderRow={renderRow}
       selected={selection?.lane === 'state' ? selection.index : undefined}
       onSelect={(index) => {

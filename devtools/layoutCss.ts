@@ -31,6 +31,11 @@ export const layoutCss = `
 .sd-scrubber { display: flex; align-items: center; gap: 6px; padding: 6px 10px; border-bottom: 1px solid var(--sd-border); }
 .sd-slider-wrap { position: relative; flex: 1; min-width: 120px; height: 26px; display: flex; align-items: center; }
 .sd-slider { width: 100%; margin: 0; accent-color: var(--sd-accent); cursor: pointer; position: relative; z-index: 1; }
+.sd-slider-earlier {
+  position: absolute; left: 7px; top: 9px; height: 8px; border-radius: 4px; pointer-events: none;
+  background: repeating-linear-gradient(135deg, var(--sd-border) 0 4px, transparent 4px 8px);
+}
+.sd-row.sd-earlier { color: var(--sd-faint); font-style: italic; }
 .sd-marks { position: absolute; left: 7px; right: 7px; bottom: 0; height: 6px; pointer-events: none; }
 .sd-mark { position: absolute; bottom: 0; width: 2px; height: 6px; border-radius: 1px; transform: translateX(-1px); }
 .sd-mark.sd-m-error { background: var(--sd-error); } .sd-mark.sd-m-rejected { background: var(--sd-reject); }

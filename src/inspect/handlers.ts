@@ -14,11 +14,12 @@ export interface ReadContext {
   selectors: Record<string, (state: any) => unknown>
 }
 
-function checkIndex(index: unknown, max: number, what: string): number {
-  if (!Number.isInteger(index) || (index as number) < 0 || (index as number) > max) {
+/** An index in `[min, max]`: states below `history.start` are not in memory (loadEarlier). */
+function checkIndex(index: unknown, max: number, what: string, min = 0): number {
+  if (!Number.isInteger(index) || (index as number) < min || (index as number) > max) {
     throw new InspectError(
       'bad-request',
-      `${what} must be an integer from 0 to ${max}, received ${JSON.stringify(index)}.`,
+      `${what} must be an integer from ${min} to ${max}, received ${JSON.stringify(index)}.`,
     )
   }
   return index as number
@@ -48,20 +49,23 @@ export const readHandlers: Handlers = {
   commands: ({ store }, r) => commandRows(store, r.start, r.end),
   states: ({ store }, r) => stateRows(store, r.start, r.end),
   state: ({ store }, r) => {
-    const index = checkIndex(r.index, store.logs.states.length - 1, 'state index')
+    const { start } = store.history
+    const index = checkIndex(r.index, store.logs.states.length - 1, 'state index', start)
     const state = store.logs.states.at(index)
     return { index, value: r.path ? getAt(state, r.path) : state }
   },
   diff: ({ store }, r) => {
     const max = store.logs.states.length - 1
-    const from = checkIndex(r.from, max, 'diff `from`')
-    const to = checkIndex(r.to, max, 'diff `to`')
+    const { start } = store.history
+    const from = checkIndex(r.from, max, 'diff `from`', start)
+    const to = checkIndex(r.to, max, 'diff `to`', start)
     const left = store.logs.states.at(from)
     const right = store.logs.states.at(to)
     return { from, to, left, right, paths: changedPaths(left, right, 200).paths }
   },
   changes: ({ store }, r) => {
-    const index = checkIndex(r.index, store.logs.events.length - 1, 'event index')
+    const { start, length } = store.history
+    const index = checkIndex(r.index, length - 1, 'event index', start)
     const { states } = store.logs
     return changedPaths(states.at(index), states.at(index + 1), r.limit ?? 100)
   },

@@ -72,6 +72,7 @@ export function createInspectHost(store: AnyStore, options: InspectHostOptions =
   let scheduled = false
   let closed = false
 
+  const earlier = pageEarlier(store, () => changed(true))
   /** Replacing a synced store's logs would send the new events to the server as its own. */
   const synced = options.sync !== undefined
   const meta = (): Meta => ({
@@ -81,6 +82,8 @@ export function createInspectHost(store: AnyStore, options: InspectHostOptions =
     name,
     cursor: store.history.cursor,
     length: store.history.length,
+    start: store.history.start,
+    loadingEarlier: earlier.loading,
     isLive: store.history.isLive,
     commands: store.logs.commands.length,
     hot: store.hot.reports.map((r) => ({ ...r })),
@@ -133,7 +136,13 @@ export function createInspectHost(store: AnyStore, options: InspectHostOptions =
   const handlers: { [T in RequestType]?: (req: Request<T>) => ResultOf<T> } = {
     meta: () => meta(),
     jumpTo: (r) => {
-      store.history.jumpTo(r.index)
+      if (Number.isInteger(r.index) && r.index >= 0 && r.index < store.history.start) {
+        earlier.load(store.history.start - r.index, r.index)
+      } else store.history.jumpTo(r.index)
+      return meta()
+    },
+    loadEarlier: (r) => {
+      earlier.load(r.count)
       return meta()
     },
     step: (r) => {
@@ -256,6 +265,58 @@ export function createInspectHost(store: AnyStore, options: InspectHostOptions =
       listeners.clear()
     },
   }
+}
+
+const RETRY_EARLIER_MS = 5000
+
+/**
+ * Pages earlier history in for the panel, one `loadEarlier` at a time: a request while one runs
+ * raises what is still wanted (scrolling back fast asks once per page, not once per row), and a
+ * jump below the window waits for its index to be loaded, then jumps there. When nothing came
+ * (offline, closed), requests are ignored for a while: the panel asks again on every change.
+ */
+function pageEarlier(store: AnyStore, changed: () => void) {
+  let wanted = 0
+  let target: number | undefined
+  let failedAt = Number.NEGATIVE_INFINITY
+  const state = { loading: false, load }
+  function load(count = 1000, jumpTo?: number) {
+    if (Date.now() - failedAt < RETRY_EARLIER_MS) return
+    wanted = Math.max(wanted, count)
+    target = jumpTo
+    if (state.loading) return
+    state.loading = true
+    changed()
+    void run()
+  }
+  async function run() {
+    try {
+      while (wanted > 0 && store.history.start > 0) {
+        const ask = wanted
+        wanted = 0
+        const got = await store.history.loadEarlier(ask)
+        if (got === 0) {
+          failedAt = Date.now()
+          break
+        }
+        if (target !== undefined && target >= store.history.start) {
+          store.history.jumpTo(target)
+          target = undefined
+        }
+        // Less than asked came (a page boundary): ask for the rest.
+        if (got < ask) wanted = Math.max(wanted, ask - got)
+      }
+    } catch {
+      // The store keeps what it has; the panel shows the rows as not loaded.
+      failedAt = Date.now()
+    } finally {
+      wanted = 0
+      target = undefined
+      state.loading = false
+      changed()
+    }
+  }
+  return state
 }
 
 /**

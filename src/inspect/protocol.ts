@@ -30,6 +30,13 @@ export interface Meta {
   cursor: number
   /** Number of events; states are numbered 0 to `length`. */
   length: number
+  /**
+   * `history.start`: the first event in memory. Rows below it exist but are not loaded; the
+   * `loadEarlier` request (or a `jumpTo` there) pages them in.
+   */
+  start: number
+  /** A `loadEarlier` is under way. */
+  loadingEarlier: boolean
   isLive: boolean
   commands: number
   /** Copies of `store.hot.reports`, oldest first. */
@@ -170,7 +177,13 @@ export interface RequestMap {
     result: { errors: number[]; rejected: number[]; skipped: number[]; truncated: boolean }
   }
   bisect: { params: { path?: Path; selector?: string; upTo?: number }; result: BisectResult }
+  /** An index below `start` pages the earlier history in first, then jumps (answered at once). */
   jumpTo: { params: { index: number }; result: Meta }
+  /**
+   * `history.loadEarlier(count)`, answered at once: meta pushes follow as pages arrive. One runs
+   * at a time; a request while one runs only raises the count still wanted.
+   */
+  loadEarlier: { params: { count?: number }; result: Meta }
   step: { params: { delta: number }; result: Meta }
   toLive: { params: {}; result: Meta }
   toggle: { params: { eventId: string }; result: { skipped: boolean; meta: Meta } }

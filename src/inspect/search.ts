@@ -23,8 +23,10 @@ export function findNear<T>(list: readonly T[], estimate: number, test: (item: T
   return -1
 }
 
+/** History indexes of the events of a command (index into the commands in memory). */
 function eventsOfCommand(store: AnyStore, commandIndex: number): number[] {
   const { commands, events } = store.logs
+  const base = store.history.start
   const command = commands[commandIndex]
   if (!command || command.eventIds.length === 0) return []
   const estimate = (commandIndex / Math.max(1, commands.length)) * events.length
@@ -34,7 +36,7 @@ function eventsOfCommand(store: AnyStore, commandIndex: number): number[] {
     // The next event of a command is nearly always right after the previous one.
     const at = findNear(events, guess, (e) => e.id === id)
     if (at >= 0) {
-      out.push(at)
+      out.push(base + at)
       guess = at + 1
     }
   }
@@ -46,15 +48,16 @@ export function related(
   { lane, index }: RequestMap['related']['params'],
 ): RequestMap['related']['result'] {
   const { commands, events } = store.logs
+  const base = store.history.start
   let command: number | undefined
   if (lane === 'command') command = index
   else {
     const eventIndex = lane === 'event' ? index : index - 1
-    const entry = events[eventIndex]
+    const entry = events[eventIndex - base]
     if (!entry) return { command: undefined, events: [], states: lane === 'state' ? [index] : [] }
     if (entry.commandId !== undefined) {
       const id = entry.commandId
-      const estimate = (eventIndex / Math.max(1, events.length)) * commands.length
+      const estimate = ((eventIndex - base) / Math.max(1, events.length)) * commands.length
       const at = findNear(commands, estimate, (c) => c.id === id)
       if (at >= 0) command = at
     }
@@ -107,18 +110,20 @@ export function search(
   { query, from, limit = 5000, budget = 12 }: RequestMap['search']['params'],
 ): RequestMap['search']['result'] {
   const events = store.logs.events
+  const base = store.history.start
   const test = matcher(query)
   const matches: number[] = []
   const deadline = performance.now() + budget
-  let i = Math.max(0, from)
+  // Only the events in memory: history indexes from `history.start`.
+  let i = Math.max(0, from - base)
   for (; i < events.length && matches.length < limit; i++) {
-    if (test(events[i]!)) matches.push(i)
+    if (test(events[i]!)) matches.push(base + i)
     if ((i & 1023) === 1023 && performance.now() > deadline) {
       i++
       break
     }
   }
-  return { matches, next: i < events.length ? i : undefined }
+  return { matches, next: i < events.length ? base + i : undefined }
 }
 
 /** Indexes of failed, rejected and skipped events, for the markers on the slider. */
@@ -128,11 +133,13 @@ export function marks(store: AnyStore, limit = 500): RequestMap['marks']['result
   const skipped: number[] = []
   let truncated = false
   const events = store.logs.events
+  const base = store.history.start
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!
-    if (e.error !== undefined) truncated = push(errors, i, limit) || truncated
-    if (e.rejected !== undefined) truncated = push(rejected, i, limit) || truncated
-    if (e.skipped) truncated = push(skipped, i, limit) || truncated
+    const at = base + i
+    if (e.error !== undefined) truncated = push(errors, at, limit) || truncated
+    if (e.rejected !== undefined) truncated = push(rejected, at, limit) || truncated
+    if (e.skipped) truncated = push(skipped, at, limit) || truncated
   }
   return { errors, rejected, skipped, truncated }
 }
@@ -155,7 +162,7 @@ export function eventTypes(store: AnyStore, limit = 200_000) {
 /** Events in `[start, end)` after which the value at `path` differs from before. */
 export function touches(store: AnyStore, path: Path, start: number, end: number): number[] {
   const { states } = store.logs
-  const [from, to] = clampRange(start, end, states.length - 1)
+  const [from, to] = clampRange(start, end, states.length - 1, 2000, store.history.start)
   const out: number[] = []
   let before = getAt(states.at(from), path)
   for (let i = from; i < to; i++) {

@@ -38,12 +38,12 @@ export interface SyncInspectable {
 const ROWS = 200
 
 /** Rows for ids at the end of the log (where pending and lately rejected events are). */
-function rowsById(events: readonly EventEntry[], ids: readonly string[]) {
+function rowsById(events: readonly EventEntry[], ids: readonly string[], base: number) {
   const wanted = new Set(ids)
   const found = new Map<string, ReturnType<typeof eventRow>>()
   for (let i = events.length - 1; i >= 0 && found.size < wanted.size; i--) {
     const e = events[i]!
-    if (wanted.has(e.id)) found.set(e.id, eventRow(e, i))
+    if (wanted.has(e.id)) found.set(e.id, eventRow(e, base + i))
   }
   return found
 }
@@ -62,7 +62,11 @@ export function syncSnapshot(store: Store<any, any, any>, sync: SyncInspectable)
     }
     rejected = marked
   }
-  const rows = rowsById(events, [...outbox.map((e) => e.id), ...rejected.map((e) => e.id)])
+  const rows = rowsById(
+    events,
+    [...outbox.map((e) => e.id), ...rejected.map((e) => e.id)],
+    store.history.start,
+  )
   return {
     status: sync.status,
     paused: own.paused ?? false,
