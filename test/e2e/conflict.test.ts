@@ -35,13 +35,19 @@ function reducerErrors(page: Page): string[] {
 const card = (p: Page, title: string) => p.getByRole('article', { name: title, exact: true })
 const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 20_000 })
 
+/** Windows A and B, each with its console watched, both showing a card that A added. */
+async function twoWindows(column: string, title: string) {
+  const a = await demo.open()
+  const b = await demo.open()
+  const errors = [a, b].map(reducerErrors)
+  await addCard(a, column, title)
+  await card(b, title).waitFor({ timeout: 20_000 })
+  return { a, b, errors }
+}
+
 describe('an edit made offline of a card deleted in another window', () => {
   it('is not stored; window A shows the conflict with the typed text; no reducer error', async () => {
-    const a = await demo.open()
-    const b = await demo.open()
-    const errors = [a, b].map(reducerErrors)
-    await addCard(a, 'To do', 'Race card')
-    await card(b, 'Race card').waitFor({ timeout: 20_000 })
+    const { a, b, errors } = await twoWindows('To do', 'Race card')
     const id = (await stored()).find((e) => e.type === 'card/created')!.payload.id
 
     await a.context().setOffline(true)
@@ -82,11 +88,7 @@ describe('an edit made offline of a card deleted in another window', () => {
   }, 120_000)
 
   it('an edit form open while the card is deleted elsewhere stays, with the typed text', async () => {
-    const a = await demo.open()
-    const b = await demo.open()
-    const errors = [a, b].map(reducerErrors)
-    await addCard(a, 'Doing', 'Open form card')
-    await card(b, 'Open form card').waitFor({ timeout: 20_000 })
+    const { a, b, errors } = await twoWindows('Doing', 'Open form card')
     await a.getByRole('button', { name: 'Edit "Open form card"' }).click()
     await a.getByLabel('Title').fill('Typed while B deletes')
 
