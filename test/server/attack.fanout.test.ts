@@ -1,14 +1,9 @@
 // The writer does not pay for the readers, over real HTTP: an append wakes only the long polls of
-// its tenant, those at one position share one read, and the POST is answered before that read;
-// on SQLite, whose reads block the thread, a crowd of large reads does not hold a POST up.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+// its tenant, those at one position share one read, and the POST is answered before that read.
 import { memoryStorage, type Storage } from '@strata/state/server'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { as, start } from './attack'
 import { batch, events } from './helpers'
-import { startServerProcess } from './processes'
 
 /** Counts reads and head lookups; reads after `slow()` take 200 ms more. */
 function counting(storage: Storage) {
@@ -71,44 +66,5 @@ describe('fan-out', () => {
       Array.from({ length: 20 }, (_, n) => (n === 3 ? 1 : 0)),
     )
     expect(probe.count.reads - before.reads).toBe(2)
-  })
-})
-
-describe('a crowd of large reads on SQLite', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'strata-reads-'))
-  afterAll(() => rmSync(dir, { recursive: true, force: true }))
-
-  // The server in its own process (serve() on SQLite), so the clients here do not share its
-  // thread: better-sqlite3's reads block it, and back to back fifty of them held a POST 1.3 s.
-  it('does not hold up a POST: 50 reads of 1,000 events take turns with it', async () => {
-    const server = await startServerProcess({
-      STRATA_DB: join(dir, 'events.db'),
-      STRATA_NO_PROJECTIONS: '1',
-    })
-    try {
-      const caller = as(server.url)
-      for (let b = 0; b < 10; b++) {
-        const stored = await caller.post(batch('bulk', events('bulk', b * 100 + 1, 100)))
-        expect(stored.status).toBe(200)
-      }
-      const order: string[] = []
-      const reads = Array.from({ length: 50 }, () =>
-        caller.get('/events?after=v1:0&limit=1000').then((r) => {
-          order.push('read')
-          return r
-        }),
-      )
-      const write = caller.post(batch('writer', events('writer', 1, 1))).then((r) => {
-        order.push('post')
-        return r
-      })
-      const [answers, written] = await Promise.all([Promise.all(reads), write])
-      expect(written.body.results[0].status).toBe('applied')
-      for (const { body } of answers) expect(body.events).toHaveLength(1000)
-      // Back to back, every read went before the POST; taking turns, it waits for a few.
-      expect(order.indexOf('post')).toBeLessThan(25)
-    } finally {
-      await server.kill()
-    }
   })
 })
