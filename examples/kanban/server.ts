@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { devToken, type RunningServer, serve } from '@strata/state/server'
+import { cardsView } from './cardsView'
 import { boardEventSchema, boardProjection, boardSnapshot } from './readModel'
 
 export const defaultDb = fileURLToPath(new URL('./.data/events.db', import.meta.url))
@@ -39,7 +40,7 @@ export async function startKanbanServer(options: KanbanServerOptions = {}): Prom
     hostname,
     basePath: '/api',
     authorize: devToken(token),
-    projections: [boardProjection],
+    projections: [boardProjection, cardsView],
     snapshots: [boardSnapshot],
     validate: boardEventSchema,
   })

@@ -1,20 +1,28 @@
-import { createEventServer, memoryStorage } from '@strata/state/server'
+import { createEventServer, sqliteStorage } from '@strata/state/server'
 import { connectSync, type Sync } from '@strata/state/sync'
+import { cardsView } from '../../examples/kanban/cardsView'
 import { boardEventSchema, boardProjection } from '../../examples/kanban/readModel'
 import type { BoardStore } from '../../examples/kanban/src/hooks'
 import { boardStreamOf } from '../../examples/kanban/src/streams'
 
 type Closing = (() => Promise<void>)[]
 
-/** The demo's event server (read model, schema) in memory, closed by the test's afterEach. */
+/**
+ * The demo's event server (read models, schema) in memory (SQLite's, for the table projection),
+ * closed by the test's afterEach.
+ */
 export function kanbanServer(closing: Closing) {
+  const storage = sqliteStorage(':memory:')
   const events = createEventServer({
-    storage: memoryStorage(),
-    projections: [boardProjection],
+    storage,
+    projections: [boardProjection, cardsView],
     validate: boardEventSchema,
     onError: () => {},
   })
-  closing.push(() => events.close())
+  closing.push(async () => {
+    await events.close()
+    await storage.close()
+  })
   /** The types of every event the server stored, in order. */
   async function storedTypes(): Promise<string[]> {
     const response = await events.fetch(new Request('http://kanban/events?limit=1000'))

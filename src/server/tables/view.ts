@@ -61,6 +61,9 @@ export async function readTableView(
   const params: ViewParams = {}
   for (const [key, value] of url.searchParams) if (!(key in params)) params[key] = value
   const tables = storage.tables!
+  // The tenant's head, to tell the caller how far the answer goes when it goes past its token.
+  const tenantHead = await fromStorage(storage.head(tenant))
+  const headAt = (await fromStorage(storage.globalPosition(tenant, tenantHead))) ?? 0
   await fromStorage(runner.ready)
   let kicked = false
   const result = await waitFor({
@@ -79,6 +82,7 @@ export async function readTableView(
             (g) => g.status === 'live',
           )
           if (!live || live.position < target) return undefined
+          const position = live.position >= headAt ? tenantHead : min
           const scoped = scopedDb(
             db,
             runner.mapOf(projection, live.generation),
@@ -87,7 +91,7 @@ export async function readTableView(
           )
           if (live.version === projection.version) {
             try {
-              return { body: await read(scoped, params, principal) }
+              return { body: await read(scoped, params, principal), position }
             } catch (cause) {
               if (cause instanceof StrataWireError) throw cause
               throw new StrataWireError(
@@ -100,7 +104,7 @@ export async function readTableView(
             }
           }
           try {
-            return { body: await read(scoped, params, principal) }
+            return { body: await read(scoped, params, principal), position }
           } catch {
             // The old version's tables do not fit this read: wait for this version.
             return undefined
@@ -121,7 +125,9 @@ export async function readTableView(
       { details: { view: name, required: encodeToken(min) } },
     )
   }
-  // The generation counts global positions, no client's to see: the caller learns that its own
-  // token is applied.
-  return json(result.body ?? null, 200, { [POSITION_HEADER.toLowerCase()]: encodeToken(min) })
+  // The generation counts global positions, no client's to see: the caller learns the newest
+  // of its tenant's positions the answer includes (its token, or the tenant's head).
+  return json(result.body ?? null, 200, {
+    [POSITION_HEADER.toLowerCase()]: encodeToken(result.position),
+  })
 }

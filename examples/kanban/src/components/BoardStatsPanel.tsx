@@ -1,34 +1,39 @@
 import { useInvalidateOnConfirm, useSyncQuery } from '@strata/state/query'
-import type { BoardStats } from '../stats'
+import { useState } from 'react'
+import type { CardsView } from '../../cardsView'
+import { ServerSearch } from './ServerSearch'
 
-const statsKey = ['views', 'board-stats']
+/** Every query of the server's `cards` view (counts, searches) starts with this key. */
+export const cardsKey = ['views', 'cards']
 
-interface StatsRead {
-  stats: BoardStats
+export interface CardsRead {
+  view: CardsView
   /** The server position the read model was at (`X-Position`). */
   position: string | null
 }
 
-const parse = async (response: Response): Promise<StatsRead> => ({
-  stats: await response.json(),
+export const parseCards = async (response: Response): Promise<CardsRead> => ({
+  view: await response.json(),
   position: response.headers.get('x-position'),
 })
 
 /**
- * The server's read model of the board, through TanStack Query. `useSyncQuery` sends this
- * client's newest position token, so the answer always includes its own writes; the query is
- * invalidated when our writes are confirmed and when other windows' events arrive.
+ * The server's read model of the board (an SQL table, `cards`), through TanStack Query.
+ * `useSyncQuery` sends this client's newest position token, so the answer always includes its
+ * own writes; the queries are invalidated when our writes are confirmed and when other
+ * windows' events arrive.
  */
 export function BoardStatsPanel() {
-  const query = useSyncQuery({ queryKey: statsKey, url: 'views/board-stats', parse })
-  useInvalidateOnConfirm(() => [statsKey], { remote: true })
+  const query = useSyncQuery({ queryKey: cardsKey, url: 'views/cards', parse: parseCards })
+  useInvalidateOnConfirm(() => [cardsKey], { remote: true })
+  const [open, setOpen] = useState(false)
   const data = query.data
   return (
     <section className="stats" aria-label="Server read model" data-testid="server-stats">
       <h2>On the server</h2>
       {data ? (
         <dl>
-          {data.stats.columns.map((c) => (
+          {data.view.columns.map((c) => (
             <div key={c.id} className="stat">
               <dt>{c.title}</dt>
               <dd>{c.count}</dd>
@@ -36,13 +41,20 @@ export function BoardStatsPanel() {
           ))}
           <div className="stat">
             <dt>Total</dt>
-            <dd>{data.stats.total}</dd>
+            <dd>{data.view.total}</dd>
           </div>
         </dl>
       ) : (
         <p className="muted">{query.isError ? 'Read model unavailable' : 'Loading…'}</p>
       )}
       {data?.position && <p className="muted position">at position {data.position}</p>}
+      {open ? (
+        <ServerSearch />
+      ) : (
+        <button type="button" onClick={() => setOpen(true)}>
+          Search on the server
+        </button>
+      )}
     </section>
   )
 }
