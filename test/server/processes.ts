@@ -14,11 +14,8 @@ export interface ServerProcess {
 }
 
 /** Starts the fixture server in its own Node process; resolves once it listens. */
-export async function startServerProcess(
-  env: Record<string, string>,
-  fixture = FIXTURE,
-): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
+export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
     env: { ...process.env, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   })

@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { batch, events } from './helpers'
 import { startPostgres, type TestPostgres } from './pg'
@@ -10,7 +9,6 @@ import { type ServerProcess, startServerProcess } from './processes'
 // Child processes on a loaded machine: starts and catch-ups take seconds.
 vi.setConfig({ testTimeout: 60_000 })
 
-const FIXTURE = fileURLToPath(new URL('./fixtures/tableProcess.ts', import.meta.url))
 const dir = mkdtempSync(join(tmpdir(), 'strata-tables-kill-'))
 let postgres: TestPostgres
 const running: ServerProcess[] = []
@@ -31,7 +29,7 @@ function storeOf(kind: 'sqlite' | 'postgres') {
       ? { STRATA_DB: join(dir, `events-${n++}.db`) }
       : { STRATA_PG_URL: postgres.url, STRATA_SCHEMA: postgres.schema() }
   return async (more: Record<string, string> = {}) => {
-    const server = await startServerProcess({ ...env, ...more }, FIXTURE)
+    const server = await startServerProcess({ STRATA_TABLE_MODE: 'async', ...env, ...more })
     running.push(server)
     return server
   }
