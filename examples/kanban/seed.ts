@@ -7,7 +7,7 @@ import type { BoardEvent, ColumnId } from './src/board'
 import { boardStreamOf } from './src/streams'
 
 const BATCH = 5000
-const CARDS = 300
+const CARDS = 60
 const COLUMNS: ColumnId[] = ['todo', 'doing', 'done']
 const WORDS = (
   'fix add drop sync login page board card list filter sort search button modal error cache ' +

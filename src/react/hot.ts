@@ -17,6 +17,14 @@ export interface HotStoreOptions {
   key?: string
   /** Told what each replacement changed. Default: a `console.info` line when it changed. */
   onReport?: (report: HotReport) => void
+  /**
+   * A synced store's window may start above a base state folded by the code before (a snapshot,
+   * evicted events). Up to this many events before the window, a new reducer re-folds from the
+   * first event (`refold: 'all'`, paged in chunks), so the whole board shows the edit; past it,
+   * only the window is re-folded and the report says the base came from earlier code. Default
+   * 10,000.
+   */
+  refoldAllUpTo?: number
 }
 
 interface Kept {
@@ -45,7 +53,7 @@ const make = createStore as (options: AnyStoreOptions) => Store<any, any, any>
  */
 export function hotStore(
   hot: HotContext | undefined,
-  { key = 'strataStore', onReport = logReport }: HotStoreOptions = {},
+  { key = 'strataStore', onReport = logReport, refoldAllUpTo = 10_000 }: HotStoreOptions = {},
 ): CreateStore {
   // Curried so the result is typed exactly as createStore, overloads and inference included.
   const create = (options: AnyStoreOptions): Kept['store'] => {
@@ -60,7 +68,10 @@ export function hotStore(
     // Reducer first, so re-run commands are folded by the new reducer.
     if (options.reducer !== kept.reducer) {
       kept.reducer = options.reducer
-      onReport(kept.store.hot.replaceReducer(options.reducer))
+      const { hot: storeHot, history } = kept.store
+      const all = history.start > 0 && history.start <= refoldAllUpTo
+      onReport(storeHot.replaceReducer(options.reducer, all ? { refold: 'all' } : undefined))
+      void storeHot.refolding?.then(onReport, () => {})
     }
     if (options.commands !== kept.commands) {
       if (options.commands === undefined) {

@@ -13,10 +13,14 @@ export interface Demo {
   close(): Promise<void>
 }
 
-/** The kanban demo as `npm start` runs it, on a temporary SQLite file, and Debian's Chromium. */
-export async function startDemo(): Promise<Demo> {
+/**
+ * The kanban demo as `npm start` runs it, on a temporary SQLite file, and Debian's Chromium;
+ * `seed`: as `npm start -- --seed N`, N events of history.
+ */
+export async function startDemo(options: { seed?: number } = {}): Promise<Demo> {
   const dir = await mkdtemp(join(tmpdir(), 'strata-demo-'))
   const app = await startKanban({
+    ...(options.seed && { seed: options.seed }),
     db: join(dir, 'events.db'),
     apiPort: 0,
     webPort: 0,
