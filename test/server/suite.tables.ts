@@ -82,7 +82,8 @@ export function tableContract(factory: StorageFactory) {
           }
         },
       })
-      const server = serverOn(await store(), { authorize, projections: [spy] })
+      const storage = await store()
+      const server = serverOn(storage, { authorize, projections: [spy] })
       await postOk(server, batch('c1', events('c1', 1, 2)), as('alice'))
       // Eve's events have the same ids; she removes and renames "c1-1" in her tenant only.
       const eve = await postOk(
@@ -111,7 +112,14 @@ export function tableContract(factory: StorageFactory) {
         count: 2,
       })
       // Naming the real table, or writing, is refused: a view reads its tenant's rows only.
-      for (const raw of ['SELECT * FROM strata_tp_cards_g1_cards', 'DELETE FROM {cards}']) {
+      // The store's own tables (every tenant's events) are refused too.
+      const schema = storage.tables!.dialect.prefix.split('.', 1)[0]
+      const allEvents = storage.kind === 'postgres' ? `${schema}.events` : 'strata_events'
+      for (const raw of [
+        'SELECT * FROM strata_tp_cards_g1_cards',
+        'DELETE FROM {cards}',
+        `SELECT count(*) AS n FROM ${allEvents}`,
+      ]) {
         const attempt = await get(server, `/views/cards?raw=${encodeURIComponent(raw)}`, as('eve'))
         expect(attempt.status).toBe(500)
       }

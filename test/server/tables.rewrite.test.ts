@@ -51,6 +51,14 @@ describe('table SQL rewriting', () => {
   it('refuses writes, real table names and unknown tables in a view', () => {
     expect(() => rewrite('DELETE FROM {cards}', map, 't', true)).toThrow(/SELECT only/)
     expect(() => rewrite('SELECT * FROM s.tp_x_g1_cards', map, 't', true)).toThrow(/as \{name\}/)
+    const pg = { ...map, reserved: /^s$/i }
+    expect(() => rewrite('SELECT * FROM s.events', pg, 't', true)).toThrow(
+      /no table of the store \(s\)/,
+    )
+    const sqlite = { ...map, reserved: /^strata_/i }
+    expect(() => rewrite('SELECT * FROM strata_events', sqlite, 't', true)).toThrow(/strata_events/)
+    // A column that merely starts like one is fine.
+    expect(rewrite('SELECT tp_count FROM {cols}', sqlite, 't', true)).toContain('tp_count')
     expect(() => rewrite('SELECT * FROM {nope}', map, 't', true)).toThrow(
       /no table \{nope\}.*\{cards\}, \{cols\}/,
     )

@@ -151,7 +151,10 @@ export function tableMap(projection: TableProjection, generation: number, dialec
   const real = new Map<string, string>()
   for (const table of projection.columns.keys())
     real.set(table, `${dialect.prefix}${projection.name}_g${generation}_${table}`)
-  return { real, columns: projection.columns } satisfies TableMap
+  // SQLite: the store's tables are strata_*; PostgreSQL: they are in the store's schema.
+  const schema = dialect.prefix.split('.', 1)[0]!
+  const reserved = dialect.kind === 'sqlite' ? /^strata_/i : new RegExp(`^${schema}$`, 'i')
+  return { real, columns: projection.columns, reserved } satisfies TableMap
 }
 
 /** CREATE TABLE / CREATE INDEX statements of one generation, idempotent. */

@@ -164,7 +164,7 @@ export class TableRunner {
         const events = await tx.readEvents(gen.position, projection.batchSize)
         await applyEvents(tx, projection, map, events)
         const position = events.at(-1)?.position ?? gen.position
-        await saveProgress(tx.db, tx.dialect, gen, position, null)
+        if (events.length || gen.error) await saveProgress(tx.db, tx.dialect, gen, position, null)
         if (events.length === projection.batchSize) return 'more'
         if (gen.status !== 'building') return events.length ? 'done' : 'idle'
         // Caught up: reads switch to this generation, in the same transaction.
@@ -215,10 +215,10 @@ export class TableRunner {
     })
   }
 
+  /** Stops the loops. A batch under way is not awaited: a stuck `apply` must not block shutdown. */
   async close(): Promise<void> {
     this.#closed = true
     this.#unsubscribe()
     if (this.#timer) clearInterval(this.#timer)
-    await Promise.allSettled([...this.#running.values()])
   }
 }

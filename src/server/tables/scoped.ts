@@ -9,6 +9,11 @@ export interface TableMap {
   real: ReadonlyMap<string, string>
   /** The declared columns of each table: what a tenant's view of it shows. */
   columns: ReadonlyMap<string, readonly string[]>
+  /**
+   * Names a view may not use: the store's own tables (events of every tenant, other
+   * projections' rows), by their prefix on SQLite or their schema on PostgreSQL.
+   */
+  reserved?: RegExp
 }
 
 // Words that may follow a table reference where no alias was written.
@@ -62,11 +67,14 @@ export function rewrite(
     if (kind !== 'SELECT' && kind !== 'WITH')
       throw new TypeError(`[strata] a view reads with SELECT only, received ${sql.slice(0, 60)}`)
     const raw = tokens.find(
-      (t) => t.kind === 'word' && /^(strata_|tp_)/i.test(t.text) && t.text !== TENANT_COLUMN,
+      (t) =>
+        t.kind === 'word' &&
+        t.text !== TENANT_COLUMN &&
+        (map.reserved?.test(t.text) || /^(strata_)?tp_[a-z0-9_]*_g\d+_/i.test(t.text)),
     )
     if (raw)
       throw new TypeError(
-        `[strata] a view names its tables as {name}, not ${raw.text}: that is what keeps it to its tenant`,
+        `[strata] a view names its tables as {name}, and no table of the store (${raw.text}): that is what keeps it to its tenant`,
       )
   }
   const realOf = (name: string) => {
