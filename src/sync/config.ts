@@ -57,6 +57,7 @@ export function resolveConfig(options: SyncOptions<any>): SyncConfig {
     idlePollMs: positive(options.idlePollMs, 'idlePollMs', 1000),
     leaseMs: positive(options.leaseMs, 'leaseMs', 10_000),
     requestTimeoutMs: positive(options.requestTimeoutMs, 'requestTimeoutMs', 30_000),
+    personal: options.personal,
   }
 }
 

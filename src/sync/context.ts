@@ -1,6 +1,7 @@
 import type { AnyEvent, EventEntry, Store } from '@strata/state'
 import type { PulledEvent, Replica } from '../core/replica'
 import { maxToken, type PositionToken } from '../protocol/index'
+import type { PersonalData } from '../protocol/personal'
 import type { RetryOptions, SyncClock } from './clock'
 import type { ConflictState } from './conflicts'
 import type { SyncError } from './errors'
@@ -85,6 +86,8 @@ export interface SyncConfig {
   /** Lease length without Web Locks; also how often the sender looks for closed tabs' events. */
   leaseMs: number
   requestTimeoutMs: number
+  /** Which fields are personal, to scrub when the server says their subject was forgotten. */
+  personal: PersonalData | undefined
 }
 
 /** What the outbox, sender and puller of one connection share. */

@@ -95,6 +95,20 @@ export function idbStorage(options: IdbStorageOptions = {}): OutboxStorage {
       await tx.done
       return made
     },
+    async scrub(rewrite) {
+      const all = handle() as unknown as IDBPDatabase<any>
+      const tx = all.transaction(['claimed', 'drafts', 'snapshots', 'pages'], 'readwrite', STRICT)
+      for (const name of ['claimed', 'drafts'] as const) {
+        const store = tx.objectStore(name)
+        for (const record of await store.getAll()) {
+          const next = rewrite(record)
+          if (next !== undefined) await store.put(next)
+        }
+      }
+      await tx.objectStore('snapshots').clear()
+      await tx.objectStore('pages').clear()
+      await tx.done
+    },
     async supersede(seqs) {
       const tx = handle().transaction('claimed', 'readwrite', STRICT)
       for (const seq of seqs) {

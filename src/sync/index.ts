@@ -11,6 +11,14 @@ export {
   replicaOf,
   type WireEvent,
 } from '../core/replica'
+export {
+  ERASED,
+  type Erased,
+  FORGOTTEN_TYPE,
+  isErased,
+  type PersonalData,
+  type PersonalFields,
+} from '../protocol/personal'
 export { type RetryOptions, type SyncClock, systemClock } from './clock'
 export { connectSync } from './connectSync'
 export {

@@ -2,6 +2,7 @@ import type { PositionToken, ReadEventsResponse, StoredWireEvent } from '../prot
 import { backoffDelay, deadline, Wakeup } from './clock'
 import { type StreamedEvent, settle } from './conflicts'
 import type { SyncContext } from './context'
+import { forgottenIn, scrubForgotten } from './erasure'
 import { type SyncError, toSyncError } from './errors'
 import { settlePulled } from './history/settle'
 import { localEventId } from './ids'
@@ -153,6 +154,10 @@ export class Puller {
       if (slice.length || (last && waiting)) settle(ctx, slice, last && !response.hasMore, gen)
     })
     if (ctx.signal.aborted) return
+    // An erasure: the connected client learns it by its audit event, as an offline one does
+    // when it pulls on reconnect. What arrives after it is scrubbed by the server already.
+    const forgotten = ctx.config.personal ? forgottenIn(response.events) : undefined
+    if (forgotten?.size) await scrubForgotten(ctx, ctx.config.personal!, forgotten)
     if (!response.hasMore) ctx.caughtUp = true
     reportStoredErrors(ctx, Math.max(0, from - ctx.store.history.start))
     this.#after = response.token

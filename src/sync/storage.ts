@@ -103,6 +103,11 @@ export interface OutboxStorage {
   releaseLease(name: string, holder: string): Promise<void>
   /** Names of leases not expired at `now`. */
   liveLeases(now: number): Promise<string[]>
+  /**
+   * Erasure: `rewrite` each draft and claimed record (its new value, or undefined to keep it),
+   * and drop the snapshots and pages of settled history, in one transaction.
+   */
+  scrub?(rewrite: (record: unknown) => unknown): Promise<void>
   /** Snapshots and pages of settled history, in the same database; none when not durable. */
   readonly history?: HistoryStorage | undefined
   close(): void
@@ -193,6 +198,16 @@ export function memoryStorage(): OutboxStorage {
     },
     async advanceSeq(lastSeq) {
       nextSeq = Math.max(nextSeq, lastSeq + 1)
+    },
+    async scrub(rewrite) {
+      for (const [seq, record] of claimed) {
+        const next = rewrite(record) as ClaimedEvent | undefined
+        if (next) claimed.set(seq, next)
+      }
+      for (const [owner, list] of drafts) {
+        const next = rewrite(list) as DraftEvent[] | undefined
+        if (next) drafts.set(owner, next)
+      }
     },
     async lease(name, holder, ttlMs, now) {
       const current = leases.get(name)

@@ -1,6 +1,7 @@
 import type { AnyEvent, CommandEntry, EventEntry } from '@strata/state'
 import type { PulledEvent, WireEvent } from '../core/replica'
 import type { JsonValue, PositionToken } from '../protocol/index'
+import type { PersonalData } from '../protocol/personal'
 import type { RetryOptions, SyncClock } from './clock'
 import type { SyncError } from './errors'
 import type { IdbStorageOptions } from './idbStorage'
@@ -56,6 +57,12 @@ export interface SyncOptions<E extends AnyEvent = AnyEvent> {
    */
   onError?: (error: StoredEventError) => void
   codec?: EventCodec<E>
+  /**
+   * The server's `personal` declaration: when the server says a subject was forgotten, its
+   * fields become `{ erased: true }` in this store's logs and the outbox, and the cached
+   * snapshots and pages of settled history are dropped and folded again.
+   */
+  personal?: PersonalData
   /** Use this clientId instead of the one made and kept beside the outbox. */
   clientId?: string
   credentials?: RequestCredentials

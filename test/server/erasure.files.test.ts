@@ -8,6 +8,7 @@ import {
   type Storage,
   sqliteStorage,
 } from '@strata/state/server'
+import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   authors,
@@ -39,7 +40,7 @@ const holding = (files: Map<string, Buffer>, text: string) =>
   [...files].filter(([, bytes]) => bytes.includes(Buffer.from(text))).map(([name]) => name)
 
 /** Writes, lets every derived state take the names, forgets Ada, waits for the refolds. */
-async function writeAndForget(storage: Storage): Promise<EventServer> {
+async function writeAndForget(storage: Storage, beforeForget = () => {}): Promise<EventServer> {
   const server = createEventServer({
     storage,
     authorize,
@@ -54,6 +55,7 @@ async function writeAndForget(storage: Storage): Promise<EventServer> {
   expect(JSON.stringify((await get(server, '/snapshots/board', as('bob'))).body)).toContain(
     NAMES.ada,
   )
+  beforeForget()
   const forgotten = await server.fetch(
     new Request(`${BASE}/subjects/ada/forget`, { method: 'POST', headers: as('root') }),
   )
@@ -66,13 +68,30 @@ async function writeAndForget(storage: Storage): Promise<EventServer> {
 
 const SECRETS = [NAMES.ada, EMAIL, 'Lovelace']
 
+/** Ada's key as stored, read with a second connection (WAL: it sees what was committed). */
+function keyBytes(path: string): Buffer[] {
+  const db = new Database(path, { readonly: true, fileMustExist: true })
+  try {
+    const row = db
+      .prepare("SELECT key FROM strata_subject_keys WHERE subject = 'ada' AND key IS NOT NULL")
+      .pluck()
+      .get() as Buffer | undefined
+    return row ? [row] : []
+  } finally {
+    db.close()
+  }
+}
+
 describe('after forgetSubject no byte of the fields is left in the store files', () => {
   it('SQLite: the database, its -wal and its -shm', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'strata-erase-'))
     try {
       const path = join(dir, 'events.db')
       const storage = sqliteStorage(path)
-      const server = await writeAndForget(storage)
+      const keysBefore = keyBytes(path)
+      const server = await writeAndForget(storage, () => {
+        keysBefore.push(...keyBytes(path))
+      })
       const open = filesUnder(dir)
       expect([...open.keys()].map((p) => p.slice(dir.length + 1)).sort()).toEqual([
         'events.db',
@@ -80,6 +99,11 @@ describe('after forgetSubject no byte of the fields is left in the store files',
         'events.db-wal',
       ])
       for (const secret of SECRETS) expect(holding(open, secret)).toEqual([])
+      // Nor Ada's key, which would open the ciphertext that stays.
+      expect(keysBefore.length).toBe(1)
+      for (const key of keysBefore) {
+        expect([...open].filter(([, bytes]) => bytes.includes(key)).map(([n]) => n)).toEqual([])
+      }
       // The search does find what was not forgotten: Bob's name, in derived states.
       expect(holding(open, NAMES.bob).length).toBeGreaterThan(0)
       await server.close()

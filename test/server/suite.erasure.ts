@@ -115,14 +115,17 @@ export function erasureContract(factory: StorageFactory) {
       expect(again.results.map((r) => r.status)).toEqual(['duplicate', 'duplicate', 'duplicate'])
     })
 
-    it('gives a subject that writes again after being forgotten a new key', async () => {
-      const { server } = await start(options)
+    it('keeps a forgotten subject forgotten: events naming it later are stored erased', async () => {
+      const { server, storage } = await start(options)
       await postOk(server, batch('c1', people('c1')), as('bob'))
       await forget(server, 'ada', as('root'))
+      // An offline client's events, decided before the erasure, sent after it.
       await postOk(server, batch('c1', people('c1', 4)), as('bob'))
       const read = payloads((await readAll(server, as('bob'))).events)
-      expect(read[0]).toMatchObject({ name: { erased: true } })
-      expect(read[3]).toEqual({ userId: 'ada', name: NAMES.ada, email: EMAIL })
+      expect(read[3]).toEqual({ userId: 'ada', name: { erased: true }, email: { erased: true } })
+      expect(read[5]).toMatchObject({ author: NAMES.bob })
+      const stored = await storage.read({ after: 0, limit: 20, tenant: 'acme' })
+      expect(JSON.stringify(stored.events)).not.toContain('Lovelace')
     })
 
     it('lets only admins forget, and only subjects of their own tenant, answering alike', async () => {

@@ -48,9 +48,13 @@ export async function sealEvents(
   if (!wanted.length) return events as StoredEvent[]
   const erasure = erasureTx(tx)
   const keys = await erasure.subjectKeys(tenant, wanted)
+  const keyless = wanted.filter((s) => !keys.has(s))
+  const forgotten = keyless.length
+    ? await erasure.forgottenSubjects(tenant, keyless)
+    : new Set<string>()
   const added = new Map<string, Uint8Array>()
   for (const subject of wanted) {
-    if (!keys.has(subject)) {
+    if (!keys.has(subject) && !forgotten.has(subject)) {
       const key = newKey()
       keys.set(subject, key)
       added.set(subject, key)
@@ -70,6 +74,12 @@ export async function sealEvents(
     const fields = subject === undefined ? [] : presentFields(personal, event.type, payload)
     if (!fields.length) {
       out.push(event)
+      continue
+    }
+    if (forgotten.has(subject!)) {
+      // Decided before the erasure (an offline client's), sent after it: stored erased.
+      for (const field of fields) payload[field] = { ...ERASED }
+      out.push({ ...event, payload })
       continue
     }
     const values: Record<string, JsonValue> = {}
@@ -165,11 +175,17 @@ export async function openEvents<E extends StoredEvent>(
 }
 
 export function erasureTx(tx: StorageTx): ErasureTx {
-  const { subjectKeys, addSubjectKeys, deleteSubjectKey, deleteCheckpoints } = tx
-  if (!subjectKeys || !addSubjectKeys || !deleteSubjectKey || !deleteCheckpoints) {
+  const { subjectKeys, addSubjectKeys, deleteSubjectKey, forgottenSubjects, deleteCheckpoints } = tx
+  if (
+    !subjectKeys ||
+    !addSubjectKeys ||
+    !deleteSubjectKey ||
+    !forgottenSubjects ||
+    !deleteCheckpoints
+  ) {
     throw new StrataWireError('internal', 'This storage adapter does not support erasure')
   }
-  return { subjectKeys, addSubjectKeys, deleteSubjectKey, deleteCheckpoints }
+  return { subjectKeys, addSubjectKeys, deleteSubjectKey, forgottenSubjects, deleteCheckpoints }
 }
 
 /**

@@ -8,8 +8,14 @@ export interface ErasureTx {
   subjectKeys(tenant: string, subjects: readonly string[]): Promise<Map<string, Uint8Array>>
   /** Stores keys for subjects that have none. */
   addSubjectKeys(tenant: string, keys: ReadonlyMap<string, Uint8Array>): Promise<void>
-  /** Deletes a subject's key; true when there was one. */
+  /**
+   * Deletes a subject's key and leaves a tombstone (a row without key): true when there was a
+   * key. A forgotten subject stays forgotten: events naming it later (an offline client's, sent
+   * after the erasure) are stored with the fields erased.
+   */
   deleteSubjectKey(tenant: string, subject: string): Promise<boolean>
+  /** Those of `subjects` that were forgotten (tombstones). */
+  forgottenSubjects(tenant: string, subjects: readonly string[]): Promise<Set<string>>
   /** Deletes the checkpoints whose names start with `prefix`: a tenant's, or those over all. */
   deleteCheckpoints(tenant: string | undefined, prefix: string): Promise<void>
 }

@@ -16,6 +16,10 @@ export function memoryErasure(
     return (k: string) => k.startsWith(prefix) && k.endsWith(end)
   }
   const keys = new Map<string, Uint8Array>()
+  /** Forgotten subjects (tombstones). */
+  const forgotten = new Set<string>()
+  /** Forgets per tenant (the stores with SQL count their audit events instead). */
+  const forgets = new Map<string, number>()
   const lookup = async (tenant: string, subjects: readonly string[]) => {
     const out = new Map<string, Uint8Array>()
     for (const subject of subjects) {
@@ -24,15 +28,13 @@ export function memoryErasure(
     }
     return out
   }
-  /** Forgets per tenant (the stores with SQL count their audit events instead). */
-  const forgets = new Map<string, number>()
   const storage: ErasureStorage = {
     subjectKeys: lookup,
     erasures: async (tenant) => forgets.get(tenant) ?? 0,
     wipeDeleted: async () => {},
   }
   const tx = (staged: (() => void)[], stagedCheckpoints: Map<string, string>): ErasureTx => {
-    // What this transaction changed, seen by its own reads as a database's would be.
+    // What this transaction changed (null: forgotten), seen by its own reads as a database's.
     const mine = new Map<string, Uint8Array | null>()
     return {
       subjectKeys: async (tenant, subjects) => {
@@ -46,11 +48,13 @@ export function memoryErasure(
       },
       addSubjectKeys: async (tenant, added) => {
         for (const [subject, key] of added) {
-          if (!keys.has(keyOf(tenant, subject))) mine.set(keyOf(tenant, subject), key)
+          const k = keyOf(tenant, subject)
+          if (!keys.has(k) && !forgotten.has(k) && !mine.has(k)) mine.set(k, key)
         }
         staged.push(() => {
           for (const [subject, key] of added) {
-            if (!keys.has(keyOf(tenant, subject))) keys.set(keyOf(tenant, subject), key)
+            const k = keyOf(tenant, subject)
+            if (!keys.has(k) && !forgotten.has(k)) keys.set(k, key)
           }
         })
       },
@@ -58,9 +62,19 @@ export function memoryErasure(
         const k = keyOf(tenant, subject)
         const had = mine.has(k) ? mine.get(k) !== null : keys.has(k)
         mine.set(k, null)
-        staged.push(() => keys.delete(k))
+        staged.push(() => {
+          keys.delete(k)
+          forgotten.add(k)
+          forgets.set(tenant, (forgets.get(tenant) ?? 0) + 1)
+        })
         return had
       },
+      forgottenSubjects: async (tenant, subjects) =>
+        new Set(
+          subjects.filter(
+            (s) => forgotten.has(keyOf(tenant, s)) || mine.get(keyOf(tenant, s)) === null,
+          ),
+        ),
       deleteCheckpoints: async (tenant, prefix) => {
         const matches = matcher(tenant, prefix)
         for (const k of stagedCheckpoints.keys()) if (matches(k)) stagedCheckpoints.delete(k)

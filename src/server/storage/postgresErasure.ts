@@ -10,7 +10,7 @@ export async function createErasureTable(client: PoolClient, s: string): Promise
   await client.query(`CREATE TABLE IF NOT EXISTS ${s}.subject_keys (
     tenant text NOT NULL,
     subject text NOT NULL,
-    key bytea NOT NULL,
+    key bytea,
     PRIMARY KEY (tenant, subject)
   )`)
 }
@@ -19,7 +19,7 @@ async function keysOf(db: Queryable, s: string, tenant: string, subjects: readon
   const out = new Map<string, Uint8Array>()
   if (!subjects.length) return out
   const { rows } = await db.query(
-    `SELECT subject, key FROM ${s}.subject_keys WHERE tenant = $1 AND subject = ANY($2::text[])`,
+    `SELECT subject, key FROM ${s}.subject_keys WHERE tenant = $1 AND subject = ANY($2::text[]) AND key IS NOT NULL`,
     [tenant, [...new Set(subjects)]],
   )
   for (const row of rows) out.set(row.subject as string, new Uint8Array(row.key as Buffer))
@@ -37,13 +37,25 @@ export function postgresErasureTx(client: PoolClient, s: string): ErasureTx {
         [tenant, [...keys.keys()], [...keys.values()].map((k) => Buffer.from(k))],
       )
     },
-    deleteSubjectKey: async (tenant, subject) =>
-      ((
-        await client.query(`DELETE FROM ${s}.subject_keys WHERE tenant = $1 AND subject = $2`, [
-          tenant,
-          subject,
-        ])
-      ).rowCount ?? 0) > 0,
+    deleteSubjectKey: async (tenant, subject) => {
+      const { rows } = await client.query(
+        `SELECT key IS NOT NULL AS had FROM ${s}.subject_keys WHERE tenant = $1 AND subject = $2`,
+        [tenant, subject],
+      )
+      await client.query(
+        `INSERT INTO ${s}.subject_keys (tenant, subject, key) VALUES ($1, $2, NULL)
+         ON CONFLICT (tenant, subject) DO UPDATE SET key = NULL`,
+        [tenant, subject],
+      )
+      return rows[0]?.had === true
+    },
+    forgottenSubjects: async (tenant, subjects) => {
+      const { rows } = await client.query(
+        `SELECT subject FROM ${s}.subject_keys WHERE tenant = $1 AND subject = ANY($2::text[]) AND key IS NULL`,
+        [tenant, [...new Set(subjects)]],
+      )
+      return new Set(rows.map((r) => r.subject as string))
+    },
     deleteCheckpoints: async (tenant, prefix) => {
       await client.query(`DELETE FROM ${s}.checkpoints WHERE scope = $1 AND left(name, $2) = $3`, [
         scopeOf(tenant),

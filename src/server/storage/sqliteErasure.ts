@@ -15,14 +15,25 @@ export function sqliteErasureTx(writer: Db): ErasureTx {
   writer.exec(`CREATE TABLE IF NOT EXISTS strata_subject_keys (
     tenant TEXT NOT NULL,
     subject TEXT NOT NULL,
-    key BLOB NOT NULL,
+    key BLOB,
     PRIMARY KEY (tenant, subject)
   ) WITHOUT ROWID`)
   writer.pragma('secure_delete = ON')
   const insert = writer.prepare(
     'INSERT INTO strata_subject_keys (tenant, subject, key) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
   )
-  const remove = writer.prepare('DELETE FROM strata_subject_keys WHERE tenant = ? AND subject = ?')
+  const had = writer
+    .prepare(
+      'SELECT 1 FROM strata_subject_keys WHERE tenant = ? AND subject = ? AND key IS NOT NULL',
+    )
+    .pluck()
+  const tombstone = writer.prepare(
+    `INSERT INTO strata_subject_keys (tenant, subject, key) VALUES (?, ?, NULL)
+     ON CONFLICT (tenant, subject) DO UPDATE SET key = NULL`,
+  )
+  const tombstones = writer
+    .prepare('SELECT 1 FROM strata_subject_keys WHERE tenant = ? AND subject = ? AND key IS NULL')
+    .pluck()
   const dropCheckpoints = writer.prepare(
     'DELETE FROM strata_checkpoints WHERE scope = ? AND substr(name, 1, ?) = ?',
   )
@@ -31,7 +42,13 @@ export function sqliteErasureTx(writer: Db): ErasureTx {
     addSubjectKeys: async (tenant, keys) => {
       for (const [subject, key] of keys) insert.run(tenant, subject, Buffer.from(key))
     },
-    deleteSubjectKey: async (tenant, subject) => remove.run(tenant, subject).changes > 0,
+    deleteSubjectKey: async (tenant, subject) => {
+      const existed = had.get(tenant, subject) !== undefined
+      tombstone.run(tenant, subject)
+      return existed
+    },
+    forgottenSubjects: async (tenant, subjects) =>
+      new Set(subjects.filter((subject) => tombstones.get(tenant, subject) !== undefined)),
     deleteCheckpoints: async (tenant, prefix) => {
       dropCheckpoints.run(scopeOf(tenant), prefix.length, prefix)
     },
@@ -80,7 +97,7 @@ function keysOf(db: Db, tenant: string, subjects: readonly string[]): Map<string
     if (!statement) {
       statement = db
         .prepare(
-          `SELECT subject, key FROM strata_subject_keys WHERE tenant = ? AND subject IN (${chunk.map(() => '?').join(',')})`,
+          `SELECT subject, key FROM strata_subject_keys WHERE tenant = ? AND key IS NOT NULL AND subject IN (${chunk.map(() => '?').join(',')})`,
         )
         .raw()
       cache.set(chunk.length, statement)
