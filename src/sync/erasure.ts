@@ -1,8 +1,8 @@
+import type { Store } from '@strata/state'
 import { events, internalsOf } from '../core/internals'
-import type { JsonValue, StoredWireEvent } from '../protocol/index'
+import type { StoredWireEvent } from '../protocol/index'
 import { forgottenSubject, type PersonalData, scrubPayload } from '../protocol/personal'
 import type { OutboxStorage } from './storage'
-import type { EventCodec } from './types'
 
 /**
  * A record's events with the personal fields of forgotten subjects replaced by
@@ -44,28 +44,22 @@ export function scrubDeep(
 }
 
 /** The subjects a page of pulled events says were forgotten (genuine audit events only). */
-export function forgottenIn(events: readonly StoredWireEvent[]): Set<string> {
-  const out = new Set<string>()
-  for (const e of events) {
-    const subject = forgottenSubject(e)
-    if (subject !== undefined) out.add(subject)
-  }
-  return out
-}
+export const forgottenIn = (events: readonly StoredWireEvent[]) =>
+  new Set(events.map(forgottenSubject).filter((s) => s !== undefined))
 
 export interface ScrubTarget {
   store: object
-  codec: EventCodec
   storage: OutboxStorage
 }
 
 /**
  * After the server said these subjects were forgotten: their fields become the placeholder in
- * the store's commands and events, in the outbox (drafts and claimed events, so what is resent
- * holds no plaintext), and the settled snapshots and pages of IndexedDB are dropped (folded
- * states cannot be scrubbed field by field; the server serves them scrubbed again). Then the
- * states are folded again: from the first event when the window starts at one, else with the
- * earlier history paged in again (`hot.replaceReducer(r, { refold: 'all' })`).
+ * the store's commands and events (as the default codec shapes them: `{ type, payload }`), in
+ * the outbox (drafts and claimed events, so what is resent holds no plaintext), and the settled
+ * snapshots and pages of IndexedDB are dropped (folded states cannot be scrubbed field by field;
+ * the server serves them scrubbed again). Then the states are folded again: from the first
+ * event when the window starts at one, else with the earlier history paged in again
+ * (`hot.replaceReducer(r, { refold: 'all' })`).
  */
 export async function scrubForgotten(
   target: ScrubTarget,
@@ -73,28 +67,18 @@ export async function scrubForgotten(
   forgotten: ReadonlySet<string>,
 ): Promise<void> {
   const core = internalsOf<unknown>(target.store)
+  const scrub = (record: unknown) => scrubDeep(personal, forgotten, record)
   let changed = false
-  const scrubEntry = (entry: { type: string; payload: unknown }, value: object) => {
-    const wire = target.codec.encode(value as never)
-    const payload = scrubPayload(personal, wire.type, wire.payload, forgotten)
-    if (payload === undefined) return undefined
-    changed = true
-    entry.payload = payload
-    return target.codec.decode({ type: wire.type, payload: payload as JsonValue })
+  for (const entry of [...events(core), ...core.commands]) {
+    const next = scrub(entry)
+    if (next) changed = !!Object.assign(entry, next)
   }
-  for (const entry of events(core)) {
-    const next = scrubEntry(entry, entry.event)
-    if (next) entry.event = next
+  await target.storage.scrub?.(scrub)
+  if (changed || core.start) {
+    ;(target.store as Store<unknown>).hot.replaceReducer(
+      core.reducer,
+      core.start ? { refold: 'all' } : undefined,
+    )
+    await core.refolding
   }
-  for (const entry of core.commands) {
-    const next = scrubEntry(entry, entry.command)
-    if (next) entry.command = next
-  }
-  await target.storage.scrub?.((record) => scrubDeep(personal, forgotten, record))
-  if (!changed && core.start === 0) return
-  const store = target.store as {
-    hot: { replaceReducer(r: unknown, o?: { refold: 'all' }): unknown }
-  }
-  store.hot.replaceReducer(core.reducer, core.start > 0 ? { refold: 'all' } : undefined)
-  await core.refolding
 }

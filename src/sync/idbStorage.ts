@@ -98,15 +98,11 @@ export function idbStorage(options: IdbStorageOptions = {}): OutboxStorage {
     async scrub(rewrite) {
       const all = handle() as unknown as IDBPDatabase<any>
       const tx = all.transaction(['claimed', 'drafts', 'snapshots', 'pages'], 'readwrite', STRICT)
-      for (const name of ['claimed', 'drafts'] as const) {
+      for (const name of ['claimed', 'drafts']) {
         const store = tx.objectStore(name)
-        for (const record of await store.getAll()) {
-          const next = rewrite(record)
-          if (next !== undefined) await store.put(next)
-        }
+        for (const record of await store.getAll()) await store.put(rewrite(record) ?? record)
       }
-      await tx.objectStore('snapshots').clear()
-      await tx.objectStore('pages').clear()
+      await Promise.all([tx.objectStore('snapshots').clear(), tx.objectStore('pages').clear()])
       await tx.done
     },
     async supersede(seqs) {

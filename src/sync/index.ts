@@ -12,9 +12,7 @@ export {
   type WireEvent,
 } from '../core/replica'
 export {
-  ERASED,
   type Erased,
-  FORGOTTEN_TYPE,
   isErased,
   type PersonalData,
   type PersonalFields,

@@ -200,13 +200,8 @@ export function memoryStorage(): OutboxStorage {
       nextSeq = Math.max(nextSeq, lastSeq + 1)
     },
     async scrub(rewrite) {
-      for (const [seq, record] of claimed) {
-        const next = rewrite(record) as ClaimedEvent | undefined
-        if (next) claimed.set(seq, next)
-      }
-      for (const [owner, list] of drafts) {
-        const next = rewrite(list) as DraftEvent[] | undefined
-        if (next) drafts.set(owner, next)
+      for (const map of [claimed, drafts] as Map<unknown, unknown>[]) {
+        for (const [k, record] of map) map.set(k, rewrite(record) ?? record)
       }
     },
     async lease(name, holder, ttlMs, now) {
