@@ -242,6 +242,18 @@ export function tableContract(factory: StorageFactory) {
       await expect(
         tables.read((db) => db.all(`SELECT 1 FROM ${tables.dialect.prefix}cards_g1_cards`)),
       ).rejects.toThrow()
+      // A server still running version 1 (a rolling deploy) takes appends but answers no view;
+      // version 2's server applies its events.
+      const old = serverOn(storage, { projections: [cardsProjection()] })
+      const stale = await get(old, '/views/cards')
+      expect([stale.status, stale.body.error.message]).toEqual([
+        503,
+        expect.stringMatching(/newer version live than this server's code \(version 1\)/),
+      ])
+      const late = await postOk(old, batch('c2', events('c2', 1, 1)))
+      const after = await get(v2, '/views/cards', { 'X-Min-Position': late.token })
+      expect(after.body.map((r: { title: string }) => r.title)).toContain('v2 card 1')
+      expect(after.body).toHaveLength(4)
     })
 
     it('rebuilds on request (strata-server projections rebuild) while the live tables answer', async () => {

@@ -65,6 +65,13 @@ export async function readTableView(
   const tenantHead = await fromStorage(storage.head(tenant))
   const headAt = (await fromStorage(storage.globalPosition(tenant, tenantHead))) ?? 0
   await fromStorage(runner.ready)
+  if (runner.isStale(name)) {
+    throw new StrataWireError(
+      'unavailable',
+      `View ${JSON.stringify(name)} has a newer version live than this server's code (version ${projection.version}); a server of the new release answers it`,
+      { details: { view: name } },
+    )
+  }
   let kicked = false
   const result = await waitFor({
     subscribe: (wake) => {
