@@ -5,7 +5,7 @@ import type { Session, SessionCheckpoint } from './format'
 import { hasher } from './hash'
 import type { Divergence, ReplayConfig, ReplayResult } from './replay'
 
-export type EventsResult<S> = Omit<ReplayResult<S>, 'ok' | 'compatibility'>
+export type EventsResult<S> = Omit<ReplayResult<S>, 'ok' | 'compatibility' | 'erasures'>
 
 /**
  * Folds the (upcast) events with today's reducer, one window between checkpoints at a time.

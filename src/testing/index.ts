@@ -2,6 +2,7 @@
 // Browser-safe: the Vitest setup and `replaySessions` live in `@strata/state/testing/vitest`.
 
 export { type Change, diffValues, type FormatOptions, formatChanges, printDiff } from './diff'
+export { type ErasureReport, erasuresIn } from './erasure'
 export { SessionFormatError } from './errors'
 export { type ExportOptions, exportSession } from './export'
 export {

@@ -1,5 +1,7 @@
 import type { CommandMap } from '@strata/state'
+import type { PersonalData } from '../protocol/personal'
 import { rerunCommands } from './commands'
+import { type ErasureReport, erasuresIn } from './erasure'
 import { usage } from './errors'
 import { replayEvents } from './events'
 import type { Session } from './format'
@@ -40,6 +42,10 @@ export interface ReplayConfig<S = any> {
    * name its first diverging event: faster on long sessions, blind to such passing differences.
    */
   check?: 'every-event' | 'checkpoints'
+  /** The server's `personal` declaration: erasures are reported with the events they touch. */
+  personal?: PersonalData
+  /** Subjects forgotten since the session was recorded (its audit events name the others). */
+  forgotten?: readonly string[]
 }
 
 /** Where today's code and the recording part ways, and how. */
@@ -85,6 +91,11 @@ export interface ReplayResult<S> {
   compatibility: CompatibilityReport
   /** Events today's reducer threw on; the state was kept, as the store does. */
   errors: { index: number; type: string; error: unknown }[]
+  /**
+   * Erasures the session spans (erasure.ts): reported as such, never as divergences. A session
+   * recorded before one replays as it was recorded.
+   */
+  erasures: ErasureReport[]
 }
 
 /**
@@ -120,7 +131,12 @@ export function replaySession<S = any>(
     result.divergences.sort((a, b) => a.index - b.index || (a.kind === 'event' ? -1 : 1))
     result.finalState = rerun.finalState
   }
-  return { ...result, ok: compatibility.ok && result.divergences.length === 0, compatibility }
+  return {
+    ...result,
+    ok: compatibility.ok && result.divergences.length === 0,
+    compatibility,
+    erasures: erasuresIn(session, config.personal, config.forgotten),
+  }
 }
 
 function checkConfig(config: ReplayConfig<any>): void {

@@ -3,6 +3,7 @@ import { inspect } from 'node:util'
 import { createStore } from '@strata/state'
 import { createEventServer, memoryStorage } from '@strata/state/server'
 import { connectSync, isErased, type PersonalData, type Sync } from '@strata/state/sync'
+import { exportSession, replaySession, serializeSession } from '@strata/state/testing'
 import { IDBFactory } from 'fake-indexeddb'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { faulty, manualClock } from './helpers'
@@ -105,6 +106,8 @@ describe('erasure on the client', () => {
     await tab.sync.flush()
     await tab.sync.pull()
     expect(everything(tab)).toContain(ADA)
+    const recordedBefore = serializeSession(exportSession(tab.store))
+    expect(recordedBefore).toContain(ADA)
     expect(await forget(s, 'ada').then((r) => r.status)).toBe(200)
     await tab.sync.pull()
     expect(everything(tab)).not.toContain(ADA)
@@ -114,6 +117,30 @@ describe('erasure on the client', () => {
       { title: 'Sanitize inputs', author: BOB },
     ])
     expect(await a.contents()).not.toContain(ADA)
+
+    // A session exported now holds no plaintext, and replays with the erasure in it reported.
+    const after = serializeSession(exportSession(tab.store))
+    expect(after).not.toContain(ADA)
+    expect(after).toContain(BOB)
+    const replayedAfter = replaySession(after, { reducer, personal })
+    expect(replayedAfter.ok).toBe(true)
+    expect(replayedAfter.erasures).toEqual([{ subject: 'ada', index: 2, holding: [] }])
+    // One recorded before it replays as recorded: the erasure is reported, not a divergence.
+    const replayedBefore = replaySession(recordedBefore, {
+      reducer,
+      personal,
+      forgotten: ['ada'],
+    })
+    expect(replayedBefore.ok).toBe(true)
+    expect(replayedBefore.divergences).toEqual([])
+    expect(replayedBefore.erasures).toEqual([
+      {
+        subject: 'ada',
+        index: undefined,
+        holding: [{ index: 0, type: 'card/added', fields: ['author'] }],
+      },
+    ])
+    expect(JSON.stringify(replayedBefore.erasures)).not.toContain(ADA)
   })
 
   it('a client offline during the erasure scrubs on reconnect, its unsent event too', async () => {
