@@ -13,6 +13,7 @@ import type { TableProjection, ViewParams } from './define'
 import { generations } from './meta'
 import type { TableRunner } from './runner'
 import { scopedDb } from './scoped'
+import type { SqlDb } from './sql'
 
 /** How often a waiting view looks again for progress made by another process. */
 const POLL_MS = 100
@@ -72,6 +73,8 @@ export async function readTableView(
       { details: { view: name } },
     )
   }
+  const liveOf = async (db: SqlDb) =>
+    (await generations(db, tables.dialect, name)).find((g) => g.status === 'live')
   let kicked = false
   const result = await waitFor({
     subscribe: (wake) => {
@@ -83,23 +86,25 @@ export async function readTableView(
       }
     },
     check: async () => {
+      let seen: number | undefined
       const found = await fromStorage(
-        tables.read(async (db) => {
-          const live = (await generations(db, tables.dialect, name)).find(
-            (g) => g.status === 'live',
-          )
-          if (!live || live.position < target) return undefined
-          const position = live.position >= headAt ? tenantHead : min
-          const scoped = scopedDb(
-            db,
-            runner.mapOf(projection, live.generation),
-            projection.scope === 'tenant' ? tenant : undefined,
-            true,
-          )
-          if (live.version === projection.version) {
+        tables
+          .read(async (db) => {
+            const live = await liveOf(db)
+            if (!live || live.position < target) return undefined
+            seen = live.generation
+            const position = live.position >= headAt ? tenantHead : min
+            const scoped = scopedDb(
+              db,
+              runner.mapOf(projection, live.generation),
+              projection.scope === 'tenant' ? tenant : undefined,
+              true,
+            )
             try {
               return { body: await read(scoped, params, principal), position }
             } catch (cause) {
+              // The old version's tables do not fit this read: wait for this version.
+              if (live.version !== projection.version) return undefined
               if (cause instanceof StrataWireError) throw cause
               throw new StrataWireError(
                 'internal',
@@ -109,14 +114,13 @@ export async function readTableView(
                 },
               )
             }
-          }
-          try {
-            return { body: await read(scoped, params, principal), position }
-          } catch {
-            // The old version's tables do not fit this read: wait for this version.
-            return undefined
-          }
-        }),
+          })
+          .catch(async (error: unknown) => {
+            // Its tables were dropped by a switch between reading the generation and its rows.
+            if (seen !== undefined && (await tables.read(liveOf))?.generation !== seen)
+              return undefined
+            throw error
+          }),
       )
       if (!found && !kicked) runner.kick(name)
       kicked = true
