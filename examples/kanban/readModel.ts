@@ -42,7 +42,14 @@ export const boardSnapshot: SnapshotConfig<Board> = {
 export const boardEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('card/created'),
-    payload: z.object({ id, columnId: column, title, at: z.number() }),
+    payload: z.object({
+      id,
+      columnId: column,
+      title,
+      at: z.number(),
+      authorId: id.optional(),
+      author: z.union([z.string().max(60), z.object({ erased: z.literal(true) })]).optional(),
+    }),
   }),
   z.object({
     type: z.literal('card/edited'),

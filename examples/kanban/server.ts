@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { devToken, type RunningServer, serve } from '@strata/state/server'
 import { cardsView } from './cardsView'
 import { boardEventSchema, boardProjection, boardSnapshot } from './readModel'
+import { personal } from './src/personal'
 
 export const defaultDb = fileURLToPath(new URL('./.data/events.db', import.meta.url))
 
@@ -39,7 +40,9 @@ export async function startKanbanServer(options: KanbanServerOptions = {}): Prom
     port,
     hostname,
     basePath: '/api',
-    authorize: devToken(token),
+    // One shared secret for the demo, an admin's: "Forget me" is an admin action.
+    authorize: devToken(token, { id: 'dev', admin: true }),
+    personal,
     projections: [boardProjection, cardsView],
     snapshots: [boardSnapshot],
     validate: boardEventSchema,

@@ -6,6 +6,8 @@ export type ColumnId = 'todo' | 'doing' | 'done'
 
 export interface Card {
   id: string
+  /** Who made it: a key into `Board.authors`, never the name itself (that is personal data). */
+  authorId?: string
   title: string
   description: string
   createdAt: number
@@ -15,10 +17,23 @@ export interface Card {
 export interface Board {
   columns: { id: ColumnId; title: string; cardIds: string[] }[]
   cards: Record<string, Card>
+  /** Authors' names by id, from the card/created events (personal: see personal.ts). */
+  authors: Record<string, string>
 }
 
 export type BoardEvent =
-  | { type: 'card/created'; payload: { id: string; columnId: ColumnId; title: string; at: number } }
+  | {
+      type: 'card/created'
+      payload: {
+        id: string
+        columnId: ColumnId
+        title: string
+        at: number
+        authorId?: string
+        /** A name, or `{ erased: true }` once its author was forgotten. */
+        author?: string | { erased: true }
+      }
+    }
   | { type: 'card/edited'; payload: { id: string; title: string; description: string; at: number } }
   | { type: 'card/moved'; payload: { id: string; to: ColumnId; index: number } }
   | { type: 'card/deleted'; payload: { id: string } }
@@ -32,7 +47,7 @@ export type BoardEvent =
  * when boardReducer makes something else of old events: snapshots folded by the old code are
  * then never used, the board is folded again from the events.
  */
-export const boardVersion = 1
+export const boardVersion = 2
 
 export const emptyBoard: Board = {
   columns: [
@@ -41,7 +56,12 @@ export const emptyBoard: Board = {
     { id: 'done', title: 'Done', cardIds: [] },
   ],
   cards: {},
+  authors: {},
 }
+
+/** A forgotten author's name reads `{ erased: true }`: a reducer takes it like any value. */
+const nameOf = (author: unknown) =>
+  typeof author === 'string' ? author : (author as { erased?: boolean })?.erased ? '(erased)' : ''
 
 function removeFromColumns(board: Board, id: string) {
   for (const column of board.columns) {
@@ -53,8 +73,12 @@ function removeFromColumns(board: Board, id: string) {
 export function boardReducer(board: Board, event: BoardEvent): void {
   switch (event.type) {
     case 'card/created': {
-      const { id, columnId, title, at } = event.payload
+      const { id, columnId, title, at, authorId } = event.payload
       board.cards[id] = { id, title, description: '', createdAt: at, updatedAt: at }
+      if (authorId) {
+        board.cards[id].authorId = authorId
+        board.authors[authorId] = nameOf(event.payload.author)
+      }
       board.columns.find((c) => c.id === columnId)?.cardIds.push(id)
       break
     }
@@ -105,14 +129,24 @@ function requireTitle(title: string): string {
 }
 
 export const boardCommands = {
-  createCard(_board: Board, p: { title: string; columnId?: ColumnId }, ctx: CommandContext) {
+  createCard(
+    _board: Board,
+    p: { title: string; columnId?: ColumnId; authorId?: string; author?: string },
+    ctx: CommandContext,
+  ) {
     const columnId = p.columnId ?? 'todo'
     if (!columnIds.includes(columnId))
       throw new Error(`Unknown column ${JSON.stringify(columnId)}.`)
     const title = requireTitle(p.title)
     return {
       type: 'card/created' as const,
-      payload: { id: ctx.uuid(), columnId, title, at: ctx.now() },
+      payload: {
+        id: ctx.uuid(),
+        columnId,
+        title,
+        at: ctx.now(),
+        ...(p.authorId && { authorId: p.authorId, author: (p.author ?? '').slice(0, 60) }),
+      },
     }
   },
   editCard(

@@ -1,4 +1,5 @@
 import { connectSync } from '@strata/state/sync'
+import { personal } from './personal'
 import { store } from './store'
 import { boardStreamOf } from './streams'
 
@@ -14,4 +15,6 @@ export const sync = connectSync(store, {
   // A window with nothing of its own starts from the server's snapshot of the board, not from
   // every event; a reload starts from this device's (see server.ts).
   snapshot: 'board',
+  // Authors' names are personal: scrubbed here when the server says one was forgotten.
+  personal,
 })

@@ -1,4 +1,5 @@
 import { type FormEvent, useId, useState } from 'react'
+import { loadAuthor } from '../author'
 import type { ColumnId } from '../board'
 import { useRun } from '../feedback'
 import { Icon } from './Icon'
@@ -17,7 +18,7 @@ export function AddCardForm({
 
   function submit(e: FormEvent) {
     e.preventDefault()
-    if (run({ type: 'createCard', payload: { title, columnId } })) setTitle('')
+    if (run({ type: 'createCard', payload: { title, columnId, ...loadAuthor() } })) setTitle('')
   }
 
   return (

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react'
+import { AuthorBar } from './AuthorBar'
 import { BoardStatsPanel } from './BoardStatsPanel'
 import { BoardView } from './BoardView'
 import { CommandError } from './CommandError'
@@ -21,6 +22,7 @@ export function App({ synced, notice }: { synced: boolean; notice?: ReactNode })
             <p className="tagline">Commands, events and states you can rewind, synced to SQLite</p>
           </div>
         </div>
+        {synced && <AuthorBar />}
         {synced ? <SyncStatus /> : <span className="sync-status">Local only</span>}
       </header>
       {notice}

@@ -2,7 +2,7 @@ import { type DragEvent, useId } from 'react'
 import type { Card, ColumnId } from '../board'
 import { useDrafts } from '../drafts'
 import { useRun } from '../feedback'
-import { useHistory } from '../hooks'
+import { useBoard, useHistory } from '../hooks'
 import { usePrefs } from '../prefs'
 import { CardEditForm } from './CardEditForm'
 import { Icon } from './Icon'
@@ -25,6 +25,7 @@ export function CardItem({ card, columnId, index, count }: Props) {
   const editing = useDrafts((d) => d.drafts[card.id] !== undefined)
   const put = useDrafts((d) => d.put)
   const titleId = useId()
+  const author = useBoard((b) => (card.authorId ? b.authors?.[card.authorId] : undefined))
 
   if (editing && isLive) {
     return (
@@ -58,6 +59,7 @@ export function CardItem({ card, columnId, index, count }: Props) {
           {card.title}
         </h3>
         {card.description && !compact && <p className="card-description">{card.description}</p>}
+        {author && <p className="card-author">by {author}</p>}
         <div className="card-actions">
           <MoveControls
             id={card.id}

@@ -1,0 +1,7 @@
+import type { PersonalData } from '@strata/state/sync'
+
+// The author's name on a card is personal data: the server stores it encrypted with the author's
+// key, and "Forget me" (AuthorBar) deletes the key, so every copy reads `{ erased: true }`.
+export const personal: PersonalData = {
+  'card/created': { subject: (p) => p.authorId, fields: ['author'] },
+}
