@@ -126,6 +126,26 @@ export function tableContract(factory: StorageFactory) {
       expect((await get(server, '/views/cards', as('alice'))).body.count).toBe(2)
     })
 
+    it('answers 503 while its tables cannot be set up (database down), and sets them up on the next request', async () => {
+      const storage = await store()
+      const tables = storage.tables!
+      let down = true
+      const flaky: Storage = {
+        ...storage,
+        tables: {
+          ...tables,
+          write: (fn) => (down ? Promise.reject(new Error('database down')) : tables.write(fn)),
+        },
+      }
+      const server = serverOn(flaky, { projections: [cardsProjection()] })
+      expect((await post(server, batch('c1', events('c1', 1, 1)))).status).toBe(503)
+      down = false
+      const { token } = await postOk(server, batch('c1', events('c1', 1, 1)))
+      expect(ids((await get(server, '/views/cards', { 'X-Min-Position': token })).body)).toEqual([
+        'c1-1',
+      ])
+    })
+
     it('refuses the append when an inline apply throws, naming the projection and the event', async () => {
       const broken = cardsProjection({
         apply: async (event, db) => {

@@ -36,7 +36,10 @@ type Outcome = 'idle' | 'busy' | 'more' | 'done' | 'failed' | 'switched'
  * event is tried again after `retryMs` or on a restart with fixed code.
  */
 export class TableRunner {
-  readonly ready: Promise<void>
+  /** The inline projections, which appends apply. */
+  readonly inline: readonly TableProjection[]
+  #ready: Promise<void>
+  #unready = false
   readonly progress = new Signal<string>()
   readonly #tables: TableStorage
   readonly #projections: ReadonlyMap<string, TableProjection>
@@ -64,19 +67,8 @@ export class TableRunner {
     this.#projections = new Map(projections.map((p) => [p.name, p]))
     this.#onError = onError
     this.#retryMs = options.retryMs ?? 30_000
-    this.ready = this.#tables
-      .write(async (tx) => {
-        // Two processes starting at once would race on creating the tables.
-        if (tx.dialect.kind === 'postgres')
-          await tx.db.run('SELECT pg_advisory_xact_lock(hashtext(?))', [tx.dialect.meta])
-        await tx.db.run(metaDdl(tx.dialect))
-        const empty = !(await tx.readEvents(0, 1)).length
-        for (const projection of projections) {
-          if (!(await prepare(tx, projection, empty))) this.#stale.add(projection.name)
-        }
-      })
-      .then(() => this.kickAll())
-    this.ready.catch(() => {})
+    this.inline = projections.filter((p) => p.mode === 'inline')
+    this.#ready = this.#prepare(projections)
     this.#unsubscribe = storage.subscribe(() => this.kickAll(true))
     this.#timer = projections.length
       ? setInterval(() => this.kickAll(), options.pollMs ?? 1000)
@@ -88,9 +80,36 @@ export class TableRunner {
     return this.#projections.get(name)
   }
 
-  /** The inline projections, which appends apply. */
-  get inline(): readonly TableProjection[] {
-    return [...this.#projections.values()].filter((p) => p.mode === 'inline')
+  /**
+   * Settles once this code's generations and tables exist. A start that failed (the database
+   * was down) is tried again by the next caller.
+   */
+  get ready(): Promise<void> {
+    if (this.#unready) {
+      this.#unready = false
+      this.#ready = this.#prepare([...this.#projections.values()])
+    }
+    return this.#ready
+  }
+
+  #prepare(projections: readonly TableProjection[]): Promise<void> {
+    const ready = this.#tables
+      .write(async (tx) => {
+        // Two processes starting at once would race on creating the tables.
+        if (tx.dialect.kind === 'postgres')
+          await tx.db.run('SELECT pg_advisory_xact_lock(hashtext(?))', [tx.dialect.meta])
+        await tx.db.run(metaDdl(tx.dialect))
+        const empty = !(await tx.readEvents(0, 1)).length
+        for (const projection of projections) {
+          if (!(await prepare(tx, projection, empty))) this.#stale.add(projection.name)
+        }
+      })
+      .then(() => this.kickAll())
+    ready.catch((error) => {
+      this.#unready = true
+      if (!this.#closed) this.#onError(error)
+    })
+    return ready
   }
 
   /** The table map of one generation (cached: rewritten statements are cached per map). */
