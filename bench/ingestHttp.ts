@@ -115,6 +115,8 @@ function rawLoop(dir: string) {
   }
 }
 
+let retried = 0
+
 async function serverRound(url: string, tokens: string[], round: number, clients: number) {
   const bodies = batchesOf(round, clients).map((list) =>
     list.map((b) => JSON.stringify({ protocol: 1, ...b })),
@@ -124,13 +126,23 @@ async function serverRound(url: string, tokens: string[], round: number, clients
   await Promise.all(
     bodies.map(async (list, c) => {
       for (const body of list) {
-        const response = await fetch(`${url}/events`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${tokens[c]}`, 'content-type': 'application/json' },
-          body,
-        })
-        if (response.status !== 200) throw new Error(`POST answered ${response.status}`)
-        await response.arrayBuffer()
+        // A keep-alive socket the server closed while the raw loop ran fails a fetch now and
+        // then on a loaded machine: resend, as a sync client does (appends are idempotent).
+        for (let attempt = 1; ; attempt++) {
+          try {
+            const response = await fetch(`${url}/events`, {
+              method: 'POST',
+              headers: { authorization: `Bearer ${tokens[c]}`, 'content-type': 'application/json' },
+              body,
+            })
+            if (response.status !== 200) throw new Error(`POST answered ${response.status}`)
+            await response.arrayBuffer()
+            break
+          } catch (error) {
+            if (attempt === 3 || !(error instanceof TypeError)) throw error
+            retried++
+          }
+        }
       }
     }),
   )
@@ -151,20 +163,25 @@ try {
     let bestRaw = 0
     let bestServer = 0
     let cpuPerEvent = 0
-    for (let round = 0; round < ROUNDS; round++) {
-      bestRaw = Math.max(bestRaw, raw(round, clients))
-      const cpu = server.cpuMs()
-      const rate = await serverRound(server.url, tokens, round, clients)
-      if (rate > bestServer) {
-        bestServer = rate
-        cpuPerEvent = (server.cpuMs() - cpu) / EVENTS
+    try {
+      for (let round = 0; round < ROUNDS; round++) {
+        bestRaw = Math.max(bestRaw, raw(round, clients))
+        const cpu = server.cpuMs()
+        const rate = await serverRound(server.url, tokens, round, clients)
+        if (rate > bestServer) {
+          bestServer = rate
+          cpuPerEvent = (server.cpuMs() - cpu) / EVENTS
+        }
       }
+    } finally {
+      // Also when a round fails: a server left running would hold this process's output open.
+      await server.stop()
     }
-    await server.stop()
     console.log(
       `${String(clients).padStart(3)} clients   server ${Math.round(bestServer).toString().padStart(7)} ev/s   raw ${Math.round(bestRaw).toString().padStart(7)} ev/s   server/raw ${(bestServer / bestRaw).toFixed(2)}x   server CPU ${(cpuPerEvent * 1000).toFixed(1)} us/event`,
     )
   }
+  if (retried) console.log(`${retried} POSTs resent after a network error`)
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }
