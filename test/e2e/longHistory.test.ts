@@ -21,7 +21,10 @@ describe('the demo seeded with a long history', { timeout: 180_000 }, () => {
     await expect.poll(() => events.getAttribute('aria-label')).toBe('Events (100,000)')
     // A fresh profile has no snapshot of its own: the window started after all 100k events (the
     // rows on screen are then paged in, the rest stays earlier history).
-    await panel.getByText(/\d earlier( not loaded|, loading)/).first().waitFor()
+    await panel
+      .getByText(/\d earlier( not loaded|, loading)/)
+      .first()
+      .waitFor()
 
     // The first state: everything before the window is paged in, then the board shows state 0.
     await panel.getByRole('button', { name: 'First state' }).click()
