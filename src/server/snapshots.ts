@@ -80,7 +80,7 @@ export class SnapshotRunner {
   readonly #running = new Map<string, Promise<void>>()
   readonly #again = new Set<string>()
   readonly #timers = new Map<string, ReturnType<typeof setTimeout>>()
-  /** Keys being dropped after a forget: catch-ups wait until it is done. */
+  /** Keys being dropped after a forget: catch-ups wait. */
   readonly #paused = new Set<string>()
   readonly #saved = new Signal<string>()
   readonly #unsubscribe: () => void
@@ -168,29 +168,7 @@ export class SnapshotRunner {
     return served
   }
 
-  /** Fold the tenant's snapshot again from the first event (erasure rewrote its events). */
-  async refold(name: string, tenant: string): Promise<void> {
-    const key = keyOf(name, tenant)
-    await this.#running.get(key)
-    this.#live.delete(key)
-    const stored = await this.#storage.loadCheckpoint(latestName(name), tenant)
-    if (stored) {
-      const stale: Kept = { v: '', streams: {}, s: sessionSerializer.serialize(null) }
-      await this.#storage.saveCheckpoint(
-        latestName(name),
-        stored.position,
-        { position: 0, state: stale as never },
-        tenant,
-      )
-    }
-    this.#schedule(name, tenant)
-  }
-
-  /**
-   * After a subject of the tenant was forgotten: waits out folds under way, drops the kept
-   * states, marks the latest stale (saved over, so a fold of another process that started before
-   * cannot save its older state: it is compare-and-set) and folds again from the first event.
-   */
+  /** After an erasure: waits out folds, drops kept states, stales the latest, folds again. */
   async forget(tenant: string): Promise<void> {
     for (const name of this.#configs.keys()) {
       const key = keyOf(name, tenant)
