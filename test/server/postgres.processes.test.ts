@@ -1,21 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { StoredWireEvent } from '../../src/protocol'
 import { batch, events, wireEvent } from './helpers'
-import { startPostgres, type TestPostgres } from './pg'
-import { type ServerProcess, startServerProcess } from './processes'
+import { postgresForProcesses, type ServerProcess, startServerProcess } from './processes'
 
-let postgres: TestPostgres
-const running: ServerProcess[] = []
-beforeAll(async () => {
-  postgres = await startPostgres()
-}, 60_000)
-afterAll(async () => {
-  await Promise.all(running.map((p) => p.kill()))
-  await postgres?.stop()
-})
+const cluster = postgresForProcesses()
+const { running } = cluster
 
 const start = async (schema: string, holdType?: string) => {
-  const env: Record<string, string> = { STRATA_PG_URL: postgres.url, STRATA_SCHEMA: schema }
+  const env: Record<string, string> = {
+    STRATA_PG_URL: cluster.postgres().url,
+    STRATA_SCHEMA: schema,
+  }
   if (holdType) env.STRATA_HOLD_TYPE = holdType
   const process = await startServerProcess(env)
   running.push(process)
@@ -35,7 +30,7 @@ const read = async (server: ServerProcess, after: string, wait = 0) =>
 
 describe('PostgreSQL with several server processes', () => {
   it('never lets a reader skip the events of a writer whose transaction commits late', async () => {
-    const schema = postgres.schema()
+    const schema = cluster.postgres().schema()
     const [a, b] = await Promise.all([start(schema, 'hold'), start(schema)])
     // Warm both processes (connections, code paths) so B's write is not slowed by a cold start.
     expect((await post(a, batch('warm-a', events('warm-a', 1, 1, { stream: 'w' })))).status).toBe(
@@ -85,7 +80,7 @@ describe('PostgreSQL with several server processes', () => {
   }, 30_000)
 
   it('serves read-your-writes from another process through a slow async projection', async () => {
-    const schema = postgres.schema()
+    const schema = cluster.postgres().schema()
     const [a, b] = await Promise.all([start(schema), start(schema)])
     for (let seq = 1; seq <= 3; seq++) {
       const response = await post(seq % 2 ? a : b, batch('c1', events('c1', seq, 2)))
@@ -100,7 +95,7 @@ describe('PostgreSQL with several server processes', () => {
   }, 30_000)
 
   it('wakes long polls and SSE streams in every process when any process appends', async () => {
-    const schema = postgres.schema()
+    const schema = cluster.postgres().schema()
     const [a, b] = await Promise.all([start(schema), start(schema)])
     const stream = await fetch(`${b.url}/events/stream?after=v1:0`)
     const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader()
@@ -115,7 +110,7 @@ describe('PostgreSQL with several server processes', () => {
   }, 20_000)
 
   it('stores nothing of a batch whose process is killed mid-transaction; the retry lands once', async () => {
-    const schema = postgres.schema()
+    const schema = cluster.postgres().schema()
     const [a, b] = await Promise.all([start(schema, 'hold'), start(schema)])
     const body = batch('c1', [...events('c1', 1, 2), wireEvent(3, { id: 'c1-3', type: 'hold' })])
     const holding = a.waitFor('HOLDING')

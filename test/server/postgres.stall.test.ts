@@ -1,26 +1,19 @@
 // A server process frozen (SIGSTOP) in the middle of an append, holding the append lock: the
 // other processes' appends go on after at most the idle-in-transaction timeout, over real HTTP,
 // and the frozen one's transaction is rolled back.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { StoredWireEvent } from '../../src/protocol'
 import { batch, events, wireEvent } from './helpers'
-import { startPostgres, type TestPostgres } from './pg'
-import { type ServerProcess, startServerProcess } from './processes'
+import { postgresForProcesses, type ServerProcess, startServerProcess } from './processes'
 
-let postgres: TestPostgres
-const running: ServerProcess[] = []
-beforeAll(async () => {
-  postgres = await startPostgres()
-}, 60_000)
-afterAll(async () => {
+const cluster = postgresForProcesses((running) => {
   for (const p of running) p.child.kill('SIGCONT')
-  await Promise.all(running.map((p) => p.kill()))
-  await postgres?.stop()
 })
+const { running } = cluster
 
 const start = async (schema: string, env: Record<string, string> = {}) => {
   const process = await startServerProcess({
-    STRATA_PG_URL: postgres.url,
+    STRATA_PG_URL: cluster.postgres().url,
     STRATA_SCHEMA: schema,
     STRATA_NO_PROJECTIONS: '1',
     STRATA_PG_LOCK_MS: '200',
@@ -41,7 +34,7 @@ const post = (server: ServerProcess, body: unknown) =>
 
 describe('PostgreSQL with a frozen server process', () => {
   it('lets the other processes append after the idle timeout, and rolls the frozen one back', async () => {
-    const schema = postgres.schema()
+    const schema = cluster.postgres().schema()
     const [frozen, live] = await Promise.all([
       start(schema, { STRATA_HOLD_TYPE: 'hold' }),
       start(schema),

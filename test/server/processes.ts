@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll } from 'vitest'
+import { startPostgres, type TestPostgres } from './pg'
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/serverProcess.ts', import.meta.url))
 
@@ -56,4 +58,23 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
       await exited
     },
   }
+}
+
+/**
+ * A PostgreSQL cluster for one test file and the server processes its tests start (push them on
+ * `running`): the cluster starts before the file's tests, and everything stops after them.
+ * `beforeStop` runs first (a test that froze a process thaws it).
+ */
+export function postgresForProcesses(beforeStop?: (running: ServerProcess[]) => void) {
+  let postgres: TestPostgres | undefined
+  const running: ServerProcess[] = []
+  beforeAll(async () => {
+    postgres = await startPostgres()
+  }, 60_000)
+  afterAll(async () => {
+    beforeStop?.(running)
+    await Promise.all(running.map((p) => p.kill()))
+    await postgres?.stop()
+  })
+  return { postgres: () => postgres!, running }
 }

@@ -1,25 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { batch, events } from './helpers'
-import { startPostgres, type TestPostgres } from './pg'
-import { type ServerProcess, startServerProcess } from './processes'
+import { postgresForProcesses, type ServerProcess, startServerProcess } from './processes'
 
 // Child processes on a loaded machine: starts and catch-ups take seconds.
 vi.setConfig({ testTimeout: 60_000 })
 
 const dir = mkdtempSync(join(tmpdir(), 'strata-tables-kill-'))
-let postgres: TestPostgres
-const running: ServerProcess[] = []
-beforeAll(async () => {
-  postgres = await startPostgres()
-}, 60_000)
-afterAll(async () => {
-  await Promise.all(running.map((p) => p.kill()))
-  await postgres?.stop()
-  rmSync(dir, { recursive: true, force: true })
-})
+const cluster = postgresForProcesses()
+const { running } = cluster
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 let n = 0
 /** A fresh store, and a way to start table servers on it with more env. */
@@ -27,7 +19,7 @@ function storeOf(kind: 'sqlite' | 'postgres') {
   const env =
     kind === 'sqlite'
       ? { STRATA_DB: join(dir, `events-${n++}.db`) }
-      : { STRATA_PG_URL: postgres.url, STRATA_SCHEMA: postgres.schema() }
+      : { STRATA_PG_URL: cluster.postgres().url, STRATA_SCHEMA: cluster.postgres().schema() }
   return async (more: Record<string, string> = {}) => {
     const server = await startServerProcess({ STRATA_TABLE_MODE: 'async', ...env, ...more })
     running.push(server)
