@@ -1,7 +1,7 @@
 import { useEffect } from 'react'
 import { usePanel } from './context'
 import { ErrorBox } from './ErrorBox'
-import { formatTime, preview } from './format'
+import { formatCount, formatTime, preview } from './format'
 import { useSyncState } from './hooks/useClient'
 
 const STATUS_CLASS: Record<string, string> = {
@@ -43,6 +43,21 @@ export function SyncView({ onSelectEvent }: { onSelectEvent(index: number): void
             {sync.paused ? 'Resume sending' : 'Pause sending'}
           </button>
         </div>
+        {sync.progress && (
+          <div className="sd-row-actions" style={{ alignItems: 'center', marginTop: 8 }}>
+            <span>
+              {sync.progress.task === 'refold' ? 'Folding the history' : 'Loading earlier history'}
+            </span>
+            <progress
+              max={sync.progress.total}
+              value={sync.progress.done}
+              aria-label="History progress"
+            />
+            <span className="sd-mono">
+              {formatCount(sync.progress.done)} of {formatCount(sync.progress.total)} events
+            </span>
+          </div>
+        )}
         <dl className="sd-kv" style={{ marginTop: 8 }}>
           <dt>confirmed position</dt>
           <dd className="sd-mono">{sync.position ?? '—'}</dd>

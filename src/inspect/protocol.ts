@@ -145,6 +145,8 @@ export interface SyncSnapshot {
   errors: { at: number; error: ErrorInfo | undefined }[]
   reads: SyncRead[]
   error: ErrorInfo | undefined
+  /** A re-fold of the history or a page of earlier history under way (events done, total). */
+  progress?: { task: string; done: number; total: number }
 }
 
 /** Every request, by type: what it takes and what it answers. */

@@ -15,6 +15,7 @@ export interface SyncClientSnapshot {
   rejected?: readonly { id: string; type: string; error: unknown }[]
   errors?: readonly { at: number; error: unknown }[]
   error?: unknown
+  progress?: { task: string; done: number; total: number } | undefined
 }
 
 /**
@@ -67,7 +68,9 @@ export function syncSnapshot(store: Store<any, any, any>, sync: SyncInspectable)
     [...outbox.map((e) => e.id), ...rejected.map((e) => e.id)],
     store.history.start,
   )
+  const { progress } = own
   return {
+    ...(progress && { progress: { ...progress } }),
     status: sync.status,
     paused: own.paused ?? false,
     position: sync.position,

@@ -72,6 +72,35 @@ describe('the Sync tab', () => {
     expect(screen.getByText('offline')).toBeTruthy()
   })
 
+  it('shows a progress bar while the history is folded again', async () => {
+    const store = history()
+    const base = fakeSync(store)
+    let progress: { task: string; done: number; total: number } | undefined = {
+      task: 'refold',
+      done: 3000,
+      total: 12_000,
+    }
+    const listeners = new Set<() => void>()
+    const sync = {
+      ...base,
+      subscribe(l: () => void) {
+        listeners.add(l)
+        return () => listeners.delete(l)
+      },
+      getSnapshot: () => ({ ...base.getSnapshot(), progress }),
+    }
+    renderPanel(store, { sync })
+    fireEvent.click(screen.getByRole('tab', { name: 'Sync' }))
+    const bar = await screen.findByRole('progressbar', { name: 'History progress' })
+    expect(bar.getAttribute('value')).toBe('3000')
+    expect(bar.getAttribute('max')).toBe('12000')
+    expect(screen.getByText('Folding the history')).toBeTruthy()
+    expect(screen.getByText('3,000 of 12,000 events')).toBeTruthy()
+    progress = undefined
+    for (const l of listeners) l()
+    await waitFor(() => expect(screen.queryByRole('progressbar')).toBeNull())
+  })
+
   it('is absent without a sync client', () => {
     renderPanel(history())
     expect(screen.queryByRole('tab', { name: 'Sync' })).toBeNull()
