@@ -205,7 +205,9 @@ export interface ViewContext {
 /**
  * A user-defined fold of events into a read model with its own checkpoint. `inline` folds inside
  * the append's transaction (never behind, slows writes); `async` catches up in the background.
- * State must be JSON: it is stored with the checkpoint so every process shares it.
+ * State must be JSON: it is stored with the checkpoint so every process shares it, and is loaded
+ * and saved whole with every batch, so keep it small (counters, a few values); a read model
+ * that grows with the data belongs in a `tableProjection`.
  *
  * By default each tenant has its own state, folded from its own events only, and
  * `GET /views/<name>` answers the caller's tenant's. `scope: 'all'` folds every tenant's
