@@ -6,7 +6,7 @@ import {
   type StoredWireEvent,
   StrataWireError,
 } from '../protocol'
-import { forgottenSubject } from '../protocol/personal'
+import { ERASURE_STREAM, forgottenSubject } from '../protocol/personal'
 import { canRead, tenantOf } from './auth'
 import type { Fanout } from './fanout'
 import { fromStorage } from './respond'
@@ -63,7 +63,8 @@ export async function readEvents(
     after: query.after,
     limit: query.limit,
     tenant,
-    streams: query.streams,
+    // Erasures reach a reader of some streams too: it may hold the subject's fields from them.
+    streams: query.streams && [...query.streams, ERASURE_STREAM],
     clientIds: query.clientId === undefined ? undefined : [query.clientId],
   }
   // A long poll registers before its first read, so a commit in between is not missed.

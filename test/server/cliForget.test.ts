@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { serve } from '@strata/state/server'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { forgetCommand } from '../../src/server/cliForget'
 import { parseCli } from '../../src/server/cliOptions'
 import { personal } from './erasureFixtures'
@@ -10,10 +13,14 @@ afterEach(async () => {
 })
 
 const TOKEN = 'cli-forget-token-0123456789abcdef'
+const dir = mkdtempSync(join(tmpdir(), 'strata-cli-forget-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+let n = 0
+const flags = () => ['--dev-token', TOKEN, '--port', '0', '--db', join(dir, `events-${n++}.db`)]
 
 describe('strata-server forget <subject>', () => {
   it('forgets on a running server as the development token (an admin), over HTTP', async () => {
-    const choice = parseCli(['--dev-token', TOKEN, '--port', '0'], {})
+    const choice = parseCli(flags(), {})
     const server = await serve({ ...choice.serve, personal, log: () => {} })
     running.push(server)
     const said = await forgetCommand(['ada', '--url', server.url], { STRATA_TOKEN: TOKEN })
@@ -29,7 +36,7 @@ describe('strata-server forget <subject>', () => {
   })
 
   it('says why when the server refuses, and how to call it when the subject is missing', async () => {
-    const choice = parseCli(['--dev-token', TOKEN, '--port', '0'], {})
+    const choice = parseCli(flags(), {})
     const server = await serve({ ...choice.serve, log: () => {} })
     running.push(server)
     await expect(

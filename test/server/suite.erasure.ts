@@ -81,6 +81,13 @@ export function erasureContract(factory: StorageFactory) {
         payload: { subject: 'ada', by: 'root' },
       })
       expect(typeof (audit.payload as any).at).toBe('number')
+      // A reader of some streams hears of it too.
+      const some = await get(server, '/events?after=v1:0&stream=cards', as('bob'))
+      expect(some.body.events.map((e: { type: string }) => e.type)).toEqual([
+        'card/added',
+        'card/added',
+        'strata/subject-forgotten',
+      ])
       // Alice may not read '$strata/erasure' by name, but hears of the erasure all the same.
       expect((await readAll(server, as('alice'))).events.at(-1)!.type).toBe(
         'strata/subject-forgotten',
