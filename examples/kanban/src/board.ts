@@ -77,6 +77,8 @@ export function boardReducer(board: Board, event: BoardEvent): void {
       board.cards[id] = { id, title, description: '', createdAt: at, updatedAt: at }
       if (authorId) {
         board.cards[id].authorId = authorId
+        // A board folded before authors existed (a session recorded then) has none yet.
+        board.authors ??= {}
         board.authors[authorId] = nameOf(event.payload.author)
       }
       board.columns.find((c) => c.id === columnId)?.cardIds.push(id)
