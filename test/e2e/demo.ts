@@ -2,12 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Locator, Page } from 'playwright-core'
-import { type RunningKanban, startKanban } from '../../examples/kanban/start'
+import { type KanbanOptions, type RunningKanban, startKanban } from '../../examples/kanban/start'
 import { launchChromium } from '../support/chromium'
 
 export interface Demo {
   app: RunningKanban
   browser: Browser
+  /** The temporary directory of the server's SQLite files. */
+  dir: string
   /** A new window (its own profile) on the demo. */
   open(viewport?: { width: number; height: number }): Promise<Page>
   close(): Promise<void>
@@ -17,10 +19,13 @@ export interface Demo {
  * The kanban demo as `npm start` runs it, on a temporary SQLite file, and Debian's Chromium;
  * `seed`: as `npm start -- --seed N`, N events of history.
  */
-export async function startDemo(options: { seed?: number } = {}): Promise<Demo> {
+export async function startDemo(
+  options: { seed?: number; vite?: KanbanOptions['vite'] } = {},
+): Promise<Demo> {
   const dir = await mkdtemp(join(tmpdir(), 'strata-demo-'))
   const app = await startKanban({
     ...(options.seed && { seed: options.seed }),
+    ...(options.vite && { vite: options.vite }),
     db: join(dir, 'events.db'),
     apiPort: 0,
     webPort: 0,
@@ -31,6 +36,7 @@ export async function startDemo(options: { seed?: number } = {}): Promise<Demo> 
   return {
     app,
     browser,
+    dir,
     async open(viewport = { width: 1280, height: 800 }) {
       const page = await (await browser.newContext({ viewport })).newPage()
       await page.goto(app.url)

@@ -1,35 +1,24 @@
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type RunningKanban, startKanban } from '../../examples/kanban/start'
-import { launchChromium } from '../support/chromium'
+import type { RunningKanban } from '../../examples/kanban/start'
+import { type Demo, startDemo } from './demo'
 
 // End to end: "Forget me" in the kanban demo, in Debian's Chromium with its own IndexedDB: the
 // name is shown on the card, then "(erased)" in this window and in a second one, and nothing of
 // it is left in either page's IndexedDB nor in the server's SQLite files.
+let demo: Demo
 let dir: string
 let app: RunningKanban
 let browser: Browser
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'strata-kanban-forget-'))
-  app = await startKanban({
-    db: join(dir, 'events.db'),
-    apiPort: 0,
-    webPort: 0,
-    host: '127.0.0.1',
-    quiet: true,
-  })
-  browser = await launchChromium()
+  demo = await startDemo()
+  ;({ dir, app, browser } = demo)
 }, 60_000)
 
-afterAll(async () => {
-  await browser?.close()
-  await app?.close()
-  if (dir) await rm(dir, { recursive: true, force: true })
-})
+afterAll(() => demo?.close())
 
 const NAME = 'Grace Brewster-Hopper'
 const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 20_000 })

@@ -1,13 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Browser, BrowserContext, Locator, Page, Route } from 'playwright-core'
 import type { Plugin } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type RunningKanban, startKanban } from '../../examples/kanban/start'
+import type { RunningKanban } from '../../examples/kanban/start'
 import { compareTokens } from '../../src/protocol/index'
-import { launchChromium } from '../support/chromium'
+import { type Demo, startDemo } from './demo'
 
 // End to end: the kanban example as `npm start` runs it (the event server on a temporary SQLite
 // file, Vite proxying /api to it), driven through its UI in Debian's Chromium.
@@ -21,32 +18,20 @@ const boardEditor: Plugin = {
   transform: (code, id) => (id === boardFile && editBoard ? editBoard(code) : undefined),
 }
 
-let dir: string
+let demo: Demo
 let app: RunningKanban
 let browser: Browser
 let context: BrowserContext
 let page: Page
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'strata-kanban-'))
-  app = await startKanban({
-    db: join(dir, 'events.db'),
-    apiPort: 0,
-    webPort: 0,
-    host: '127.0.0.1',
-    quiet: true,
-    vite: { plugins: [boardEditor] },
-  })
-  browser = await launchChromium()
+  demo = await startDemo({ vite: { plugins: [boardEditor] } })
+  ;({ app, browser } = demo)
   context = await browser.newContext({ viewport: { width: 1280, height: 860 } })
   page = await context.newPage()
 }, 60_000)
 
-afterAll(async () => {
-  await browser?.close()
-  await app?.close()
-  if (dir) await rm(dir, { recursive: true, force: true })
-})
+afterAll(() => demo?.close())
 
 interface WireEvent {
   id: string
