@@ -46,8 +46,33 @@ export async function fold(
   return state
 }
 
-const initial = (projection: Projection): JsonValue =>
+export const initial = (projection: Projection): JsonValue =>
   structuredClone(projection.initialState) as JsonValue
+
+/**
+ * Folds the stored events after `from` up to and including `until` (in the projection's own
+ * order, within `tenant` unless it is over all tenants) into `state`, a batch at a time, inside
+ * the transaction: an inline projection's catch-up, and a forget's fold from the first event.
+ */
+export async function foldStored(
+  tx: StorageTx,
+  projection: Projection,
+  state: JsonValue,
+  from: number,
+  until: number,
+  tenant: string | undefined,
+): Promise<JsonValue> {
+  let position = from
+  while (position < until) {
+    const batch = (
+      await tx.readEvents(position, projection.batchSize ?? DEFAULT_BATCH, tenant)
+    ).filter((e) => positionIn(projection, e) <= until)
+    if (!batch.length) break
+    state = await fold(projection, state, batch)
+    position = positionIn(projection, batch.at(-1)!)
+  }
+  return state
+}
 
 /** What an append read before writing: the global head and its tenant's. */
 export interface AppendHeads {
@@ -73,17 +98,10 @@ export async function applyInline(
     const tenant = all ? undefined : heads.tenant
     const before = all ? heads.head : heads.tenantHead
     const checkpoint = await tx.loadCheckpoint(projection.name, tenant)
-    let position = checkpoint?.position ?? 0
+    const position = checkpoint?.position ?? 0
     if (position >= before && !inserts.length) continue
     let state = checkpoint ? checkpoint.state : initial(projection)
-    while (position < before) {
-      const batch = (
-        await tx.readEvents(position, projection.batchSize ?? DEFAULT_BATCH, tenant)
-      ).filter((e) => positionIn(projection, e) <= before)
-      if (!batch.length) break
-      state = await fold(projection, state, batch)
-      position = positionIn(projection, batch.at(-1)!)
-    }
+    state = await foldStored(tx, projection, state, position, before, tenant)
     state = await fold(projection, state, inserts)
     const last = inserts.at(-1)
     await tx.saveCheckpoint(

@@ -57,9 +57,6 @@ export function newKey(): Uint8Array {
   return crypto.getRandomValues(new Uint8Array(KEY_BYTES))
 }
 
-const additional = (tenant: string, eventId: string, field: string) =>
-  new TextEncoder().encode(`strata/v1\u0000${tenant}\u0000${eventId}\u0000${field}`)
-
 const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes))
 const fromBase64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0))
 
@@ -70,13 +67,17 @@ export interface Place {
   field: string
 }
 
+/** The additional authenticated data of a place, the same text for both implementations. */
+const additionalText = (place: Place) =>
+  `strata/v1\u0000${place.tenant}\u0000${place.eventId}\u0000${place.field}`
+
 /** Sealing and opening without a promise per value: Node's, when there (else undefined). */
 export const sync = node
   ? {
       seal(key: Uint8Array, subject: string, place: Place, value: JsonValue): Envelope {
         const iv = nextIv()
         const cipher = node.createCipheriv('aes-256-gcm', key, iv)
-        cipher.setAAD(additionalBuffer(place))
+        cipher.setAAD(Buffer.from(additionalText(place)))
         const data = Buffer.concat([
           cipher.update(canonicalJson(value), 'utf8'),
           cipher.final(),
@@ -93,7 +94,7 @@ export const sync = node
             key,
             Buffer.from(envelope.iv, 'base64'),
           )
-          decipher.setAAD(additionalBuffer(place))
+          decipher.setAAD(Buffer.from(additionalText(place)))
           decipher.setAuthTag(data.subarray(data.length - TAG_BYTES))
           const text =
             decipher.update(data.subarray(0, data.length - TAG_BYTES), undefined, 'utf8') +
@@ -120,10 +121,10 @@ const nextIv = () => {
   return iv
 }
 
-const additionalBuffer = (place: Place) =>
-  Buffer.from(`strata/v1\u0000${place.tenant}\u0000${place.eventId}\u0000${place.field}`)
-
 /** Web Crypto's AES-GCM: browsers (the msw mock) and edge runtimes. */
+const webKey = (key: Uint8Array, use: KeyUsage) =>
+  crypto.subtle.importKey('raw', key as BufferSource, 'AES-GCM', false, [use])
+
 export async function seal(
   key: Uint8Array,
   subject: string,
@@ -132,22 +133,14 @@ export async function seal(
 ): Promise<Envelope> {
   if (sync) return sync.seal(key, subject, place, value)
   const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES))
+  const additionalData = new TextEncoder().encode(additionalText(place))
   const plain = new TextEncoder().encode(canonicalJson(value))
-  const aad = additional(place.tenant, place.eventId, place.field)
-  let data: Uint8Array
-  {
-    const k = await crypto.subtle.importKey('raw', key as BufferSource, 'AES-GCM', false, [
-      'encrypt',
-    ])
-    data = new Uint8Array(
-      await crypto.subtle.encrypt(
-        { name: 'AES-GCM', iv, additionalData: aad },
-        k,
-        plain as BufferSource,
-      ),
-    )
-  }
-  return { $enc: 'v1', subject, iv: toBase64(iv), data: toBase64(data) }
+  const data = await crypto.subtle.encrypt(
+    { name: 'AES-GCM', iv, additionalData },
+    await webKey(key, 'encrypt'),
+    plain as BufferSource,
+  )
+  return { $enc: 'v1', subject, iv: toBase64(iv), data: toBase64(new Uint8Array(data)) }
 }
 
 /** The value, or undefined when the envelope does not open with this key (tampered, moved). */
@@ -157,23 +150,13 @@ export async function open(
   envelope: Envelope,
 ): Promise<JsonValue | undefined> {
   if (sync) return sync.open(key, place, envelope)
-  const iv = fromBase64(envelope.iv)
-  const data = fromBase64(envelope.data)
-  const aad = additional(place.tenant, place.eventId, place.field)
+  const additionalData = new TextEncoder().encode(additionalText(place))
   try {
-    let plain: Uint8Array
-    {
-      const k = await crypto.subtle.importKey('raw', key as BufferSource, 'AES-GCM', false, [
-        'decrypt',
-      ])
-      plain = new Uint8Array(
-        await crypto.subtle.decrypt(
-          { name: 'AES-GCM', iv: iv as BufferSource, additionalData: aad },
-          k,
-          data as BufferSource,
-        ),
-      )
-    }
+    const plain = await crypto.subtle.decrypt(
+      { name: 'AES-GCM', iv: fromBase64(envelope.iv) as BufferSource, additionalData },
+      await webKey(key, 'decrypt'),
+      fromBase64(envelope.data) as BufferSource,
+    )
     return JSON.parse(new TextDecoder().decode(plain)) as JsonValue
   } catch {
     return undefined

@@ -8,7 +8,7 @@ import {
 } from '../../protocol/personal'
 import { tenantOf } from '../auth'
 import { eventContent, fingerprint } from '../fingerprint'
-import { fold, overAllTenants } from '../projections'
+import { fold, foldStored, initial, overAllTenants } from '../projections'
 import { fromStorage } from '../respond'
 import type { SnapshotRunner } from '../snapshots'
 import { requestRebuild } from '../tables/admin'
@@ -36,8 +36,6 @@ export interface ForgetDeps {
   /** Emptied: nothing opened before stays in this process's memory. */
   opened?: OpenedCache | undefined
 }
-
-const BATCH = 1000
 
 /**
  * Forgets a subject of the caller's tenant (an admin action): deletes its key, so every sealed
@@ -132,15 +130,7 @@ async function refold(tx: StorageTx, projection: Projection, tenant: string, aud
   const all = overAllTenants(projection)
   const scope = all ? undefined : tenant
   const last = all ? audit.position : audit.tenantPosition
-  const at = (e: StoredEvent) => (all ? e.position : e.tenantPosition)
-  let state = structuredClone(projection.initialState) as JsonValue
-  let position = 0
-  while (position < last - 1) {
-    const batch = (await tx.readEvents(position, BATCH, scope)).filter((e) => at(e) < last)
-    if (!batch.length) break
-    state = await fold(projection, state, batch)
-    position = at(batch.at(-1)!)
-  }
+  let state = await foldStored(tx, projection, initial(projection), 0, last - 1, scope)
   state = await fold(projection, state, [audit])
   await tx.saveCheckpoint(projection.name, { position: last, state }, scope)
 }
