@@ -12,12 +12,12 @@ import { canWrite, tenantOf } from './auth'
 import type { OpenedCache } from './erasure/cache'
 import { redactedContent, sealEvents } from './erasure/personal'
 import { bytesOver, eventContent, fingerprint, fingerprintSync } from './fingerprint'
-import { type PreparedEvent, planAppend, receiptsFrom, refusal } from './plan'
+import { type Plan, type PreparedEvent, planAppend, receiptsFrom, refusal } from './plan'
 import { applyInline } from './projections'
 import { fromStorage } from './respond'
 import { applyTablesInline } from './tables/inline'
 import type { TableRunner } from './tables/runner'
-import type { EventValidator, Limits, Principal, Projection, Storage } from './types'
+import type { EventValidator, Limits, Principal, Projection, Storage, StorageTx } from './types'
 import { validateEvent } from './validate'
 
 export interface AppendOptions {
@@ -62,64 +62,19 @@ export async function appendEvents(
   // a promise per event is a measurable share of the cost of an append.
   const prepared: PreparedEvent[] = []
   for (let index = 0; index < request.events.length; index++) {
-    const done = prepare(options, principal, request.events[index]!, index)
+    const done = prepareEvent(options, principal, request.events[index]!, index)
     // `await` on a plain value still costs a microtask turn: only wait on a real promise.
     prepared.push(done instanceof Promise ? await done : done)
   }
-  const tenant = tenantOf(principal)
   const { tables } = options
   if (tables) await fromStorage(tables.ready)
-  const plan = await fromStorage(
-    options.storage.append(async (tx) => {
-      const client = await tx.client(tenant, request.clientId)
-      const lastSeq = client?.lastSeq ?? 0
-      const from = receiptsFrom(request.events, lastSeq)
-      const last = request.events.at(-1)?.clientSeq ?? 0
-      const fresh = request.events.filter((e) => e.clientSeq > lastSeq)
-      const head = await tx.head()
-      const tenantHead = await tx.tenantHead(tenant)
-      const plan = planAppend({
-        clientId: request.clientId,
-        principalId: principal.id,
-        tenant,
-        events: prepared,
-        client,
-        receipts:
-          from === undefined
-            ? []
-            : await tx.receipts(tenant, request.clientId, from, Math.min(last, lastSeq)),
-        streamVersions: fresh.length
-          ? await tx.streamVersions(tenant, [...new Set(fresh.map((e) => e.stream))])
-          : new Map(),
-        existingIds: fresh.length
-          ? await tx.existingIds(
-              tenant,
-              request.clientId,
-              fresh.map((e) => e.id),
-            )
-          : new Map(),
-        head,
-        tenantHead,
-      })
-      // Personal fields are sealed here, once an event is sure to be stored; inline projections
-      // fold the plaintext (readers see it opened too).
-      if (plan.inserts.length) {
-        await tx.insertEvents(
-          options.personal
-            ? await sealEvents(tx, options.personal, tenant, plan.inserts, options.opened)
-            : plan.inserts,
-        )
-      }
-      if (plan.rejections.length) await tx.insertRejections(plan.rejections)
-      if (plan.client) await tx.saveClient(plan.client)
-      if (options.inline.length) {
-        await applyInline(tx, options.inline, plan.inserts, { head, tenant, tenantHead })
-      }
-      if (tables?.inline.length)
-        await applyTablesInline(tx, tables.inline, tables.mapOf, plan.inserts, head)
-      return plan
-    }),
-  )
+  const batch = {
+    clientId: request.clientId,
+    principalId: principal.id,
+    tenant: tenantOf(principal),
+    events: prepared,
+  }
+  const plan = await fromStorage(options.storage.append((tx) => writeBatch(tx, options, batch)))
   return {
     protocol: PROTOCOL_VERSION,
     token: encodeToken(plan.token),
@@ -133,8 +88,83 @@ export async function appendEvents(
   }
 }
 
-function prepare(
-  options: AppendOptions,
+/** What writing a batch needs besides its transaction. */
+export type WriteOptions = Pick<AppendOptions, 'inline' | 'personal' | 'opened' | 'tables'>
+
+/** A checked batch of one client: its events as `prepareEvent` made them. */
+export interface Batch {
+  clientId: string
+  principalId: string
+  tenant: string
+  events: readonly PreparedEvent[]
+}
+
+/**
+ * Decides and writes a batch inside an append's transaction: a client's `POST /events`, and the
+ * events the server writes itself (a forget's audit event), so both take their positions, stream
+ * versions, receipts, sealing, inline projections and the commit's wake-ups from one place.
+ */
+export async function writeBatch(
+  tx: StorageTx,
+  options: WriteOptions,
+  batch: Batch,
+): Promise<Plan> {
+  const { clientId, tenant, events: prepared } = batch
+  const events = prepared.map((p) => p.event)
+  const client = await tx.client(tenant, clientId)
+  const lastSeq = client?.lastSeq ?? 0
+  const from = receiptsFrom(events, lastSeq)
+  const last = events.at(-1)?.clientSeq ?? 0
+  const fresh = events.filter((e) => e.clientSeq > lastSeq)
+  const head = await tx.head()
+  const tenantHead = await tx.tenantHead(tenant)
+  const plan = planAppend({
+    clientId,
+    principalId: batch.principalId,
+    tenant,
+    events: prepared,
+    client,
+    receipts:
+      from === undefined ? [] : await tx.receipts(tenant, clientId, from, Math.min(last, lastSeq)),
+    streamVersions: fresh.length
+      ? await tx.streamVersions(tenant, [...new Set(fresh.map((e) => e.stream))])
+      : new Map(),
+    existingIds: fresh.length
+      ? await tx.existingIds(
+          tenant,
+          clientId,
+          fresh.map((e) => e.id),
+        )
+      : new Map(),
+    head,
+    tenantHead,
+  })
+  // Personal fields are sealed here, once an event is sure to be stored; inline projections
+  // fold the plaintext (readers see it opened too).
+  if (plan.inserts.length) {
+    await tx.insertEvents(
+      options.personal
+        ? await sealEvents(tx, options.personal, tenant, plan.inserts, options.opened)
+        : plan.inserts,
+    )
+  }
+  if (plan.rejections.length) await tx.insertRejections(plan.rejections)
+  if (plan.client) await tx.saveClient(plan.client)
+  if (options.inline.length) {
+    await applyInline(tx, options.inline, plan.inserts, { head, tenant, tenantHead })
+  }
+  const { tables } = options
+  if (tables?.inline.length)
+    await applyTablesInline(tx, tables.inline, tables.mapOf, plan.inserts, head)
+  return plan
+}
+
+/**
+ * Checks one event before the transaction: its size, the principal's right to its stream, the
+ * app's schema (`validate`), and its fingerprint.
+ */
+export function prepareEvent(
+  options: Pick<AppendOptions, 'limits' | 'validate' | 'personal'>,
   principal: Principal,
   event: PreparedEvent['event'],
   index: number,

@@ -1,5 +1,6 @@
 import type { Storage } from '@strata/state/server'
 import { erasureContract } from './suite.erasure'
+import { erasureAuditContract } from './suite.erasure.audit'
 import { projectionContract } from './suite.projections'
 import { serverContract } from './suite.server'
 import { serverIdsAndLimitsContract } from './suite.server.ids'
@@ -29,6 +30,7 @@ export function describeStorage(factory: StorageFactory): void {
   projectionContract(factory)
   snapshotContract(factory)
   erasureContract(factory)
+  erasureAuditContract(factory)
   if (factory.sql) tableContract(factory)
   else tablesNeedSql(factory)
 }

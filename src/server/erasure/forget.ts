@@ -1,4 +1,10 @@
-import { encodeToken, type JsonValue, PROTOCOL_VERSION, StrataWireError } from '../../protocol'
+import {
+  encodeToken,
+  type JsonValue,
+  PROTOCOL_VERSION,
+  StrataWireError,
+  type WireEvent,
+} from '../../protocol'
 import { isStorableString } from '../../protocol/json'
 import {
   ERASURE_STREAM,
@@ -6,8 +12,8 @@ import {
   type ForgottenPayload,
   SERVER_CLIENT_ID,
 } from '../../protocol/personal'
+import { type AppendOptions, prepareEvent, type WriteOptions, writeBatch } from '../append'
 import { tenantOf } from '../auth'
-import { eventContent, fingerprint } from '../fingerprint'
 import { fold, foldStored, initial, overAllTenants } from '../projections'
 import { fromStorage } from '../respond'
 import type { SnapshotRunner } from '../snapshots'
@@ -27,6 +33,8 @@ export interface ForgetResponse {
 export interface ForgetDeps {
   /** The store as the server reads it (personal fields opened). */
   storage: Storage
+  /** How appends write (the audit event is written as one), and the limits an event keeps. */
+  append: WriteOptions & Pick<AppendOptions, 'limits'>
   projections: readonly Projection[]
   snapshots: SnapshotRunner
   /** Told after each forget, for read models the server does not fold itself (SQL tables). */
@@ -61,17 +69,11 @@ export async function forgetSubject(
     })
   }
   const tenant = tenantOf(principal)
+  const payload: ForgottenPayload = { subject, by: principal.id, at: Date.now() }
   const audit = await fromStorage(
     deps.storage.append(async (tx) => {
       await erasureTx(tx).deleteSubjectKey(tenant, subject)
-      const event = await auditEvent(tx, tenant, { subject, by: principal.id, at: Date.now() })
-      await tx.insertEvents([event])
-      await tx.saveClient({
-        clientId: SERVER_CLIENT_ID,
-        principalId: SERVER_CLIENT_ID,
-        tenant,
-        lastSeq: event.clientSeq,
-      })
+      const event = await writeAudit(tx, deps.append, tenant, payload)
       for (const projection of deps.projections) await refold(tx, projection, tenant, event)
       return event
     }),
@@ -94,31 +96,45 @@ export async function forgetSubject(
   }
 }
 
-async function auditEvent(
+/**
+ * Writes the audit event as any batch is written (`writeBatch`): the server is a client of its
+ * own (`SERVER_CLIENT_ID`), so the event takes the next positions, stream version, fingerprint,
+ * receipt and limits like a client's, and its commit wakes the tenant's readers. Inline JSON
+ * projections are left to `refold`, which replaces their state in the same transaction.
+ */
+async function writeAudit(
   tx: StorageTx,
+  options: ForgetDeps['append'],
   tenant: string,
   payload: ForgottenPayload,
 ): Promise<StoredEvent> {
   const client = await tx.client(tenant, SERVER_CLIENT_ID)
-  const version = (await tx.streamVersions(tenant, [ERASURE_STREAM])).get(ERASURE_STREAM) ?? 0
-  const wire = {
+  const event: WireEvent = {
     clientSeq: (client?.lastSeq ?? 0) + 1,
     id: crypto.randomUUID(),
     stream: ERASURE_STREAM,
     type: FORGOTTEN_TYPE,
     payload: payload as unknown as JsonValue,
     at: payload.at,
-    commandId: null,
   }
-  return {
-    ...wire,
-    clientId: SERVER_CLIENT_ID,
-    position: (await tx.head()) + 1,
-    tenantPosition: (await tx.tenantHead(tenant)) + 1,
-    tenant,
-    streamVersion: version + 1,
-    fingerprint: await fingerprint(eventContent(wire)),
+  // The app's schema is for its clients' events: the server's own are not its to refuse.
+  const server = { id: SERVER_CLIENT_ID, tenant }
+  const prepared = await prepareEvent({ ...options, validate: undefined }, server, event, 0)
+  const plan = await writeBatch(
+    tx,
+    { ...options, inline: [] },
+    { clientId: SERVER_CLIENT_ID, principalId: SERVER_CLIENT_ID, tenant, events: [prepared] },
+  )
+  const stored = plan.inserts[0]
+  if (!stored) {
+    const error = plan.results[0]?.error
+    throw new StrataWireError(
+      error?.code ?? 'internal',
+      `The audit event of the erasure was refused: ${error?.message ?? 'not stored'}`,
+      error?.details ? { details: error.details } : {},
+    )
   }
+  return stored
 }
 
 /**
