@@ -17,7 +17,7 @@ import { type Board, type BoardEvent, spreadReducer, workload } from './board'
 
 export const SNAPSHOT = 'board'
 export const VERSION = 'board-1'
-const SEED_BATCH = 5000
+export const SEED_BATCH = 5000
 
 /** A board store as an app makes it: a plain reducer, a code version, the default window. */
 export function boardStore(initialState: Board) {
@@ -67,30 +67,7 @@ export async function createWorld(): Promise<World> {
     async seed(n) {
       for (let done = 0; done < n; done += SEED_BATCH) {
         const events = w.events(Math.min(SEED_BATCH, n - done))
-        await storage.append(async (tx) => {
-          const from = await tx.head()
-          await tx.insertEvents(
-            events.map((e, i) => {
-              const p = from + i + 1
-              return {
-                position: p,
-                tenantPosition: p,
-                tenant: '',
-                clientId: 'seeder',
-                clientSeq: ++seq,
-                id: `seed-${seq}`,
-                stream: 'default',
-                streamVersion: p,
-                type: e.type,
-                payload: e.payload as never,
-                at: 1_700_000_000_000 + p,
-                commandId: null,
-                fingerprint: '',
-              }
-            }),
-          )
-          await tx.saveClient({ clientId: 'seeder', principalId: '', tenant: '', lastSeq: seq })
-        })
+        seq = await appendSeeded(storage, events, seq)
         head += events.length
       }
     },
@@ -100,6 +77,47 @@ export async function createWorld(): Promise<World> {
       rmSync(dir, { recursive: true, force: true })
     },
   }
+}
+
+/**
+ * Stores `events` as another client's (`seeder`, its seqs after `seq`) in one transaction,
+ * straight through the storage API, each in the one stream; returns the last seq.
+ */
+export async function appendSeeded(
+  storage: Storage,
+  events: readonly BoardEvent[],
+  seq: number,
+): Promise<number> {
+  await storage.append(async (tx) => {
+    const from = await tx.head()
+    await tx.insertEvents(
+      events.map((e, i) => {
+        const p = from + i + 1
+        return {
+          position: p,
+          tenantPosition: p,
+          tenant: '',
+          clientId: 'seeder',
+          clientSeq: seq + i + 1,
+          id: `seed-${seq + i + 1}`,
+          stream: 'default',
+          streamVersion: p,
+          type: e.type,
+          payload: e.payload as never,
+          at: 1_700_000_000_000 + p,
+          commandId: null,
+          fingerprint: '',
+        }
+      }),
+    )
+    await tx.saveClient({
+      clientId: 'seeder',
+      principalId: '',
+      tenant: '',
+      lastSeq: seq + events.length,
+    })
+  })
+  return seq + events.length
 }
 
 /** Waits until the server's snapshot has folded every stored event (setup, not measured). */
