@@ -34,6 +34,8 @@ export interface World {
   head(): number
   /** Stores `n` more events from another client, `SEED_BATCH` per transaction. */
   seed(n: number): Promise<void>
+  /** Requests for events or snapshots the server has answered so far. */
+  reads(): number
   /** The next `n` events of the workload, for a tab to dispatch. */
   next(n: number): BoardEvent[]
   close(): Promise<void>
@@ -58,11 +60,16 @@ export async function createWorld(): Promise<World> {
   })
   let head = 0
   let seq = 0
+  let reads = 0
   return {
     initialState: w.initialState,
     storage,
-    fetch: (request) => server.fetch(request),
+    fetch: (request) => {
+      if (request.method === 'GET' && /\/(events|snapshots)\b/.test(request.url)) reads++
+      return server.fetch(request)
+    },
     head: () => head,
+    reads: () => reads,
     next: (n) => w.events(n),
     async seed(n) {
       for (let done = 0; done < n; done += SEED_BATCH) {
