@@ -4,10 +4,14 @@
  * (sealed with AES-256-GCM under one of 1,000 subjects' keys, opened on every read) beside the
  * same events on a server without `personal`. Reads twice: warm, by the server that wrote them
  * (its cache of opened fields serves what it just sealed: the fan-out after an append) and cold,
- * by a new server on the same file (every field deciphered). Rounds alternate; medians; the goal
- * is 1.3x.
+ * by a new server on the same file (every field deciphered). The goal is 1.3x.
  *
- *   node --import tsx bench/erasure.ts [--events 20000]
+ *   node --import tsx bench/erasure.ts [--events 10000,100000] [--rounds 5]
+ *
+ * Each size is its own set of rounds on new files; a round stores and reads the same events
+ * without and with personal fields (which goes first alternates) and gives one ratio of each.
+ * Printed: the median ratio and the spread (lowest–highest) of the rounds, and the median rates.
+ * Time spent making request bodies and parsing answers is the bench's, not counted.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -15,13 +19,21 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createEventServer, type PersonalData, sqliteStorage } from '@strata/state/server'
 
-const { values } = parseArgs({ options: { events: { type: 'string', default: '20000' } } })
-const EVENTS = Number(values.events)
+const { values } = parseArgs({
+  options: {
+    events: { type: 'string', default: '20000' },
+    rounds: { type: 'string', default: '5' },
+  },
+})
+const SIZES = values.events.split(',').map((n) => Number(n.replaceAll('_', '')))
+const ROUNDS = Number(values.rounds)
 const BATCH = 100
-const ROUNDS = 5
+const PAGE = 1000
 const personal: PersonalData = {
   'user/renamed': { subject: (p) => p.userId, fields: ['name', 'email'] },
 }
+if (SIZES.some((n) => !Number.isInteger(n) || n <= 0 || n % BATCH !== 0))
+  throw new Error(`--events takes multiples of ${BATCH}, comma-separated: ${values.events}`)
 
 function body(clientId: string, from: number) {
   const events = Array.from({ length: BATCH }, (_, k) => {
@@ -44,84 +56,113 @@ function body(clientId: string, from: number) {
   return JSON.stringify({ protocol: 1, clientId, events })
 }
 
+type Server = ReturnType<typeof createEventServer>
+
 const make = (withPersonal: boolean, path: string) => {
   const storage = sqliteStorage(path)
   return { storage, server: createEventServer(withPersonal ? { storage, personal } : { storage }) }
 }
 
-async function readAll(server: ReturnType<typeof createEventServer>) {
-  const t = performance.now()
+/** Milliseconds in the handler to append `count` events, bodies made beforehand, 100 at a time. */
+async function appendAll(server: Server, count: number) {
+  let ms = 0
+  for (let from = 1; from <= count; from += BATCH * 100) {
+    const bodies: string[] = []
+    for (let i = from; i < Math.min(from + BATCH * 100, count + 1); i += BATCH)
+      bodies.push(body('c1', i))
+    for (const text of bodies) {
+      const t = performance.now()
+      const response = await server.fetch(
+        new Request('http://bench/events', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: text,
+        }),
+      )
+      const answer = await response.text()
+      ms += performance.now() - t
+      if (response.status !== 200) throw new Error(`append: ${response.status} ${answer}`)
+    }
+  }
+  return ms
+}
+
+/** Milliseconds in the handler to read every event, a page at a time (the answer as text). */
+async function readAll(server: Server, count: number) {
+  let ms = 0
   let token = 'v1:0'
   let read = 0
   while (true) {
+    const t = performance.now()
     const response = await server.fetch(
-      new Request(`http://bench/events?after=${token}&limit=1000`),
+      new Request(`http://bench/events?after=${token}&limit=${PAGE}`),
     )
-    const page = (await response.json()) as { events: unknown[]; token: string; hasMore: boolean }
+    const text = await response.text()
+    ms += performance.now() - t
+    const page = JSON.parse(text) as { events: unknown[]; token: string; hasMore: boolean }
     read += page.events.length
     token = page.token
     if (!page.hasMore) break
   }
-  if (read !== EVENTS) throw new Error(`read ${read} of ${EVENTS}`)
-  return performance.now() - t
+  if (read !== count) throw new Error(`read ${read} of ${count}`)
+  return ms
 }
 
-async function round(withPersonal: boolean, dir: string, n: number) {
-  const path = join(dir, `${withPersonal ? 'p' : 'b'}-${n}.db`)
+interface Times {
+  append: number
+  warm: number
+  cold: number
+}
+
+async function round(withPersonal: boolean, dir: string, count: number): Promise<Times> {
+  const path = join(dir, `${withPersonal ? 'p' : 'b'}-${count}.db`)
   const { storage, server } = make(withPersonal, path)
-  const bodies = Array.from({ length: EVENTS / BATCH }, (_, i) => body('c1', i * BATCH + 1))
-  const t = performance.now()
-  for (const text of bodies) {
-    const response = await server.fetch(
-      new Request('http://bench/events', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: text,
-      }),
-    )
-    if (response.status !== 200) throw new Error(`append: ${response.status}`)
-    await response.arrayBuffer()
-  }
-  const append = performance.now() - t
-  const warm = await readAll(server)
+  const append = await appendAll(server, count)
+  const warm = await readAll(server, count)
   await server.close()
   await storage.close()
   const fresh = make(withPersonal, path)
-  const cold = await readAll(fresh.server)
+  const cold = await readAll(fresh.server, count)
   await fresh.server.close()
   await fresh.storage.close()
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true })
   return { append, warm, cold }
 }
 
 const median = (list: number[]) => list.slice().sort((a, b) => a - b)[Math.floor(list.length / 2)]!
+const KINDS = ['append', 'warm', 'cold'] as const
+const LABEL = { append: 'append   ', warm: 'read warm', cold: 'read cold' }
 
 const dir = mkdtempSync(join(tmpdir(), 'strata-bench-erasure-'))
 try {
-  await round(false, dir, -1)
-  await round(true, dir, -1)
-  const base = { append: [] as number[], warm: [] as number[], cold: [] as number[] }
-  const sealed = { append: [] as number[], warm: [] as number[], cold: [] as number[] }
-  for (let i = 0; i < ROUNDS; i++) {
-    // Which goes first alternates too: a round runs on what the one before left (heap, JIT).
-    const order = [
-      [base, false],
-      [sealed, true],
-    ] as const
-    for (const [list, personalOn] of i % 2 ? [...order].reverse() : order) {
-      const r = await round(personalOn, dir, i)
-      list.append.push(r.append)
-      list.warm.push(r.warm)
-      list.cold.push(r.cold)
+  // Warm-up (JIT, SQLite's page cache of the binary): one small round of each, not counted.
+  await round(false, dir, 10_000)
+  await round(true, dir, 10_000)
+  console.log(
+    `erasure bench: SQLite, 2 personal fields an event, 1,000 subjects; ${ROUNDS} rounds a size`,
+  )
+  for (const count of SIZES) {
+    const base: Times[] = []
+    const sealed: Times[] = []
+    for (let i = 0; i < ROUNDS; i++) {
+      // Which goes first alternates: a round runs on what the one before left (heap, JIT, disk).
+      if (i % 2) {
+        sealed.push(await round(true, dir, count))
+        base.push(await round(false, dir, count))
+      } else {
+        base.push(await round(false, dir, count))
+        sealed.push(await round(true, dir, count))
+      }
     }
-  }
-  const rate = (ms: number) => Math.round((EVENTS / ms) * 1000).toLocaleString('en')
-  console.log(`erasure bench: ${EVENTS} events on SQLite, 2 personal fields each, 1,000 subjects`)
-  for (const kind of ['append', 'warm', 'cold'] as const) {
-    const b = median(base[kind])
-    const p = median(sealed[kind])
-    console.log(
-      `  ${kind === 'append' ? 'append   ' : `read ${kind}`} without ${rate(b).padStart(9)} ev/s, with personal ${rate(p).padStart(9)} ev/s: ${(p / b).toFixed(2)}x (goal <= 1.3x)`,
-    )
+    const rate = (ms: number) => Math.round((count / ms) * 1000).toLocaleString('en')
+    console.log(`${count.toLocaleString('en')} events`)
+    for (const kind of KINDS) {
+      const ratios = base.map((b, i) => sealed[i]![kind] / b[kind])
+      const spread = `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}x`
+      console.log(
+        `  ${LABEL[kind]} ${median(ratios).toFixed(2)}x (rounds ${spread}; goal <= 1.3x)  without ${rate(median(base.map((b) => b[kind]))).padStart(9)} ev/s, with ${rate(median(sealed.map((s) => s[kind]))).padStart(9)} ev/s`,
+      )
+    }
   }
 } finally {
   rmSync(dir, { recursive: true, force: true })
