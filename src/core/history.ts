@@ -32,7 +32,7 @@ export function toggle<S>(core: Internals<S>, eventId: string): boolean {
   while (index >= 0 && list[index]!.id !== eventId) index--
   if (index < 0) {
     throw new RangeError(
-      `[strata] history.toggle: no event with id ${JSON.stringify(eventId)} in the log.`,
+      `[strata] history.toggle: no event with id ${JSON.stringify(eventId)} ${core.start ? `in memory (events ${core.start} on; await history.toggleEarlier(id) pages in the others)` : 'in the log'}.`,
     )
   }
   const entry = list[index]!
@@ -40,6 +40,22 @@ export function toggle<S>(core: Internals<S>, eventId: string): boolean {
   core.log.rederive(index)
   refreshView(core)
   return entry.skipped
+}
+
+/**
+ * `toggle` for an event that may be before the window: pages earlier history in, twice as much
+ * each time, until the event is in memory or none is left, then toggles it. The states after it,
+ * the window's old base among them, are folded again from the loaded events. An event already
+ * in memory is toggled before this returns.
+ */
+export async function toggleEarlier<S>(core: Internals<S>, eventId: string): Promise<boolean> {
+  const has = (n: number) => events(core).some((e, i) => i < n && e.id === eventId)
+  for (let n = core.log.length, ask = 1000; !has(n) && core.start && core.earlier; ask *= 2) {
+    const start = core.start
+    if (!(await core.earlier.load(ask))) break
+    n = start - core.start
+  }
+  return toggle(core, eventId)
 }
 
 /** Make the viewed state the new base, as Redux DevTools' COMMIT does. */
@@ -73,6 +89,7 @@ export function historyApi<S>(core: Internals<S>): HistoryApi<S> {
     step: (delta) => step(core, delta),
     toLive: () => toLive(core),
     toggle: (eventId) => toggle(core, eventId),
+    toggleEarlier: (eventId) => toggleEarlier(core, eventId),
     commit: () => commit(core),
     load: (data) => load(core, data),
     lock(locked = true) {

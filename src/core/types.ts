@@ -171,6 +171,13 @@ export interface HistoryApi<S = any> {
   toLive(): void
   /** Skip or un-skip one event; everything after it is recomputed. Returns the new `skipped`. */
   toggle(eventId: string): boolean
+  /**
+   * `toggle` for any event of the history. One before the window is paged in first
+   * (`loadEarlier`, until it is in memory), then toggled: every state after it, the window's old
+   * base included, is folded again. One in memory is toggled before this returns. Rejects with a
+   * RangeError when no event has the id (the history stays as it was, with the pages loaded).
+   */
+  toggleEarlier(eventId: string): Promise<boolean>
   /** Fold every event up to the cursor into the base state (Redux DevTools' COMMIT; the events
    * after the cursor are kept, where Redux DevTools drops them). */
   commit(): void

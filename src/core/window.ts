@@ -25,14 +25,16 @@ export interface Page<S> {
 
 /**
  * Takes up to `count` of the oldest events out of memory, never past a pending event or the
- * viewed state; returns them as a page (undefined when none could go).
+ * viewed state; returns them as a page (undefined when none could go). None goes while one of
+ * them is skipped: the pages kept elsewhere hold the states with it, so a skip (and all after
+ * it) stays in memory until it is un-skipped.
  */
 export function evict<S>(core: Internals<S>, count: number): Page<S> | undefined {
   count = Math.min(count, core.settled, core.cursor ?? count)
-  if (count <= 0) return undefined
   const from = core.start
   const base = core.log.base
   const list = events(core).slice(0, count)
+  if (count <= 0 || list.some((e) => e.skipped)) return undefined
   const commands = foldOldest(core, count, true)
   // The ids guard against applying a pulled event twice; events this old are guarded by the
   // position the puller reads after, so the set stays as small as the window.

@@ -1,0 +1,156 @@
+import 'fake-indexeddb/auto'
+import { createStore } from '@strata/state'
+import { replicaOf } from '@strata/state/sync'
+import { describe, expect, it, vi } from 'vitest'
+import { type Counters, counterReducer } from './helpers'
+import {
+  browser,
+  type CountersStore,
+  countersSnapshot,
+  eventReads,
+  testServer,
+} from './history.helpers'
+
+// Skipping an event before the window of a synced store: history.toggleEarlier pages in from
+// this device's IndexedDB pages or from the server, then folds every later state again.
+
+/** Event i adds i to counter `k<i % 7>`: skipping any one changes every later state differently. */
+const wire = (i: number, clientId = 'seeder') => ({
+  clientSeq: i,
+  id: `${clientId}-${i}`,
+  stream: 'default',
+  type: 'added',
+  payload: { key: `k${i % 7}`, by: i },
+  at: i,
+})
+
+async function seed(server: ReturnType<typeof testServer>, n: number, from = 1) {
+  for (let s = from; s < from + n; s += 1000) {
+    const events = Array.from({ length: Math.min(1000, from + n - s) }, (_, k) => wire(s + k))
+    const response = await server.server.fetch(
+      new Request('http://s/events', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ protocol: 1, clientId: 'seeder', events }),
+      }),
+    )
+    if (response.status !== 200) throw new Error(await response.text())
+  }
+}
+
+/** The same n events, all in memory, in a store without sync: the full fold to compare with. */
+function fullFold(n: number, skipped: readonly number[] = []) {
+  const store = createStore({ initialState: {} as Counters, reducer: counterReducer })
+  replicaOf(store).pull(
+    Array.from({ length: n }, (_, k) => {
+      const w = wire(k + 1)
+      return {
+        id: `seeder/${w.id}`,
+        event: { type: w.type, payload: w.payload },
+        at: w.at,
+        position: `p${k}`,
+      }
+    }),
+  )
+  for (const i of skipped) store.history.toggle(`seeder/seeder-${i}`)
+  return store
+}
+
+/** Every state in memory, at every index, is the full fold's. */
+function expectFullFold(store: CountersStore, reference: ReturnType<typeof fullFold>) {
+  expect(store.history.length).toBe(reference.history.length)
+  for (let i = store.history.start; i <= store.history.length; i++) {
+    expect(store.logs.states.at(i), `state ${i}`).toEqual(reference.logs.states.at(i))
+  }
+  expect(store.getState()).toEqual(reference.getState())
+}
+
+async function windowedTab(server: ReturnType<typeof testServer>, window: number, start: number) {
+  const tab = browser(server)({ history: { window } })
+  await tab.sync.pull()
+  tab.clock.advance(2000)
+  await vi.waitFor(() => expect(tab.store.history.start).toBe(start))
+  return tab
+}
+
+describe('history.toggleEarlier on a synced store', () => {
+  it("pages in from this device's pages, skips the event, and every state is the full fold's", async () => {
+    const server = testServer()
+    await seed(server, 4500)
+    const tab = await windowedTab(server, 1500, 3000)
+    const reads = server.requests.length
+
+    expect(await tab.store.history.toggleEarlier('seeder/seeder-2345')).toBe(true)
+    // One page of 1000 back was enough: not everything is paged in.
+    expect(tab.store.history.start).toBe(2000)
+    expect(server.requests.length).toBe(reads)
+    expectFullFold(tab.store, fullFold(4500, [2345]))
+    // The window's old base (index 3000) was folded again without it.
+    expect(tab.store.logs.states.at(3000)).not.toEqual(fullFold(4500).logs.states.at(3000))
+
+    // Toggled back: the states of the untouched history.
+    expect(tab.store.history.toggle('seeder/seeder-2345')).toBe(false)
+    expectFullFold(tab.store, fullFold(4500))
+  })
+
+  it('skips a second event further back, keeping the first skip', async () => {
+    const server = testServer()
+    await seed(server, 3500)
+    const tab = await windowedTab(server, 1000, 2000)
+    await tab.store.history.toggleEarlier('seeder/seeder-1900')
+    expect(await tab.store.history.toggleEarlier('seeder/seeder-2')).toBe(true)
+    expect(tab.store.history.start).toBe(0)
+    expectFullFold(tab.store, fullFold(3500, [2, 1900]))
+  })
+
+  it("pages in from the server's kept states when the device has no pages", async () => {
+    const server = testServer({ snapshots: [countersSnapshot({ keepEvery: 1000 })] })
+    await seed(server, 4500)
+    const tab = browser(server)({ snapshot: 'counters', persist: false })
+    await tab.sync.ready
+    expect(tab.store.history.start).toBe(4500)
+    const reads = eventReads(server).length
+    expect(await tab.store.history.toggleEarlier('seeder/seeder-3333')).toBe(true)
+    expect(eventReads(server).length).toBeGreaterThan(reads)
+    expect(tab.store.history.start).toBeLessThan(3333)
+    expectFullFold(tab.store, fullFold(4500, [3333]))
+  })
+
+  it('an unknown id pages everything in, then rejects; no state changed', async () => {
+    const server = testServer()
+    await seed(server, 2500)
+    const tab = await windowedTab(server, 1000, 1000)
+    await expect(tab.store.history.toggleEarlier('seeder/seeder-9999')).rejects.toThrow(
+      /history.toggle: no event with id "seeder\/seeder-9999" in the log/,
+    )
+    expect(tab.store.history.start).toBe(0)
+    expect(tab.store.logs.events.some((e) => e.skipped)).toBe(false)
+    expectFullFold(tab.store, fullFold(2500))
+  })
+
+  it('keeps the skipped event in memory past the minute paged-in events are kept', async () => {
+    const server = testServer()
+    await seed(server, 3000)
+    const tab = await windowedTab(server, 1000, 2000)
+    await tab.store.history.toggleEarlier('seeder/seeder-1500')
+    const start = tab.store.history.start
+    // A minute later, new events settle and the settled history writes and evicts: events
+    // before the skipped one may go, it and those after it stay.
+    tab.clock.advance(61_000)
+    await seed(server, 1000, 3001)
+    await tab.sync.pull()
+    tab.clock.advance(2000)
+    await new Promise((r) => setTimeout(r, 50))
+    expect(tab.store.history.start).toBeGreaterThanOrEqual(start)
+    expect(tab.store.history.start).toBeLessThan(1500)
+    expect(tab.store.logs.events.some((e) => e.id === 'seeder/seeder-1500' && e.skipped)).toBe(true)
+    expectFullFold(tab.store, fullFold(4000, [1500]))
+    // Un-skipped, the window may shrink to its size again.
+    tab.store.history.toggle('seeder/seeder-1500')
+    await seed(server, 1, 4001)
+    await tab.sync.pull()
+    tab.clock.advance(2000)
+    await vi.waitFor(() => expect(tab.store.history.start).toBe(3000))
+    expectFullFold(tab.store, fullFold(4001))
+  })
+})
