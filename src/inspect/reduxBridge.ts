@@ -73,8 +73,9 @@ export function connectReduxDevtools(
   const connection = extension.connect({ name, maxAge, features: FEATURES, ...connectOptions })
   const host = createInspectHost(store, { ...hostOptions, name })
   // Read the logs afresh each time: an import, a rollback or a reset replaces the event array.
-  const { states } = store.logs
   const events = () => store.logs.events
+  /** The state after the first `i` events in memory (history indexes start at history.start). */
+  const stateAt = (i: number) => store.logs.states.at(store.history.start + i)
 
   let paused = false
   let ids = new Map<number, string>()
@@ -110,9 +111,8 @@ export function connectReduxDevtools(
   const restart = () => {
     const window = liftedWindow(store, maxAge, flags())
     const list = events()
-    connection.init(states.at(window.base))
-    for (let i = window.base; i < list.length; i++)
-      connection.send(list[i]!.event, states.at(i + 1))
+    connection.init(stateAt(window.base))
+    for (let i = window.base; i < list.length; i++) connection.send(list[i]!.event, stateAt(i + 1))
     adopt(window)
     if (!store.history.isLive) resync()
   }
@@ -124,7 +124,7 @@ export function connectReduxDevtools(
     if (!intact(list) || store.hot.reports.length !== shownHot) return resync()
     const from = last ? last.index + 1 : base
     for (let i = from; i < list.length; i++) {
-      connection.send(list[i]!.event, states.at(i + 1))
+      connection.send(list[i]!.event, stateAt(i + 1))
       remember(next++, list[i]!.id, i)
     }
     const cursor = store.history.cursor
@@ -166,14 +166,27 @@ export function connectReduxDevtools(
       case 'JUMP_TO_ACTION': {
         const index = stateIndexOf(payload.actionId, payload.index)
         if (index === undefined) return
-        host.handle({ type: 'jumpTo', index: Math.min(index, events().length) })
+        host.handle({
+          type: 'jumpTo',
+          index: store.history.start + Math.min(index, events().length),
+        })
         shownCursor = store.history.cursor
         return
       }
       case 'TOGGLE_ACTION': {
         const eventId = ids.get(payload.id)
-        if (eventId !== undefined) host.handle({ type: 'toggle', eventId })
-        return resync()
+        if (eventId === undefined) return resync()
+        if (findNear(events(), last?.index ?? 0, (e) => e.id === eventId) >= 0) {
+          host.handle({ type: 'toggle', eventId })
+          return resync()
+        }
+        // Its event left memory since the extension got it (recording paused while the window
+        // moved): page it back in, then skip it.
+        store.history.toggleEarlier(eventId).then(resync, (error) => {
+          connection.error(`Skip: ${error instanceof Error ? error.message : String(error)}`)
+          resync()
+        })
+        return
       }
       case 'IMPORT_STATE':
         return replace('Import', () => {

@@ -26,8 +26,10 @@ export function liftedWindow(
   flags: { isLocked: boolean; isPaused: boolean },
 ) {
   const { events, states } = store.logs
+  // Indexes here are into the events in memory; states and the cursor count from history.start.
+  const { start } = store.history
   const base = Math.max(0, events.length - (maxAge - 1))
-  const initial = states.at(base)
+  const initial = states.at(start + base)
   const lifted: LiftedState = {
     actionsById: { 0: { type: 'PERFORM_ACTION', action: INIT, timestamp: Date.now() } },
     computedStates: [{ state: initial }],
@@ -44,7 +46,7 @@ export function liftedWindow(
     const id = i - base + 1
     ids.set(id, entry.id)
     lifted.actionsById[id] = { type: 'PERFORM_ACTION', action: entry.event, timestamp: entry.at }
-    const computed: { state: unknown; error?: string } = { state: states.at(i + 1) }
+    const computed: { state: unknown; error?: string } = { state: states.at(start + i + 1) }
     const error = entry.error ?? entry.rejected
     if (error !== undefined) computed.error = error instanceof Error ? error.message : String(error)
     lifted.computedStates.push(computed)
@@ -54,7 +56,7 @@ export function liftedWindow(
   lifted.nextActionId = events.length - base + 1
   lifted.currentStateIndex = Math.max(
     0,
-    Math.min(store.history.cursor - base, events.length - base),
+    Math.min(store.history.cursor - start - base, events.length - base),
   )
   return { lifted, base, ids }
 }
