@@ -9,7 +9,7 @@ import {
   refreshView,
 } from './internals'
 import type { AnyEvent, CommandEntry, EventEntry, RecordedCtx, Store } from './types'
-import { evict, extend, type Page } from './window'
+import { evict, extend, type Page, unskipped } from './window'
 
 export type { EarlierHistory, Page }
 
@@ -105,8 +105,12 @@ export interface Replica<E extends AnyEvent = AnyEvent> {
    * frozen). Returns the commands that this loses.
    */
   restore(events: readonly RestoredEvent[], options?: RebaseOptions): LostCommand<E>[]
-  /** The state after the settled events: what a snapshot may keep (no pending event in it). */
-  settledState(): unknown
+  /**
+   * The state after the settled events (or the first `count` events in memory, all settled), as
+   * the server folds them: what a snapshot or a page may keep (no pending event in it, and no
+   * skip: an event skipped in the devtools is folded in here).
+   */
+  settledState(count?: number): unknown
   /**
    * The settled events become `state`, the fold of the first `start` events of the history (a
    * snapshot); the pending events are rebased on top of it.
@@ -241,7 +245,7 @@ export function replicaOf<S, E extends AnyEvent>(store: Store<S, any, E>): Repli
       })
       return rebase(core, [], [...entries, ...tail()], options)
     },
-    settledState: () => core.log.at(core.settled),
+    settledState: (count = core.settled) => unskipped(core, count),
     reset(base, options) {
       const pending = tail()
       const pendingIds = new Set(pending.map((e) => e.commandId))

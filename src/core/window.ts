@@ -1,4 +1,5 @@
 import type { MutableCommandEntry, MutableEventEntry } from './entries'
+import { makeFold } from './fold'
 import { announce, events, foldOldest, type Internals } from './internals'
 import type { StateLog } from './stateLog'
 
@@ -71,4 +72,27 @@ function prepend<S>(
   log.folded += entries.length
   const known = states.map((s) => ({ index: log.offset + s.at, state: s.state }))
   log.checkpoints = [...known, ...log.checkpoints]
+}
+
+/**
+ * The state after the first `count` events in memory as the server folds them: a skip is a
+ * devtools what-if, so what is kept of the settled history (the snapshot) leaves it out. The
+ * base never holds one (`evict` keeps skipped events in memory); without a skip this is a read.
+ */
+export function unskipped<S>(core: Internals<S>, count: number): S {
+  const list = events(core)
+  let i = list.findIndex((e, k) => k < count && e.skipped)
+  if (i < 0) return core.log.at(count)
+  let state = core.log.at(i)
+  const fold = makeFold(core, core.reducer)
+  for (; i < count; i++) {
+    const entry = list[i]!
+    if (entry.rejected !== undefined) continue
+    try {
+      state = fold(state, entry.event)
+    } catch {
+      // As the live fold does: the state stays as it was.
+    }
+  }
+  return state
 }

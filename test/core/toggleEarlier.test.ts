@@ -181,6 +181,24 @@ describe('a skipped event stays in memory', () => {
   })
 })
 
+describe('replica.settledState', () => {
+  it('folds skipped settled events in (what a snapshot keeps), leaving rejected ones out', () => {
+    const { store, replica } = whole(30)
+    const reference = whole(30).store
+    store.history.toggle('r4')
+    store.history.toggle('r20')
+    expect(store.getState()).not.toEqual(reference.getState())
+    expect(replica.settledState()).toEqual(reference.getState())
+    expect(replica.settledState(10)).toEqual(reference.logs.states.at(10))
+    expect(replica.settledState(3)).toBe(store.logs.states.at(3))
+    // A pending event is not in it; a rejected one is not applied.
+    store.dispatch({ type: 'add', payload: 99 })
+    const [pending] = replica.pending()
+    replica.reject(pending!.id, new Error('no'))
+    expect(replica.settledState()).toEqual(reference.getState())
+  })
+})
+
 describe('property: toggleEarlier gives the states of a full fold with the same skips', () => {
   it('for any window, page size and events toggled', async () => {
     await fc.assert(

@@ -8,6 +8,7 @@ import {
   type CountersStore,
   countersSnapshot,
   eventReads,
+  storedSnapshot,
   testServer,
 } from './history.helpers'
 
@@ -152,5 +153,33 @@ describe('history.toggleEarlier on a synced store', () => {
     tab.clock.advance(2000)
     await vi.waitFor(() => expect(tab.store.history.start).toBe(3000))
     expectFullFold(tab.store, fullFold(4001))
+  })
+})
+
+describe('a skip is never kept', () => {
+  it('the snapshot written while an event is skipped folds it in: a reload shows the server fold', async () => {
+    const server = testServer()
+    await seed(server, 3000)
+    const profile = browser(server)
+    const first = profile({ history: { window: 1000 } })
+    await first.sync.pull()
+    first.clock.advance(2000)
+    await vi.waitFor(() => expect(first.store.history.start).toBe(2000))
+    await first.store.history.toggleEarlier('seeder/seeder-1500')
+    await seed(server, 100, 3001)
+    await first.sync.pull()
+    first.clock.advance(2000)
+    await vi.waitFor(async () =>
+      expect((await storedSnapshot(profile.indexedDB))?.count).toBe(3100),
+    )
+    expect((await storedSnapshot(profile.indexedDB)).state).toEqual(fullFold(3100).getState())
+    // The page itself still shows the skip.
+    expectFullFold(first.store, fullFold(3100, [1500]))
+    await first.sync.close()
+
+    const second = profile({ history: { window: 1000 } })
+    await second.sync.ready
+    expect(second.sync.getSnapshot().boot).toBe('local-snapshot')
+    expect(second.store.getState()).toEqual(fullFold(3100).getState())
   })
 })
