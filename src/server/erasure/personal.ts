@@ -111,27 +111,21 @@ export async function openEvents<E extends StoredEvent>(
 ): Promise<E[]> {
   if (!source.erasures) cache = undefined
   const wanted = new Map<string, Set<string>>()
-  const sealed: [number, string[], Envelope][] = []
-  events.forEach((event, i) => {
+  // What to open, one entry per sealed event (no tuples: a read opens thousands).
+  const sealed: Sealed[] = []
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i]!
     const declared = Object.hasOwn(personal, event.type) ? personal[event.type] : undefined
     const payload = event.payload
     if (!declared || typeof payload !== 'object' || payload === null || Array.isArray(payload))
-      return
-    let envelope: Envelope | undefined
-    const fields: string[] = []
-    for (const field of declared.fields) {
-      const value = payload[field]
-      if (isEnvelope(value)) {
-        envelope = value
-        fields.unshift(field)
-      } else if (isEnvelopeRef(value)) fields.push(field)
-    }
-    if (!envelope) return
-    sealed.push([i, fields, envelope])
-    const set = wanted.get(event.tenant) ?? new Set()
-    set.add(envelope.subject)
-    wanted.set(event.tenant, set)
-  })
+      continue
+    const found = sealedFields(declared.fields, payload as Record<string, JsonValue>)
+    if (!found) continue
+    sealed.push({ index: i, ...found })
+    const set = wanted.get(event.tenant)
+    if (set) set.add(found.envelope.subject)
+    else wanted.set(event.tenant, new Set([found.envelope.subject]))
+  }
   if (!sealed.length) return events
   const keys = new Map<string, Map<string, Uint8Array>>()
   for (const [tenant, subjects] of wanted) {
@@ -150,14 +144,20 @@ export async function openEvents<E extends StoredEvent>(
     keys.set(tenant, found)
   }
   const out = events.slice()
-  for (const [i, fields, envelope] of sealed) {
-    const event = events[i]!
-    const key = keys.get(event.tenant)?.get(envelope.subject)
+  let tenant: string | undefined
+  let tenantKeys: Map<string, Uint8Array> | undefined
+  for (const { index, fields, joined, envelope } of sealed) {
+    const event = events[index]!
+    if (event.tenant !== tenant) {
+      tenant = event.tenant
+      tenantKeys = keys.get(tenant)
+    }
+    const key = tenantKeys?.get(envelope.subject)
     let values: Record<string, JsonValue> | undefined
     if (key) {
       values = cache?.values(event.tenant, event.id)
       if (!values) {
-        const place = { tenant: event.tenant, eventId: event.id, field: fields.join(',') }
+        const place = { tenant: event.tenant, eventId: event.id, field: joined }
         const opened = sync ? sync.open(key, place, envelope) : await open(key, place, envelope)
         if (opened && typeof opened === 'object' && !Array.isArray(opened)) {
           values = opened as Record<string, JsonValue>
@@ -169,9 +169,49 @@ export async function openEvents<E extends StoredEvent>(
     for (const field of fields) {
       payload[field] = values && Object.hasOwn(values, field) ? values[field]! : { ...ERASED }
     }
-    out[i] = { ...event, payload }
+    out[index] = { ...event, payload }
   }
   return out
+}
+
+interface Sealed {
+  index: number
+  /** The field holding the envelope first, then those referring to it. */
+  fields: readonly string[]
+  /** `fields` joined with commas: the field part of the additional data. */
+  joined: string
+  envelope: Envelope
+}
+
+/** The common case, every declared field sealed in the first: its fields made once. */
+const allFields = new WeakMap<readonly string[], string>()
+
+/** The sealed fields of a payload, or undefined when none is sealed. */
+function sealedFields(
+  declared: readonly string[],
+  payload: Record<string, JsonValue>,
+): Omit<Sealed, 'index'> | undefined {
+  let envelope: Envelope | undefined
+  let all = true
+  for (let i = 0; i < declared.length; i++) {
+    const value = payload[declared[i]!]
+    if (i === 0 && isEnvelope(value)) envelope = value
+    else if (i === 0 || !isEnvelopeRef(value)) all = false
+  }
+  if (all && envelope) {
+    let joined = allFields.get(declared)
+    if (joined === undefined) allFields.set(declared, (joined = declared.join(',')))
+    return { fields: declared, joined, envelope }
+  }
+  const fields: string[] = []
+  for (const field of declared) {
+    const value = payload[field]
+    if (isEnvelope(value)) {
+      envelope = value
+      fields.unshift(field)
+    } else if (isEnvelopeRef(value)) fields.push(field)
+  }
+  return envelope && { fields, joined: fields.join(','), envelope }
 }
 
 export function erasureTx(tx: StorageTx): ErasureTx {
