@@ -200,7 +200,10 @@ function sealedFields(
   }
   if (all && envelope) {
     let joined = allFields.get(declared)
-    if (joined === undefined) allFields.set(declared, (joined = declared.join(',')))
+    if (joined === undefined) {
+      joined = declared.join(',')
+      allFields.set(declared, joined)
+    }
     return { fields: declared, joined, envelope }
   }
   const fields: string[] = []
