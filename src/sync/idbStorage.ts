@@ -45,8 +45,8 @@ export function idbStorage(options: IdbStorageOptions = {}): OutboxStorage {
     history: idbHistory(handle as () => IDBPDatabase<any>),
     async open(wanted) {
       // idb's openDB only knows the global IndexedDB; open on the given one and wrap it.
-      // Version 2 adds the history's snapshots and pages beside the outbox.
-      const request = factory.open(name, 2)
+      // Version 2 adds the history's snapshots and pages beside the outbox, 3 their states.
+      const request = factory.open(name, 3)
       request.onupgradeneeded = (event) => {
         const d = request.result
         if (event.oldVersion < 1) {
@@ -55,7 +55,7 @@ export function idbStorage(options: IdbStorageOptions = {}): OutboxStorage {
           d.createObjectStore('drafts', { keyPath: 'owner' })
           d.createObjectStore('leases', { keyPath: 'name' })
         }
-        createHistoryStores(d)
+        createHistoryStores(d, event.oldVersion)
       }
       const opened = (await wrap(request)) as unknown as IDBPDatabase<OutboxDB>
       // Another tab upgrades the schema: let it; this tab reopens on reload.

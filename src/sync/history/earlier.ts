@@ -11,7 +11,7 @@ import {
 import type { SyncContext } from '../context'
 import { toPulled } from '../puller'
 import { decodeState } from './boot'
-import { fromStoredCommand, fromStoredEntry, type PageRecord } from './records'
+import { type EarlierPages, fromStoredCommand, fromStoredEntry } from './records'
 import { yieldToPage } from './settle'
 import { PAGE } from './settled'
 
@@ -19,7 +19,8 @@ const SLICE_MS = 12
 
 /**
  * Where `history.loadEarlier` and `replaceReducer(r, { refold: 'all' })` get the events before
- * the window: this device's pages first (the state before each is kept with it), then the
+ * the window: this device's pages first (as many as the count asks for, in one read, with the
+ * state before the lowest: the states in between are folded again when asked for), then the
  * server: its snapshot kept at or before the stretch (`snapshot` option) and the events after
  * it, or, with no such snapshot, every event from the first, folded in slices that yield to the
  * page. Calls run one at a time.
@@ -48,10 +49,11 @@ async function loadEarlier(
     while (loaded < count && history.basePosition !== START_TOKEN) {
       state.progress = { task: 'earlier', done: loaded, total: count }
       state.changed()
-      const page = (await localPage(ctx)) ?? (await serverPage(ctx, snapshot, count - loaded))
+      const want = count - loaded
+      const page = (await localPage(ctx, want)) ?? (await serverPage(ctx, snapshot, want))
       if (!page || ctx.signal.aborted) break
       replica.extend(page.page)
-      history.extendedTo(page.start)
+      history.extendedTo(page.starts ?? [{ index: page.page.from, position: page.start }])
       loaded += page.page.events.length
     }
   } finally {
@@ -65,6 +67,8 @@ interface Found {
   page: Page<unknown>
   /** The position of its base state. */
   start: string
+  /** Where each stored page in it starts (history index and position), lowest first. */
+  starts?: { index: number; position: string }[]
 }
 
 /** History index of a page of `n` events below the window (0 when it is the first page). */
@@ -72,25 +76,30 @@ function fromIndex(ctx: SyncContext, n: number, start: string): number {
   return start === START_TOKEN ? 0 : Math.max(0, ctx.store.history.start - n)
 }
 
-async function localPage(ctx: SyncContext): Promise<Found | undefined> {
+/** This device's pages below the window, down to at least `want` events, in one read. */
+async function localPage(ctx: SyncContext, want: number): Promise<Found | undefined> {
   const { history } = ctx
-  let record: PageRecord | undefined
+  let found: EarlierPages | undefined
   try {
-    record = await history.storage?.pageEndingAt(history.version, history.basePosition)
+    found = await history.storage?.pagesEndingAt(history.version, history.basePosition, want)
   } catch {
     return undefined
   }
-  if (!record) return undefined
-  const events = record.events.map(fromStoredEntry)
-  return {
-    start: record.start,
-    page: {
-      from: fromIndex(ctx, events.length, record.start),
-      base: record.base,
-      events,
-      commands: record.commands.map(fromStoredCommand),
-    },
+  if (!found) return undefined
+  const start = found.pages[0]!.start
+  const from = fromIndex(
+    ctx,
+    found.pages.reduce((n, p) => n + p.events.length, 0),
+    start,
+  )
+  const page: Page<unknown> = { from, base: found.base, events: [], commands: [] }
+  const starts: Found['starts'] = []
+  for (const record of found.pages) {
+    starts.push({ index: from + page.events.length, position: record.start })
+    for (const e of record.events) page.events.push(fromStoredEntry(e))
+    for (const c of record.commands) page.commands.push(fromStoredCommand(c))
   }
+  return { start, page, starts }
 }
 
 /** The server's kept state at least `want` events back, and its events up to the window. */

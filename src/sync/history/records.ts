@@ -5,8 +5,10 @@ import { isToken, type PositionToken } from '../../protocol/index'
 /**
  * What the sync client keeps of the settled history in the outbox's database, beside the
  * outbox: one snapshot per code version (the settled state, where it is in the history) and
- * pages of settled events (each with the state before its first event), so a reload starts from
- * the snapshot and `history.loadEarlier` pages back without the server. Both are caches of the
+ * pages of settled events, so a reload starts from the snapshot and `history.loadEarlier` pages
+ * back without the server. The state before each page is kept apart from its events (a state
+ * can be far larger than a page of events): paging back reads the events of every page it
+ * extends the window by, and only the one state below the lowest. Both are caches of the
  * server's events, never the truth: anything missing or unusable is read from the server again.
  * Values are kept by IndexedDB's structured clone, so Map, Set, Date and BigInt survive.
  */
@@ -49,7 +51,7 @@ export interface StoredCommand {
   eventIds: string[]
 }
 
-/** Settled events `start` (exclusive) to `end` (inclusive), by position, and the state before. */
+/** Settled events `start` (exclusive) to `end` (inclusive), by position. */
 export interface PageRecord {
   version: string
   /** Position of the state before the first event; START_TOKEN for the first page. */
@@ -58,9 +60,14 @@ export interface PageRecord {
   end: PositionToken
   /** History index of the first event when written (the numbering may differ after a reload). */
   from: number
-  base: unknown
   events: StoredEntry[]
   commands: StoredCommand[]
+}
+
+/** Pages that follow each other, lowest first, and the state before the first. */
+export interface EarlierPages {
+  pages: PageRecord[]
+  base: unknown
 }
 
 /** The snapshots and pages of one database; the outbox's storage provides it when durable. */
@@ -72,20 +79,31 @@ export interface HistoryStorage {
   loadSnapshot(version: string): Promise<unknown>
   /**
    * Keeps the snapshot (unless a newer one of its version is there) and, in the same
-   * transaction, the page of the events it folds since the last full page, and removes the
+   * transaction, the page of the events it folds since the last full page (with the state
+   * before it, `base`), and removes the
    * outbox's claimed events the server already stored at or before it (`settledSeqs`): a reload
    * from this snapshot never sends or applies them again.
    */
   saveSnapshot(
     snapshot: SnapshotRecord,
-    tail: PageRecord | undefined,
+    tail: { page: PageRecord; base: unknown } | undefined,
     settledSeqs: readonly number[],
   ): Promise<void>
-  /** Keeps a page; pages of its version with the same start and an earlier end are replaced. */
-  savePage(page: PageRecord): Promise<void>
-  pageEndingAt(version: string, end: PositionToken): Promise<PageRecord | undefined>
-  /** The longest page of `version` starting at `start` (a forward re-fold reads these). */
-  pageStartingAt(version: string, start: PositionToken): Promise<PageRecord | undefined>
+  /**
+   * Keeps a page and the state before it (`base`); pages of its version with the same start and
+   * an earlier end are replaced.
+   */
+  savePage(page: PageRecord, base: unknown): Promise<void>
+  /**
+   * The pages of `version` that end at `end` and below it, one after the other down to at least
+   * `count` events (or the first page, or the last page kept), with the state before the lowest;
+   * undefined when no page ends at `end`. One read, whatever the number of pages.
+   */
+  pagesEndingAt(
+    version: string,
+    end: PositionToken,
+    count: number,
+  ): Promise<EarlierPages | undefined>
   /** Keeps the `keep` newest pages of `version` and no page of another version. */
   prune(version: string, keep: number): Promise<void>
   /** Forgets every snapshot and page (the server was reset; erasure). */

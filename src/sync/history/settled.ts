@@ -103,10 +103,13 @@ export class SettledHistory {
     this.ctx.settledAt = undefined
   }
 
-  /** The window was extended down to a page that starts at `position`. */
-  extendedTo(position: string): void {
-    this.basePosition = position
-    this.#boundaries.unshift({ index: this.ctx.store.history.start, position })
+  /**
+   * The window was extended down to stored pages (or a stretch) starting at `starts`, lowest
+   * first: the base is at the first, and eviction may stop at any of them again.
+   */
+  extendedTo(starts: readonly { index: number; position: string }[]): void {
+    this.basePosition = starts[0]!.position
+    this.#boundaries.unshift(...starts)
     this.#loadedAt = this.ctx.clock.now()
   }
 
@@ -161,8 +164,8 @@ export class SettledHistory {
     if (storage && position !== undefined) {
       // Full pages first, then the snapshot with the page of the rest.
       while (settledIndex - this.#paged.index >= PAGE && this.#paged.index >= start) {
-        const page = this.#page(this.#paged.index + PAGE, undefined)
-        await storage.savePage(page)
+        const { page, base } = this.#page(this.#paged.index + PAGE, undefined)
+        await storage.savePage(page, base)
         this.#paged = { index: page.from + page.events.length, position: page.end }
         this.#boundaries.push(this.#paged)
       }
@@ -188,8 +191,11 @@ export class SettledHistory {
     this.#evict()
   }
 
-  /** The page from the first unpaged event up to index `to`; its end is the last position. */
-  #page(to: number, end: string | undefined): PageRecord {
+  /**
+   * The page from the first unpaged event up to index `to` (its end is the last position), and
+   * the state before it.
+   */
+  #page(to: number, end: string | undefined): { page: PageRecord; base: unknown } {
     const { store } = this.ctx
     const start = store.history.start
     const from = this.#paged.index
@@ -200,15 +206,15 @@ export class SettledHistory {
     const commands = this.ctx.replica.decides
       ? store.logs.commands.filter((c) => ids.has(c.eventIds[c.eventIds.length - 1]!))
       : []
-    return {
+    const page: PageRecord = {
       version: this.version,
       start: this.#paged.position,
       end: end ?? last ?? this.#paged.position,
       from,
-      base: store.logs.states.at(from),
       events: events.map(toStoredEntry),
       commands: commands.map((c) => toStoredCommand(c as never)),
     }
+    return { page, base: store.logs.states.at(from) }
   }
 
   /** Settled events beyond the window leave memory once they are in a page (or without one). */
