@@ -9,6 +9,8 @@
  * - a fresh device (an empty IndexedDB) booting from the server's snapshot against fetching and
  *   parsing it;
  * - the local boot at 1M against 10k.
+ * TRACE=1 prints a timeline of each boot (fetches, IndexedDB transactions); PROFILE=<prefix>
+ * writes a CPU profile of the page's local boots (<prefix>-<n>.cpuprofile, unminified).
  * Seeded SQLite files are kept under /tmp/strata-boot-browser (seeding and folding 1M events
  * takes minutes) and copied for each run, so every run starts from the same history.
  */
@@ -67,6 +69,7 @@ async function buildPage(dir: string): Promise<void> {
     build: {
       outDir: dir,
       emptyOutDir: true,
+      minify: !process.env.PROFILE,
       rollupOptions: {
         input: here('./bootBrowserPage.ts'),
         output: { entryFileNames: 'boot.js', chunkFileNames: '[name]-[hash].js' },
@@ -198,6 +201,10 @@ async function measureSize(n: number, page: Page, server: ServerChild): Promise<
   const device = `local-${n}`
   // Settled past the server's snapshot, so this device keeps a snapshot of its own.
   await pageBoot(page, { ...request(device), settleMore: TAIL })
+  const cdp = process.env.PROFILE ? await page.context().newCDPSession(page) : undefined
+  await cdp?.send('Profiler.enable')
+  await cdp?.send('Profiler.setSamplingInterval', { interval: 100 })
+  await cdp?.send('Profiler.start')
   for (let r = -WARMUP; r < REPEAT; r++) {
     await server.control(`seed?n=${TAIL}`)
     // The server is another machine: its snapshot catching up is not the page's time.
@@ -207,6 +214,10 @@ async function measureSize(n: number, page: Page, server: ServerChild): Promise<
     f.local.push(result.ms)
     f.localReady.push(result.readyMs)
     f.parseFold.push(result.parseFoldMs)
+  }
+  if (cdp) {
+    const { profile } = await cdp.send('Profiler.stop')
+    writeFileSync(`${process.env.PROFILE}-${n}.cpuprofile`, JSON.stringify(profile))
   }
   await pageDrop(page, device)
   return f
@@ -300,7 +311,8 @@ try {
     try {
       const page = await context.newPage()
       page.on('pageerror', (error) => console.error(error))
-      await page.goto(`${server.url}/page/`)
+      if (process.env.TRACE) page.on('console', (m) => console.log(m.text()))
+      await page.goto(`${server.url}/page/${process.env.TRACE ? '?trace' : ''}`)
       await page.waitForFunction(() => 'bench' in globalThis)
       figures.push(await measureSize(n, page, server))
       await page.close()

@@ -7,7 +7,9 @@ import { createStore } from '@strata/state'
 import { connectSync } from '@strata/state/sync'
 import { sessionSerializer } from '@strata/state/testing'
 import { spreadReducer, workload } from './board'
+import { installTrace, trace } from './bootBrowserTrace'
 
+if (new URLSearchParams(location.search).has('trace')) installTrace()
 const initialState = workload().initialState
 const api = new URL('/api/', location.origin).href
 
@@ -39,6 +41,7 @@ export interface BootResult {
 
 async function boot(request: BootRequest): Promise<BootResult> {
   const began = performance.now()
+  trace.take()
   const store = createStore({
     initialState,
     reducer: spreadReducer,
@@ -53,9 +56,14 @@ async function boot(request: BootRequest): Promise<BootResult> {
     snapshot: request.snapshot,
   })
   let readyMs = 0
-  void sync.ready.then(() => (readyMs = performance.now() - began))
+  void sync.ready.then(() => {
+    readyMs = performance.now() - began
+    trace.mark('ready')
+  })
   await sync.pull()
   const ms = performance.now() - began
+  trace.mark('pulled')
+  if (trace.enabled) console.log(`${request.device}\n${trace.take().join('\n')}`)
   const length = store.history.length
   const boot = sync.getSnapshot().boot
   let parseFoldMs = Number.NaN

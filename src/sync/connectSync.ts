@@ -169,7 +169,7 @@ export function connectSync<E extends AnyEvent>(
 
   async function open(): Promise<void> {
     try {
-      ctx.clientId = await ctx.storage.open(options.clientId)
+      ctx.clientId = await ctx.storage.open(options.clientId, ctx.history.version)
     } catch (cause) {
       // IndexedDB refused (private mode, quota): keep syncing, without durability.
       state.report(toSyncError(cause, 'storage', 'Opening the outbox database'), clock.now())
@@ -192,6 +192,9 @@ export function connectSync<E extends AnyEvent>(
     if (abort.signal.aborted) return
     puller.resumeAt(ctx.settledAt)
     replica.setEarlier(earlier)
+    // The tail's request goes out now; its events are applied once the outbox is back on top.
+    let restored = () => {}
+    void puller.run(new Promise<void>((resolve) => (restored = resolve)))
     await adoptGone(ctx).catch((cause) =>
       state.report(toSyncError(cause, 'storage', 'Restoring the outbox'), clock.now()),
     )
@@ -200,7 +203,7 @@ export function connectSync<E extends AnyEvent>(
     state.changed()
     opened = true
     void sender.run()
-    void puller.run()
+    restored()
     if (config.live === 'sse') void listenForPokes(ctx, puller)
   }
 
@@ -266,9 +269,11 @@ export function connectSync<E extends AnyEvent>(
       return waiting
     },
     async pull() {
+      // Asked while opening: the first pull after the boot answers it (one request, not two).
+      const pulled = puller.pull()
       await ready
       if (abort.signal.aborted) throw closedError()
-      return until(ctx, listeners, () => false, puller.pull())
+      return until(ctx, listeners, () => false, pulled)
     },
     pause() {
       state.paused = true

@@ -15,6 +15,8 @@ interface OutboxDB extends DBSchema {
   claimed: { key: number; value: ClaimedEvent }
   drafts: { key: string; value: { owner: string; events: DraftEvent[] } }
   leases: { key: string; value: { name: string; holder: string; expires: number } }
+  /** The history's (idbHistory.ts), by code version. */
+  snapshots: { key: string; value: unknown }
 }
 
 export interface IdbStorageOptions {
@@ -39,11 +41,21 @@ export function idbStorage(options: IdbStorageOptions = {}): OutboxStorage {
   }
   const seqKey = (clientId: string) => `nextSeq:${clientId}`
   let clientId = ''
+  // This version's snapshot, read by `open` in its transaction: the boot asks for it next.
+  let early: [version: string, snapshot: Promise<unknown>] | undefined
+  const history = idbHistory(handle as () => IDBPDatabase<any>)
 
   return {
     durable: true,
-    history: idbHistory(handle as () => IDBPDatabase<any>),
-    async open(wanted) {
+    history: {
+      ...history,
+      loadSnapshot(version) {
+        const read = early?.[0] === version ? early[1] : history.loadSnapshot(version)
+        early = undefined
+        return read
+      },
+    },
+    async open(wanted, version) {
       // idb's openDB only knows the global IndexedDB; open on the given one and wrap it.
       // Version 2 adds the history's snapshots and pages beside the outbox, 3 their states.
       const request = factory.open(name, 3)
@@ -64,6 +76,21 @@ export function idbStorage(options: IdbStorageOptions = {}): OutboxStorage {
         if (db === opened) db = undefined
       })
       db = opened
+      // Usually there is nothing to write: one readonly transaction, the snapshot read in it.
+      const read = opened.transaction(['meta', 'snapshots'])
+      const kept = (await read.objectStore('meta').get('clientId')) as string | undefined
+      if (kept !== undefined && (wanted ?? kept) === kept) {
+        if (version !== undefined) {
+          const snapshots = read.objectStore('snapshots')
+          const snapshot = snapshots
+            .get(version)
+            .then(async (s) => s ?? (await snapshots.getAll(undefined, 1))[0])
+          snapshot.catch(() => {})
+          early = [version, snapshot]
+        }
+        clientId = kept
+        return kept
+      }
       const tx = handle().transaction(['meta', 'claimed'], 'readwrite', STRICT)
       const stored = (await tx.objectStore('meta').get('clientId')) as string | undefined
       if (wanted !== undefined && stored !== undefined && wanted !== stored) {

@@ -82,7 +82,11 @@ export class Puller {
     this.#after = token
   }
 
-  async run(): Promise<void> {
+  /**
+   * Pulls until the connection closes. `before`: what must be done before a response is applied
+   * (the outbox put back on top of the settled state), so the first request goes out meanwhile.
+   */
+  async run(before?: Promise<void>): Promise<void> {
     const ctx = this.#ctx
     const { state, clock, signal, config } = ctx
     while (!signal.aborted) {
@@ -121,6 +125,7 @@ export class Puller {
           },
           timeout.signal,
         )
+        await before
         if (signal.aborted) return
         await this.#apply(response, gen)
         if (this.#hasMore) this.#waiters.unshift(...serving)

@@ -138,6 +138,8 @@ export async function putSnapshot(
 ): Promise<void> {
   const db = await rawDatabase(indexedDB, name)
   const tx = db.transaction('snapshots', 'readwrite')
+  // The device's one snapshot: a tab may have kept one of its own before.
+  tx.objectStore('snapshots').clear()
   tx.objectStore('snapshots').put(record)
   await new Promise((resolve) => (tx.oncomplete = resolve))
   db.close()

@@ -28,8 +28,9 @@ describe("this device's snapshot", () => {
     const second = tab()
     await second.sync.ready
     expect(second.sync.getSnapshot().boot).toBe('local-snapshot')
-    expect(second.store.history).toMatchObject({ start: 2500, length: 2500 })
-    expect(second.store.getState()).toEqual({ a: 2500 })
+    // The tail's request went out while the outbox was read: it may be settled already.
+    expect(second.store.history.start).toBe(2500)
+    expect(second.store.logs.states.at(2500)).toEqual({ a: 2500 })
     await second.sync.pull()
     expect(second.store.getState()).toEqual({ a: 2503 })
     expect(eventReads(server).slice(reads)[0]!.path).toContain('after=v1%3A2500')
