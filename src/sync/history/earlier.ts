@@ -53,7 +53,7 @@ async function loadEarlier(
       const page = (await localPage(ctx, want)) ?? (await serverPage(ctx, snapshot, want))
       if (!page || ctx.signal.aborted) break
       replica.extend(page.page)
-      history.extendedTo(page.starts ?? [{ index: page.page.from, position: page.start }])
+      history.extendedTo(page.starts)
       loaded += page.page.events.length
     }
   } finally {
@@ -65,15 +65,20 @@ async function loadEarlier(
 
 interface Found {
   page: Page<unknown>
-  /** The position of its base state. */
-  start: string
-  /** Where each stored page in it starts (history index and position), lowest first. */
-  starts?: { index: number; position: string }[]
+  /** Where it starts, history index and position, and where each stored page in it does. */
+  starts: { index: number; position: string }[]
 }
 
-/** History index of a page of `n` events below the window (0 when it is the first page). */
-function fromIndex(ctx: SyncContext, n: number, start: string): number {
-  return start === START_TOKEN ? 0 : Math.max(0, ctx.store.history.start - n)
+/** A stretch below the window starting at `start` (0 when it is the first). */
+function stretch(
+  ctx: SyncContext,
+  start: string,
+  base: unknown,
+  events: Page<unknown>['events'],
+  commands: Page<unknown>['commands'] = [],
+): Found {
+  const from = start === START_TOKEN ? 0 : Math.max(0, ctx.store.history.start - events.length)
+  return { page: { from, base, events, commands }, starts: [{ index: from, position: start }] }
 }
 
 /** This device's pages below the window, down to at least `want` events, in one read. */
@@ -86,20 +91,20 @@ async function localPage(ctx: SyncContext, want: number): Promise<Found | undefi
     return undefined
   }
   if (!found) return undefined
-  const start = found.pages[0]!.start
-  const from = fromIndex(
-    ctx,
-    found.pages.reduce((n, p) => n + p.events.length, 0),
-    start,
-  )
-  const page: Page<unknown> = { from, base: found.base, events: [], commands: [] }
-  const starts: Found['starts'] = []
+  const events: Page<unknown>['events'] = []
+  const commands: Page<unknown>['commands'] = []
+  const at: number[] = []
   for (const record of found.pages) {
-    starts.push({ index: from + page.events.length, position: record.start })
-    for (const e of record.events) page.events.push(fromStoredEntry(e))
-    for (const c of record.commands) page.commands.push(fromStoredCommand(c))
+    at.push(events.length)
+    for (const e of record.events) events.push(fromStoredEntry(e))
+    for (const c of record.commands) commands.push(fromStoredCommand(c))
   }
-  return { start, page, starts }
+  const result = stretch(ctx, found.pages[0]!.start, found.base, events, commands)
+  result.starts = found.pages.map((p, i) => ({
+    index: result.page.from + at[i]!,
+    position: p.start,
+  }))
+  return result
 }
 
 /** The server's kept state at least `want` events back, and its events up to the window. */
@@ -119,22 +124,11 @@ async function serverPage(
     await readEvents(ctx, kept.position, end, (e) => {
       events.push(entryOf(ctx, e))
     })
-    return {
-      start: kept.position,
-      page: { from: fromIndex(ctx, events.length, kept.position), base, events, commands: [] },
-    }
+    return stretch(ctx, kept.position, base, events)
   }
   // No kept state of this version: fold from the first event, keeping the last `want`.
   const folded = await foldFromStart(ctx, end, Math.max(want, PAGE))
-  return {
-    start: folded.start,
-    page: {
-      from: fromIndex(ctx, folded.events.length, folded.start),
-      base: folded.base,
-      events: folded.events,
-      commands: [],
-    },
-  }
+  return stretch(ctx, folded.start, folded.base, folded.events)
 }
 
 const entryOf = (ctx: SyncContext, e: StoredWireEvent) => {

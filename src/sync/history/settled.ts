@@ -214,7 +214,8 @@ export class SettledHistory {
       events: events.map(toStoredEntry),
       commands: commands.map((c) => toStoredCommand(c as never)),
     }
-    return { page, base: store.logs.states.at(from) }
+    // As the server folds them: a skip in the devtools is not kept.
+    return { page, base: this.ctx.replica.settledState(from - start) }
   }
 
   /** Settled events beyond the window leave memory once they are in a page (or without one). */
