@@ -41,7 +41,8 @@ export function idbStorage(options: IdbStorageOptions = {}): OutboxStorage {
   }
   const seqKey = (clientId: string) => `nextSeq:${clientId}`
   let clientId = ''
-  // This version's snapshot, read by `open` in its transaction: the boot asks for it next.
+  // This version's snapshot, read by `open` in its transaction: the boot asks for it next
+  // (and, with none, for another's).
   let early: [version: string, snapshot: Promise<unknown>] | undefined
   const history = idbHistory(handle as () => IDBPDatabase<any>)
 
@@ -49,10 +50,10 @@ export function idbStorage(options: IdbStorageOptions = {}): OutboxStorage {
     durable: true,
     history: {
       ...history,
-      loadSnapshot(version) {
-        const read = early?.[0] === version ? early[1] : history.loadSnapshot(version)
+      async loadSnapshot(version) {
+        const read = early?.[0] === version ? early[1] : undefined
         early = undefined
-        return read
+        return (await read) ?? history.loadSnapshot(version)
       },
     },
     async open(wanted, version) {
@@ -80,14 +81,7 @@ export function idbStorage(options: IdbStorageOptions = {}): OutboxStorage {
       const read = opened.transaction(['meta', 'snapshots'])
       const kept = (await read.objectStore('meta').get('clientId')) as string | undefined
       if (kept !== undefined && (wanted ?? kept) === kept) {
-        if (version !== undefined) {
-          const snapshots = read.objectStore('snapshots')
-          const snapshot = snapshots
-            .get(version)
-            .then(async (s) => s ?? (await snapshots.getAll(undefined, 1))[0])
-          snapshot.catch(() => {})
-          early = [version, snapshot]
-        }
+        if (version !== undefined) early = [version, read.objectStore('snapshots').get(version)]
         clientId = kept
         return kept
       }
