@@ -54,6 +54,21 @@ export class OpenedCache {
     this.#values.put(`${tenant}\u0000${eventId}`, values)
   }
 
+  /**
+   * What a committed append used and sealed, kept when the tenant's count of erasures is still
+   * the one its transaction saw (else a forget came between, and it is dropped).
+   */
+  learn(
+    tenant: string,
+    generation: number,
+    keys: ReadonlyMap<string, Uint8Array>,
+    values: readonly (readonly [string, Record<string, JsonValue>])[],
+  ): void {
+    if (this.#generations.get(tenant) !== generation) return
+    for (const [subject, key] of keys) this.setKey(tenant, subject, key)
+    for (const [eventId, opened] of values) this.setValues(tenant, eventId, opened)
+  }
+
   clear(): void {
     this.#generations.clear()
     this.#keys.clear()

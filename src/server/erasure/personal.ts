@@ -32,8 +32,23 @@ export function redactedContent(personal: PersonalData, event: WireEvent): strin
 }
 
 /** The declared fields present in a payload, in declared order. */
-const presentFields = (personal: PersonalData, type: string, payload: Record<string, JsonValue>) =>
-  personal[type]!.fields.filter((f) => Object.hasOwn(payload, f))
+const presentFields = (personal: PersonalData, type: string, payload: JsonValue) =>
+  personal[type]!.fields.filter((f) => Object.hasOwn(payload as object, f))
+
+/**
+ * What an append's sealing learned (the keys it used or made, the values it sealed), for the
+ * cache, which takes it only once the transaction committed: a key made in a transaction that
+ * rolls back is in no table, and sealing with it later would lose the fields for good.
+ */
+interface Learned {
+  tenant: string
+  generation: number
+  keys: Map<string, Uint8Array>
+  values: [eventId: string, values: Record<string, JsonValue>][]
+}
+
+/** What each transaction of `withErasure`'s append learned, by the transaction it gave. */
+const learnedBy = new WeakMap<StorageTx, Learned[]>()
 
 /** The events as stored: personal fields sealed with their subject's key, made on first use. */
 export async function sealEvents(
@@ -44,52 +59,67 @@ export async function sealEvents(
   cache?: OpenedCache,
 ): Promise<StoredEvent[]> {
   const subjects = events.map((e) => subjectOf(personal, e.type, e.payload))
-  const wanted = subjects.filter((s) => s !== undefined)
+  const wanted = [...new Set(subjects.filter((s) => s !== undefined))]
   if (!wanted.length) return events as StoredEvent[]
   const erasure = erasureTx(tx)
-  const keys = await erasure.subjectKeys(tenant, wanted)
-  const keyless = wanted.filter((s) => !keys.has(s))
+  const learned = cache && learnedBy.get(tx)
+  let generation = 0
+  if (cache) {
+    // The count of erasures as this transaction sees it: the cache's keys and values are good
+    // while it stays the one they were had at, and what is sealed here is the readers' to see.
+    const versions = await tx.streamVersions(tenant, [ERASURE_STREAM])
+    generation = versions.get(ERASURE_STREAM) ?? 0
+    cache.sync(tenant, generation)
+  }
+  // Keys the cache holds were committed (read by a reader, or learned from a committed append);
+  // the others are read in one statement (per chunk) in this transaction.
+  const keys = new Map<string, Uint8Array>()
+  const unknown: string[] = []
+  for (const subject of wanted) {
+    const key = learned ? cache!.key(tenant, subject) : undefined
+    if (key) keys.set(subject, key)
+    else unknown.push(subject)
+  }
+  if (unknown.length)
+    for (const [subject, key] of await erasure.subjectKeys(tenant, unknown)) keys.set(subject, key)
+  const keyless = unknown.filter((s) => !keys.has(s))
   const forgotten = keyless.length
     ? await erasure.forgottenSubjects(tenant, keyless)
     : new Set<string>()
   const added = new Map<string, Uint8Array>()
-  for (const subject of wanted) {
-    if (!keys.has(subject) && !forgotten.has(subject)) {
+  for (const subject of keyless) {
+    if (!forgotten.has(subject)) {
       const key = newKey()
       keys.set(subject, key)
       added.set(subject, key)
     }
   }
   if (added.size) await erasure.addSubjectKeys(tenant, added)
-  if (cache) {
-    // The count of erasures as this transaction sees it: what is sealed here is the readers'
-    // to see until it moves.
-    const versions = await tx.streamVersions(tenant, [ERASURE_STREAM])
-    cache.sync(tenant, versions.get(ERASURE_STREAM) ?? 0)
-  }
+  const values: Learned['values'] = []
+  learned?.push({ tenant, generation, keys, values })
   const out: StoredEvent[] = []
   for (const [i, event] of events.entries()) {
     const subject = subjects[i]
-    const payload = { ...(event.payload as Record<string, JsonValue>) }
-    const fields = subject === undefined ? [] : presentFields(personal, event.type, payload)
+    const fields = subject === undefined ? [] : presentFields(personal, event.type, event.payload)
     if (!fields.length) {
       out.push(event)
       continue
     }
+    const payload = { ...(event.payload as Record<string, JsonValue>) }
     if (forgotten.has(subject!)) {
       // Decided before the erasure (an offline client's), sent after it: stored erased.
       for (const field of fields) payload[field] = { ...ERASED }
       out.push({ ...event, payload })
       continue
     }
-    const values: Record<string, JsonValue> = {}
-    for (const field of fields) values[field] = payload[field]!
+    const plain: Record<string, JsonValue> = {}
+    for (const field of fields) plain[field] = payload[field]!
     const place = { tenant, eventId: event.id, field: fields.join(',') }
     const key = keys.get(subject!)!
     const sealed = sync
-      ? sync.seal(key, subject!, place, values)
-      : await seal(key, subject!, place, values)
-    cache?.setValues(tenant, event.id, values)
+      ? sync.seal(key, subject!, place, plain)
+      : await seal(key, subject!, place, plain)
+    if (learned) values.push([event.id, plain])
     payload[fields[0]!] = sealed as never
     for (const field of fields.slice(1))
       payload[field] = { $enc: 'v1', subject: subject!, in: fields[0]! }
@@ -251,8 +281,11 @@ export function withErasure(
     keys: (tenant, subjects) => subjectKeys.call(storage, tenant, subjects),
     erasures: (tenant) => erasures.call(storage, tenant),
   }
-  const append: Storage['append'] = (fn) =>
-    storage.append((tx) => {
+  const append: Storage['append'] = async (fn) => {
+    let learned: Learned[] = []
+    const result = await storage.append((tx) => {
+      // Each attempt anew: what a transaction tried again (PostgreSQL) learned first is not so.
+      learned = []
       const inner = erasureTx(tx)
       // No cache inside a transaction: a forget's own refold must not see what it drops.
       const readEvents: StorageTx['readEvents'] = async (after, limit, tenant) =>
@@ -266,8 +299,14 @@ export function withErasure(
         ...tx.tables,
         readEvents: (after: number, limit: number) => readEvents(after, limit),
       }
-      return fn({ ...tx, readEvents, ...(tables ? { tables } : {}) })
+      const opened: StorageTx = { ...tx, readEvents, ...(tables ? { tables } : {}) }
+      learnedBy.set(opened, learned)
+      return fn(opened)
     })
+    // Committed: what it sealed is the readers' now, and its keys are in the table.
+    for (const l of learned) cache?.learn(l.tenant, l.generation, l.keys, l.values)
+    return result
+  }
   const { tables } = storage
   return {
     ...storage,

@@ -31,9 +31,6 @@ export function sqliteErasureTx(writer: Db): ErasureTx {
     `INSERT INTO strata_subject_keys (tenant, subject, key) VALUES (?, ?, NULL)
      ON CONFLICT (tenant, subject) DO UPDATE SET key = NULL`,
   )
-  const tombstones = writer
-    .prepare('SELECT 1 FROM strata_subject_keys WHERE tenant = ? AND subject = ? AND key IS NULL')
-    .pluck()
   const dropCheckpoints = writer.prepare(
     'DELETE FROM strata_checkpoints WHERE scope = ? AND substr(name, 1, ?) = ?',
   )
@@ -48,7 +45,7 @@ export function sqliteErasureTx(writer: Db): ErasureTx {
       return existed
     },
     forgottenSubjects: async (tenant, subjects) =>
-      new Set(subjects.filter((subject) => tombstones.get(tenant, subject) !== undefined)),
+      new Set(rowsOf(writer, 'tombstones', tenant, subjects).map(([subject]) => subject)),
     deleteCheckpoints: async (tenant, prefix) => {
       dropCheckpoints.run(scopeOf(tenant), prefix.length, prefix)
     },
@@ -82,28 +79,43 @@ export function sqliteErasureStorage(
   }
 }
 
-const selects = new WeakMap<Db, Map<number, BetterSqlite3.Statement>>()
+const selects = new WeakMap<Db, Map<string, BetterSqlite3.Statement>>()
 const CHUNK = 200
+const WHERE = { keys: 'key IS NOT NULL', tombstones: 'key IS NULL' }
 
-/** One statement per chunk of subjects (cached per connection and size), not one per subject. */
-function keysOf(db: Db, tenant: string, subjects: readonly string[]): Map<string, Uint8Array> {
-  const out = new Map<string, Uint8Array>()
+/**
+ * The rows of these subjects with a key, or without (tombstones): one statement per chunk of
+ * subjects (cached per connection, kind and size), not one per subject.
+ */
+function rowsOf(
+  db: Db,
+  kind: keyof typeof WHERE,
+  tenant: string,
+  subjects: readonly string[],
+): [string, Buffer | null][] {
+  const out: [string, Buffer | null][] = []
   const unique = [...new Set(subjects)]
-  const cache = selects.get(db) ?? new Map<number, BetterSqlite3.Statement>()
+  const cache = selects.get(db) ?? new Map<string, BetterSqlite3.Statement>()
   selects.set(db, cache)
   for (let i = 0; i < unique.length; i += CHUNK) {
     const chunk = unique.slice(i, i + CHUNK)
-    let statement = cache.get(chunk.length)
+    let statement = cache.get(`${kind}:${chunk.length}`)
     if (!statement) {
       statement = db
         .prepare(
-          `SELECT subject, key FROM strata_subject_keys WHERE tenant = ? AND key IS NOT NULL AND subject IN (${chunk.map(() => '?').join(',')})`,
+          `SELECT subject, key FROM strata_subject_keys WHERE tenant = ? AND ${WHERE[kind]} AND subject IN (${chunk.map(() => '?').join(',')})`,
         )
         .raw()
-      cache.set(chunk.length, statement)
+      cache.set(`${kind}:${chunk.length}`, statement)
     }
-    for (const [subject, key] of statement.all(tenant, ...chunk) as [string, Buffer][])
-      out.set(subject, new Uint8Array(key.buffer, key.byteOffset, key.byteLength))
+    for (const row of statement.all(tenant, ...chunk) as [string, Buffer | null][]) out.push(row)
   }
+  return out
+}
+
+function keysOf(db: Db, tenant: string, subjects: readonly string[]): Map<string, Uint8Array> {
+  const out = new Map<string, Uint8Array>()
+  for (const [subject, key] of rowsOf(db, 'keys', tenant, subjects))
+    out.set(subject, new Uint8Array(key!.buffer, key!.byteOffset, key!.byteLength))
   return out
 }

@@ -1,0 +1,38 @@
+import { createEventServer, memoryStorage, sqliteStorage } from '@strata/state/server'
+import { describe, expect, it } from 'vitest'
+import { EMAIL, NAMES, people, personal } from './erasureFixtures'
+import { batch, failingAppends, post, postOk, readAll } from './helpers'
+
+const payloads = (list: { type: string; payload: unknown }[]) => list.map((e) => e.payload)
+
+describe.each([
+  ['sqlite', () => sqliteStorage(':memory:')],
+  ['memory', () => memoryStorage()],
+])('the cache of subject keys (%s)', (_, make) => {
+  it('keeps no key of an append that rolled back: the retry makes one that is stored', async () => {
+    const storage = make()
+    let fail = true
+    const server = createEventServer({
+      storage: failingAppends(storage, () => fail),
+      personal,
+    })
+    // Sealed with new keys for ada and bob, then rolled back: those keys are in no table.
+    expect((await post(server, batch('c1', people('c1')))).status).toBe(503)
+    fail = false
+    await postOk(server, batch('c1', people('c1')))
+    const expected = [
+      { userId: 'ada', name: NAMES.ada, email: EMAIL },
+      { authorId: 'ada', author: NAMES.ada, title: 'Difference engine notes' },
+      { authorId: 'bob', author: NAMES.bob, title: 'Sanitize inputs' },
+    ]
+    expect(payloads((await readAll(server)).events)).toEqual(expected)
+    // A server without the cache reads with the stored keys only.
+    const fresh = createEventServer({ storage, personal })
+    expect(payloads((await readAll(fresh)).events)).toEqual(expected)
+    await postOk(fresh, batch('c2', people('c2')))
+    const again = createEventServer({ storage, personal })
+    expect(payloads((await readAll(again)).events)).toEqual([...expected, ...expected])
+    await Promise.all([server.close(), fresh.close(), again.close()])
+    await storage.close()
+  })
+})
