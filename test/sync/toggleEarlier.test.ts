@@ -183,3 +183,46 @@ describe('a skip is never kept', () => {
     expect(second.store.getState()).toEqual(fullFold(3100).getState())
   })
 })
+
+describe('pages written during a skip', () => {
+  /** Skips event `k` while 1,000 more events settle (a page is written), un-skips, reloads. */
+  async function reloadAfterSkip(k: number) {
+    const server = testServer()
+    await seed(server, 1500)
+    const profile = browser(server)
+    const first = profile()
+    await first.sync.pull()
+    first.clock.advance(2000)
+    await vi.waitFor(async () =>
+      expect((await storedSnapshot(profile.indexedDB))?.count).toBe(1500),
+    )
+    first.store.history.toggle(`seeder/seeder-${k}`)
+    await seed(server, 1000, 1501)
+    await first.sync.pull()
+    first.clock.advance(2000)
+    await vi.waitFor(async () =>
+      expect((await storedSnapshot(profile.indexedDB))?.count).toBe(2500),
+    )
+    first.store.history.toggle(`seeder/seeder-${k}`)
+    await first.sync.close()
+    const second = profile({ history: { window: 1000 } })
+    await second.sync.ready
+    expect(second.store.getState()).toEqual(fullFold(2500).getState())
+    while (second.store.history.start > 0) await second.store.history.loadEarlier(1000)
+    return second.store
+  }
+
+  it('keep the fold with the skipped event: a reload pages in the server fold', async () => {
+    const store = await reloadAfterSkip(100)
+    expectFullFold(store, fullFold(2500))
+  })
+
+  // Known gap: the page holding the skipped event keeps its skip flag (records.ts toStoredEntry
+  // stores `skipped`), so after a reload the event comes back skipped. Fix there: store
+  // `skipped: false`, a skip being a devtools what-if. Drop `.fails` once it is closed.
+  it.fails('keep no skip flag: the skipped event itself comes back un-skipped', async () => {
+    const store = await reloadAfterSkip(1200)
+    expect(store.logs.events.filter((e) => e.skipped)).toEqual([])
+    expectFullFold(store, fullFold(2500))
+  })
+})
