@@ -169,7 +169,10 @@ export interface HistoryApi<S = any> {
   jumpTo(index: number): void
   step(delta: number): void
   toLive(): void
-  /** Skip or un-skip one event; everything after it is recomputed. Returns the new `skipped`. */
+  /**
+   * Skip or un-skip one event in memory; everything after it is recomputed. Returns the new
+   * `skipped`. A RangeError for an event before the window: `toggleEarlier` pages it in first.
+   */
   toggle(eventId: string): boolean
   /**
    * `toggle` for any event of the history. One before the window is paged in first
