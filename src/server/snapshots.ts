@@ -77,6 +77,7 @@ export class SnapshotRunner {
   readonly #configs: ReadonlyMap<string, Required<Omit<SnapshotConfig, 'immer'>> & SnapshotConfig>
   readonly #onError: (error: unknown) => void
   readonly #live = new Map<string, Live>()
+  readonly #initial = new Map<string, ServedSnapshot>()
   readonly #running = new Map<string, Promise<void>>()
   readonly #again = new Set<string>()
   readonly #timers = new Map<string, ReturnType<typeof setTimeout>>()
@@ -160,10 +161,15 @@ export class SnapshotRunner {
       const kept = await this.#read(name, keptName(name, p), tenant)
       if (kept) return kept
     }
-    const served: ServedSnapshot = {
-      position: 0,
-      state: sessionSerializer.serialize(config.initialState) as unknown as JsonValue,
-      streams: {},
+    // The initial state, serialized once (every client paging back to the first event reads it).
+    let served = this.#initial.get(name)
+    if (!served) {
+      served = {
+        position: 0,
+        state: sessionSerializer.serialize(config.initialState) as unknown as JsonValue,
+        streams: {},
+      }
+      this.#initial.set(name, served)
     }
     return served
   }

@@ -115,14 +115,21 @@ async function serverPage(
 ): Promise<Found | undefined> {
   const { history, transport, signal } = ctx
   const end = history.basePosition
-  const kept = snapshot
-    ? await transport.snapshot(snapshot, { before: end, events: want }, signal)
-    : undefined
+  // With no more than `want` events before the window, the state before them is the initial one.
+  const kept =
+    tokenDistance(undefined, end) <= want
+      ? { version: history.version, position: START_TOKEN, state: undefined }
+      : snapshot
+        ? await transport.snapshot(snapshot, { before: end, events: want }, signal)
+        : undefined
   if (kept && kept.version === history.version) {
-    const base = await decodeState(kept.state)
+    const base =
+      kept.position === START_TOKEN
+        ? internalsOf(ctx.store).initialState
+        : await decodeState(kept.state)
     const events: Page<unknown>['events'] = []
-    await readEvents(ctx, kept.position, end, (e) => {
-      events.push(entryOf(ctx, e))
+    await readEvents(ctx, kept.position, end, (list) => {
+      for (const e of list) events.push(entryOf(ctx, e))
     })
     return stretch(ctx, kept.position, base, events)
   }
@@ -136,12 +143,15 @@ const entryOf = (ctx: SyncContext, e: StoredWireEvent) => {
   return eventEntry(p.id, p.event, p.at, p.commandId, p.origin ?? 'remote', p.position)
 }
 
-/** Reads the events after `after` up to and including `end`, a server page at a time. */
+/**
+ * Reads the events after `after` up to and including `end`, a server page at a time, handing
+ * each page's to `each`.
+ */
 async function readEvents(
   ctx: SyncContext,
   after: string,
   end: string,
-  each: (event: StoredWireEvent) => void | Promise<void>,
+  each: (events: StoredWireEvent[]) => void | Promise<void>,
 ): Promise<void> {
   let token = after
   while (compareTokens(token, end) < 0 && !ctx.signal.aborted) {
@@ -154,11 +164,12 @@ async function readEvents(
       },
       ctx.signal,
     )
-    for (const e of response.events) {
-      if (compareTokens(e.position, end) > 0) return
-      await each(e)
-    }
-    if (!response.hasMore || response.token === token) return
+    let events = response.events
+    // Positions ascend: only a page that ends past `end` needs looking into.
+    const past = events.length > 0 && compareTokens(events[events.length - 1]!.position, end) > 0
+    if (past) events = events.filter((e) => compareTokens(e.position, end) <= 0)
+    await each(events)
+    if (past || !response.hasMore || response.token === token) return
     token = response.token
   }
 }
@@ -176,23 +187,24 @@ async function foldFromStart(ctx: SyncContext, end: string, keep: number) {
   let began = performance.now()
   let done = 0
   const total = tokenDistance(undefined, end)
-  await readEvents(ctx, START_TOKEN, end, async (e) => {
-    const entry = entryOf(ctx, e)
-    kept.push(entry)
-    if (kept.length > keep) {
-      const oldest = kept.shift()!
-      try {
-        base = fold(base, oldest.event)
-      } catch {
-        // As the live fold does: the state stays as it was.
+  await readEvents(ctx, START_TOKEN, end, async (list) => {
+    for (const e of list) {
+      kept.push(entryOf(ctx, e))
+      if (kept.length > keep) {
+        const oldest = kept.shift()!
+        try {
+          base = fold(base, oldest.event)
+        } catch {
+          // As the live fold does: the state stays as it was.
+        }
+        start = oldest.position!
       }
-      start = oldest.position!
-    }
-    if (++done % 64 === 0 && performance.now() - began >= SLICE_MS) {
-      ctx.state.progress = { task: 'earlier', done, total }
-      ctx.state.changed()
-      await yieldToPage()
-      began = performance.now()
+      if (++done % 64 === 0 && performance.now() - began >= SLICE_MS) {
+        ctx.state.progress = { task: 'earlier', done, total }
+        ctx.state.changed()
+        await yieldToPage()
+        began = performance.now()
+      }
     }
   })
   return { base, start, events: kept }
