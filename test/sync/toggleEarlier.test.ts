@@ -217,10 +217,8 @@ describe('pages written during a skip', () => {
     expectFullFold(store, fullFold(2500))
   })
 
-  // Known gap: the page holding the skipped event keeps its skip flag (records.ts toStoredEntry
-  // stores `skipped`), so after a reload the event comes back skipped. Fix there: store
-  // `skipped: false`, a skip being a devtools what-if. Drop `.fails` once it is closed.
-  it.fails('keep no skip flag: the skipped event itself comes back un-skipped', async () => {
+  // A page keeps no skip flag (records.ts), a skip being a devtools what-if.
+  it('keep no skip flag: the skipped event itself comes back un-skipped', async () => {
     const store = await reloadAfterSkip(1200)
     expect(store.logs.events.filter((e) => e.skipped)).toEqual([])
     expectFullFold(store, fullFold(2500))

@@ -39,7 +39,6 @@ export interface StoredEntry {
   commandId: string | undefined
   origin: 'local' | 'remote'
   position: string | undefined
-  skipped: boolean
   rejected: { name: string; message: string } | undefined
 }
 
@@ -137,7 +136,6 @@ export function toStoredEntry(e: EventEntry): StoredEntry {
     commandId: e.commandId,
     origin: e.origin,
     position: e.position,
-    skipped: e.skipped,
     rejected:
       e.rejected === undefined
         ? undefined
@@ -155,7 +153,8 @@ export function fromStoredEntry(s: StoredEntry): Page<unknown>['events'][number]
     at: s.at,
     commandId: s.commandId,
     error: undefined,
-    skipped: s.skipped,
+    // A skip is a devtools what-if, never kept: the page holds the server's facts.
+    skipped: false,
     rejected: s.rejected && Object.assign(new Error(s.rejected.message), { name: s.rejected.name }),
     origin: s.origin,
     position: s.position,
