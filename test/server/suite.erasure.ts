@@ -48,8 +48,8 @@ export function erasureContract(factory: StorageFactory) {
       expect(text).not.toContain(EMAIL)
       expect(stored.events[0]!.payload).toMatchObject({
         userId: 'ada',
-        name: { $enc: 'v1', subject: 'ada' },
-        email: { $enc: 'v1', subject: 'ada' },
+        name: { $enc: 'v2', subject: 'ada' },
+        email: { $enc: 'v2' },
       })
       expect(payloads((await readAll(server, as('bob'))).events)).toEqual([
         { userId: 'ada', name: NAMES.ada, email: EMAIL },

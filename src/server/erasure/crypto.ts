@@ -2,48 +2,54 @@ import type { JsonValue } from '../../protocol'
 import { canonicalJson } from '../fingerprint'
 
 /**
- * How an event's personal fields are stored: the first of them holds
- * `{ $enc: 'v1', subject, iv, data }`, AES-256-GCM of the canonical JSON of all of them
- * (`{ name, email }`) under the subject's key, with a random 96-bit IV (base64) and the tag at
- * the end of `data`; each other one holds `{ $enc: 'v1', subject, in: <that field> }`. One
- * cipher per event, not per field: a cipher costs more than the bytes it encrypts. The
- * additional data binds it to its tenant, event id and fields, so a ciphertext moved into
- * another event does not open. Delete the key and every copy, in the store, its WAL, backups
- * and replicas, is noise.
+ * How an event's personal fields are stored (v2, written now): the first of them holds
+ * `{ $enc: 'v2', subject, data }`, AES-256-GCM under the subject's key of the canonical JSON of
+ * all their values in order (`["Ada", "ada@example.com"]`), `data` the base64 of a random 96-bit
+ * IV, the ciphertext and the tag; each other one holds `{ $enc: 'v2' }`. One cipher per event,
+ * not per field: a cipher costs more than the bytes it encrypts. The additional data binds it
+ * to its version, tenant, event id and fields (in order), so a ciphertext moved into another
+ * event, or fields moved around in one, do not open. Delete the key and every copy, in the
+ * store, its WAL, backups and replicas, is noise.
+ *
+ * v1, still read (stores written before v2 hold it): `{ $enc: 'v1', subject, iv, data }` with
+ * the IV apart and an object of the fields sealed (`{ email, name }`), and
+ * `{ $enc: 'v1', subject, in: <that field> }` in each other field. v2 is about a fifth smaller
+ * a row and decodes one base64 text an event instead of two.
  */
-export interface Envelope {
+export type Envelope = EnvelopeV2 | EnvelopeV1
+
+export interface EnvelopeV2 {
+  $enc: 'v2'
+  subject: string
+  data: string
+}
+
+export interface EnvelopeV1 {
   $enc: 'v1'
   subject: string
   iv: string
   data: string
 }
 
+/** Another personal field of the same event: its value is sealed with the envelope's. */
+export type EnvelopeRef = { $enc: 'v2' } | { $enc: 'v1'; subject: string; in: string }
+
 export const KEY_BYTES = 32
 const IV_BYTES = 12
 const TAG_BYTES = 16
 
-/** Another personal field of the same event: its value is sealed in field `in`. */
-export interface EnvelopeRef {
-  $enc: 'v1'
-  subject: string
-  in: string
-}
-
 export function isEnvelopeRef(value: unknown): value is EnvelopeRef {
   if (typeof value !== 'object' || value === null) return false
-  const v = value as Partial<EnvelopeRef>
+  const v = value as { $enc?: unknown; subject?: unknown; in?: unknown; data?: unknown }
+  if (v.$enc === 'v2') return v.data === undefined && v.subject === undefined
   return v.$enc === 'v1' && typeof v.subject === 'string' && typeof v.in === 'string'
 }
 
 export function isEnvelope(value: unknown): value is Envelope {
   if (typeof value !== 'object' || value === null) return false
-  const v = value as Partial<Envelope>
-  return (
-    v.$enc === 'v1' &&
-    typeof v.subject === 'string' &&
-    typeof v.iv === 'string' &&
-    typeof v.data === 'string'
-  )
+  const v = value as Partial<EnvelopeV1> | Partial<EnvelopeV2>
+  if (typeof v.subject !== 'string' || typeof v.data !== 'string') return false
+  return v.$enc === 'v2' || (v.$enc === 'v1' && typeof (v as EnvelopeV1).iv === 'string')
 }
 
 // node:crypto is synchronous and several times cheaper than a Web Crypto promise per value; it is
@@ -60,47 +66,56 @@ export function newKey(): Uint8Array {
 const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes))
 const fromBase64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0))
 
-/** Where a value sits: its tenant, event and field (the additional authenticated data). */
+/** Where a value sits: its tenant, event and fields (the additional authenticated data). */
 export interface Place {
   tenant: string
   eventId: string
+  /** The fields sealed together, comma-separated, the envelope's first. */
   field: string
 }
 
 /** The additional authenticated data of a place, the same text for both implementations. */
-const additionalText = (place: Place) =>
-  `strata/v1\u0000${place.tenant}\u0000${place.eventId}\u0000${place.field}`
+const additionalText = (version: Envelope['$enc'], place: Place) =>
+  `strata/${version}\u0000${place.tenant}\u0000${place.eventId}\u0000${place.field}`
+
+/**
+ * The values as sealed: v2 an array in the fields' order, v1 an object by field; undefined when
+ * the envelope does not open with this key (tampered, moved, forgotten and made anew).
+ */
+export type Opened = JsonValue | undefined
 
 /** Sealing and opening without a promise per value: Node's, when there (else undefined). */
 export const sync = node
   ? {
-      seal(key: Uint8Array, subject: string, place: Place, value: JsonValue): Envelope {
+      seal(key: Uint8Array, subject: string, place: Place, values: JsonValue[]): EnvelopeV2 {
         const iv = nextIv()
         const cipher = node.createCipheriv('aes-256-gcm', key, iv)
-        cipher.setAAD(Buffer.from(additionalText(place)))
-        const data = Buffer.concat([
-          cipher.update(canonicalJson(value), 'utf8'),
-          cipher.final(),
-          cipher.getAuthTag(),
-        ])
-        return { $enc: 'v1', subject, iv: iv.toString('base64'), data: data.toString('base64') }
+        const aad = additionalText('v2', place)
+        room(aad.length * 3)
+        cipher.setAAD(scratch.subarray(0, scratch.write(aad, 0, 'utf8')))
+        const body = cipher.update(canonicalJson(values), 'utf8')
+        cipher.final()
+        const data = Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64')
+        return { $enc: 'v2', subject, data }
       },
-      open(key: Uint8Array, place: Place, envelope: Envelope): JsonValue | undefined {
+      open(key: Uint8Array, place: Place, envelope: Envelope): Opened {
         // Ciphertext, IV and additional data decoded into one reused buffer (never the
         // plaintext): three buffers an event were a tenth of a read's cost, most of it in GC.
-        const aad = additionalText(place)
-        const need = envelope.data.length + envelope.iv.length + aad.length * 3
-        if (scratch.length < need) scratch = Buffer.allocUnsafe(Math.max(need, 2 * scratch.length))
+        // Its layout: data, then v1's IV (v2's leads data), then the additional data.
+        const aad = additionalText(envelope.$enc, place)
+        const iv = envelope.$enc === 'v1' ? envelope.iv : ''
+        room(envelope.data.length + iv.length + aad.length * 3)
         const size = scratch.write(envelope.data, 0, 'base64')
-        if (size < TAG_BYTES) return undefined
-        const ivEnd = size + scratch.write(envelope.iv, size, 'base64')
+        const ivEnd = size + (iv ? scratch.write(iv, size, 'base64') : 0)
         const aadEnd = ivEnd + scratch.write(aad, ivEnd, 'utf8')
+        const [ivFrom, ivTo, from] = iv ? [size, ivEnd, 0] : [0, IV_BYTES, IV_BYTES]
+        if (size < from + TAG_BYTES) return undefined
         try {
-          const decipher = node.createDecipheriv('aes-256-gcm', key, scratch.subarray(size, ivEnd))
+          const decipher = node.createDecipheriv('aes-256-gcm', key, scratch.subarray(ivFrom, ivTo))
           decipher.setAAD(scratch.subarray(ivEnd, aadEnd))
           decipher.setAuthTag(scratch.subarray(size - TAG_BYTES, size))
           // Bytes out, one utf8 decoding: a string out of update() and final() each makes a decoder.
-          const text = decipher.update(scratch.subarray(0, size - TAG_BYTES)).toString('utf8')
+          const text = decipher.update(scratch.subarray(from, size - TAG_BYTES)).toString('utf8')
           decipher.final()
           return JSON.parse(text) as JsonValue
         } catch {
@@ -111,6 +126,9 @@ export const sync = node
   : undefined
 
 let scratch = node ? Buffer.allocUnsafe(4096) : undefined!
+const room = (bytes: number) => {
+  if (scratch.length < bytes) scratch = Buffer.allocUnsafe(Math.max(bytes, 2 * scratch.length))
+}
 
 // IVs from one pool of random bytes: a call into the random source per value costs more than
 // the cipher. Each IV is still 96 random bits, never reused.
@@ -126,44 +144,45 @@ const nextIv = () => {
   return iv
 }
 
-/** Web Crypto's AES-GCM: browsers (the msw mock) and edge runtimes. */
+/** Web Crypto's AES-GCM: browsers (the msw mock) and edge runtimes; the same bytes as Node's. */
+export const web = {
+  async seal(
+    key: Uint8Array,
+    subject: string,
+    place: Place,
+    values: JsonValue[],
+  ): Promise<EnvelopeV2> {
+    const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES))
+    const additionalData = new TextEncoder().encode(additionalText('v2', place))
+    const plain = new TextEncoder().encode(canonicalJson(values))
+    const sealed = await crypto.subtle.encrypt(
+      { name: 'AES-GCM', iv, additionalData },
+      await webKey(key, 'encrypt'),
+      plain as BufferSource,
+    )
+    const data = new Uint8Array(IV_BYTES + sealed.byteLength)
+    data.set(iv)
+    data.set(new Uint8Array(sealed), IV_BYTES)
+    return { $enc: 'v2', subject, data: toBase64(data) }
+  },
+  async open(key: Uint8Array, place: Place, envelope: Envelope): Promise<Opened> {
+    const additionalData = new TextEncoder().encode(additionalText(envelope.$enc, place))
+    try {
+      const data = fromBase64(envelope.data)
+      const v1 = envelope.$enc === 'v1'
+      if (data.length < (v1 ? 0 : IV_BYTES) + TAG_BYTES) return undefined
+      const iv = v1 ? fromBase64(envelope.iv) : data.subarray(0, IV_BYTES)
+      const plain = await crypto.subtle.decrypt(
+        { name: 'AES-GCM', iv: iv as BufferSource, additionalData },
+        await webKey(key, 'decrypt'),
+        (v1 ? data : data.subarray(IV_BYTES)) as BufferSource,
+      )
+      return JSON.parse(new TextDecoder().decode(plain)) as JsonValue
+    } catch {
+      return undefined
+    }
+  },
+}
+
 const webKey = (key: Uint8Array, use: KeyUsage) =>
   crypto.subtle.importKey('raw', key as BufferSource, 'AES-GCM', false, [use])
-
-export async function seal(
-  key: Uint8Array,
-  subject: string,
-  place: Place,
-  value: JsonValue,
-): Promise<Envelope> {
-  if (sync) return sync.seal(key, subject, place, value)
-  const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES))
-  const additionalData = new TextEncoder().encode(additionalText(place))
-  const plain = new TextEncoder().encode(canonicalJson(value))
-  const data = await crypto.subtle.encrypt(
-    { name: 'AES-GCM', iv, additionalData },
-    await webKey(key, 'encrypt'),
-    plain as BufferSource,
-  )
-  return { $enc: 'v1', subject, iv: toBase64(iv), data: toBase64(new Uint8Array(data)) }
-}
-
-/** The value, or undefined when the envelope does not open with this key (tampered, moved). */
-export async function open(
-  key: Uint8Array,
-  place: Place,
-  envelope: Envelope,
-): Promise<JsonValue | undefined> {
-  if (sync) return sync.open(key, place, envelope)
-  const additionalData = new TextEncoder().encode(additionalText(place))
-  try {
-    const plain = await crypto.subtle.decrypt(
-      { name: 'AES-GCM', iv: fromBase64(envelope.iv) as BufferSource, additionalData },
-      await webKey(key, 'decrypt'),
-      fromBase64(envelope.data) as BufferSource,
-    )
-    return JSON.parse(new TextDecoder().decode(plain)) as JsonValue
-  } catch {
-    return undefined
-  }
-}

@@ -3,7 +3,7 @@ import { ERASED, ERASURE_STREAM, type PersonalData, subjectOf } from '../../prot
 import { eventContent } from '../fingerprint'
 import type { Storage, StorageTx, StoredEvent } from '../types'
 import { OpenedCache } from './cache'
-import { type Envelope, isEnvelope, isEnvelopeRef, newKey, open, seal, sync } from './crypto'
+import { type Envelope, isEnvelope, isEnvelopeRef, newKey, type Opened, sync, web } from './crypto'
 import type { ErasureTx } from './types'
 
 type Keys = (tenant: string, subjects: readonly string[]) => Promise<Map<string, Uint8Array>>
@@ -31,9 +31,25 @@ export function redactedContent(personal: PersonalData, event: WireEvent): strin
   return eventContent({ ...event, payload })
 }
 
-/** The declared fields present in a payload, in declared order. */
-const presentFields = (personal: PersonalData, type: string, payload: JsonValue) =>
-  personal[type]!.fields.filter((f) => Object.hasOwn(payload as object, f))
+/** The declared fields present in a payload, in declared order (the declaration's own list when all are). */
+function presentFields(declared: readonly string[], payload: JsonValue): readonly string[] {
+  for (const field of declared) {
+    if (!Object.hasOwn(payload as object, field))
+      return declared.filter((f) => Object.hasOwn(payload as object, f))
+  }
+  return declared
+}
+
+/** A declaration's fields joined with commas (the field part of the additional data), once. */
+const joinedFields = new WeakMap<readonly string[], string>()
+function joined(fields: readonly string[]): string {
+  let text = joinedFields.get(fields)
+  if (text === undefined) {
+    text = fields.join(',')
+    joinedFields.set(fields, text)
+  }
+  return text
+}
 
 /**
  * What an append's sealing learned (the keys it used or made, the values it sealed), for the
@@ -98,9 +114,11 @@ export async function sealEvents(
   const values: Learned['values'] = []
   learned?.push({ tenant, generation, keys, values })
   const out: StoredEvent[] = []
-  for (const [i, event] of events.entries()) {
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i]!
     const subject = subjects[i]
-    const fields = subject === undefined ? [] : presentFields(personal, event.type, event.payload)
+    const declared = subject === undefined ? undefined : personal[event.type]!.fields
+    const fields = declared ? presentFields(declared, event.payload) : []
     if (!fields.length) {
       out.push(event)
       continue
@@ -112,17 +130,21 @@ export async function sealEvents(
       out.push({ ...event, payload })
       continue
     }
+    const sealing: JsonValue[] = []
     const plain: Record<string, JsonValue> = {}
-    for (const field of fields) plain[field] = payload[field]!
-    const place = { tenant, eventId: event.id, field: fields.join(',') }
+    for (const field of fields) {
+      sealing.push(payload[field]!)
+      plain[field] = payload[field]!
+    }
+    const field = fields === declared ? joined(fields) : fields.join(',')
+    const place = { tenant, eventId: event.id, field }
     const key = keys.get(subject!)!
     const sealed = sync
-      ? sync.seal(key, subject!, place, plain)
-      : await seal(key, subject!, place, plain)
+      ? sync.seal(key, subject!, place, sealing)
+      : await web.seal(key, subject!, place, sealing)
     if (learned) values.push([event.id, plain])
     payload[fields[0]!] = sealed as never
-    for (const field of fields.slice(1))
-      payload[field] = { $enc: 'v1', subject: subject!, in: fields[0]! }
+    for (let f = 1; f < fields.length; f++) payload[fields[f]!] = { $enc: 'v2' }
     out.push({ ...event, payload })
   }
   return out
@@ -176,7 +198,7 @@ export async function openEvents<E extends StoredEvent>(
   const out = events.slice()
   let tenant: string | undefined
   let tenantKeys: Map<string, Uint8Array> | undefined
-  for (const { index, fields, joined, envelope } of sealed) {
+  for (const { index, fields, joined: joinedAs, envelope } of sealed) {
     const event = events[index]!
     if (event.tenant !== tenant) {
       tenant = event.tenant
@@ -187,12 +209,10 @@ export async function openEvents<E extends StoredEvent>(
     if (key) {
       values = cache?.values(event.tenant, event.id)
       if (!values) {
-        const place = { tenant: event.tenant, eventId: event.id, field: joined }
-        const opened = sync ? sync.open(key, place, envelope) : await open(key, place, envelope)
-        if (opened && typeof opened === 'object' && !Array.isArray(opened)) {
-          values = opened as Record<string, JsonValue>
-          cache?.setValues(event.tenant, event.id, values)
-        }
+        const place = { tenant: event.tenant, eventId: event.id, field: joinedAs }
+        const opened = sync ? sync.open(key, place, envelope) : await web.open(key, place, envelope)
+        values = valuesOf(opened, envelope, fields)
+        if (values) cache?.setValues(event.tenant, event.id, values)
       }
     }
     const payload = { ...(event.payload as Record<string, JsonValue>) }
@@ -213,9 +233,6 @@ interface Sealed {
   envelope: Envelope
 }
 
-/** The common case, every declared field sealed in the first: its fields made once. */
-const allFields = new WeakMap<readonly string[], string>()
-
 /** The sealed fields of a payload, or undefined when none is sealed. */
 function sealedFields(
   declared: readonly string[],
@@ -228,14 +245,7 @@ function sealedFields(
     if (i === 0 && isEnvelope(value)) envelope = value
     else if (i === 0 || !isEnvelopeRef(value)) all = false
   }
-  if (all && envelope) {
-    let joined = allFields.get(declared)
-    if (joined === undefined) {
-      joined = declared.join(',')
-      allFields.set(declared, joined)
-    }
-    return { fields: declared, joined, envelope }
-  }
+  if (all && envelope) return { fields: declared, joined: joined(declared), envelope }
   const fields: string[] = []
   for (const field of declared) {
     const value = payload[field]
@@ -245,6 +255,20 @@ function sealedFields(
     } else if (isEnvelopeRef(value)) fields.push(field)
   }
   return envelope && { fields, joined: fields.join(','), envelope }
+}
+
+/** The fields' values as opened: v2 sealed them in order, v1 by name; undefined when not opened. */
+function valuesOf(
+  opened: Opened,
+  envelope: Envelope,
+  fields: readonly string[],
+): Record<string, JsonValue> | undefined {
+  if (typeof opened !== 'object' || opened === null) return undefined
+  if (envelope.$enc === 'v1') return Array.isArray(opened) ? undefined : opened
+  if (!Array.isArray(opened) || opened.length !== fields.length) return undefined
+  const values: Record<string, JsonValue> = {}
+  for (let i = 0; i < fields.length; i++) values[fields[i]!] = opened[i]!
+  return values
 }
 
 export function erasureTx(tx: StorageTx): ErasureTx {
