@@ -118,9 +118,10 @@ export interface SnapshotResponse {
   position: PositionToken
   state: JsonValue
   /**
-   * Each stream's version at `position` (beyond the fields the issue named: a client expects
-   * stream versions when it writes, and would otherwise learn them only from events it skips).
-   * Absent when the tenant has too many streams to list.
+   * Stream versions at `position` (beyond the fields the issue named: a client expects stream
+   * versions when it writes, and would otherwise learn them only from events it skips): every
+   * stream's while the list is no larger than the state (at least 1,000 streams), else those
+   * written last. A stream left out costs its first write one refusal and re-run.
    */
   streams?: Record<string, number>
 }

@@ -55,10 +55,9 @@ export async function readSnapshot(
       { path: ['name'], details: { snapshot: name, reason: 'none-yet' } },
     )
   }
-  const hidden =
-    served.streams === null
-      ? principal.canRead !== undefined
-      : Object.keys(served.streams).some((stream) => !canRead(principal, stream))
+  const hidden = served.more
+    ? principal.canRead !== undefined
+    : Object.keys(served.streams).some((stream) => !canRead(principal, stream))
   if (hidden) {
     throw new StrataWireError(
       'forbidden',
@@ -72,7 +71,7 @@ export async function readSnapshot(
     version: runner.versionOf(name),
     position: encodeToken(served.position),
     state: served.state,
+    streams: served.streams,
   }
-  if (served.streams) body.streams = served.streams
   return json(body)
 }

@@ -4,6 +4,13 @@ import { type JsonValue, StrataWireError } from '../protocol'
 import { sessionSerializer } from '../protocol/values'
 import { erasureTx } from './erasure/personal'
 import { Signal, waitFor } from './signal'
+import {
+  type KeptStreams,
+  keepStreams,
+  keptList,
+  noteStream,
+  type StreamList,
+} from './snapshotStreams'
 import type { Commit, ProjectedEvent, Storage } from './types'
 
 /**
@@ -30,14 +37,9 @@ export interface SnapshotConfig<S = any> {
   keepEvery?: number
 }
 
-/** A snapshot's checkpoint state: the version, the streams folded, the serialized state. */
-interface Kept {
+/** A snapshot's checkpoint state: the version, the streams folded (snapshotStreams.ts), the state. */
+interface Kept extends KeptStreams {
   v: string
-  /**
-   * The version of each stream folded in (clients expect stream versions when they write); null
-   * when there are too many to list (then only principals who read every stream may have it).
-   */
-  streams: Record<string, number> | null
   s: SuperJSONResult
 }
 
@@ -45,7 +47,7 @@ interface Kept {
 interface Live {
   position: number
   state: unknown
-  streams: Map<string, number> | null
+  streams: StreamList
   /** The stored checkpoint's position this one replaces (compare-and-set), null for none. */
   saved: number | null
   unsaved: number
@@ -55,7 +57,6 @@ const BATCH = 1000
 /** Save the latest state after this many events, or this long after the last unsaved one. */
 const SAVE_EVERY = 1000
 const SAVE_MS = 1000
-const STREAMS_LISTED = 1000
 /** Tenants whose live state stays in memory between catch-ups. */
 const LIVE_KEPT = 64
 
@@ -69,7 +70,9 @@ const defaultDecode = (e: ProjectedEvent) =>
 export interface ServedSnapshot {
   position: number
   state: JsonValue
-  streams: Record<string, number> | null
+  /** Stream versions; `more`: the snapshot folds streams left out of them. */
+  streams: Record<string, number>
+  more: boolean
 }
 
 export class SnapshotRunner {
@@ -168,6 +171,7 @@ export class SnapshotRunner {
         position: 0,
         state: sessionSerializer.serialize(config.initialState) as unknown as JsonValue,
         streams: {},
+        more: false,
       }
       this.#initial.set(name, served)
     }
@@ -209,7 +213,8 @@ export class SnapshotRunner {
     const served: ServedSnapshot = {
       position: checkpoint.position,
       state: kept.s as unknown as JsonValue,
-      streams: kept.streams,
+      streams: kept.streams ?? {},
+      more: keptList(kept).more,
     }
     return served
   }
@@ -265,10 +270,7 @@ export class SnapshotRunner {
         }
         live.position = event.tenantPosition
         live.unsaved++
-        if (live.streams) {
-          live.streams.set(event.stream, event.streamVersion)
-          if (live.streams.size > STREAMS_LISTED) live.streams = null
-        }
+        noteStream(live.streams, event.stream, event.streamVersion)
         if (live.position % config.keepEvery === 0) await this.#keep(config, tenant, live)
       }
       if (live.unsaved >= SAVE_EVERY) live = await this.#save(config, tenant, key, live)
@@ -294,7 +296,7 @@ export class SnapshotRunner {
       return {
         position: checkpoint.position,
         state: sessionSerializer.deserialize(kept.s),
-        streams: kept.streams && new Map(Object.entries(kept.streams)),
+        streams: keptList(kept),
         saved: checkpoint.position,
         unsaved: 0,
       }
@@ -303,7 +305,7 @@ export class SnapshotRunner {
     return {
       position: 0,
       state: config.initialState,
-      streams: new Map(),
+      streams: { streams: new Map(), more: false },
       saved: checkpoint?.position ?? null,
       unsaved: 0,
     }
@@ -351,11 +353,8 @@ export class SnapshotRunner {
 const keyOf = (name: string, tenant: string) => `${tenant}\u0000${name}`
 
 function keep(config: SnapshotConfig, live: Live): Kept {
-  return {
-    v: String(config.version),
-    streams: live.streams && Object.fromEntries(live.streams),
-    s: sessionSerializer.serialize(live.state),
-  }
+  const s = sessionSerializer.serialize(live.state)
+  return { v: String(config.version), ...keepStreams(live.streams, JSON.stringify(s).length), s }
 }
 
 function folder(config: SnapshotConfig): (state: unknown, event: { type: string }) => unknown {

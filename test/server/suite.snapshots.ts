@@ -103,6 +103,41 @@ export function snapshotContract(factory: StorageFactory) {
       )
     })
 
+    it('lists the version of every stream while the list is no larger than the state, else those written last', async () => {
+      // One event per stream, 1,500 streams, then the first one written again.
+      const post = async (from: number, count: number, stream: (n: number) => string) => {
+        const list = events('b1', from, count).map((e, i) => ({ ...e, stream: stream(from + i) }))
+        await postOk(server, batch('b1', list), as('bob'))
+      }
+      const perEvent = (draft: Record<string, number>, event: { payload: { n: number } }) => {
+        draft[`card-${event.payload.n}`] = event.payload.n
+      }
+      const { server } = await start({
+        authorize,
+        snapshots: [
+          snapshot({ name: 'cards', initialState: {}, reducer: perEvent }),
+          snapshot({ name: 'small', initialState: {}, reducer: () => {} }),
+        ],
+      })
+      for (let from = 1; from <= 1500; from += 500) await post(from, 500, (n) => `s${n}`)
+      await post(1501, 1, () => 's1')
+      for (const name of ['cards', 'small']) {
+        const at = async () => (await get(server, `/snapshots/${name}`, as('bob'))).body.position
+        await expect.poll(at, { timeout: 10_000 }).toBe('v1:1501')
+      }
+      // A state with an entry per stream: every stream is listed, alice may read them all.
+      const cards = await get(server, '/snapshots/cards', as('alice'))
+      expect(cards.status).toBe(200)
+      expect(Object.keys(cards.body.streams)).toHaveLength(1500)
+      expect(cards.body.streams).toMatchObject({ s1: 2, s2: 1, s1500: 1 })
+      // A small state: the 1,000 streams written last, and only for those who read every stream.
+      const small = await get(server, '/snapshots/small', as('bob'))
+      expect(Object.keys(small.body.streams)).toHaveLength(1000)
+      expect(small.body.streams).toMatchObject({ s1: 2, s1500: 1, s502: 1 })
+      expect(small.body.streams.s501).toBeUndefined()
+      expect((await get(server, '/snapshots/small', as('alice'))).status).toBe(403)
+    }, 30_000)
+
     it('keeps a state every keepEvery events, for clients paging back', async () => {
       const { server } = await start({ authorize, snapshots: [snapshot({ keepEvery: 10 })] })
       await postOk(server, batch('b1', events('b1', 1, 35)), as('bob'))

@@ -267,6 +267,39 @@ describe("the server's snapshot", () => {
     expect(eventReads(server).slice(reads)[0]!.path).toContain('after=v1%3A2500')
   })
 
+  it('lists more than 1,000 stream versions: a first write to an old stream is not refused as stale', async () => {
+    const server = testServer({ snapshots: [countersSnapshot()] })
+    // 1,500 counters, each its own stream, k1 written first (a card made long ago).
+    for (let from = 1; from <= 1500; from += 500) {
+      const events = Array.from({ length: 500 }, (_, i) => ({
+        clientSeq: from + i,
+        id: `seeder-${from + i}`,
+        stream: `k${from + i}`,
+        type: 'added',
+        payload: { key: `k${from + i}`, by: 10 },
+        at: 1,
+      }))
+      const body = JSON.stringify({ protocol: 1, clientId: 'seeder', events })
+      const headers = { 'content-type': 'application/json' }
+      const response = await server.server.fetch(
+        new Request('http://s/events', { method: 'POST', headers, body }),
+      )
+      expect(response.status).toBe(200)
+    }
+    const streamOf = (e: { payload: { key: string } }) => e.payload.key
+    const fresh = browser(server)({ snapshot: 'counters', streamOf } as never)
+    await fresh.sync.pull()
+    expect(fresh.sync.getSnapshot().boot).toBe('server-snapshot')
+    const posts = server.posts().length
+    fresh.store.dispatch({ type: 'increment', payload: 'k1' })
+    await fresh.sync.flush()
+    // One request: the event expected the stream's version (1), not 0.
+    expect(server.posts()).toHaveLength(posts + 1)
+    const after = await server.server.fetch(new Request('http://s/events?after=v1:1500'))
+    expect((await after.json()).events).toMatchObject([{ stream: 'k1', streamVersion: 2 }])
+    expect(fresh.store.getState().k1).toBe(11)
+  })
+
   it('one of another version is ignored with a warning: the history is folded from events', async () => {
     const server = testServer({ snapshots: [countersSnapshot({ version: 'server' })] })
     await seed(server, 1100)
