@@ -182,6 +182,7 @@ export function createEventServer(options: EventServerOptions): EventServer {
     const principal = await authenticate(authorize, c.req.raw)
     const deps = {
       storage,
+      raw: options.storage,
       append: { inline, personal, opened, tables, limits },
       projections,
       snapshots,

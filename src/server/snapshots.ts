@@ -2,7 +2,7 @@ import { produce } from 'immer'
 import type { SuperJSONResult } from 'superjson'
 import { type JsonValue, StrataWireError } from '../protocol'
 import { sessionSerializer } from '../protocol/values'
-import { erasureTx } from './erasure/personal'
+import { rewindSnapshot } from './erasure/refold'
 import { Signal, waitFor } from './signal'
 import {
   type KeptStreams,
@@ -38,7 +38,7 @@ export interface SnapshotConfig<S = any> {
 }
 
 /** A snapshot's checkpoint state: the version, the streams folded (snapshotStreams.ts), the state. */
-interface Kept extends KeptStreams {
+export interface Kept extends KeptStreams {
   v: string
   s: SuperJSONResult
 }
@@ -178,9 +178,14 @@ export class SnapshotRunner {
     return served
   }
 
-  /** After an erasure: waits out folds, drops kept states, stales the latest, folds again. */
-  async forget(tenant: string): Promise<void> {
-    for (const name of this.#configs.keys()) {
+  /**
+   * After an erasure whose subject's first event is at `from()` (a tenant position): waits out
+   * folds, drops the states kept from there on, and sets the latest back to the one kept before
+   * it (or stale, folded again from the first event), from which the fold goes forward again.
+   */
+  async forget(tenant: string, from: () => Promise<number>): Promise<void> {
+    const first = this.#configs.size ? await from() : 1
+    for (const [name, config] of this.#configs) {
       const key = keyOf(name, tenant)
       this.#paused.add(key)
       try {
@@ -188,11 +193,14 @@ export class SnapshotRunner {
         this.#live.delete(key)
         clearTimeout(this.#timers.get(key))
         this.#timers.delete(key)
-        await this.#storage.append(async (tx) => {
-          await erasureTx(tx).deleteCheckpoints(tenant, keptName(name, 0).slice(0, -1))
-          const stale: Kept = { v: '', streams: {}, s: sessionSerializer.serialize(null) }
-          await tx.saveCheckpoint(latestName(name), { position: 0, state: stale as never }, tenant)
-        })
+        const names = { latest: latestName(name), kept: (p: number) => keptName(name, p) }
+        await this.#storage.append((tx) =>
+          rewindSnapshot(tx, tenant, first, {
+            ...names,
+            every: config.keepEvery,
+            v: String(config.version),
+          }),
+        )
       } finally {
         this.#paused.delete(key)
       }
@@ -252,7 +260,8 @@ export class SnapshotRunner {
     let live = this.#live.get(key) ?? (await this.#load(config, tenant))
     this.#remember(key, live)
     const apply = folder(config)
-    while (!this.#closed) {
+    // Paused by a forget: it waits for this fold to end, which steady appends would never let.
+    while (!this.#closed && !this.#paused.has(key)) {
       const { events } = await this.#storage.read({ after: live.position, limit: BATCH, tenant })
       if (!events.length) break
       for (const event of events) {
@@ -326,7 +335,9 @@ export class SnapshotRunner {
       tenant,
     )
     if (!ok) {
-      // Another process saved first: go on from its checkpoint.
+      // Another process saved first: go on from its checkpoint. A save that ran on while a
+      // forget dropped this state leaves the fold that started after it alone.
+      if (this.#live.has(key) && this.#live.get(key) !== live) return this.#live.get(key)!
       this.#live.delete(key)
       const reloaded = await this.#load(config, tenant)
       this.#remember(key, reloaded)

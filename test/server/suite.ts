@@ -1,6 +1,7 @@
 import type { Storage } from '@strata/state/server'
 import { erasureContract } from './suite.erasure'
 import { erasureAuditContract } from './suite.erasure.audit'
+import { erasureRefoldContract } from './suite.erasure.refold'
 import { projectionContract } from './suite.projections'
 import { serverContract } from './suite.server'
 import { serverIdsAndLimitsContract } from './suite.server.ids'
@@ -31,6 +32,7 @@ export function describeStorage(factory: StorageFactory): void {
   snapshotContract(factory)
   erasureContract(factory)
   erasureAuditContract(factory)
+  erasureRefoldContract(factory)
   if (factory.sql) tableContract(factory)
   else tablesNeedSql(factory)
 }

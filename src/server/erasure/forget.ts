@@ -14,13 +14,13 @@ import {
 } from '../../protocol/personal'
 import { type AppendOptions, prepareEvent, type WriteOptions, writeBatch } from '../append'
 import { tenantOf } from '../auth'
-import { fold, foldStored, initial, overAllTenants } from '../projections'
 import { fromStorage } from '../respond'
 import type { SnapshotRunner } from '../snapshots'
 import { requestRebuild } from '../tables/admin'
 import type { Principal, Projection, Storage, StorageTx, StoredEvent } from '../types'
 import type { OpenedCache } from './cache'
 import { erasureTx } from './personal'
+import { finish, firstSealed, fromStart, mayHoldPersonal, type Prefolded, prefold } from './refold'
 
 /** `POST /subjects/<id>/forget` 200 body. */
 export interface ForgetResponse {
@@ -33,6 +33,8 @@ export interface ForgetResponse {
 export interface ForgetDeps {
   /** The store as the server reads it (personal fields opened). */
   storage: Storage
+  /** The same as stored (sealed fields as envelopes). */
+  raw: Storage
   /** How appends write (the audit event is written as one), and the limits an event keeps. */
   append: WriteOptions & Pick<AppendOptions, 'limits'>
   projections: readonly Projection[]
@@ -48,9 +50,12 @@ export interface ForgetDeps {
 /**
  * Forgets a subject of the caller's tenant (an admin action): deletes its key, so every sealed
  * copy of its fields becomes unreadable, and in the same transaction records the audit event
- * (who, when, which subject) and folds every JSON projection again from the first event, so no
- * state keeps the fields. Server snapshots are dropped and folded again after it. The answer
- * is the same whether the subject ever had data, and only the caller's tenant is touched.
+ * (who, when, which subject) and saves every JSON projection that may hold the fields folded
+ * again without them. The long part of that fold runs before, outside the append lock
+ * (erasure/refold.ts): appends of the tenant wait only for the events that came meanwhile.
+ * Server snapshots go back to the last state kept before the subject's first event and fold
+ * forward from there. It answers once no derived state the server keeps holds the fields; the
+ * answer is the same whether the subject ever had data, and only the caller's tenant is touched.
  */
 export async function forgetSubject(
   deps: ForgetDeps,
@@ -69,18 +74,40 @@ export async function forgetSubject(
     })
   }
   const tenant = tenantOf(principal)
+  const { personal } = deps.append
+  // A subject without a key has no sealed field: nothing derived holds one, nothing to fold.
+  const keyed = personal
+    ? (await fromStorage(deps.raw.subjectKeys!(tenant, [subject]))).size > 0
+    : false
+  const refolded = deps.projections.filter((p) => mayHoldPersonal(p, personal))
+  const pre = new Map<Projection, Prefolded>()
+  for (const projection of keyed ? refolded : []) {
+    pre.set(
+      projection,
+      await fromStorage(prefold(deps.storage, personal!, projection, tenant, subject)),
+    )
+  }
   const payload: ForgottenPayload = { subject, by: principal.id, at: Date.now() }
-  const audit = await fromStorage(
+  const { audit, existed } = await fromStorage(
     deps.storage.append(async (tx) => {
-      await erasureTx(tx).deleteSubjectKey(tenant, subject)
-      const event = await writeAudit(tx, deps.append, tenant, payload)
-      for (const projection of deps.projections) await refold(tx, projection, tenant, event)
-      return event
+      const existed = await erasureTx(tx).deleteSubjectKey(tenant, subject)
+      // Its key was made after the look above (a first event of the subject meanwhile): fold
+      // from the first event here, as before the prefold existed.
+      const scrub = existed ? refolded : []
+      const inline = deps.append.inline.filter((p) => !scrub.includes(p))
+      const audit = await writeAudit(tx, { ...deps.append, inline }, tenant, payload)
+      for (const projection of scrub) {
+        await finish(tx, pre.get(projection) ?? fromStart(projection), tenant, audit)
+      }
+      return { audit, existed }
     }),
   )
   deps.opened?.clear()
-  await fromStorage(deps.snapshots.forget(tenant))
-  for (const name of deps.tables ?? []) {
+  // Where the subject's fields start: found after the transaction (none can come later), and
+  // only when there are snapshots to rewind.
+  const first = async () => (keyed ? firstSealed(deps.raw, personal!, tenant, subject) : 1)
+  if (existed) await fromStorage(deps.snapshots.forget(tenant, first))
+  for (const name of existed ? (deps.tables ?? []) : []) {
     // The runner builds the new generation in the background and drops the old tables (with
     // the fields) once it has caught up. A projection never built yet holds nothing to scrub.
     await requestRebuild(deps.storage, name).catch((error: Error) => {
@@ -99,8 +126,8 @@ export async function forgetSubject(
 /**
  * Writes the audit event as any batch is written (`writeBatch`): the server is a client of its
  * own (`SERVER_CLIENT_ID`), so the event takes the next positions, stream version, fingerprint,
- * receipt and limits like a client's, and its commit wakes the tenant's readers. Inline JSON
- * projections are left to `refold`, which replaces their state in the same transaction.
+ * receipt and limits like a client's, and its commit wakes the tenant's readers. The inline JSON
+ * projections given are those not folded again (`finish` saves the others).
  */
 async function writeAudit(
   tx: StorageTx,
@@ -120,11 +147,12 @@ async function writeAudit(
   // The app's schema is for its clients' events: the server's own are not its to refuse.
   const server = { id: SERVER_CLIENT_ID, tenant }
   const prepared = await prepareEvent({ ...options, validate: undefined }, server, event, 0)
-  const plan = await writeBatch(
-    tx,
-    { ...options, inline: [] },
-    { clientId: SERVER_CLIENT_ID, principalId: SERVER_CLIENT_ID, tenant, events: [prepared] },
-  )
+  const plan = await writeBatch(tx, options, {
+    clientId: SERVER_CLIENT_ID,
+    principalId: SERVER_CLIENT_ID,
+    tenant,
+    events: [prepared],
+  })
   const stored = plan.inserts[0]
   if (!stored) {
     const error = plan.results[0]?.error
@@ -135,18 +163,4 @@ async function writeAudit(
     )
   }
   return stored
-}
-
-/**
- * A projection's state folded again from the first event (the forgotten fields now read as the
- * placeholder), saved over the old one. Its position moves to the audit event, so a background
- * fold that started before (compare-and-set on the old position) cannot save over it.
- */
-async function refold(tx: StorageTx, projection: Projection, tenant: string, audit: StoredEvent) {
-  const all = overAllTenants(projection)
-  const scope = all ? undefined : tenant
-  const last = all ? audit.position : audit.tenantPosition
-  let state = await foldStored(tx, projection, initial(projection), 0, last - 1, scope)
-  state = await fold(projection, state, [audit])
-  await tx.saveCheckpoint(projection.name, { position: last, state }, scope)
 }
