@@ -2,6 +2,7 @@ import { createEventServer, memoryStorage, sqliteStorage } from '@strata/state/s
 import { describe, expect, it } from 'vitest'
 import { EMAIL, NAMES, people, personal } from './erasureFixtures'
 import { batch, failingAppends, post, postOk, readAll } from './helpers'
+import { as, authorize } from './suite.server.setup'
 
 const payloads = (list: { type: string; payload: unknown }[]) => list.map((e) => e.payload)
 
@@ -33,6 +34,33 @@ describe.each([
     const again = createEventServer({ storage, personal })
     expect(payloads((await readAll(again)).events)).toEqual([...expected, ...expected])
     await Promise.all([server.close(), fresh.close(), again.close()])
+    await storage.close()
+  })
+})
+
+describe('the cache of opened fields', () => {
+  it("never serves one event's fields for another's with the same id (ids are unique per client)", async () => {
+    const storage = sqliteStorage(':memory:')
+    const server = createEventServer({ storage, personal, authorize })
+    const renamed = (clientId: string, name: string) =>
+      batch(clientId, [
+        {
+          clientSeq: 1,
+          id: 'same-id',
+          stream: 'users',
+          type: 'user/renamed',
+          payload: { userId: clientId === 'c1' ? 'ada' : 'mallory', name, email: EMAIL },
+          at: 1_700_000_000_000,
+        },
+      ])
+    await postOk(server, renamed('c1', NAMES.ada), as('bob'))
+    await postOk(server, renamed('c2', 'Mallory'), as('alice'))
+    const names = (list: { payload: unknown }[]) => list.map((e) => (e.payload as any).name)
+    expect(names((await readAll(server, as('bob'))).events)).toEqual([NAMES.ada, 'Mallory'])
+    const fresh = createEventServer({ storage, personal, authorize })
+    expect(names((await readAll(fresh, as('bob'))).events)).toEqual([NAMES.ada, 'Mallory'])
+    expect(names((await readAll(server, as('bob'))).events)).toEqual([NAMES.ada, 'Mallory'])
+    await Promise.all([server.close(), fresh.close()])
     await storage.close()
   })
 })

@@ -82,7 +82,7 @@ describe.each([
 })
 
 describe('AES-GCM envelopes, Node and Web Crypto', () => {
-  const place = { tenant: 'acme', eventId: 'e-1', field: 'name,email' }
+  const place = { tenant: 'acme', clientId: 'c1', eventId: 'e-1', field: 'name,email' }
   const values = [NAMES.ada, EMAIL]
   const implementations = [
     ['node', async (...a: Parameters<typeof web.open>) => sync!.open(...a)],
@@ -94,7 +94,7 @@ describe('AES-GCM envelopes, Node and Web Crypto', () => {
     const byWeb = await web.seal(KEY, 'ada', place, values)
     expect(await open(KEY, place, byNode)).toEqual(values)
     expect(await open(KEY, place, byWeb)).toEqual(values)
-    const v1Place = { tenant: 'acme', eventId: 'c1-1', field: 'name,email' }
+    const v1Place = { tenant: 'acme', clientId: 'c1', eventId: 'c1-1', field: 'name,email' }
     expect(await open(KEY, v1Place, V1.name)).toEqual({ name: NAMES.ada, email: EMAIL })
   })
 
@@ -114,6 +114,7 @@ describe('AES-GCM envelopes, Node and Web Crypto', () => {
         [other, place, sealed],
         [KEY, { ...place, eventId: 'e-2' }, sealed],
         [KEY, { ...place, tenant: 'evil' }, sealed],
+        [KEY, { ...place, clientId: 'c2' }, sealed],
         [KEY, { ...place, field: 'email,name' }, sealed],
         [KEY, place, asV1],
         [KEY, place, { ...sealed, data: sealed.data.slice(0, 20) }],

@@ -1,18 +1,23 @@
 import type { JsonValue } from '../../protocol'
 
 /** A map that forgets its oldest entries past `max`. */
-class Bounded<V> extends Map<string, V> {
+class Bounded<K, V> extends Map<K, V> {
   constructor(readonly max: number) {
     super()
   }
-  put(key: string, value: V): void {
+  put(key: K, value: V): void {
     this.delete(key)
     this.set(key, value)
     if (this.size > this.max) this.delete(this.keys().next().value!)
   }
-  dropTenant(tenant: string): void {
-    for (const key of this.keys()) if (key.startsWith(`${tenant}\u0000`)) this.delete(key)
+  drop(which: (key: K, value: V) => boolean): void {
+    for (const [key, value] of this) if (which(key, value)) this.delete(key)
   }
+}
+
+interface Opened {
+  tenant: string
+  values: Record<string, JsonValue>
 }
 
 /**
@@ -22,11 +27,15 @@ class Bounded<V> extends Map<string, V> {
  * erasures (one indexed lookup, `Storage.erasures`); when it moved, by a forget in this process
  * or another, everything of that tenant is dropped before anything is served. A forget here
  * empties it. Bounded, oldest first out.
+ *
+ * Fields are kept by the event's global position, which is one event's for good once
+ * committed (only committed appends are learned): event ids are unique per client only, so two
+ * clients of a tenant may send the same id, and by id one would be served the other's fields.
  */
 export class OpenedCache {
   readonly #generations = new Map<string, number>()
-  readonly #keys: Bounded<Uint8Array>
-  readonly #values: Bounded<Record<string, JsonValue>>
+  readonly #keys: Bounded<string, Uint8Array>
+  readonly #values: Bounded<number, Opened>
 
   constructor(max = 50_000) {
     this.#keys = new Bounded(max)
@@ -36,8 +45,9 @@ export class OpenedCache {
   /** Drops the tenant's entries when its count of erasures is not the one they were read at. */
   sync(tenant: string, generation: number): void {
     if (this.#generations.get(tenant) === generation) return
-    this.#keys.dropTenant(tenant)
-    this.#values.dropTenant(tenant)
+    const prefix = `${tenant}\u0000`
+    this.#keys.drop((key) => key.startsWith(prefix))
+    this.#values.drop((_, opened) => opened.tenant === tenant)
     this.#generations.set(tenant, generation)
   }
 
@@ -47,26 +57,29 @@ export class OpenedCache {
   setKey(tenant: string, subject: string, key: Uint8Array): void {
     this.#keys.put(`${tenant}\u0000${subject}`, key)
   }
-  values(tenant: string, eventId: string): Record<string, JsonValue> | undefined {
-    return this.#values.get(`${tenant}\u0000${eventId}`)
+  /** The fields of the event at this global position, when they are the tenant's. */
+  values(tenant: string, position: number): Record<string, JsonValue> | undefined {
+    const opened = this.#values.get(position)
+    return opened?.tenant === tenant ? opened.values : undefined
   }
-  setValues(tenant: string, eventId: string, values: Record<string, JsonValue>): void {
-    this.#values.put(`${tenant}\u0000${eventId}`, values)
+  setValues(tenant: string, position: number, values: Record<string, JsonValue>): void {
+    this.#values.put(position, { tenant, values })
   }
 
   /**
-   * What a committed append used and sealed, kept when the tenant's count of erasures is still
-   * the one its transaction saw (else a forget came between, and it is dropped).
+   * What a committed append used and sealed (values by global position), kept when the
+   * tenant's count of erasures is still the one its transaction saw (else a forget came
+   * between, and it is dropped).
    */
   learn(
     tenant: string,
     generation: number,
     keys: ReadonlyMap<string, Uint8Array>,
-    values: readonly (readonly [string, Record<string, JsonValue>])[],
+    values: readonly (readonly [number, Record<string, JsonValue>])[],
   ): void {
     if (this.#generations.get(tenant) !== generation) return
     for (const [subject, key] of keys) this.setKey(tenant, subject, key)
-    for (const [eventId, opened] of values) this.setValues(tenant, eventId, opened)
+    for (const [position, opened] of values) this.setValues(tenant, position, opened)
   }
 
   clear(): void {

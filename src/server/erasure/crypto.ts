@@ -7,8 +7,9 @@ import { canonicalJson } from '../fingerprint'
  * all their values in order (`["Ada", "ada@example.com"]`), `data` the base64 of a random 96-bit
  * IV, the ciphertext and the tag; each other one holds `{ $enc: 'v2' }`. One cipher per event,
  * not per field: a cipher costs more than the bytes it encrypts. The additional data binds it
- * to its version, tenant, event id and fields (in order), so a ciphertext moved into another
- * event, or fields moved around in one, do not open. Delete the key and every copy, in the
+ * to its version, tenant, client, event id and fields (in order), so a ciphertext moved into
+ * another event (another client's with the same id too), or fields moved around in one, do
+ * not open. Delete the key and every copy, in the
  * store, its WAL, backups and replicas, is noise.
  *
  * v1, still read (stores written before v2 hold it): `{ $enc: 'v1', subject, iv, data }` with
@@ -69,6 +70,8 @@ const fromBase64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCo
 /** Where a value sits: its tenant, event and fields (the additional authenticated data). */
 export interface Place {
   tenant: string
+  /** The event's client: ids are unique per client (v1 left it out). */
+  clientId: string
   eventId: string
   /** The fields sealed together, comma-separated, the envelope's first. */
   field: string
@@ -76,7 +79,9 @@ export interface Place {
 
 /** The additional authenticated data of a place, the same text for both implementations. */
 const additionalText = (version: Envelope['$enc'], place: Place) =>
-  `strata/${version}\u0000${place.tenant}\u0000${place.eventId}\u0000${place.field}`
+  version === 'v1'
+    ? `strata/v1\u0000${place.tenant}\u0000${place.eventId}\u0000${place.field}`
+    : `strata/v2\u0000${place.tenant}\u0000${place.clientId}\u0000${place.eventId}\u0000${place.field}`
 
 /**
  * The values as sealed: v2 an array in the fields' order, v1 an object by field; undefined when

@@ -60,7 +60,7 @@ interface Learned {
   tenant: string
   generation: number
   keys: Map<string, Uint8Array>
-  values: [eventId: string, values: Record<string, JsonValue>][]
+  values: [position: number, values: Record<string, JsonValue>][]
 }
 
 /** What each transaction of `withErasure`'s append learned, by the transaction it gave. */
@@ -137,12 +137,12 @@ export async function sealEvents(
       plain[field] = payload[field]!
     }
     const field = fields === declared ? joined(fields) : fields.join(',')
-    const place = { tenant, eventId: event.id, field }
+    const place = { tenant, clientId: event.clientId, eventId: event.id, field }
     const key = keys.get(subject!)!
     const sealed = sync
       ? sync.seal(key, subject!, place, sealing)
       : await web.seal(key, subject!, place, sealing)
-    if (learned) values.push([event.id, plain])
+    if (learned) values.push([event.position, plain])
     payload[fields[0]!] = sealed as never
     for (let f = 1; f < fields.length; f++) payload[fields[f]!] = { $enc: 'v2' }
     out.push({ ...event, payload })
@@ -207,12 +207,13 @@ export async function openEvents<E extends StoredEvent>(
     const key = tenantKeys?.get(envelope.subject)
     let values: Record<string, JsonValue> | undefined
     if (key) {
-      values = cache?.values(event.tenant, event.id)
+      values = cache?.values(event.tenant, event.position)
       if (!values) {
-        const place = { tenant: event.tenant, eventId: event.id, field: joinedAs }
+        const { clientId, id: eventId } = event
+        const place = { tenant: event.tenant, clientId, eventId, field: joinedAs }
         const opened = sync ? sync.open(key, place, envelope) : await web.open(key, place, envelope)
         values = valuesOf(opened, envelope, fields)
-        if (values) cache?.setValues(event.tenant, event.id, values)
+        if (values) cache?.setValues(event.tenant, event.position, values)
       }
     }
     const payload = { ...(event.payload as Record<string, JsonValue>) }
