@@ -85,18 +85,25 @@ function parseStoredEvent(value: unknown, at: (string | number)[]): StoredWireEv
     'at',
     'commandId',
   ])
+  // One path for all fields, named as each is checked: a read answers up to a thousand events,
+  // and a failing check throws with the path as it is then.
+  const path = [...at, '']
+  const field = (key: string) => {
+    path[at.length] = key
+    return path
+  }
   return {
-    position: token(raw.position, [...at, 'position']),
-    clientId: check.string(raw.clientId, [...at, 'clientId'], 10_000),
-    clientSeq: check.integer(raw.clientSeq, [...at, 'clientSeq'], 1),
-    id: check.string(raw.id, [...at, 'id'], 10_000),
-    stream: check.string(raw.stream, [...at, 'stream'], 10_000),
-    streamVersion: check.integer(raw.streamVersion, [...at, 'streamVersion'], 1),
-    type: check.string(raw.type, [...at, 'type'], 10_000),
+    position: token(raw.position, field('position')),
+    clientId: check.string(raw.clientId, field('clientId'), 10_000),
+    clientSeq: check.integer(raw.clientSeq, field('clientSeq'), 1),
+    id: check.string(raw.id, field('id'), 10_000),
+    stream: check.string(raw.stream, field('stream'), 10_000),
+    streamVersion: check.integer(raw.streamVersion, field('streamVersion'), 1),
+    type: check.string(raw.type, field('type'), 10_000),
     payload: (raw.payload ?? null) as JsonValue,
-    at: check.number(raw.at, [...at, 'at']),
+    at: check.number(raw.at, field('at')),
     commandId:
-      raw.commandId === null ? null : check.string(raw.commandId, [...at, 'commandId'], 10_000),
+      raw.commandId === null ? null : check.string(raw.commandId, field('commandId'), 10_000),
   }
 }
 

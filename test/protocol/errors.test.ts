@@ -139,6 +139,53 @@ describe('response parsers', () => {
   })
 })
 
+describe('read events response', () => {
+  const event = {
+    position: 'v1:7',
+    clientId: 'c1',
+    clientSeq: 3,
+    id: 'e3',
+    stream: 'default',
+    streamVersion: 2,
+    type: 'added',
+    payload: { key: 'a' },
+    at: 1,
+    commandId: null,
+  }
+  const read = (events: unknown[]) => ({
+    protocol: 1,
+    events,
+    token: 'v1:7',
+    head: 'v1:7',
+    hasMore: false,
+  })
+
+  it('takes well-formed events as they are, a missing payload as null', () => {
+    const { payload: _, ...bare } = event
+    expect(parseReadEventsResponse(read([event, { ...bare, commandId: 'k' }])).events).toEqual([
+      event,
+      { ...bare, payload: null, commandId: 'k' },
+    ])
+  })
+
+  it.each([
+    ['position', 7],
+    ['clientId', ''],
+    ['clientSeq', 0],
+    ['id', 'x'.repeat(10_001)],
+    ['stream', 'a\u0000b'],
+    ['streamVersion', 1.5],
+    ['type', null],
+    ['at', Number.NaN],
+    ['commandId', undefined],
+    ['extra', 1],
+  ])('names the path of a malformed %s', (field, value) => {
+    expect(() => parseReadEventsResponse(read([event, { ...event, [field]: value }]))).toThrow(
+      expect.objectContaining({ code: 'bad_response', path: ['events', 1, field] }),
+    )
+  })
+})
+
 describe('limits response', () => {
   it('is read, ignoring fields this client does not know', () => {
     const limits = { protocol: 1, maxBodyBytes: 1024, maxEventsPerBatch: 10, maxEventBytes: 256 }
