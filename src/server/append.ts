@@ -10,7 +10,8 @@ import {
 import type { PersonalData } from '../protocol/personal'
 import { canWrite, tenantOf } from './auth'
 import type { OpenedCache } from './erasure/cache'
-import { redactedContent, sealEvents } from './erasure/personal'
+import { redactedContent } from './erasure/content'
+import { sealEvents } from './erasure/personal'
 import { bytesOver, eventContent, fingerprint, fingerprintSync } from './fingerprint'
 import { type Plan, type PreparedEvent, planAppend, receiptsFrom, refusal } from './plan'
 import { applyInline } from './projections'
@@ -169,9 +170,12 @@ export function prepareEvent(
   event: PreparedEvent['event'],
   index: number,
 ): PreparedEvent | Promise<PreparedEvent> {
-  const content = eventContent(event)
+  // With personal fields, the fingerprint covers the content without their values, and the size
+  // is had from it: one canonical text an event either way.
+  const redacted = options.personal ? redactedContent(options.personal, event) : undefined
+  const content = redacted?.text ?? eventContent(event)
   const max = options.limits.maxEventBytes
-  const bytes = bytesOver(content, max)
+  const bytes = redacted ? redacted.bytesOver(max) : bytesOver(content, max)
   // Too large is a permanent refusal of this event alone, like a failed schema: refusing the
   // whole request instead would never advance lastSeq, and the client could never send past it.
   let rejection =
@@ -190,8 +194,7 @@ export function prepareEvent(
             ['stream'],
             { stream: event.stream },
           )
-  const hashed = options.personal ? redactedContent(options.personal, event) : undefined
-  const hash = fingerprintSync(hashed ?? content)
+  const hash = fingerprintSync(content)
   if (hash !== undefined && (rejection || !options.validate))
     return { event, fingerprint: hash, rejection }
   return (async () => {
@@ -206,6 +209,6 @@ export function prepareEvent(
         )
       }
     }
-    return { event, fingerprint: hash ?? (await fingerprint(hashed ?? content)), rejection }
+    return { event, fingerprint: hash ?? (await fingerprint(content)), rejection }
   })()
 }

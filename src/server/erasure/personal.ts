@@ -1,6 +1,5 @@
-import { type JsonValue, StrataWireError, type WireEvent } from '../../protocol'
+import { type JsonValue, StrataWireError } from '../../protocol'
 import { ERASED, ERASURE_STREAM, type PersonalData, subjectOf } from '../../protocol/personal'
-import { eventContent } from '../fingerprint'
 import type { Storage, StorageTx, StoredEvent } from '../types'
 import { OpenedCache } from './cache'
 import { type Envelope, isEnvelope, isEnvelopeRef, newKey, type Opened, sync, web } from './crypto'
@@ -12,23 +11,6 @@ type Keys = (tenant: string, subjects: readonly string[]) => Promise<Map<string,
 export interface KeySource {
   keys: Keys
   erasures?: ((tenant: string) => Promise<number>) | undefined
-}
-
-/**
- * The content a fingerprint covers when an event has personal fields: each of their values is
- * left out (`{"$personal":<subject>}` in its place). A hash of the plaintext would outlive the
- * key, and a name or an address is easily guessed back from its hash; a hash over the
- * ciphertext would differ on every retry (random IVs). The price: a retry that changed only a
- * personal value is taken for the same event.
- */
-export function redactedContent(personal: PersonalData, event: WireEvent): string | undefined {
-  const subject = subjectOf(personal, event.type, event.payload)
-  if (subject === undefined) return undefined
-  const payload = { ...(event.payload as Record<string, JsonValue>) }
-  for (const field of personal[event.type]!.fields) {
-    if (Object.hasOwn(payload, field)) payload[field] = { $personal: subject }
-  }
-  return eventContent({ ...event, payload })
 }
 
 /** The declared fields present in a payload, in declared order (the declaration's own list when all are). */
