@@ -135,8 +135,7 @@ describe('after forgetSubject no byte of the fields is left in the store files',
       ])
       for (const secret of SECRETS) expect(holding(tables, secret)).toEqual([])
       expect(holding(tables, NAMES.bob).length).toBeGreaterThan(0)
-      // pg_wal still holds the derived states as they were until its segments are recycled
-      // (README: Erasure): the events there are ciphertext, and their key is gone.
+      // pg_wal, and what wal_recycle changes there: erasure.wal.test.ts.
       await server.close()
       await storage.close()
     })

@@ -69,8 +69,10 @@ export function postgresErasureTx(client: PoolClient, s: string): ErasureTx {
 /**
  * A deleted row stays in its table's file as a dead tuple until VACUUM, and plain VACUUM leaves
  * its bytes in the page's free space: `VACUUM FULL` writes the key and checkpoint tables anew
- * and drops the old files. PostgreSQL's WAL segments keep the old rows until recycled, and
- * backups keep them for good: there only the events' ciphertext is safe.
+ * and drops the old files. The WAL still holds every row as it was written (keys, derived
+ * states); a checkpoint after a switch to a new segment lets PostgreSQL remove the segments
+ * before it, which it deletes with `wal_recycle = off` (on, it renames them for reuse, bytes and
+ * all). WAL archives, replicas' WAL and backups keep their copies.
  */
 export function postgresErasureStorage(pool: Pool, s: string): ErasureStorage {
   return {
@@ -86,6 +88,30 @@ export function postgresErasureStorage(pool: Pool, s: string): ErasureStorage {
       ),
     wipeDeleted: async () => {
       await pool.query(`VACUUM FULL ${s}.subject_keys, ${s}.checkpoints`)
+      try {
+        await pool.query('CHECKPOINT')
+        await pool.query('SELECT pg_switch_wal()')
+        await pool.query('CHECKPOINT')
+      } catch (error) {
+        if ((error as { code?: string }).code !== '42501') throw error
+        warnOnce(
+          "the server role may not run CHECKPOINT and pg_switch_wal(), so the WAL segments that hold a forgotten subject's key and derived states stay until PostgreSQL removes them: GRANT pg_checkpoint and EXECUTE ON FUNCTION pg_switch_wal() to it",
+        )
+        return
+      }
+      const { rows } = await pool.query('SHOW wal_recycle')
+      if (rows[0]?.wal_recycle === 'on') {
+        warnOnce(
+          "wal_recycle is on, so PostgreSQL renames old WAL segments for reuse and a forgotten subject's key and derived states stay in pg_wal until overwritten: set wal_recycle = off",
+        )
+      }
     },
   }
+}
+
+const warned = new Set<string>()
+function warnOnce(message: string): void {
+  if (warned.has(message)) return
+  warned.add(message)
+  console.warn(`[strata] erasure on PostgreSQL: ${message}`)
 }
