@@ -169,7 +169,7 @@ export function connectSync<E extends AnyEvent>(
 
   async function open(): Promise<void> {
     try {
-      ctx.clientId = await ctx.storage.open(options.clientId, ctx.history.version)
+      ctx.clientId = await ctx.storage.open(options.clientId)
     } catch (cause) {
       // IndexedDB refused (private mode, quota): keep syncing, without durability.
       state.report(toSyncError(cause, 'storage', 'Opening the outbox database'), clock.now())
@@ -188,13 +188,20 @@ export function connectSync<E extends AnyEvent>(
     await ctx.tabs.ready
     if (abort.signal.aborted) return
     // The settled state first (a snapshot), then the outbox on top, then the events after it.
-    await boot(ctx, snapshotName)
-    if (abort.signal.aborted) return
-    puller.resumeAt(ctx.settledAt)
-    replica.setEarlier(earlier)
-    // The tail's request goes out now; its events are applied once the outbox is back on top.
+    // The tail's request goes out as soon as the boot knows where its state stands (while it
+    // decodes the state and puts the outbox back); its events are applied after.
     let restored = () => {}
-    void puller.run(new Promise<void>((resolve) => (restored = resolve)))
+    const gate = new Promise<void>((resolve) => (restored = resolve))
+    let pulling = false
+    const pullFrom = (at: string | undefined) => {
+      puller.resumeAt(at)
+      if (!pulling) void puller.run(gate)
+      pulling = true
+    }
+    await boot(ctx, snapshotName, pullFrom)
+    if (abort.signal.aborted) return
+    pullFrom(ctx.settledAt)
+    replica.setEarlier(earlier)
     await adoptGone(ctx).catch((cause) =>
       state.report(toSyncError(cause, 'storage', 'Restoring the outbox'), clock.now()),
     )

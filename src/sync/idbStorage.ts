@@ -15,8 +15,6 @@ interface OutboxDB extends DBSchema {
   claimed: { key: number; value: ClaimedEvent }
   drafts: { key: string; value: { owner: string; events: DraftEvent[] } }
   leases: { key: string; value: { name: string; holder: string; expires: number } }
-  /** The history's (idbHistory.ts), by code version. */
-  snapshots: { key: string; value: unknown }
 }
 
 export interface IdbStorageOptions {
@@ -41,28 +39,24 @@ export function idbStorage(options: IdbStorageOptions = {}): OutboxStorage {
   }
   const seqKey = (clientId: string) => `nextSeq:${clientId}`
   let clientId = ''
-  // This version's snapshot, read by `open` in its transaction: the boot asks for it next
-  // (and, with none, for another's).
-  let early: [version: string, snapshot: Promise<unknown>] | undefined
+  let created = false
   const history = idbHistory(handle as () => IDBPDatabase<any>)
 
   return {
     durable: true,
-    history: {
-      ...history,
-      async loadSnapshot(version) {
-        const read = early?.[0] === version ? early[1] : undefined
-        early = undefined
-        return (await read) ?? history.loadSnapshot(version)
-      },
+    get created() {
+      return created
     },
-    async open(wanted, version) {
+    history,
+    async open(wanted) {
       // idb's openDB only knows the global IndexedDB; open on the given one and wrap it.
       // Version 2 adds the history's snapshots and pages beside the outbox, 3 their states.
       const request = factory.open(name, 3)
+      created = false
       request.onupgradeneeded = (event) => {
         const d = request.result
-        if (event.oldVersion < 1) {
+        created = event.oldVersion < 1
+        if (created) {
           d.createObjectStore('meta')
           d.createObjectStore('claimed', { keyPath: 'clientSeq' })
           d.createObjectStore('drafts', { keyPath: 'owner' })
@@ -77,15 +71,17 @@ export function idbStorage(options: IdbStorageOptions = {}): OutboxStorage {
         if (db === opened) db = undefined
       })
       db = opened
-      // Usually there is nothing to write: one readonly transaction, the snapshot read in it.
-      const read = opened.transaction(['meta', 'snapshots'])
-      const kept = (await read.objectStore('meta').get('clientId')) as string | undefined
-      if (kept !== undefined && (wanted ?? kept) === kept) {
-        if (version !== undefined) early = [version, read.objectStore('snapshots').get(version)]
+      // Usually there is nothing to write: a readonly transaction (a fresh database has nothing).
+      const read = created ? undefined : opened.transaction('meta')
+      const kept = (await read?.store.get('clientId')) as string | undefined
+      if (read && kept !== undefined && (wanted ?? kept) === kept) {
         clientId = kept
         return kept
       }
-      const tx = handle().transaction(['meta', 'claimed'], 'readwrite', STRICT)
+      // Not strict: no event is claimed under the new clientId before a strict transaction,
+      // which is on disk only with this one (they commit in order); a fresh device then does not
+      // wait for a disk flush before it asks for the server's snapshot.
+      const tx = handle().transaction(['meta', 'claimed'], 'readwrite')
       const stored = (await tx.objectStore('meta').get('clientId')) as string | undefined
       if (wanted !== undefined && stored !== undefined && wanted !== stored) {
         if (await tx.objectStore('claimed').count()) {

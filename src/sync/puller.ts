@@ -111,10 +111,11 @@ export class Puller {
         wait + config.requestTimeoutMs,
         AbortSignal.any([signal, poll.signal]),
       )
+      const after = this.#after
       try {
         const response = await ctx.transport.read(
           {
-            ...(this.#after !== undefined && { after: this.#after }),
+            ...(after !== undefined && { after }),
             ...(wait > 0 && { wait }),
             // Catching up (a re-fold, a tail after a snapshot): as many as the server gives.
             ...((config.pullLimit !== undefined || catchingUp) && {
@@ -127,6 +128,12 @@ export class Puller {
         )
         await before
         if (signal.aborted) return
+        if (after !== this.#after) {
+          // Sent while booting, after a snapshot the boot did not use: ask again.
+          this.#waiters.unshift(...serving)
+          this.#urgent = true
+          continue
+        }
         await this.#apply(response, gen)
         if (this.#hasMore) this.#waiters.unshift(...serving)
         else for (const resolve of serving) resolve()

@@ -75,12 +75,10 @@ export interface Adopted {
  */
 export interface OutboxStorage {
   readonly durable: boolean
-  /**
-   * The clientId kept beside the outbox, made on first open; `wanted` replaces it if allowed.
-   * `version`: the store's code version, whose snapshot the history is asked for next (a
-   * storage may read it in the same transaction).
-   */
-  open(wanted?: string, version?: string): Promise<string>
+  /** The last `open` made the database: nothing was kept before (a fresh device). */
+  readonly created?: boolean
+  /** The clientId kept beside the outbox, made on first open; `wanted` replaces it if allowed. */
+  open(wanted?: string): Promise<string>
   /** Replaces `owner`'s drafts: its pending local events without a clientSeq, in log order. */
   saveDrafts(owner: string, drafts: readonly DraftEvent[]): Promise<void>
   /** Gives `events` the next clientSeqs and keeps `rest` as the owner's drafts, atomically. */

@@ -300,6 +300,31 @@ describe("the server's snapshot", () => {
     expect(fresh.store.getState().k1).toBe(11)
   })
 
+  it('one whose state cannot be decoded is ignored with a warning: the tail asked for meanwhile is not applied', async () => {
+    const server = testServer({ snapshots: [countersSnapshot()] })
+    await seed(server, 1200)
+    // The state's Map is a number: the session serializer throws on it.
+    const spoiled = async (request: Request) => {
+      const response = await server.fetch(request)
+      if (!new URL(request.url).pathname.startsWith('/snapshots/')) return response
+      const body = { ...(await response.json()), state: { json: 1, meta: { values: ['map'] } } }
+      return Response.json(body)
+    }
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    try {
+      const fresh = browser(server)({ snapshot: 'counters', fetch: spoiled })
+      await fresh.sync.pull()
+      expect(fresh.sync.getSnapshot().boot).toBe('events')
+      expect(fresh.store.getState()).toEqual({ a: 1200 })
+      expect(fresh.store.history).toMatchObject({ start: 0, length: 1200 })
+      expect(warn.mock.calls.map(([m]) => String(m))).toEqual([
+        expect.stringMatching(/Reading the server's snapshot "counters" failed/),
+      ])
+    } finally {
+      warn.mockRestore()
+    }
+  })
+
   it('one of another version is ignored with a warning: the history is folded from events', async () => {
     const server = testServer({ snapshots: [countersSnapshot({ version: 'server' })] })
     await seed(server, 1100)

@@ -24,7 +24,12 @@ export async function decodeState(state: unknown): Promise<unknown> {
  * store that already settled events in this page (connected again) goes on from them. A snapshot
  * that cannot be used is ignored with one warning.
  */
-export async function boot(ctx: SyncContext, snapshot: string | undefined): Promise<void> {
+export async function boot(
+  ctx: SyncContext,
+  snapshot: string | undefined,
+  /** Told where the settled state will stand, before it is decoded. */
+  early: (position: string) => void,
+): Promise<void> {
   const { store, replica, history, state } = ctx
   const before = lastSeen.get(store)
   if (store.history.start + replica.settled > 0 && before) {
@@ -33,17 +38,20 @@ export async function boot(ctx: SyncContext, snapshot: string | undefined): Prom
     state.boot = 'store'
     return
   }
-  const local = await readLocal(ctx)
+  // A database made just now holds no snapshot and no outbox.
+  const created = ctx.storage.created
+  const local = created ? undefined : await readLocal(ctx)
   if (local) {
+    early(local.position)
     learnVersions(ctx, local.streams)
     replica.reset({ state: local.state, start: local.count }, { frozen: ctx.frozen })
     history.startAt(local.position, local.count)
     state.boot = 'local-snapshot'
     return
   }
-  const fromServer = snapshot !== undefined && !(await sentUnanswered(ctx))
+  const fromServer = snapshot !== undefined && (created || !(await sentUnanswered(ctx)))
   if (ctx.signal.aborted) return
-  if (fromServer && (await bootFromServer(ctx, snapshot))) return
+  if (fromServer && (await bootFromServer(ctx, snapshot, early))) return
   history.startAt(START_TOKEN, 0)
   ctx.settledAt = undefined
   state.boot = 'events'
@@ -92,7 +100,11 @@ async function readLocal(ctx: SyncContext): Promise<SnapshotRecord | undefined> 
   return raw as SnapshotRecord | undefined
 }
 
-async function bootFromServer(ctx: SyncContext, name: string): Promise<boolean> {
+async function bootFromServer(
+  ctx: SyncContext,
+  name: string,
+  early: (position: string) => void,
+): Promise<boolean> {
   const { history, replica, transport, signal, state } = ctx
   const timeout = deadline(ctx.clock, ctx.config.requestTimeoutMs, signal)
   try {
@@ -104,6 +116,7 @@ async function bootFromServer(ctx: SyncContext, name: string): Promise<boolean> 
       )
       return false
     }
+    early(found.position)
     const value = await decodeState(found.state)
     const count = tokenDistance(undefined, found.position)
     learnVersions(ctx, found.streams)
