@@ -72,6 +72,12 @@ export function parsePostEventsResponse(value: unknown): PostEventsResponse {
   }
 }
 
+/** `path` with its last part replaced by `key`. */
+function field(path: (string | number)[], key: string): (string | number)[] {
+  path[path.length - 1] = key
+  return path
+}
+
 function parseStoredEvent(value: unknown, at: (string | number)[]): StoredWireEvent {
   const raw = check.object(value, at, [
     'position',
@@ -88,22 +94,18 @@ function parseStoredEvent(value: unknown, at: (string | number)[]): StoredWireEv
   // One path for all fields, named as each is checked: a read answers up to a thousand events,
   // and a failing check throws with the path as it is then.
   const path = [...at, '']
-  const field = (key: string) => {
-    path[at.length] = key
-    return path
-  }
   return {
-    position: token(raw.position, field('position')),
-    clientId: check.string(raw.clientId, field('clientId'), 10_000),
-    clientSeq: check.integer(raw.clientSeq, field('clientSeq'), 1),
-    id: check.string(raw.id, field('id'), 10_000),
-    stream: check.string(raw.stream, field('stream'), 10_000),
-    streamVersion: check.integer(raw.streamVersion, field('streamVersion'), 1),
-    type: check.string(raw.type, field('type'), 10_000),
+    position: token(raw.position, field(path, 'position')),
+    clientId: check.string(raw.clientId, field(path, 'clientId'), 10_000),
+    clientSeq: check.integer(raw.clientSeq, field(path, 'clientSeq'), 1),
+    id: check.string(raw.id, field(path, 'id'), 10_000),
+    stream: check.string(raw.stream, field(path, 'stream'), 10_000),
+    streamVersion: check.integer(raw.streamVersion, field(path, 'streamVersion'), 1),
+    type: check.string(raw.type, field(path, 'type'), 10_000),
     payload: (raw.payload ?? null) as JsonValue,
-    at: check.number(raw.at, field('at')),
+    at: check.number(raw.at, field(path, 'at')),
     commandId:
-      raw.commandId === null ? null : check.string(raw.commandId, field('commandId'), 10_000),
+      raw.commandId === null ? null : check.string(raw.commandId, field(path, 'commandId'), 10_000),
   }
 }
 
