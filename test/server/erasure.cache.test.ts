@@ -1,5 +1,6 @@
 import { createEventServer, memoryStorage, sqliteStorage } from '@strata/state/server'
 import { describe, expect, it } from 'vitest'
+import { OpenedCache } from '../../src/server/erasure/cache'
 import { EMAIL, NAMES, people, personal } from './erasureFixtures'
 import { batch, failingAppends, post, postOk, readAll } from './helpers'
 import { as, authorize } from './suite.server.setup'
@@ -62,5 +63,28 @@ describe('the cache of opened fields', () => {
     expect(names((await readAll(server, as('bob'))).events)).toEqual([NAMES.ada, 'Mallory'])
     await Promise.all([server.close(), fresh.close()])
     await storage.close()
+  })
+})
+
+describe('OpenedCache', () => {
+  it('holds at most its size, the latest first, and drops a tenant whose erasures moved', () => {
+    const cache = new OpenedCache(100)
+    cache.sync('acme', 0)
+    cache.sync('evil', 0)
+    for (let position = 1; position <= 1000; position++)
+      cache.setValues(position % 2 ? 'acme' : 'evil', position, { name: `n${position}` })
+    const held = []
+    for (let position = 1; position <= 1000; position++) {
+      const tenant = position % 2 ? 'acme' : 'evil'
+      const values = cache.values(tenant, position)
+      if (values) held.push(position)
+      if (values) expect(values).toEqual({ name: `n${position}` })
+      expect(cache.values(tenant === 'acme' ? 'evil' : 'acme', position)).toBeUndefined()
+    }
+    expect(held.length).toBeLessThanOrEqual(100)
+    expect(held).toEqual(expect.arrayContaining([951, 975, 1000]))
+    cache.sync('acme', 1)
+    expect(cache.values('acme', 999)).toBeUndefined()
+    expect(cache.values('evil', 1000)).toEqual({ name: 'n1000' })
   })
 })

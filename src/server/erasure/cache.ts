@@ -1,17 +1,37 @@
 import type { JsonValue } from '../../protocol'
 
-/** A map that forgets its oldest entries past `max`. */
-class Bounded<K, V> extends Map<K, V> {
-  constructor(readonly max: number) {
-    super()
+/**
+ * A map of at most `max` entries that forgets the oldest half at a time: entries go into a young
+ * map, which becomes the old one (the old one dropped) when it holds half of `max`; one read
+ * from the old one moves it back. A Map that deletes its first entry on every insert past
+ * `max` made each insert walk the deleted entries at its start: reading 100,000 events through
+ * a cache of 50,000 took ten times as long as without it.
+ */
+class Bounded<K, V> {
+  #young = new Map<K, V>()
+  #old = new Map<K, V>()
+  constructor(readonly max: number) {}
+  get(key: K): V | undefined {
+    const young = this.#young.get(key)
+    if (young !== undefined) return young
+    const old = this.#old.get(key)
+    if (old !== undefined) this.put(key, old)
+    return old
   }
   put(key: K, value: V): void {
-    this.delete(key)
-    this.set(key, value)
-    if (this.size > this.max) this.delete(this.keys().next().value!)
+    this.#young.set(key, value)
+    if (this.#young.size >= this.max / 2) {
+      this.#old = this.#young
+      this.#young = new Map()
+    }
   }
   drop(which: (key: K, value: V) => boolean): void {
-    for (const [key, value] of this) if (which(key, value)) this.delete(key)
+    for (const map of [this.#young, this.#old])
+      for (const [key, value] of map) if (which(key, value)) map.delete(key)
+  }
+  clear(): void {
+    this.#young.clear()
+    this.#old.clear()
   }
 }
 
