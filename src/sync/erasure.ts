@@ -1,47 +1,10 @@
-import type { Store } from '@strata/state'
+import type { AnyEvent, Store } from '@strata/state'
+import type { MutableCommandEntry, MutableEventEntry } from '../core/entries'
 import { events, internalsOf } from '../core/internals'
-import type { StoredWireEvent } from '../protocol/index'
-import { forgottenSubject, type PersonalData, scrubPayload } from '../protocol/personal'
-import type { OutboxStorage } from './storage'
-
-/**
- * A record's events with the personal fields of forgotten subjects replaced by
- * `{ erased: true }`, wherever they sit in it (an outbox record holds the store event, the wire
- * fields and the command): every object with a string `type` and a `payload` is looked at. The
- * new record, or undefined when nothing in it changed.
- */
-export function scrubDeep(
-  personal: PersonalData,
-  forgotten: ReadonlySet<string>,
-  value: unknown,
-  depth = 0,
-): unknown {
-  if (typeof value !== 'object' || value === null || depth > 8) return undefined
-  if (Array.isArray(value)) {
-    let out: unknown[] | undefined
-    value.forEach((item, i) => {
-      const next = scrubDeep(personal, forgotten, item, depth + 1)
-      if (next === undefined) return
-      out ??= value.slice()
-      out[i] = next
-    })
-    return out
-  }
-  const record = value as Record<string, unknown>
-  let out: Record<string, unknown> | undefined
-  if (typeof record.type === 'string' && 'payload' in record) {
-    const payload = scrubPayload(personal, record.type, record.payload, forgotten)
-    if (payload !== undefined) out = { ...record, payload }
-  }
-  for (const [key, item] of Object.entries(record)) {
-    if (key === 'payload' || typeof item !== 'object' || item === null) continue
-    const next = scrubDeep(personal, forgotten, item, depth + 1)
-    if (next === undefined) continue
-    out ??= { ...record }
-    out[key] = next
-  }
-  return out
-}
+import type { JsonValue, StoredWireEvent } from '../protocol/index'
+import { ERASED, forgottenSubject, type PersonalData, scrubPayload } from '../protocol/personal'
+import type { DraftEvent, OutboxStorage, WireFields } from './storage'
+import type { EventCodec } from './types'
 
 /** The subjects a page of pulled events says were forgotten (genuine audit events only). */
 export const forgottenIn = (events: readonly StoredWireEvent[]) =>
@@ -50,15 +13,87 @@ export const forgottenIn = (events: readonly StoredWireEvent[]) =>
 export interface ScrubTarget {
   store: object
   storage: OutboxStorage
+  codec: EventCodec
+}
+
+// Scrubs events and commands of forgotten subjects. The declaration names wire fields, so a
+// store event goes through the codec: encoded, its wire payload scrubbed, decoded back when
+// something changed (the default codec's events are their own wire shape; a custom codec's may
+// be any shape, a class instance too). What the codec does not send is not scrubbed.
+//
+// Commands are what the user dispatched, in the user's shape, and the declaration does not name
+// their fields: a command is scrubbed through the events it made. Every string in it holding a
+// value those events lost (the whole string: a name inside a longer text goes too), and every
+// number equal to one, becomes the placeholder. A command that made no event (rejected, or
+// nothing to decide) keeps what it was dispatched with.
+export function scrubber(
+  personal: PersonalData,
+  forgotten: ReadonlySet<string>,
+  codec: EventCodec,
+) {
+  // A wire payload scrubbed by the declaration, the strings and numbers it lost put in `lost`.
+  const wire = (type: string, payload: any, lost: Set<unknown>) => {
+    const out = scrubPayload(personal, type, payload, forgotten) as any
+    if (out)
+      for (const f of personal[type]!.fields) if (out[f] !== payload[f]) leaves(payload[f], lost)
+    return out as { [field: string]: JsonValue } | undefined
+  }
+  // The event scrubbed through the codec; undefined when nothing in it is theirs.
+  const event = (e: AnyEvent, lost: Set<unknown>): AnyEvent | undefined => {
+    try {
+      const w = codec.encode(e)
+      const payload = wire(w.type, w.payload, lost)
+      return payload && codec.decode({ type: w.type, payload })
+    } catch {}
+  }
+  // An outbox record (a draft or a claimed event): its store event, wire fields and command.
+  const record = <R extends DraftEvent & { wire?: WireFields }>(r: R): R | undefined => {
+    const lost = new Set<unknown>()
+    const next = { ...r }
+    const e = event(r.event, lost)
+    if (e) next.event = e as R['event']
+    const payload = r.wire && wire(r.wire.type, r.wire.payload, lost)
+    if (payload) next.wire = { ...r.wire!, payload }
+    const command = r.command && leaking(r.command.command, lost)
+    if (command) next.command = { ...r.command!, command: command as R['event'] }
+    return lost.size ? next : undefined
+  }
+  return { event, record }
+}
+
+function leaves(v: unknown, out: Set<unknown>): void {
+  if (typeof v === 'object' && v) for (const x of Object.values(v)) leaves(x, out)
+  else if (v || v === 0) out.add(v)
+}
+
+// `value` with every string or number holding a lost one replaced; undefined if none does.
+function leaking(value: unknown, lost: ReadonlySet<unknown>, depth = 0): unknown {
+  if (typeof value === 'object' && value && depth < 16) {
+    let out: any
+    for (const [key, item] of Object.entries(value)) {
+      // The command's own type stays: it says what was dispatched, not by whom.
+      const next = depth || key !== 'type' ? leaking(item, lost, depth + 1) : undefined
+      if (next === undefined) continue
+      out ??= Object.assign(
+        Array.isArray(value) ? [] : Object.create(Object.getPrototypeOf(value)),
+        value,
+      )
+      out[key] = next
+    }
+    return out
+  }
+  for (const s of lost)
+    if (value === s || (typeof value === 'string' && value.includes(s as string)))
+      return { ...ERASED }
 }
 
 /**
  * After the server said these subjects were forgotten: their fields become the placeholder in
- * the store's commands and events (as the default codec shapes them: `{ type, payload }`), in
- * the outbox (drafts and claimed events, so what is resent holds no plaintext), and the settled
- * snapshots and pages of IndexedDB are dropped (folded states cannot be scrubbed field by field;
- * the server serves them scrubbed again). Then the states are folded again: from the first
- * event when the window starts at one, else with the earlier history paged in again
+ * the store's events and the commands that made them (see `scrubber`), in the outbox (drafts and
+ * claimed events, so what is resent holds no plaintext), and the settled snapshots and pages of
+ * IndexedDB are dropped (folded states cannot be scrubbed field by field; the server serves them
+ * scrubbed again). Then the states are folded again: from the first event when the window
+ * starts at one, else with the earlier history paged in again
  * (`hot.replaceReducer(r, { refold: 'all' })`).
  */
 export async function scrubForgotten(
@@ -67,18 +102,40 @@ export async function scrubForgotten(
   forgotten: ReadonlySet<string>,
 ): Promise<void> {
   const core = internalsOf<unknown>(target.store)
-  const scrub = (record: unknown) => scrubDeep(personal, forgotten, record)
-  let changed = false
-  for (const entry of [...events(core), ...core.commands]) {
-    const next = scrub(entry)
-    if (next) changed = !!Object.assign(entry, next)
+  const scrub = scrubber(personal, forgotten, target.codec)
+  // What each command's events lost, to scrub the command with.
+  const lostBy = new Map<string | undefined, Set<unknown>>()
+  for (const entry of events(core)) {
+    const lost = lostBy.get(entry.commandId) ?? new Set()
+    const next = scrub.event(entry.event, lost)
+    if (!next) continue
+    lostBy.set(entry.commandId, lost)
+    retype(entry, next, 'event')
   }
-  await target.storage.scrub?.(scrub)
-  if (changed || core.start) {
+  for (const entry of core.commands) {
+    const lost = lostBy.get(entry.id)
+    const next = lost && leaking(entry.command, lost)
+    if (next) retype(entry, next as AnyEvent, 'command')
+  }
+  await target.storage.scrub?.(scrub.record)
+  if (lostBy.size || core.start) {
     ;(target.store as Store<unknown>).hot.replaceReducer(
       core.reducer,
       core.start ? { refold: 'all' } : undefined,
     )
     await core.refolding
   }
+}
+
+// An entry's event or command replaced, with the fields the store reads from it.
+function retype(
+  entry: MutableEventEntry | MutableCommandEntry,
+  value: AnyEvent,
+  key: 'event' | 'command',
+): void {
+  Object.assign(entry, {
+    [key]: value,
+    type: value.type,
+    payload: (value as { payload?: unknown }).payload,
+  })
 }

@@ -115,10 +115,14 @@ export function idbStorage(options: IdbStorageOptions = {}): OutboxStorage {
     async scrub(rewrite) {
       const all = handle() as unknown as IDBPDatabase<any>
       const tx = all.transaction(['claimed', 'drafts', 'snapshots', 'pages'], 'readwrite', STRICT)
-      for (const name of ['claimed', 'drafts']) {
-        const store = tx.objectStore(name)
-        for (const record of await store.getAll()) await store.put(rewrite(record) ?? record)
+      const claimed = tx.objectStore('claimed')
+      for (const e of await claimed.getAll()) {
+        const next = rewrite(e)
+        if (next) await claimed.put(next)
       }
+      const drafts = tx.objectStore('drafts')
+      for (const r of await drafts.getAll())
+        await drafts.put({ ...r, events: r.events.map((e: DraftEvent) => rewrite(e) ?? e) })
       await Promise.all([tx.objectStore('snapshots').clear(), tx.objectStore('pages').clear()])
       await tx.done
     },

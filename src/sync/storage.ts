@@ -106,10 +106,10 @@ export interface OutboxStorage {
   /** Names of leases not expired at `now`. */
   liveLeases(now: number): Promise<string[]>
   /**
-   * Erasure: `rewrite` each draft and claimed record (its new value, or undefined to keep it),
+   * Erasure: `rewrite` each draft and claimed event (its new value, or undefined to keep it),
    * and drop the snapshots and pages of settled history, in one transaction.
    */
-  scrub?(rewrite: (record: unknown) => unknown): Promise<void>
+  scrub?(rewrite: <R extends DraftEvent | ClaimedEvent>(record: R) => R | undefined): Promise<void>
   /** Snapshots and pages of settled history, in the same database; none when not durable. */
   readonly history?: HistoryStorage | undefined
   close(): void
@@ -202,9 +202,12 @@ export function memoryStorage(): OutboxStorage {
       nextSeq = Math.max(nextSeq, lastSeq + 1)
     },
     async scrub(rewrite) {
-      for (const map of [claimed, drafts] as Map<unknown, unknown>[]) {
-        for (const [k, record] of map) map.set(k, rewrite(record) ?? record)
-      }
+      for (const [k, e] of claimed) claimed.set(k, rewrite(e) ?? e)
+      for (const [k, list] of drafts)
+        drafts.set(
+          k,
+          list.map((e) => rewrite(e) ?? e),
+        )
     },
     async lease(name, holder, ttlMs, now) {
       const current = leases.get(name)
