@@ -47,7 +47,13 @@ export interface InspectHostOptions {
 }
 
 export interface InspectHost {
+  /** Answers at once; a `toggle` takes an event in memory only (`request` takes any). */
   handle<T extends RequestType>(request: Request<T>): ResultOf<T>
+  /**
+   * Answers as a client is answered: as `handle` does, and a `toggle` of an event before the
+   * window once earlier history is paged in and the event skipped (`history.toggleEarlier`).
+   */
+  request<T extends RequestType>(request: Request<T>): Promise<ResultOf<T>>
   /** Imports a session object, as the `import` request does with a file's text. */
   importSession(session: Session): Meta
   subscribe(listener: (push: Push) => void): () => void
@@ -218,6 +224,25 @@ export function createInspectHost(store: AnyStore, options: InspectHostOptions =
     return read(ctx, request)
   }
 
+  /** `handle`, but a toggle pages the event in when it is before the window. */
+  function answer<T extends RequestType>(request: Request<T>): ResultOf<T> | Promise<ResultOf<T>> {
+    if (request.type !== 'toggle') return handle(request)
+    const { eventId } = request as Request<'toggle'>
+    const { start } = store.history
+    if (!start || store.logs.events.some((e) => e.id === eventId)) return handle(request)
+    return store.history.toggleEarlier(eventId).then(
+      (skipped) => ({ skipped, meta: meta() }) as ResultOf<T>,
+      (cause) => {
+        const left = store.history.start
+        throw new InspectError(
+          'bad-request',
+          `No event with id ${JSON.stringify(eventId)} to skip: ${left ? `it is not among the events from ${left} on, and the ${left} before them could not be paged in (offline, or no earlier history)` : 'the whole history was paged in and it is not there'}.`,
+          { cause },
+        )
+      },
+    )
+  }
+
   const onMessage = (message: InspectMessage) => {
     if (!isInspectMessage(message) || message.kind !== 'request' || message.channel !== name) return
     const reply = {
@@ -234,10 +259,15 @@ export function createInspectHost(store: AnyStore, options: InspectHostOptions =
       options.transport?.post({ ...reply, ok: false, error: toErrorInfo(error)! })
       return
     }
-    try {
-      options.transport?.post({ ...reply, ok: true, result: handle(message.request) })
-    } catch (error) {
+    const ok = (result: unknown) => options.transport?.post({ ...reply, ok: true, result })
+    const failed = (error: unknown) =>
       options.transport?.post({ ...reply, ok: false, error: toErrorInfo(error)! })
+    try {
+      const result = answer(message.request)
+      if (result instanceof Promise) result.then(ok, failed)
+      else ok(result)
+    } catch (error) {
+      failed(error)
     }
   }
 
@@ -251,6 +281,7 @@ export function createInspectHost(store: AnyStore, options: InspectHostOptions =
 
   return {
     handle,
+    request: async (request) => answer(request),
     importSession,
     subscribe(listener) {
       listeners.add(listener)

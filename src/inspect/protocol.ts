@@ -188,6 +188,10 @@ export interface RequestMap {
   loadEarlier: { params: { count?: number }; result: Meta }
   step: { params: { delta: number }; result: Meta }
   toLive: { params: {}; result: Meta }
+  /**
+   * Skip or un-skip an event; one before the window is paged in first (`history.toggleEarlier`),
+   * answered once it is. An id in no event of the history answers a `bad-request` error.
+   */
   toggle: { params: { eventId: string }; result: { skipped: boolean; meta: Meta } }
   commit: { params: {}; result: Meta }
   /** Drop every event since the last commit (the base state is kept): Redux DevTools' ROLLBACK. */
