@@ -3,6 +3,7 @@ import type { MutableCommandEntry, MutableEventEntry } from '../core/entries'
 import { events, internalsOf } from '../core/internals'
 import type { JsonValue, StoredWireEvent } from '../protocol/index'
 import { ERASED, forgottenSubject, type PersonalData, scrubPayload } from '../protocol/personal'
+import type { ConflictState } from './conflicts'
 import type { DraftEvent, OutboxStorage, WireFields } from './storage'
 import type { EventCodec } from './types'
 
@@ -14,6 +15,8 @@ export interface ScrubTarget {
   store: object
   storage: OutboxStorage
   codec: EventCodec
+  /** Lost commands and the events they lost to: their copies are scrubbed as the log's. */
+  conflicts: Pick<ConflictState, 'recent' | 'getSnapshot'>
 }
 
 // Scrubs events and commands of forgotten subjects. The declaration names wire fields, so a
@@ -61,9 +64,10 @@ export function scrubber(
   return { event, record }
 }
 
+// The strings and numbers of an erased value (no booleans, nothing empty, no 0).
 function leaves(v: unknown, out: Set<unknown>): void {
   if (typeof v === 'object' && v) for (const x of Object.values(v)) leaves(x, out)
-  else if (v || v === 0) out.add(v)
+  else if (v !== true && v) out.add(v)
 }
 
 // `value` with every string or number holding a lost one replaced; undefined if none does.
@@ -83,13 +87,14 @@ function leaking(value: unknown, lost: ReadonlySet<unknown>, depth = 0): unknown
     return out
   }
   for (const s of lost)
-    if (value === s || (typeof value === 'string' && value.includes(s as string)))
+    if (value === s || (typeof value === typeof s && (value as string).includes?.(s as string)))
       return { ...ERASED }
 }
 
 /**
  * After the server said these subjects were forgotten: their fields become the placeholder in
- * the store's events and the commands that made them (see `scrubber`), in the outbox (drafts and
+ * the store's events and the commands that made them (see `scrubber`), in the lost commands of
+ * `sync.conflicts` and the events they lost to, in the outbox (drafts and
  * claimed events, so what is resent holds no plaintext), and the settled snapshots and pages of
  * IndexedDB are dropped (folded states cannot be scrubbed field by field; the server serves them
  * scrubbed again). Then the states are folded again: from the first event when the window
@@ -105,14 +110,22 @@ export async function scrubForgotten(
   const scrub = scrubber(personal, forgotten, target.codec)
   // What each command's events lost, to scrub the command with.
   const lostBy = new Map<string | undefined, Set<unknown>>()
-  for (const entry of events(core)) {
+  const conflicts = target.conflicts.getSnapshot()
+  for (const r of target.conflicts.recent) r.event = scrub.event(r.event, new Set()) ?? r.event
+  for (const entry of [
+    ...events(core),
+    ...conflicts.flatMap((c) => c.events),
+  ] as MutableEventEntry[]) {
     const lost = lostBy.get(entry.commandId) ?? new Set()
     const next = scrub.event(entry.event, lost)
     if (!next) continue
     lostBy.set(entry.commandId, lost)
     retype(entry, next, 'event')
   }
-  for (const entry of core.commands) {
+  for (const entry of [
+    ...core.commands,
+    ...conflicts.map((c) => c.command),
+  ] as MutableCommandEntry[]) {
     const lost = lostBy.get(entry.id)
     const next = lost && leaking(entry.command, lost)
     if (next) retype(entry, next as AnyEvent, 'command')

@@ -126,18 +126,23 @@ function browser(s: ReturnType<typeof server>, c: Case) {
     const card = c.read(event)
     if (card) draft.cards.push({ title: card.title, author: shown(card.author) })
   }
-  const tab = (offline = false) => {
+  const tab = (offline: boolean | (() => boolean) = false) => {
     const store = createStore({
       initialState: { cards: [] } as Board,
       reducer,
       commands: {
-        addCard: (_s: Board, p: AddCard['payload']) =>
-          c.make({ by: p.by, author: p.name, title: p.title }),
+        // A title is taken once: a card added concurrently makes the later one a conflict.
+        addCard: (state: Board, p: AddCard['payload']) => {
+          if (state.cards.some((card) => card.title === p.title)) throw new Error('Title taken')
+          return c.make({ by: p.by, author: p.name, title: p.title })
+        },
       },
       version: 1,
     })
     const sync = connectSync(store, {
-      fetch: offline ? faulty(s.fetch, () => 'network') : s.fetch,
+      fetch: faulty(s.fetch, () =>
+        (typeof offline === 'function' ? offline() : offline) ? 'network' : 'pass',
+      ),
       batch: { maxEvents: 10, maxDelayMs: 0 },
       persist: { indexedDB, name: 'app' },
       live: 'off',
@@ -275,5 +280,43 @@ describe.each(Object.entries(cases))('erasure through the codec: %s', (_name, c)
     const stored = JSON.stringify(await read.json())
     expect(stored).not.toContain(ADA)
     expect(stored).toContain('Offline idea')
+  })
+
+  it('a command lost to a concurrent change keeps no trace in sync.conflicts', async () => {
+    const s = server()
+    let down = true
+    const a = browser(s, c).tab(() => down)
+    const b = browser(s, c).tab()
+    await a.sync.ready
+    a.store.dispatch(addCard('ada', ADA, 'Engine notes'))
+    await vi.waitFor(() => expect(a.sync.status).toBe('offline'))
+    // Meanwhile Ada adds the same card on another device, and Bob one of his.
+    b.store.dispatch(addCard('ada', ADA, 'Engine notes'))
+    b.store.dispatch(addCard('bob', BOB, 'Sanitize inputs'))
+    await b.sync.flush()
+    down = false
+    a.sync.resume()
+    await vi.waitFor(async () => {
+      await a.sync.pull()
+      expect(a.sync.conflicts.getSnapshot()).toHaveLength(1)
+    })
+    const [conflict] = a.sync.conflicts.getSnapshot()
+    expect(text(conflict)).toContain(ADA)
+    // It lost to both of B's events (one stream).
+    expect(conflict!.lostTo).toHaveLength(2)
+
+    await forget(s, 'ada')
+    await a.sync.pull()
+    const after = text({ conflicts: a.sync.conflicts.getSnapshot(), everything: everything(a) })
+    expect(after).not.toContain(ADA)
+    expect(after).toContain(BOB)
+    expect(conflict!.command.command).toMatchObject({
+      payload: { by: 'ada', name: { erased: true }, title: 'Engine notes' },
+    })
+    expect(conflict!.lostTo.map((e) => c.read(e.event)?.author)).toEqual([{ erased: true }, BOB])
+    expect(a.store.getState().cards).toEqual([
+      { title: 'Engine notes', author: '(erased)' },
+      { title: 'Sanitize inputs', author: BOB },
+    ])
   })
 })
