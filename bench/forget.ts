@@ -3,10 +3,10 @@
  * 10k, 100k and 1M events (seeded once, cached under /tmp: see forgetSetup.ts):
  *
  * - forget on a server with no JSON projection and no snapshot: delete a key, write the audit event;
- * - forget with an inline JSON projection and a server snapshot, which must be scrubbed too;
- * - how long appends of the same tenant wait meanwhile: one-event appends sent one after another
- *   while the forget runs, the slowest of them, against the same append with nothing running;
- * - how long after the forget answers the snapshot is served again at the head.
+ * - forget with an inline JSON projection and a server snapshot, which must be scrubbed too, and
+ *   how long after its answer the snapshot is served at the head again;
+ * - the same forget while a writer of the tenant appends one event after another (its appends
+ *   that overlap the forget: p50, p99, the slowest, against one such append alone).
  *
  * The subject is `early`, whose first event is event 1 (the worst case); `--subject late` forgets
  * one whose events are all in the last 1%. Every figure is a median of `--rounds` runs, each on a
@@ -18,9 +18,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { sqliteStorage } from '@strata/state/server'
+import { type EventServer, sqliteStorage } from '@strata/state/server'
 import { post, serverOn, snapshotAt, storeOf } from './forgetSetup'
-import { fmtMs, median } from './util'
+import { fmtMs, median, quantile } from './util'
 
 const { values } = parseArgs({
   options: {
@@ -34,13 +34,19 @@ const ROUNDS = Number(values.rounds)
 const SUBJECT = values.subject
 
 interface Run {
+  /** The forget alone, nothing else running. */
   forget: number
-  /** The slowest one-event append sent while the forget ran (each after the previous). */
-  waited: number
-  /** The same append with nothing else running. */
-  alone: number
-  /** From the forget's answer until the snapshot is served at the head again. */
+  /** From its answer until the snapshot is served at the head again. */
   snapshot: number
+  /** The same forget while one writer of the tenant appends one event after another. */
+  loaded: number
+  /** That writer's appends that overlapped the forget: p50, p99, the slowest, how many. */
+  p50: number
+  p99: number
+  slowest: number
+  count: number
+  /** One such append with nothing else running. */
+  alone: number
 }
 
 const probe = (seq: number) =>
@@ -50,12 +56,43 @@ const probe = (seq: number) =>
     events: [{ clientSeq: seq, id: `probe-${seq}`, stream: 'probe', type: 'card/moved', at: 1 }],
   })
 
-async function run(n: number, derived: boolean, dir: string): Promise<Run> {
+const forgetting = (server: EventServer) => {
+  const started = performance.now()
+  return server
+    .fetch(new Request(`http://bench/subjects/${SUBJECT}/forget`, { method: 'POST' }))
+    .then(async (response) => {
+      if (response.status !== 200) throw new Error(`forget: ${response.status}`)
+      await response.arrayBuffer()
+      return performance.now() - started
+    })
+}
+
+async function opened<T>(
+  n: number,
+  derived: boolean,
+  dir: string,
+  fn: (server: EventServer) => Promise<T>,
+) {
   const path = await storeOf(n, join(dir, 'work.db'))
   const storage = sqliteStorage(path)
   const server = serverOn(storage, derived)
   try {
     if (derived) await snapshotAt(server, n)
+    return await fn(server)
+  } finally {
+    await server.close()
+    await storage.close()
+  }
+}
+
+async function run(n: number, derived: boolean, dir: string): Promise<Run> {
+  const quiet = await opened(n, derived, dir, async (server) => {
+    const forget = await forgetting(server)
+    const t = performance.now()
+    if (derived) await snapshotAt(server, n + 1)
+    return { forget, snapshot: derived ? performance.now() - t : 0 }
+  })
+  const busy = await opened(n, derived, dir, async (server) => {
     let seq = 0
     const alone: number[] = []
     for (let i = 0; i < 5; i++) {
@@ -63,43 +100,31 @@ async function run(n: number, derived: boolean, dir: string): Promise<Run> {
       await post(server, probe(++seq))
       alone.push(performance.now() - t)
     }
-    const started = performance.now()
+    // The writer is under way (an append in flight) when the forget comes.
     let done = false
-    const forgot = server
-      .fetch(
-        new Request(`http://bench/subjects/${SUBJECT}/forget`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-        }),
-      )
-      .then(async (response) => {
-        if (response.status !== 200) throw new Error(`forget: ${response.status}`)
-        await response.arrayBuffer()
-        done = true
-        return performance.now()
-      })
-    let waited = 0
-    // Let the forget take the lock first, as a forget that arrived a moment before would.
-    await new Promise((r) => setTimeout(r, 1))
-    while (!done) {
-      const t = performance.now()
-      await post(server, probe(++seq))
-      waited = Math.max(waited, performance.now() - t)
-      if (process.env.DEBUG && seq % 100 === 0)
-        console.log('probe', seq, performance.now() - started)
-    }
-    const answered = await forgot
-    if (derived) await snapshotAt(server, n + seq + 1)
+    const waits: number[] = []
+    const writer = (async () => {
+      while (!done) {
+        const t = performance.now()
+        await post(server, probe(++seq))
+        waits.push(performance.now() - t)
+      }
+    })()
+    await new Promise((r) => setTimeout(r, 2))
+    const loaded = await forgetting(server)
+    done = true
+    await writer
+    waits.sort((a, b) => a - b)
     return {
-      forget: answered - started,
-      waited,
+      loaded,
+      p50: quantile(waits, 0.5),
+      p99: quantile(waits, 0.99),
+      slowest: waits.at(-1) ?? 0,
+      count: waits.length,
       alone: median(alone),
-      snapshot: derived ? performance.now() - answered : 0,
     }
-  } finally {
-    await server.close()
-    await storage.close()
-  }
+  })
+  return { ...quiet, ...busy }
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'strata-bench-forget-'))
@@ -125,21 +150,27 @@ try {
     }
   }
   const base = rows[0]!
+  const of = (list: Run[], baseList: Run[], key: keyof Run) =>
+    `${(stat(list, key).med / stat(baseList, key).med).toFixed(1)}x of ${base.n.toLocaleString('en')}`
   for (const row of rows) {
-    const ratio = (list: Run[], baseList: Run[], key: keyof Run) =>
-      `${(stat(list, key).med / stat(baseList, key).med).toFixed(1)}x`
+    const d = row.derived
+    const alone = stat(d, 'alone').med
+    const x = (key: keyof Run) => `${(stat(d, key).med / alone).toFixed(1)}x`
     console.log(`  ${row.n.toLocaleString('en')} events:`)
     console.log(
-      `    forget, no projection:        ${stat(row.none, 'forget').text}  ${ratio(row.none, base.none, 'forget')} of ${base.n.toLocaleString('en')}`,
+      `    forget, no projection:       ${stat(row.none, 'forget').text}  ${of(row.none, base.none, 'forget')}`,
     )
     console.log(
-      `    forget, projection+snapshot:  ${stat(row.derived, 'forget').text}  ${ratio(row.derived, base.derived, 'forget')} of ${base.n.toLocaleString('en')}`,
+      `    forget, projection+snapshot: ${stat(d, 'forget').text}  ${of(d, base.derived, 'forget')}`,
     )
     console.log(
-      `    an append meanwhile waits:    ${stat(row.derived, 'waited').text}  alone ${stat(row.derived, 'alone').text}: ${(stat(row.derived, 'waited').med / stat(row.derived, 'alone').med).toFixed(1)}x`,
+      `    snapshot at the head after:  ${stat(d, 'snapshot').text}  ${of(d, base.derived, 'snapshot')}`,
     )
     console.log(
-      `    snapshot served again after:  ${stat(row.derived, 'snapshot').text}  ${ratio(row.derived, base.derived, 'snapshot')} of ${base.n.toLocaleString('en')}`,
+      `    the same forget, one writer: ${stat(d, 'loaded').text}  ${of(d, base.derived, 'loaded')}`,
+    )
+    console.log(
+      `    its ${Math.round(stat(d, 'count').med)} appends meanwhile: p50 ${fmtMs(stat(d, 'p50').med)} ${x('p50')}, p99 ${fmtMs(stat(d, 'p99').med)} ${x('p99')}, slowest ${stat(d, 'slowest').text} ${x('slowest')} of one alone (${fmtMs(alone)})`,
     )
   }
 } finally {

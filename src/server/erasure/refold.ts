@@ -30,7 +30,7 @@ export interface Prefolded {
 
 const BATCH = 1000
 /** A prefold folds this many events between turns of the event loop (appends go on meanwhile). */
-const PREFOLD_BATCH = 256
+const PREFOLD_BATCH = 1000
 const nextTurn = () =>
   new Promise((resolve) =>
     typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0),
