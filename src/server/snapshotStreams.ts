@@ -28,15 +28,19 @@ export function noteStream(list: StreamList, stream: string, version: number): v
   list.streams.set(stream, version)
 }
 
-/** Trims `list` to its budget (`stateBytes`: the size of the state's JSON), as kept. */
-export function keepStreams(list: StreamList, stateBytes: number): KeptStreams {
+/**
+ * Trims `list` to its budget (`stateBytes`: the size of the state's JSON, asked only when more
+ * than `STREAMS_LISTED` streams are listed: a state is large to measure), as kept.
+ */
+export function keepStreams(list: StreamList, stateBytes: () => number): KeptStreams {
   const entries = [...list.streams]
+  const budget = entries.length > STREAMS_LISTED ? stateBytes() : 0
   let bytes = 0
   let from = entries.length
   while (from > 0) {
     const [stream, version] = entries[from - 1]!
     const size = stream.length + String(version).length + 4
-    if (entries.length - from >= STREAMS_LISTED && bytes + size > stateBytes) break
+    if (entries.length - from >= STREAMS_LISTED && bytes + size > budget) break
     bytes += size
     from--
   }

@@ -4,6 +4,7 @@ import { type JsonValue, StrataWireError } from '../protocol'
 import { sessionSerializer } from '../protocol/values'
 import { rewindSnapshot } from './erasure/refold'
 import { Signal, waitFor } from './signal'
+import { checkConfig } from './snapshotConfig'
 import {
   type KeptStreams,
   keepStreams,
@@ -365,36 +366,15 @@ const keyOf = (name: string, tenant: string) => `${tenant}\u0000${name}`
 
 function keep(config: SnapshotConfig, live: Live): Kept {
   const s = sessionSerializer.serialize(live.state)
-  return { v: String(config.version), ...keepStreams(live.streams, JSON.stringify(s).length), s }
+  return {
+    v: String(config.version),
+    ...keepStreams(live.streams, () => JSON.stringify(s).length),
+    s,
+  }
 }
 
 function folder(config: SnapshotConfig): (state: unknown, event: { type: string }) => unknown {
   const { reducer } = config
   if (config.immer === false) return (state, event) => reducer(state, event)
   return (state, event) => produce(state, (draft: unknown) => reducer(draft, event) as never)
-}
-
-function checkConfig(config: SnapshotConfig): void {
-  const problem =
-    typeof config !== 'object' || config === null
-      ? 'an object'
-      : typeof config.name !== 'string' || !/^[\w.-]{1,128}$/.test(config.name)
-        ? '`name` of letters, digits, _ . - (1 to 128)'
-        : typeof config.reducer !== 'function'
-          ? '`reducer` to be the app reducer function'
-          : !['string', 'number'].includes(typeof config.version)
-            ? '`version` to be the reducer version (a string or number, as createStore({ version }))'
-            : config.keepEvery !== undefined &&
-                !(Number.isInteger(config.keepEvery) && config.keepEvery > 0)
-              ? '`keepEvery` to be a positive integer'
-              : undefined
-  if (problem) {
-    const received =
-      typeof config === 'object' && config !== null
-        ? `{ ${Object.keys(config).join(', ')} } named ${JSON.stringify((config as { name?: unknown }).name)}`
-        : String(config)
-    throw new TypeError(
-      `[strata] createEventServer snapshots: expected ${problem}, received ${received}.`,
-    )
-  }
 }

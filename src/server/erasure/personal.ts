@@ -216,6 +216,15 @@ interface Sealed {
   envelope: Envelope
 }
 
+/** The subject whose key sealed a stored event's personal fields (named in clear), if any. */
+export function sealedSubject(personal: PersonalData, event: StoredEvent): string | undefined {
+  const declared = Object.hasOwn(personal, event.type) ? personal[event.type] : undefined
+  const payload = event.payload
+  if (!declared || typeof payload !== 'object' || payload === null || Array.isArray(payload))
+    return undefined
+  return sealedFields(declared.fields, payload as Record<string, JsonValue>)?.envelope.subject
+}
+
 /** The sealed fields of a payload, or undefined when none is sealed. */
 function sealedFields(
   declared: readonly string[],

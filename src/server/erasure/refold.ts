@@ -4,8 +4,7 @@ import { sessionSerializer } from '../../protocol/values'
 import { fold, foldStored, initial, overAllTenants } from '../projections'
 import type { Kept } from '../snapshots'
 import type { Projection, Storage, StorageTx, StoredEvent } from '../types'
-import { isEnvelope } from './crypto'
-import { erasureTx } from './personal'
+import { erasureTx, sealedSubject } from './personal'
 
 /**
  * A forget folds JSON projections again without the subject's fields in two parts, so that
@@ -119,13 +118,7 @@ export async function firstSealed(
   for (;;) {
     const { events } = await raw.read({ after, limit: BATCH, tenant })
     for (const event of events) {
-      const fields = Object.hasOwn(personal, event.type) ? personal[event.type]!.fields : []
-      const payload = event.payload as Record<string, unknown> | null
-      if (typeof payload !== 'object' || payload === null) continue
-      for (const field of fields) {
-        const value = payload[field]
-        if (isEnvelope(value) && value.subject === subject) return event.tenantPosition
-      }
+      if (sealedSubject(personal, event) === subject) return event.tenantPosition
     }
     if (events.length < BATCH) return (events.at(-1)?.tenantPosition ?? after) + 1
     after = events.at(-1)!.tenantPosition
