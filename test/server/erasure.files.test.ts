@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
@@ -10,6 +10,7 @@ import {
 } from '@strata/state/server'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { filesUnder, holding } from './diskFiles'
 import {
   authors,
   boardSnapshot,
@@ -22,22 +23,6 @@ import {
 import { BASE, batch, get, postOk } from './helpers'
 import { startPostgres, type TestPostgres } from './pg'
 import { as, authorize } from './suite.server.setup'
-
-/** Every file under `path`, as one buffer per file (what someone with the disk could read). */
-function filesUnder(path: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>()
-  const walk = (p: string) => {
-    const stat = statSync(p, { throwIfNoEntry: false })
-    if (!stat) return
-    if (stat.isDirectory()) for (const name of readdirSync(p)) walk(join(p, name))
-    else if (stat.isFile()) out.set(p, readFileSync(p))
-  }
-  walk(path)
-  return out
-}
-
-const holding = (files: Map<string, Buffer>, text: string) =>
-  [...files].filter(([, bytes]) => bytes.includes(Buffer.from(text))).map(([name]) => name)
 
 /** Writes, lets every derived state take the names, forgets Ada, waits for the refolds. */
 async function writeAndForget(storage: Storage, beforeForget = () => {}): Promise<EventServer> {

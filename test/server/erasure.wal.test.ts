@@ -1,7 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { join } from 'node:path'
 import { createEventServer, postgresStorage } from '@strata/state/server'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { filesUnder, holding } from './diskFiles'
 import {
   authors,
   boardSnapshot,
@@ -14,22 +13,6 @@ import {
 import { BASE, batch, get, postOk } from './helpers'
 import { startPostgres, type TestPostgres } from './pg'
 import { as, authorize } from './suite.server.setup'
-
-/** Every file under `path` (the whole data directory: base/, global/, pg_wal/ and the rest). */
-function filesUnder(path: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>()
-  const walk = (p: string) => {
-    const stat = statSync(p, { throwIfNoEntry: false })
-    if (!stat) return
-    if (stat.isDirectory()) for (const name of readdirSync(p)) walk(join(p, name))
-    else if (stat.isFile()) out.set(p, readFileSync(p))
-  }
-  walk(path)
-  return out
-}
-
-const holding = (files: Map<string, Buffer>, bytes: Buffer) =>
-  [...files].filter(([, content]) => content.includes(bytes)).map(([name]) => name)
 
 const SECRETS = [NAMES.ada, EMAIL, 'Lovelace']
 
