@@ -128,22 +128,28 @@ export async function postgresStorage(
     await createErasureTable(client, s)
   })
 
-  let listener: PoolClient | undefined
+  let listener: (() => void) | undefined
   const listen = async (): Promise<void> => {
     if (closed) return
     try {
       const client = await pool.connect()
+      let released = false // released once: its error may follow close()
+      const drop = () => {
+        if (!released) client.release(true)
+        released = true
+      }
       client.on('notification', (message) => {
         const commit = message.channel === channel ? fromNotification(message.payload) : undefined
         if (commit) announce(commit)
       })
       client.on('error', () => {
-        client.release(true)
-        if (listener === client) listener = undefined
-        setTimeout(() => void listen(), options.reconnectMs ?? 1000).unref?.()
+        drop()
+        if (listener === drop) listener = undefined
+        if (!closed) setTimeout(() => void listen(), options.reconnectMs ?? 1000).unref?.()
       })
       await client.query(`LISTEN ${channel}`)
-      listener = client
+      if (closed) return drop()
+      listener = drop
       // Appends while we were not listening are announced now, so no waiter sleeps through them.
       commits.emit({ head: await head(), tenants: undefined })
     } catch {
@@ -361,7 +367,7 @@ export async function postgresStorage(
     tables: postgresTables(pool, s, readAll),
     close: async () => {
       closed = true
-      listener?.release(true)
+      listener?.()
       listener = undefined
     },
   }
