@@ -120,6 +120,28 @@ export function erasureRefoldContract(factory: StorageFactory) {
       expect((await forgetting).token).toMatch(/^v1:\d+$/)
     })
 
+    it("records where each subject's fields start in its key row, kept by the tombstone", async () => {
+      const { server, storage } = await start({ authorize, personal })
+      await postOk(
+        server,
+        batch('c1', [...card('c1', 1, 'bob'), ...card('c1', 2, 'bob')]),
+        as('bob'),
+      )
+      // Ada's first sealed event is the second of this batch: tenant position 4.
+      await postOk(
+        server,
+        batch('c1', [...card('c1', 3, 'bob'), ...card('c1', 4, 'ada')]),
+        as('bob'),
+      )
+      await postOk(server, batch('c1', card('c1', 5, 'ada')), as('bob'))
+      expect(await storage.firstSealed!('acme', 'ada')).toBe(4)
+      expect(await storage.firstSealed!('acme', 'bob')).toBe(1)
+      expect(await storage.firstSealed!('acme', 'nobody')).toBeUndefined()
+      expect(await storage.firstSealed!('other', 'ada')).toBeUndefined()
+      await forget(server, 'ada')
+      expect(await storage.firstSealed!('acme', 'ada')).toBe(4)
+    })
+
     it('folds nothing again for a subject that never had a sealed field', async () => {
       const { projection, gate } = gatedAuthors()
       const { server } = await start({ authorize, personal, projections: [projection] })

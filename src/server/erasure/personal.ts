@@ -92,7 +92,7 @@ export async function sealEvents(
       added.set(subject, key)
     }
   }
-  if (added.size) await erasure.addSubjectKeys(tenant, added)
+  if (added.size) await erasure.addSubjectKeys(tenant, added, firstsOf(events, subjects, added))
   const values: Learned['values'] = []
   learned?.push({ tenant, generation, keys, values })
   const out: StoredEvent[] = []
@@ -130,6 +130,21 @@ export async function sealEvents(
     out.push({ ...event, payload })
   }
   return out
+}
+
+/** The tenant position of each new key's first event (events come in position order). */
+function firstsOf(
+  events: readonly StoredEvent[],
+  subjects: readonly (string | undefined)[],
+  added: ReadonlyMap<string, Uint8Array>,
+): Map<string, number> {
+  const firsts = new Map<string, number>()
+  for (let i = 0; i < events.length; i++) {
+    const subject = subjects[i]
+    if (subject !== undefined && added.has(subject) && !firsts.has(subject))
+      firsts.set(subject, events[i]!.tenantPosition)
+  }
+  return firsts
 }
 
 /**

@@ -102,13 +102,24 @@ export const fromStart = (projection: Projection): Prefolded => ({
 })
 
 /**
- * The tenant position of the subject's first sealed field, read from the stored events as they
- * are (the envelope names its subject in clear: nothing is deciphered); or, when none is found,
- * the position after the last event read. Server snapshots kept before it hold none of the
- * subject's fields. Reads the tenant's events up to that one: a subject seen early is found at
- * once, one never seen costs a read of the whole history.
+ * The tenant position of the subject's first sealed field: as its key row recorded it when the
+ * key was made; for a key made before rows recorded it, read from the stored events as they are
+ * (the envelope names its subject in clear: nothing is deciphered), or, when none is found, the
+ * position after the last event read. Server snapshots kept before it hold none of the subject's
+ * fields. The scan reads the tenant's events up to that one (a whole history for a subject seen
+ * late): only keys older than the column pay it.
  */
 export async function firstSealed(
+  raw: Storage,
+  personal: PersonalData,
+  tenant: string,
+  subject: string,
+): Promise<number> {
+  const recorded = await raw.firstSealed?.(tenant, subject)
+  return typeof recorded === 'number' ? recorded : scanFirstSealed(raw, personal, tenant, subject)
+}
+
+async function scanFirstSealed(
   raw: Storage,
   personal: PersonalData,
   tenant: string,
@@ -127,9 +138,9 @@ export async function firstSealed(
 
 /**
  * A server snapshot's states as they were before tenant position `from` (the subject's first
- * event): those kept from there on are deleted (`#p` as a prefix names p and only larger
- * positions), and the latest becomes the last kept before, or stale (folded again from the first
- * event) when there is none.
+ * event): those kept from there on are deleted, whatever `keepEvery` kept them (one statement
+ * on the name's prefix and the position), and the latest becomes the last kept before, or stale
+ * (folded again from the first event) when there is none.
  */
 export async function rewindSnapshot(
   tx: StorageTx,
@@ -138,19 +149,11 @@ export async function rewindSnapshot(
   snapshot: { latest: string; kept: (position: number) => string; every: number; v: string },
 ): Promise<void> {
   const { every } = snapshot
-  const base = Math.floor((from - 1) / every) * every
-  const head = await tx.tenantHead(tenant)
-  const erasure = erasureTx(tx)
-  // From the first event: every kept state, those of an earlier keepEvery too (the name's prefix).
-  if (base === 0) await erasure.deleteCheckpoints(tenant, snapshot.kept(0).slice(0, -1))
-  else {
-    // States kept under another keepEvery before a change of it are not found here.
-    for (let p = base + every; p <= head; p += every) {
-      await erasure.deleteCheckpoints(tenant, snapshot.kept(p))
-    }
-  }
+  // `kept(0)` without its 0: the prefix of every kept state's name.
+  await erasureTx(tx).deleteCheckpoints(tenant, snapshot.kept(0).slice(0, -1), from)
   const latest = await tx.loadCheckpoint(snapshot.latest, tenant)
   if (latest && latest.position < from) return
+  const base = Math.floor((from - 1) / every) * every
   const kept = base > 0 ? await tx.loadCheckpoint(snapshot.kept(base), tenant) : undefined
   const usable = kept && (kept.state as unknown as Kept).v === snapshot.v
   const stale: Kept = { v: '', streams: {}, s: sessionSerializer.serialize(null) }

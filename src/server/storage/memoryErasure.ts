@@ -16,6 +16,9 @@ export function memoryErasure(
     return (k: string) => k.startsWith(prefix) && k.endsWith(end)
   }
   const keys = new Map<string, Uint8Array>()
+  /** The tenant position of each key's first sealed event. */
+  const firsts = new Map<string, number>()
+  const positionOf = (text: string) => (JSON.parse(text) as { position: number }).position
   /** Forgotten subjects (tombstones). */
   const forgotten = new Set<string>()
   /** Forgets per tenant (the stores with SQL count their audit events instead). */
@@ -31,6 +34,10 @@ export function memoryErasure(
   const storage: ErasureStorage = {
     subjectKeys: lookup,
     erasures: async (tenant) => forgets.get(tenant) ?? 0,
+    firstSealed: async (tenant, subject) => {
+      const k = keyOf(tenant, subject)
+      return keys.has(k) || forgotten.has(k) ? (firsts.get(k) ?? null) : undefined
+    },
     wipeDeleted: async () => {},
   }
   const tx = (staged: (() => void)[], stagedCheckpoints: Map<string, string>): ErasureTx => {
@@ -46,7 +53,7 @@ export function memoryErasure(
         }
         return out
       },
-      addSubjectKeys: async (tenant, added) => {
+      addSubjectKeys: async (tenant, added, first) => {
         for (const [subject, key] of added) {
           const k = keyOf(tenant, subject)
           if (!keys.has(k) && !forgotten.has(k) && !mine.has(k)) mine.set(k, key)
@@ -54,7 +61,10 @@ export function memoryErasure(
         staged.push(() => {
           for (const [subject, key] of added) {
             const k = keyOf(tenant, subject)
-            if (!keys.has(k) && !forgotten.has(k)) keys.set(k, key)
+            if (keys.has(k) || forgotten.has(k)) continue
+            keys.set(k, key)
+            const at = first?.get(subject)
+            if (at !== undefined) firsts.set(k, at)
           }
         })
       },
@@ -75,11 +85,12 @@ export function memoryErasure(
             (s) => forgotten.has(keyOf(tenant, s)) || mine.get(keyOf(tenant, s)) === null,
           ),
         ),
-      deleteCheckpoints: async (tenant, prefix) => {
-        const matches = matcher(tenant, prefix)
-        for (const k of stagedCheckpoints.keys()) if (matches(k)) stagedCheckpoints.delete(k)
+      deleteCheckpoints: async (tenant, prefix, from = 0) => {
+        const named = matcher(tenant, prefix)
+        const matches = (k: string, text: string) => named(k) && positionOf(text) >= from
+        for (const [k, text] of stagedCheckpoints) if (matches(k, text)) stagedCheckpoints.delete(k)
         staged.push(() => {
-          for (const k of [...checkpoints.keys()]) if (matches(k)) checkpoints.delete(k)
+          for (const [k, text] of [...checkpoints]) if (matches(k, text)) checkpoints.delete(k)
         })
       },
     }

@@ -11,8 +11,11 @@ export async function createErasureTable(client: PoolClient, s: string): Promise
     tenant text NOT NULL,
     subject text NOT NULL,
     key bytea,
+    first_position bigint,
     PRIMARY KEY (tenant, subject)
   )`)
+  // A table made before keys recorded where their subject starts: its rows read null (a scan).
+  await client.query(`ALTER TABLE ${s}.subject_keys ADD COLUMN IF NOT EXISTS first_position bigint`)
 }
 
 async function keysOf(db: Queryable, s: string, tenant: string, subjects: readonly string[]) {
@@ -29,12 +32,18 @@ async function keysOf(db: Queryable, s: string, tenant: string, subjects: readon
 export function postgresErasureTx(client: PoolClient, s: string): ErasureTx {
   return {
     subjectKeys: (tenant, subjects) => keysOf(client, s, tenant, subjects),
-    addSubjectKeys: async (tenant, keys) => {
+    addSubjectKeys: async (tenant, keys, firsts) => {
       if (!keys.size) return
+      const subjects = [...keys.keys()]
       await client.query(
-        `INSERT INTO ${s}.subject_keys (tenant, subject, key)
-         SELECT $1, * FROM unnest($2::text[], $3::bytea[]) ON CONFLICT DO NOTHING`,
-        [tenant, [...keys.keys()], [...keys.values()].map((k) => Buffer.from(k))],
+        `INSERT INTO ${s}.subject_keys (tenant, subject, key, first_position)
+         SELECT $1, * FROM unnest($2::text[], $3::bytea[], $4::bigint[]) ON CONFLICT DO NOTHING`,
+        [
+          tenant,
+          subjects,
+          [...keys.values()].map((k) => Buffer.from(k)),
+          subjects.map((subject) => firsts?.get(subject) ?? null),
+        ],
       )
     },
     deleteSubjectKey: async (tenant, subject) => {
@@ -56,12 +65,11 @@ export function postgresErasureTx(client: PoolClient, s: string): ErasureTx {
       )
       return new Set(rows.map((r) => r.subject as string))
     },
-    deleteCheckpoints: async (tenant, prefix) => {
-      await client.query(`DELETE FROM ${s}.checkpoints WHERE scope = $1 AND left(name, $2) = $3`, [
-        scopeOf(tenant),
-        prefix.length,
-        prefix,
-      ])
+    deleteCheckpoints: async (tenant, prefix, from = 0) => {
+      await client.query(
+        `DELETE FROM ${s}.checkpoints WHERE scope = $1 AND left(name, $2) = $3 AND position >= $4`,
+        [scopeOf(tenant), prefix.length, prefix, from],
+      )
     },
   }
 }
@@ -77,6 +85,14 @@ export function postgresErasureTx(client: PoolClient, s: string): ErasureTx {
 export function postgresErasureStorage(pool: Pool, s: string): ErasureStorage {
   return {
     subjectKeys: (tenant, subjects) => keysOf(pool, s, tenant, subjects),
+    firstSealed: async (tenant, subject) => {
+      const { rows } = await pool.query(
+        `SELECT first_position FROM ${s}.subject_keys WHERE tenant = $1 AND subject = $2`,
+        [tenant, subject],
+      )
+      const first = rows[0]?.first_position as string | null | undefined
+      return first === undefined ? undefined : first === null ? null : Number(first)
+    },
     erasures: async (tenant) =>
       Number(
         (

@@ -16,11 +16,17 @@ export function sqliteErasureTx(writer: Db): ErasureTx {
     tenant TEXT NOT NULL,
     subject TEXT NOT NULL,
     key BLOB,
+    first_position INTEGER,
     PRIMARY KEY (tenant, subject)
   ) WITHOUT ROWID`)
+  // A table made before keys recorded where their subject starts: its rows read null (a scan).
+  const columns = writer.pragma('table_info(strata_subject_keys)') as { name: string }[]
+  if (!columns.some((c) => c.name === 'first_position'))
+    writer.exec('ALTER TABLE strata_subject_keys ADD COLUMN first_position INTEGER')
   writer.pragma('secure_delete = ON')
   const insert = writer.prepare(
-    'INSERT INTO strata_subject_keys (tenant, subject, key) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+    `INSERT INTO strata_subject_keys (tenant, subject, key, first_position) VALUES (?, ?, ?, ?)
+     ON CONFLICT DO NOTHING`,
   )
   const had = writer
     .prepare(
@@ -32,12 +38,13 @@ export function sqliteErasureTx(writer: Db): ErasureTx {
      ON CONFLICT (tenant, subject) DO UPDATE SET key = NULL`,
   )
   const dropCheckpoints = writer.prepare(
-    'DELETE FROM strata_checkpoints WHERE scope = ? AND substr(name, 1, ?) = ?',
+    'DELETE FROM strata_checkpoints WHERE scope = ? AND substr(name, 1, ?) = ? AND position >= ?',
   )
   return {
     subjectKeys: async (tenant, subjects) => keysOf(writer, tenant, subjects),
-    addSubjectKeys: async (tenant, keys) => {
-      for (const [subject, key] of keys) insert.run(tenant, subject, Buffer.from(key))
+    addSubjectKeys: async (tenant, keys, firsts) => {
+      for (const [subject, key] of keys)
+        insert.run(tenant, subject, Buffer.from(key), firsts?.get(subject) ?? null)
     },
     deleteSubjectKey: async (tenant, subject) => {
       const existed = had.get(tenant, subject) !== undefined
@@ -46,8 +53,8 @@ export function sqliteErasureTx(writer: Db): ErasureTx {
     },
     forgottenSubjects: async (tenant, subjects) =>
       new Set(rowsOf(writer, 'tombstones', tenant, subjects).map(([subject]) => subject)),
-    deleteCheckpoints: async (tenant, prefix) => {
-      dropCheckpoints.run(scopeOf(tenant), prefix.length, prefix)
+    deleteCheckpoints: async (tenant, prefix, from = 0) => {
+      dropCheckpoints.run(scopeOf(tenant), prefix.length, prefix, from)
     },
   }
 }
@@ -61,8 +68,13 @@ export function sqliteErasureStorage(
   const erasuresOf = reader
     .prepare('SELECT max(stream_version) FROM strata_events WHERE tenant = ? AND stream = ?')
     .pluck()
+  const firstOf = reader
+    .prepare('SELECT first_position FROM strata_subject_keys WHERE tenant = ? AND subject = ?')
+    .raw()
   return {
     subjectKeys: (tenant, subjects) => onReader(() => keysOf(reader, tenant, subjects)),
+    firstSealed: (tenant, subject) =>
+      onReader(() => (firstOf.get(tenant, subject) as [number | null] | undefined)?.[0]),
     // One lookup in the (tenant, stream, version) index.
     erasures: (tenant) =>
       onReader(() => (erasuresOf.get(tenant, ERASURE_STREAM) as number | null) ?? 0),
