@@ -79,13 +79,15 @@ export function subjectOf(
 
 /**
  * The payload with the personal fields of forgotten subjects replaced by the placeholder, or
- * undefined when nothing in it is theirs (then the caller keeps the original).
+ * undefined when nothing in it is theirs (then the caller keeps the original). `lost` hears each
+ * value replaced.
  */
 export function scrubPayload(
   personal: PersonalData,
   type: string,
   payload: unknown,
   forgotten: ReadonlySet<string>,
+  lost?: (value: unknown) => void,
 ): JsonValue | undefined {
   const subject = subjectOf(personal, type, payload)
   if (subject === undefined || !forgotten.has(subject)) return undefined
@@ -93,6 +95,7 @@ export function scrubPayload(
   let changed = false
   for (const field of personal[type]!.fields) {
     if (!Object.hasOwn(out, field) || isErased(out[field])) continue
+    lost?.(out[field])
     out[field] = { erased: true }
     changed = true
   }

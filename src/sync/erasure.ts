@@ -9,7 +9,7 @@ import type { EventCodec } from './types'
 
 /** The subjects a page of pulled events says were forgotten (genuine audit events only). */
 export const forgottenIn = (events: readonly StoredWireEvent[]) =>
-  new Set(events.map(forgottenSubject).filter((s) => s !== undefined))
+  new Set(events.map(forgottenSubject).filter(Boolean) as string[])
 
 export interface ScrubTarget {
   store: object
@@ -22,32 +22,42 @@ export interface ScrubTarget {
 // Scrubs events and commands of forgotten subjects. The declaration names wire fields, so a
 // store event goes through the codec: encoded, its wire payload scrubbed, decoded back when
 // something changed (the default codec's events are their own wire shape; a custom codec's may
-// be any shape, a class instance too). What the codec does not send is not scrubbed.
+// be any shape, a class instance too).
 //
-// Commands are what the user dispatched, in the user's shape, and the declaration does not name
-// their fields: a command is scrubbed through the events it made. Every string in it holding a
-// value those events lost (the whole string: a name inside a longer text goes too), and every
-// number equal to one, becomes the placeholder. A command that made no event (rejected, or
-// nothing to decide) keeps what it was dispatched with.
+// The declaration also applies by type to the payload of the store's own objects: a command of a
+// declared type (without command handlers, a command has its event's type), and a store event's
+// fields that the codec does not send. A command then loses every string holding a value it or
+// its events lost (the whole string: a name inside a longer text goes too), and every number
+// equal to one: that also covers a command type not declared, through the events it made.
 export function scrubber(
   personal: PersonalData,
   forgotten: ReadonlySet<string>,
   codec: EventCodec,
 ) {
-  // A wire payload scrubbed by the declaration, the strings and numbers it lost put in `lost`.
-  const wire = (type: string, payload: any, lost: Set<unknown>) => {
-    const out = scrubPayload(personal, type, payload, forgotten) as any
-    if (out)
-      for (const f of personal[type]!.fields) if (out[f] !== payload[f]) leaves(payload[f], lost)
-    return out as { [field: string]: JsonValue } | undefined
+  // A payload scrubbed by the declaration of `type`, the strings and numbers it lost put in `lost`.
+  const scrub = (type: string, payload: unknown, lost: Set<unknown>) =>
+    scrubPayload(personal, type, payload, forgotten, (v) => leaves(v, lost)) as
+      | { [field: string]: JsonValue }
+      | undefined
+  // A store event or command scrubbed by its own type, its prototype kept; undefined if unchanged.
+  const own = (e: AnyEvent, lost: Set<unknown>): AnyEvent | undefined => {
+    const payload = scrub(e.type, (e as { payload?: unknown }).payload, lost)
+    return payload && Object.assign(Object.create(Object.getPrototypeOf(e)), e, { payload })
   }
-  // The event scrubbed through the codec; undefined when nothing in it is theirs.
+  // The event scrubbed through the codec, then by its own type; undefined when nothing is theirs.
   const event = (e: AnyEvent, lost: Set<unknown>): AnyEvent | undefined => {
+    let next: AnyEvent | undefined
     try {
       const w = codec.encode(e)
-      const payload = wire(w.type, w.payload, lost)
-      return payload && codec.decode({ type: w.type, payload })
+      const payload = scrub(w.type, w.payload, lost)
+      next = payload && codec.decode({ type: w.type, payload })
     } catch {}
+    return own(next ?? e, lost) ?? next
+  }
+  // A command, given what its events lost.
+  const command = (c: AnyEvent, lost: Set<unknown>): AnyEvent | undefined => {
+    const next = own(c, lost)
+    return (leaking(next ?? c, lost) as AnyEvent | undefined) ?? next
   }
   // An outbox record (a draft or a claimed event): its store event, wire fields and command.
   const record = <R extends DraftEvent & { wire?: WireFields }>(r: R): R | undefined => {
@@ -55,13 +65,13 @@ export function scrubber(
     const next = { ...r }
     const e = event(r.event, lost)
     if (e) next.event = e as R['event']
-    const payload = r.wire && wire(r.wire.type, r.wire.payload, lost)
-    if (payload) next.wire = { ...r.wire!, payload }
-    const command = r.command && leaking(r.command.command, lost)
-    if (command) next.command = { ...r.command!, command: command as R['event'] }
+    const wire = r.wire && own(r.wire as AnyEvent, lost)
+    if (wire) next.wire = wire as WireFields
+    const c = r.command && command(r.command.command, lost)
+    if (c) next.command = { ...r.command!, command: c as R['event'] }
     return lost.size ? next : undefined
   }
-  return { event, record }
+  return { event, command, record }
 }
 
 // The strings and numbers of an erased value (no booleans, nothing empty, no 0).
@@ -93,7 +103,7 @@ function leaking(value: unknown, lost: ReadonlySet<unknown>, depth = 0): unknown
 
 /**
  * After the server said these subjects were forgotten: their fields become the placeholder in
- * the store's events and the commands that made them (see `scrubber`), in the lost commands of
+ * the store's events and commands (see `scrubber`), in the lost commands of
  * `sync.conflicts` and the events they lost to, in the outbox (drafts and
  * claimed events, so what is resent holds no plaintext), and the settled snapshots and pages of
  * IndexedDB are dropped (folded states cannot be scrubbed field by field; the server serves them
@@ -108,27 +118,24 @@ export async function scrubForgotten(
 ): Promise<void> {
   const core = internalsOf<unknown>(target.store)
   const scrub = scrubber(personal, forgotten, target.codec)
-  // What each command's events lost, to scrub the command with.
+  // What each command and its events lost, to scrub the command with.
   const lostBy = new Map<string | undefined, Set<unknown>>()
   const conflicts = target.conflicts.getSnapshot()
   for (const r of target.conflicts.recent) r.event = scrub.event(r.event, new Set()) ?? r.event
-  for (const entry of [
-    ...events(core),
-    ...conflicts.flatMap((c) => c.events),
-  ] as MutableEventEntry[]) {
-    const lost = lostBy.get(entry.commandId) ?? new Set()
-    const next = scrub.event(entry.event, lost)
-    if (!next) continue
-    lostBy.set(entry.commandId, lost)
-    retype(entry, next, 'event')
-  }
-  for (const entry of [
-    ...core.commands,
-    ...conflicts.map((c) => c.command),
-  ] as MutableCommandEntry[]) {
-    const lost = lostBy.get(entry.id)
-    const next = lost && leaking(entry.command, lost)
-    if (next) retype(entry, next as AnyEvent, 'command')
+  // Events first: a command is scrubbed with what its events lost (keyed by the command's id).
+  for (const [key, list] of [
+    ['event', [...events(core), ...conflicts.flatMap((c) => c.events)]],
+    ['command', [...core.commands, ...conflicts.map((c) => c.command)]],
+  ] as const) {
+    for (const entry of list as (MutableEventEntry & MutableCommandEntry)[]) {
+      const id = entry.commandId ?? entry.id
+      const lost = lostBy.get(id) ?? new Set()
+      const next = scrub[key](entry[key], lost)
+      if (!next) continue
+      lostBy.set(id, lost)
+      // With the fields the store reads from it.
+      Object.assign(entry, { [key]: next, type: next.type, payload: (next as any).payload })
+    }
   }
   await target.storage.scrub?.(scrub.record)
   if (lostBy.size || core.start) {
@@ -138,17 +145,4 @@ export async function scrubForgotten(
     )
     await core.refolding
   }
-}
-
-// An entry's event or command replaced, with the fields the store reads from it.
-function retype(
-  entry: MutableEventEntry | MutableCommandEntry,
-  value: AnyEvent,
-  key: 'event' | 'command',
-): void {
-  Object.assign(entry, {
-    [key]: value,
-    type: value.type,
-    payload: (value as { payload?: unknown }).payload,
-  })
 }

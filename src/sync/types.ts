@@ -60,7 +60,8 @@ export interface SyncOptions<E extends AnyEvent = AnyEvent> {
   /**
    * The server's `personal` declaration: when the server says a subject was forgotten, its
    * fields become `{ erased: true }` in this store's logs and the outbox, and the cached
-   * snapshots and pages of settled history are dropped and folded again.
+   * snapshots and pages of settled history are dropped and folded again. It applies by type to
+   * commands too (declare command types beside event types) and to the store's own events.
    */
   personal?: PersonalData
   /** Use this clientId instead of the one made and kept beside the outbox. */

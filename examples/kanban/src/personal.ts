@@ -4,4 +4,6 @@ import type { PersonalData } from '@strata/state/sync'
 // key, and "Forget me" (AuthorBar) deletes the key, so every copy reads `{ erased: true }`.
 export const personal: PersonalData = {
   'card/created': { subject: (p) => p.authorId, fields: ['author'] },
+  // The command too: one rejected (an empty title) made no event, and the client scrubs it by this.
+  createCard: { subject: (p) => p.authorId, fields: ['author'] },
 }
