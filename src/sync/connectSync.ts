@@ -185,11 +185,10 @@ export function connectSync<E extends AnyEvent>(
         else applyResults(ctx, message.token, message.results)
       })
     }
-    await ctx.tabs.ready
-    if (abort.signal.aborted) return
     // The settled state first (a snapshot), then the outbox on top, then the events after it.
     // The tail's request goes out as soon as the boot knows where its state stands (while it
-    // decodes the state and puts the outbox back); its events are applied after.
+    // decodes the state and puts the outbox back); its events are applied after. Only adopting a
+    // closed tab's events needs this tab's lease: the boot runs while it is taken.
     let restored = () => {}
     const gate = new Promise<void>((resolve) => (restored = resolve))
     let pulling = false
@@ -198,7 +197,7 @@ export function connectSync<E extends AnyEvent>(
       if (!pulling) void puller.run(gate)
       pulling = true
     }
-    await boot(ctx, snapshotName, pullFrom)
+    await Promise.all([ctx.tabs.ready, boot(ctx, snapshotName, pullFrom)])
     if (abort.signal.aborted) return
     pullFrom(ctx.settledAt)
     replica.setEarlier(earlier)

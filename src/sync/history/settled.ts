@@ -134,11 +134,6 @@ export class SettledHistory {
     return this.#queue
   }
 
-  /** Waits for the writes under way (tests, close). */
-  idle(): Promise<void> {
-    return this.#queue
-  }
-
   close(): void {
     this.ctx.clock.clearTimeout(this.#timer)
     const target = globalThis as Partial<Pick<EventTarget, 'removeEventListener'>>
