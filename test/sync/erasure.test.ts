@@ -1,18 +1,15 @@
-import 'fake-indexeddb/auto'
 import { inspect } from 'node:util'
 import { createStore } from '@strata/state'
-import { createEventServer, memoryStorage } from '@strata/state/server'
 import { connectSync, isErased, type PersonalData, type Sync } from '@strata/state/sync'
 import { exportSession, replaySession, serializeSession } from '@strata/state/testing'
 import { IDBFactory } from 'fake-indexeddb'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { ADA, BOB, type ErasureServer, erasureServer, forget, idbContents } from './erasure.helpers'
 import { faulty, manualClock } from './helpers'
 
 const personal: PersonalData = {
   'card/added': { subject: (p) => p.authorId, fields: ['author'] },
 }
-const ADA = 'Ada Lovelace-Byron'
-const BOB = 'Robert Tables-Droppe'
 
 interface Board {
   cards: { title: string; author: string }[]
@@ -34,29 +31,13 @@ const card = (authorId: string, author: string, title: string): CardAdded => ({
   payload: { authorId, author, title },
 })
 
-function server() {
-  return createEventServer({
-    storage: memoryStorage(),
-    personal,
-    authorize: (r) =>
-      r.headers.get('authorization') === 'Bearer root' ? { id: 'root', admin: true } : { id: 'u' },
-  })
-}
-const forget = (s: ReturnType<typeof server>, subject: string) =>
-  s.fetch(
-    new Request(`http://strata.test/subjects/${subject}/forget`, {
-      method: 'POST',
-      headers: { authorization: 'Bearer root' },
-    }),
-  )
-
 const open: Sync[] = []
 afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()))
 })
 
 /** A browser profile: its IndexedDB shared by every reload. */
-function browser(s: ReturnType<typeof server>) {
+function browser(s: ErasureServer) {
   const indexedDB = new IDBFactory()
   const tab = (offline = false) => {
     const store = createStore({ initialState: { cards: [] } as Board, reducer, version: 1 })
@@ -72,22 +53,7 @@ function browser(s: ReturnType<typeof server>) {
     open.push(sync)
     return { store, sync }
   }
-  /** Everything the profile's IndexedDB holds, as text. */
-  const contents = async () => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const request = indexedDB.open('strata-sync:app')
-      request.onsuccess = () => resolve(request.result)
-      request.onerror = () => reject(request.error)
-    })
-    const out: unknown[] = []
-    for (const name of db.objectStoreNames) {
-      const all = db.transaction(name).objectStore(name).getAll()
-      out.push(await new Promise((resolve) => (all.onsuccess = () => resolve(all.result))))
-    }
-    db.close()
-    return inspect(out, { depth: Number.POSITIVE_INFINITY, maxArrayLength: null })
-  }
-  return { tab, contents }
+  return { tab, contents: () => idbContents(indexedDB) }
 }
 
 const everything = (t: { store: ReturnType<typeof createStore<Board, any>> }) =>
@@ -98,7 +64,7 @@ const everything = (t: { store: ReturnType<typeof createStore<Board, any>> }) =>
 
 describe('erasure on the client', () => {
   it('a connected client scrubs its logs, outbox and IndexedDB, and refolds', async () => {
-    const s = server()
+    const s = erasureServer(personal)
     const a = browser(s)
     const tab = a.tab()
     tab.store.dispatch(card('ada', ADA, 'Engine notes'))
@@ -108,7 +74,7 @@ describe('erasure on the client', () => {
     expect(everything(tab)).toContain(ADA)
     const recordedBefore = serializeSession(exportSession(tab.store))
     expect(recordedBefore).toContain(ADA)
-    expect(await forget(s, 'ada').then((r) => r.status)).toBe(200)
+    await forget(s, 'ada')
     await tab.sync.pull()
     expect(everything(tab)).not.toContain(ADA)
     expect(everything(tab)).toContain(BOB)
@@ -144,7 +110,7 @@ describe('erasure on the client', () => {
   })
 
   it('a client offline during the erasure scrubs on reconnect, its unsent event too', async () => {
-    const s = server()
+    const s = erasureServer(personal)
     const a = browser(s)
     const b = browser(s)
     const writer = a.tab()
