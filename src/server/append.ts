@@ -18,7 +18,15 @@ import { applyInline } from './projections'
 import { fromStorage } from './respond'
 import { applyTablesInline } from './tables/inline'
 import type { TableRunner } from './tables/runner'
-import type { EventValidator, Limits, Principal, Projection, Storage, StorageTx } from './types'
+import type {
+  EventValidator,
+  Limits,
+  Principal,
+  Projection,
+  Storage,
+  StorageTx,
+  StoredEvent,
+} from './types'
 import { validateEvent } from './validate'
 
 export interface AppendOptions {
@@ -141,22 +149,22 @@ export async function writeBatch(
     tenantHead,
   })
   // Personal fields are sealed here, once an event is sure to be stored; inline projections
-  // fold the plaintext (readers see it opened too).
+  // fold them as readers will see them: opened, or erased for a subject forgotten before.
+  let read: readonly StoredEvent[] = plan.inserts
   if (plan.inserts.length) {
-    await tx.insertEvents(
-      options.personal
-        ? await sealEvents(tx, options.personal, tenant, plan.inserts, options.opened)
-        : plan.inserts,
-    )
+    const sealed = options.personal
+      ? await sealEvents(tx, options.personal, tenant, plan.inserts, options.opened)
+      : { stored: plan.inserts, read }
+    await tx.insertEvents(sealed.stored)
+    read = sealed.read
   }
   if (plan.rejections.length) await tx.insertRejections(plan.rejections)
   if (plan.client) await tx.saveClient(plan.client)
   if (options.inline.length) {
-    await applyInline(tx, options.inline, plan.inserts, { head, tenant, tenantHead })
+    await applyInline(tx, options.inline, read, { head, tenant, tenantHead })
   }
   const { tables } = options
-  if (tables?.inline.length)
-    await applyTablesInline(tx, tables.inline, tables.mapOf, plan.inserts, head)
+  if (tables?.inline.length) await applyTablesInline(tx, tables.inline, tables.mapOf, read, head)
   return plan
 }
 

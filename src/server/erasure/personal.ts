@@ -48,17 +48,21 @@ interface Learned {
 /** What each transaction of `withErasure`'s append learned, by the transaction it gave. */
 const learnedBy = new WeakMap<StorageTx, Learned[]>()
 
-/** The events as stored: personal fields sealed with their subject's key, made on first use. */
+/**
+ * The events as stored (`stored`: personal fields sealed with their subject's key, made on first
+ * use) and as readers will see them (`read`: the fields of a subject forgotten before as the
+ * placeholder, the others as sent), which inline projections fold.
+ */
 export async function sealEvents(
   tx: StorageTx,
   personal: PersonalData,
   tenant: string,
   events: readonly StoredEvent[],
   cache?: OpenedCache,
-): Promise<StoredEvent[]> {
+): Promise<{ stored: StoredEvent[]; read: readonly StoredEvent[] }> {
   const subjects = events.map((e) => subjectOf(personal, e.type, e.payload))
   const wanted = [...new Set(subjects.filter((s) => s !== undefined))]
-  if (!wanted.length) return events as StoredEvent[]
+  if (!wanted.length) return { stored: events as StoredEvent[], read: events }
   const erasure = erasureTx(tx)
   const learned = cache && learnedBy.get(tx)
   let generation = 0
@@ -96,6 +100,7 @@ export async function sealEvents(
   const values: Learned['values'] = []
   learned?.push({ tenant, generation, keys, values })
   const out: StoredEvent[] = []
+  let read: StoredEvent[] | undefined
   for (let i = 0; i < events.length; i++) {
     const event = events[i]!
     const subject = subjects[i]
@@ -110,6 +115,8 @@ export async function sealEvents(
       // Decided before the erasure (an offline client's), sent after it: stored erased.
       for (const field of fields) payload[field] = { ...ERASED }
       out.push({ ...event, payload })
+      read ??= events.slice()
+      read[i] = { ...event, payload: structuredClone(payload) }
       continue
     }
     const sealing: JsonValue[] = []
@@ -129,7 +136,7 @@ export async function sealEvents(
     for (let f = 1; f < fields.length; f++) payload[fields[f]!] = { $enc: 'v2' }
     out.push({ ...event, payload })
   }
-  return out
+  return { stored: out, read: read ?? events }
 }
 
 /** The tenant position of each new key's first event (events come in position order). */
