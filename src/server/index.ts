@@ -24,6 +24,7 @@ export {
 } from '../protocol/personal'
 export { devToken } from './devToken'
 export type { ForgetResponse } from './erasure/forget'
+export type { ForgetContext, ForgetHook } from './erasure/scrub'
 export { type AllowedHosts, hostAllowed } from './hosts'
 export { type BearerJwtOptions, bearerJwt } from './jwt'
 export { isLoopback, type RunningServer, type ServeOptions, serve } from './node'

@@ -52,7 +52,9 @@ export function createEventServer(options: EventServerOptions): EventServer {
     ? new TableRunner(storage, tableProjections, onError, options.tables)
     : undefined
   const runner = new ProjectionRunner(storage, projections, onError)
-  const snapshots = new SnapshotRunner(storage, options.snapshots ?? [], onError)
+  const snapshots = new SnapshotRunner(storage, options.snapshots ?? [], onError, {
+    erasure: personal !== undefined,
+  })
   const closing = new Signal<void>()
   const fanout = new Fanout(storage)
   const polls = new Slots(
@@ -189,6 +191,7 @@ export function createEventServer(options: EventServerOptions): EventServer {
       onForget: options.onForget,
       opened,
       tables: tableProjections.map((p) => p.name),
+      onError,
     }
     return json(await forgetSubject(deps, principal, c.req.param('id')))
   })

@@ -2,9 +2,17 @@ import { produce } from 'immer'
 import type { SuperJSONResult } from 'superjson'
 import { type JsonValue, StrataWireError } from '../protocol'
 import { sessionSerializer } from '../protocol/values'
-import { rewindSnapshot } from './erasure/refold'
+import type { ForgetContext } from './erasure/scrub'
 import { Signal, waitFor } from './signal'
-import { checkConfig } from './snapshotConfig'
+import { type ResolvedSnapshot, resolveConfigs, type SnapshotConfig } from './snapshotConfig'
+import {
+  installForget,
+  keptName,
+  latestName,
+  type ScrubbedSnapshots,
+  saveUnlessForgotten,
+  scrubSnapshots,
+} from './snapshotErasure'
 import {
   type KeptStreams,
   keepStreams,
@@ -12,31 +20,7 @@ import {
   noteStream,
   type StreamList,
 } from './snapshotStreams'
-import type { Commit, ProjectedEvent, Storage } from './types'
-
-/**
- * Server snapshots: the app's own reducer (the module the client imports) folded over each
- * tenant's events, so a device without a snapshot of its own starts from the state instead of
- * every event. Each is kept as a checkpoint named `snapshot:<name>` per tenant, and every
- * `keepEvery` events a state is kept under `snapshot:<name>#<position>` for clients paging back
- * (`history.loadEarlier`). States are stored in the session serializer's form, with the reducer
- * version that folded them: when the configured version changes, the snapshot is folded again
- * from the first event, and kept states of another version are never served.
- */
-export interface SnapshotConfig<S = any> {
-  name: string
-  initialState: S
-  /** The app's reducer: immer-style (mutate the draft), or returning the next state. */
-  reducer: (draft: any, event: any) => unknown
-  /** The reducer's version, as `createStore({ version })` names it on the client. */
-  version: string | number
-  /** `false`: a plain reducer that returns the next state (as `createStore({ immer: false })`). */
-  immer?: boolean
-  /** The store event of a stored one (the client's `codec.decode`). Default `{ type, payload }`. */
-  decode?: (event: ProjectedEvent) => { type: string }
-  /** Keep a state every this many events, for paging back. Default 10,000. */
-  keepEvery?: number
-}
+import type { Commit, Storage, StorageTx } from './types'
 
 /** A snapshot's checkpoint state: the version, the streams folded (snapshotStreams.ts), the state. */
 export interface Kept extends KeptStreams {
@@ -52,6 +36,10 @@ interface Live {
   /** The stored checkpoint's position this one replaces (compare-and-set), null for none. */
   saved: number | null
   unsaved: number
+  /** The tenant's count of erasures when this state started (undefined: nothing personal). */
+  erasures: number | undefined
+  /** Dropped by a forget: its fold stops, and nothing of it is saved. */
+  dropped?: boolean
 }
 
 const BATCH = 1000
@@ -61,11 +49,8 @@ const SAVE_MS = 1000
 /** Tenants whose live state stays in memory between catch-ups. */
 const LIVE_KEPT = 64
 
-export const latestName = (name: string) => `snapshot:${name}`
-export const keptName = (name: string, position: number) => `snapshot:${name}#${position}`
-
-const defaultDecode = (e: ProjectedEvent) =>
-  e.payload === null ? { type: e.type } : { type: e.type, payload: e.payload }
+export type { SnapshotConfig }
+export { keptName, latestName }
 
 /** A snapshot as `GET /snapshots/<name>` serves it (before the protocol envelope). */
 export interface ServedSnapshot {
@@ -78,38 +63,29 @@ export interface ServedSnapshot {
 
 export class SnapshotRunner {
   readonly #storage: Storage
-  readonly #configs: ReadonlyMap<string, Required<Omit<SnapshotConfig, 'immer'>> & SnapshotConfig>
+  readonly #configs: ReadonlyMap<string, ResolvedSnapshot>
   readonly #onError: (error: unknown) => void
   readonly #live = new Map<string, Live>()
   readonly #initial = new Map<string, ServedSnapshot>()
   readonly #running = new Map<string, Promise<void>>()
   readonly #again = new Set<string>()
   readonly #timers = new Map<string, ReturnType<typeof setTimeout>>()
-  /** Keys being dropped after a forget: catch-ups wait. */
-  readonly #paused = new Set<string>()
+  /** Whether saves check for a forget since their state started (the server has personal data). */
+  readonly #erasure: boolean
   readonly #saved = new Signal<string>()
   readonly #unsubscribe: () => void
   #closed = false
 
-  constructor(storage: Storage, configs: readonly SnapshotConfig[], onError: (e: unknown) => void) {
+  constructor(
+    storage: Storage,
+    configs: readonly SnapshotConfig[],
+    onError: (e: unknown) => void,
+    options: { erasure?: boolean } = {},
+  ) {
     this.#storage = storage
     this.#onError = onError
-    const map = new Map()
-    for (const config of configs) {
-      checkConfig(config)
-      if (map.has(config.name)) {
-        throw new TypeError(
-          `[strata] snapshot names must be unique: ${JSON.stringify(config.name)}`,
-        )
-      }
-      map.set(config.name, {
-        decode: defaultDecode,
-        keepEvery: 10_000,
-        ...config,
-        version: String(config.version),
-      })
-    }
-    this.#configs = map
+    this.#erasure = options.erasure === true && storage.erasures !== undefined
+    this.#configs = resolveConfigs(configs)
     this.#unsubscribe = storage.subscribe((commit) => this.#onCommit(commit))
   }
 
@@ -179,32 +155,29 @@ export class SnapshotRunner {
     return served
   }
 
+  /** Before a forget's transaction: the latest states of snapshots with a hook, scrubbed. */
+  scrubForget(context: ForgetContext): Promise<ScrubbedSnapshots> {
+    return scrubSnapshots(this.#storage, [...this.#configs.values()], context, this.#onError)
+  }
+
+  /** Inside it: every snapshot of the tenant without the fields of a subject first seen at `first`. */
+  installForget(tx: StorageTx, first: number, scrubbed: ScrubbedSnapshots, context: ForgetContext) {
+    const configs = [...this.#configs.values()]
+    return installForget(tx, configs, first, scrubbed, context, this.#onError)
+  }
+
   /**
-   * After an erasure whose subject's first event is at `from()` (a tenant position): waits out
-   * folds, drops the states kept from there on, and sets the latest back to the one kept before
-   * it (or stale, folded again from the first event), from which the fold goes forward again.
+   * After it committed: the tenant's states in memory are dropped (a save of one would be
+   * refused anyway) and folds start again from what the forget left.
    */
-  async forget(tenant: string, from: () => Promise<number>): Promise<void> {
-    const first = this.#configs.size ? await from() : 1
-    for (const [name, config] of this.#configs) {
+  forgotten(tenant: string): void {
+    for (const name of this.#configs.keys()) {
       const key = keyOf(name, tenant)
-      this.#paused.add(key)
-      try {
-        while (this.#running.has(key)) await this.#running.get(key)
-        this.#live.delete(key)
-        clearTimeout(this.#timers.get(key))
-        this.#timers.delete(key)
-        const names = { latest: latestName(name), kept: (p: number) => keptName(name, p) }
-        await this.#storage.append((tx) =>
-          rewindSnapshot(tx, tenant, first, {
-            ...names,
-            every: config.keepEvery,
-            v: String(config.version),
-          }),
-        )
-      } finally {
-        this.#paused.delete(key)
-      }
+      const live = this.#live.get(key)
+      if (live) live.dropped = true
+      this.#live.delete(key)
+      clearTimeout(this.#timers.get(key))
+      this.#timers.delete(key)
       this.#schedule(name, tenant)
     }
   }
@@ -238,7 +211,7 @@ export class SnapshotRunner {
   #schedule(name: string, tenant: string): void {
     if (this.#closed) return
     const key = keyOf(name, tenant)
-    if (this.#running.has(key) || this.#paused.has(key)) {
+    if (this.#running.has(key)) {
       this.#again.add(key)
       return
     }
@@ -261,8 +234,8 @@ export class SnapshotRunner {
     let live = this.#live.get(key) ?? (await this.#load(config, tenant))
     this.#remember(key, live)
     const apply = folder(config)
-    // Paused by a forget: it waits for this fold to end, which steady appends would never let.
-    while (!this.#closed && !this.#paused.has(key)) {
+    // Dropped by a forget: it stops here (steady appends would never let it end).
+    while (!this.#closed && !live.dropped) {
       const { events } = await this.#storage.read({ after: live.position, limit: BATCH, tenant })
       if (!events.length) break
       for (const event of events) {
@@ -281,11 +254,11 @@ export class SnapshotRunner {
         live.position = event.tenantPosition
         live.unsaved++
         noteStream(live.streams, event.stream, event.streamVersion)
-        if (live.position % config.keepEvery === 0) await this.#keep(config, tenant, live)
+        if (live.position % config.keepEvery === 0) await this.#keep(config, tenant, key, live)
       }
       if (live.unsaved >= SAVE_EVERY) live = await this.#save(config, tenant, key, live)
     }
-    if (live.unsaved > 0 && !this.#timers.has(key)) {
+    if (live.unsaved > 0 && !live.dropped && !this.#timers.has(key)) {
       // The last events are saved after a pause, so a burst of appends is one save.
       this.#timers.set(
         key,
@@ -300,6 +273,8 @@ export class SnapshotRunner {
   }
 
   async #load(config: SnapshotConfig, tenant: string): Promise<Live> {
+    // Read before the state: a forget in between makes the count stale, never the state.
+    const erasures = this.#erasure ? await this.#storage.erasures!(tenant) : undefined
     const checkpoint = await this.#storage.loadCheckpoint(latestName(config.name), tenant)
     const kept = checkpoint?.state as Kept | undefined
     if (checkpoint && kept?.v === String(config.version)) {
@@ -309,6 +284,7 @@ export class SnapshotRunner {
         streams: keptList(kept),
         saved: checkpoint.position,
         unsaved: 0,
+        erasures,
       }
     }
     // None yet, or of another version: fold from the first event.
@@ -318,6 +294,7 @@ export class SnapshotRunner {
       streams: { streams: new Map(), more: false },
       saved: checkpoint?.position ?? null,
       unsaved: 0,
+      erasures,
     }
   }
 
@@ -329,15 +306,18 @@ export class SnapshotRunner {
 
   async #save(config: SnapshotConfig, tenant: string, key: string, live: Live): Promise<Live> {
     const position = live.position
-    const ok = await this.#storage.saveCheckpoint(
+    const ok = await saveUnlessForgotten(
+      this.#storage,
       latestName(config.name),
       live.saved,
       { position, state: keep(config, live) as never },
       tenant,
+      live.erasures,
     )
     if (!ok) {
-      // Another process saved first: go on from its checkpoint. A save that ran on while a
-      // forget dropped this state leaves the fold that started after it alone.
+      // Another process saved first, or a forget came since this state started: go on from the
+      // stored checkpoint. A save that ran on while a forget dropped this state leaves the fold
+      // that started after it alone.
       if (this.#live.has(key) && this.#live.get(key) !== live) return this.#live.get(key)!
       this.#live.delete(key)
       const reloaded = await this.#load(config, tenant)
@@ -350,15 +330,21 @@ export class SnapshotRunner {
     return live
   }
 
-  async #keep(config: SnapshotConfig, tenant: string, live: Live): Promise<void> {
-    const name = keptName(config.name, live.position)
-    const stored = await this.#storage.loadCheckpoint(name, tenant)
-    await this.#storage.saveCheckpoint(
-      name,
-      stored?.position ?? null,
+  async #keep(config: SnapshotConfig, tenant: string, key: string, live: Live): Promise<void> {
+    const ok = await saveUnlessForgotten(
+      this.#storage,
+      keptName(config.name, live.position),
+      'any',
       { position: live.position, state: keep(config, live) as never },
       tenant,
+      live.erasures,
     )
+    // A forget came since this state started: it holds what the forget dropped.
+    if (!ok && live.erasures !== undefined) {
+      live.dropped = true
+      if (this.#live.get(key) === live) this.#live.delete(key)
+      this.#again.add(key)
+    }
   }
 }
 

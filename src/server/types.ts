@@ -1,6 +1,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import type { JsonValue, StoredWireEvent, WireErrorBody } from '../protocol'
 import type { PersonalData } from '../protocol/personal'
+import type { ForgetHook } from './erasure/scrub'
 import type { ErasureStorage, ErasureTx } from './erasure/types'
 import type { AllowedHosts } from './hosts'
 import type { SnapshotConfig } from './snapshots'
@@ -227,6 +228,12 @@ export interface Projection<S extends JsonValue = any> {
   read?(state: S, context: ViewContext): unknown
   /** Events folded per checkpoint save when catching up; default 256. */
   batchSize?: number
+  /**
+   * Scrubs a forgotten subject from the state (see `ForgetHook`: mutate the immer draft or
+   * return the next state), so that a forget costs the state's size. Without it a forget folds
+   * the projection again from the first event.
+   */
+  forget?: ForgetHook<S>
 }
 
 /** A schema for whole events (`{ stream, type, payload }`), or one per event type for payloads. */

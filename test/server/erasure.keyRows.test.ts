@@ -33,7 +33,9 @@ interface OldStore {
  * the position by a scan, as before, and snapshots still go back only as far as they must.
  */
 function migrates(name: string, make: () => Promise<OldStore>) {
-  it(`${name}: an old key table gains the column; old rows are scanned, new ones recorded`, async () => {
+  it(`${name}: an old key table gains the column; old rows are scanned, new ones recorded`, {
+    timeout: 30_000,
+  }, async () => {
     const store = await make()
     const snapshot = { ...boardSnapshot, keepEvery: 2 }
     const serve = (storage: Storage) =>

@@ -189,6 +189,9 @@ export function snapshotContract(factory: StorageFactory) {
       await expect(
         start({ snapshots: [snapshot({ version: undefined as never })] }),
       ).rejects.toThrow(/`version` to be the reducer version/)
+      await expect(start({ snapshots: [snapshot({ forget: 'scrub' as never })] })).rejects.toThrow(
+        /`forget` to be a function \(draft, \{ subject, tenant, fields \}\)/,
+      )
     })
   })
 }

@@ -1,6 +1,7 @@
 import type { Storage } from '@strata/state/server'
 import { erasureContract } from './suite.erasure'
 import { erasureAuditContract } from './suite.erasure.audit'
+import { erasureHooksContract } from './suite.erasure.hooks'
 import { erasureRefoldContract } from './suite.erasure.refold'
 import { projectionContract } from './suite.projections'
 import { serverContract } from './suite.server'
@@ -33,6 +34,7 @@ export function describeStorage(factory: StorageFactory): void {
   erasureContract(factory)
   erasureAuditContract(factory)
   erasureRefoldContract(factory)
+  erasureHooksContract(factory)
   if (factory.sql) tableContract(factory)
   else tablesNeedSql(factory)
 }

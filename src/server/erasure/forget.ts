@@ -20,7 +20,8 @@ import { requestRebuild } from '../tables/admin'
 import type { Principal, Projection, Storage, StorageTx, StoredEvent } from '../types'
 import type { OpenedCache } from './cache'
 import { erasureTx } from './personal'
-import { finish, firstSealed, fromStart, mayHoldPersonal, type Prefolded, prefold } from './refold'
+import { finish, firstSealed, fromStart, mayHoldPersonal, prepare } from './refold'
+import { forgetContext } from './scrub'
 
 /** `POST /subjects/<id>/forget` 200 body. */
 export interface ForgetResponse {
@@ -45,17 +46,22 @@ export interface ForgetDeps {
   tables?: readonly string[] | undefined
   /** Emptied: nothing opened before stays in this process's memory. */
   opened?: OpenedCache | undefined
+  /** Told when a `forget` hook throws (the forget goes on, folding that state again instead). */
+  onError: (error: unknown) => void
 }
 
 /**
  * Forgets a subject of the caller's tenant (an admin action): deletes its key, so every sealed
  * copy of its fields becomes unreadable, and in the same transaction records the audit event
- * (who, when, which subject) and saves every JSON projection that may hold the fields folded
- * again without them. The long part of that fold runs before, outside the append lock
- * (erasure/refold.ts): appends of the tenant wait only for the events that came meanwhile.
- * Server snapshots go back to the last state kept before the subject's first event and fold
- * forward from there. It answers once no derived state the server keeps holds the fields; the
- * answer is the same whether the subject ever had data, and only the caller's tenant is touched.
+ * (who, when, which subject) and saves every JSON projection and server snapshot that may hold
+ * the fields without them. A state with a `forget` hook is scrubbed by it (the cost of the
+ * state); the others are folded again (JSON projections from the first event, snapshots from
+ * the state kept before the subject's first event, which its key row records). The long parts
+ * run before, outside the append lock (erasure/refold.ts, snapshotErasure.ts): appends of the
+ * tenant wait only for the events that came meanwhile. It answers once no derived state the
+ * server keeps holds the fields (a snapshot folding forward serves the state it went back to
+ * meanwhile); the answer is the same whether the subject ever had data, and only the caller's
+ * tenant is touched.
  */
 export async function forgetSubject(
   deps: ForgetDeps,
@@ -79,34 +85,31 @@ export async function forgetSubject(
   const keyed = personal
     ? (await fromStorage(deps.raw.subjectKeys!(tenant, [subject]))).size > 0
     : false
+  const context = forgetContext(personal ?? {}, tenant, subject)
   const refolded = deps.projections.filter((p) => mayHoldPersonal(p, personal))
-  const pre = new Map<Projection, Prefolded>()
-  for (const projection of keyed ? refolded : []) {
-    pre.set(
-      projection,
-      await fromStorage(prefold(deps.storage, personal!, projection, tenant, subject)),
-    )
-  }
+  const pre = keyed
+    ? await fromStorage(prepare(deps.storage, personal!, refolded, context, deps.onError))
+    : new Map()
+  const scrubbed = keyed ? await fromStorage(deps.snapshots.scrubForget(context)) : new Map()
+  // Where the subject's fields start (recorded with its key). A key made after the look above
+  // (a first event of the subject meanwhile): from the first event.
+  const first = keyed ? await fromStorage(firstSealed(deps.raw, personal!, tenant, subject)) : 1
   const payload: ForgottenPayload = { subject, by: principal.id, at: Date.now() }
   const { audit, existed } = await fromStorage(
     deps.storage.append(async (tx) => {
       const existed = await erasureTx(tx).deleteSubjectKey(tenant, subject)
-      // Its key was made after the look above (a first event of the subject meanwhile): fold
-      // from the first event here, as before the prefold existed.
       const scrub = existed ? refolded : []
       const inline = deps.append.inline.filter((p) => !scrub.includes(p))
       const audit = await writeAudit(tx, { ...deps.append, inline }, tenant, payload)
       for (const projection of scrub) {
         await finish(tx, pre.get(projection) ?? fromStart(projection), tenant, audit)
       }
+      if (existed) await deps.snapshots.installForget(tx, first, scrubbed, context)
       return { audit, existed }
     }),
   )
   deps.opened?.clear()
-  // Where the subject's fields start: found after the transaction (none can come later), and
-  // only when there are snapshots to rewind.
-  const first = async () => (keyed ? firstSealed(deps.raw, personal!, tenant, subject) : 1)
-  if (existed) await fromStorage(deps.snapshots.forget(tenant, first))
+  if (existed) deps.snapshots.forgotten(tenant)
   for (const name of existed ? (deps.tables ?? []) : []) {
     // The runner builds the new generation in the background and drops the old tables (with
     // the fields) once it has caught up. A projection never built yet holds nothing to scrub.

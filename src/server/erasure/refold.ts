@@ -5,17 +5,20 @@ import { fold, foldStored, initial, overAllTenants } from '../projections'
 import type { Kept } from '../snapshots'
 import type { Projection, Storage, StorageTx, StoredEvent } from '../types'
 import { erasureTx, sealedSubject } from './personal'
+import { type ForgetContext, hookFailed, scrubState } from './scrub'
 
 /**
- * A forget folds JSON projections again without the subject's fields in two parts, so that
+ * A forget makes JSON projections' states without the subject's fields in two parts, so that
  * appends of the tenant wait only for the second (see forgetSubject):
  *
- * 1. `prefold`, before the forget's transaction and outside the append lock: every stored event
- *    read as it will read once the key is gone (the subject's fields as the placeholder), from
- *    the first. Its cost grows with the history; appends go on meanwhile.
- * 2. `finish`, inside the transaction that deletes the key: the events stored since the prefold
- *    read (now erased, the key is gone in this transaction) and the audit event, saved over the
- *    old state. Its cost is what was appended during the prefold.
+ * 1. `prepare`, before the forget's transaction and outside the append lock: a projection with a
+ *    `forget` hook has its checkpoint scrubbed by it (the state's size); the others are folded
+ *    again from the first event (`prefold`), every stored event read as it will read once the
+ *    key is gone (the subject's fields as the placeholder), all of them in one pass over the
+ *    events. That cost grows with the history; appends go on meanwhile.
+ * 2. `finish`, inside the transaction that deletes the key: the events stored since (now erased,
+ *    the key is gone in this transaction) and the audit event, saved over the old state. Its
+ *    cost is what was appended during the first part.
  *
  * No reader sees a state with the fields after the audit event: the old state stays until the
  * transaction that deletes the key replaces it.
@@ -55,15 +58,66 @@ function scrubbed(
   })
 }
 
-export async function prefold(
+/**
+ * Each projection's state without the subject (see above): scrubbed by its hook from its
+ * checkpoint, or, without a hook, when it has no checkpoint yet or its hook threw (reported to
+ * `onError`, the forget goes on), folded again.
+ */
+export async function prepare(
   storage: Storage,
   personal: PersonalData,
+  projections: readonly Projection[],
+  context: ForgetContext,
+  onError: (error: unknown) => void,
+): Promise<Map<Projection, Prefolded>> {
+  const out = new Map<Projection, Prefolded>()
+  const refold: Projection[] = []
+  for (const projection of projections) {
+    const scrubbed = projection.forget && (await scrub(storage, projection, context, onError))
+    if (scrubbed) out.set(projection, scrubbed)
+    else refold.push(projection)
+  }
+  // One pass over the tenant's events for those per tenant, one over all for those over all.
+  for (const all of [false, true]) {
+    const group = refold.filter((p) => overAllTenants(p) === all)
+    if (group.length)
+      for (const pre of await prefold(storage, personal, group, context, all))
+        out.set(pre.projection, pre)
+  }
+  return out
+}
+
+async function scrub(
+  storage: Storage,
   projection: Projection,
-  tenant: string,
-  subject: string,
-): Promise<Prefolded> {
-  const all = overAllTenants(projection)
-  let state = initial(projection)
+  context: ForgetContext,
+  onError: (error: unknown) => void,
+): Promise<Prefolded | undefined> {
+  const scope = overAllTenants(projection) ? undefined : context.tenant
+  const checkpoint = await storage.loadCheckpoint(projection.name, scope)
+  if (!checkpoint) return undefined
+  try {
+    const state = scrubState(projection.forget!, checkpoint.state, context, 'thawed')
+    return { projection, until: checkpoint.position, state }
+  } catch (cause) {
+    onError(hookFailed('projection', projection.name, context.subject, cause))
+    return undefined
+  }
+}
+
+/** Folds `projections` (all per tenant, or all over every tenant) from the first event, in one pass. */
+async function prefold(
+  storage: Storage,
+  personal: PersonalData,
+  projections: readonly Projection[],
+  { tenant, subject }: ForgetContext,
+  all: boolean,
+): Promise<Prefolded[]> {
+  const pres = projections.map((projection) => ({
+    projection,
+    until: 0,
+    state: initial(projection),
+  }))
   let until = 0
   for (;;) {
     const { events } = await storage.read({
@@ -72,13 +126,15 @@ export async function prefold(
       tenant: all ? undefined : tenant,
     })
     if (!events.length) break
-    state = await fold(projection, state, scrubbed(personal, tenant, subject, events))
+    const read = scrubbed(personal, tenant, subject, events)
+    for (const pre of pres) pre.state = await fold(pre.projection, pre.state, read)
     const last = events.at(-1)!
     until = all ? last.position : last.tenantPosition
+    for (const pre of pres) pre.until = until
     if (events.length < PREFOLD_BATCH) break
     await nextTurn()
   }
-  return { projection, until, state }
+  return pres
 }
 
 /** Inside the forget's transaction: folds what came after the prefold and the audit, and saves. */
