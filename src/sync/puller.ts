@@ -185,10 +185,9 @@ export class Puller {
       this.#lastSeqSeen = lastSeq
       ctx.state.lastSeq = Math.max(ctx.state.lastSeq ?? 0, lastSeq)
       // A clientId reused without its counter (persist: false, an explicit clientId) must not
-      // claim sequence numbers the server has already processed (none: nothing to write).
-      if (lastSeq) await ctx.storage.advanceSeq(lastSeq).catch(() => {})
-      // Left for this tab by another sender, of an event it still holds as claimed.
-      if (ctx.storage.durable && ctx.claimed.size) await collectRejections(ctx)
+      // claim sequence numbers the server has already processed.
+      await ctx.storage.advanceSeq(lastSeq).catch(() => {})
+      if (ctx.storage.durable) await collectRejections(ctx)
     }
   }
 

@@ -107,13 +107,9 @@ export async function collectRejections(ctx: SyncContext): Promise<void> {
 /** Puts the unsent events of closed tabs (a reload's previous page) back into this store. */
 export async function adoptGone(ctx: SyncContext): Promise<void> {
   const { storage, tabs } = ctx
-  const owners = await storage.owners()
-  // Nothing stored (the usual reload): no need to ask which tabs are alive.
-  const gone = owners.length ? await tabs.gone(owners) : owners
+  const gone = await tabs.gone(await storage.owners())
   if (gone.length) restore(ctx, await storage.adopt(tabs.tabId, gone))
-  // A rejection left for this tab is of what it adopted or still holds as claimed (a tab that
-  // just opened holds nothing).
-  if (storage.durable && (gone.length || ctx.claimed.size)) await collectRejections(ctx)
+  if (storage.durable) await collectRejections(ctx)
 }
 
 function restore(ctx: SyncContext, adopted: Adopted) {
