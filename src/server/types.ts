@@ -46,6 +46,20 @@ export interface StoredEvent extends Omit<StoredWireEvent, 'position'> {
   fingerprint: string
 }
 
+/**
+ * A stored event as `GET /events` reads it: the payload still the JSON text it is stored as
+ * (any JSON text of the same value), so an answer splices it in instead of parsing and encoding
+ * it again. No fingerprint: a reader never needs it.
+ */
+export interface TextEvent extends Omit<StoredEvent, 'payload' | 'fingerprint'> {
+  payloadText: string
+}
+
+/** `Storage.readText`'s answer: `ReadResult` with the payloads as stored text. */
+export interface TextReadResult extends Omit<ReadResult, 'events'> {
+  events: TextEvent[]
+}
+
 /** A client, keyed by `(tenant, clientId)`: the same id in two tenants is two clients. */
 export interface ClientRecord {
   clientId: string
@@ -167,6 +181,12 @@ export interface Storage extends Partial<ErasureStorage> {
   append<T>(fn: (tx: StorageTx) => Promise<T>): Promise<T>
   /** Events after a position and, in the same snapshot, the head and clients' records. */
   read(request: ReadRequest): Promise<ReadResult>
+  /**
+   * `read` with each payload left as its stored JSON text (`GET /events` serves it as it is).
+   * Optional: without it, the server encodes `read`'s payloads again. A wrapper that changes
+   * what `read` answers must wrap this too, or leave it out.
+   */
+  readText?(request: ReadRequest): Promise<TextReadResult>
   /** The newest position of one tenant, or (tenant undefined) the global one. */
   head(tenant?: string): Promise<number>
   /**

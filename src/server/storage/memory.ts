@@ -6,7 +6,6 @@ import type {
   ClientRecord,
   Commit,
   ReadRequest,
-  ReadResult,
   Receipt,
   Rejection,
   Storage,
@@ -14,6 +13,7 @@ import type {
   StoredEvent,
 } from '../types'
 import { memoryErasure } from './memoryErasure'
+import { toTextEvent } from './text'
 
 interface Staged {
   events: StoredEvent[]
@@ -66,8 +66,12 @@ export function memoryStorage(): Storage {
     ...event,
     payload: structuredClone(event.payload) as JsonValue,
   })
-  const readFrom = (source: readonly StoredEvent[], request: ReadRequest) => {
-    const out: StoredEvent[] = []
+  const readFrom = <E>(
+    source: readonly StoredEvent[],
+    request: ReadRequest,
+    copy: (event: StoredEvent) => E,
+  ) => {
+    const out: E[] = []
     const streams = request.streams && new Set(request.streams)
     for (let i = request.after; i < source.length && out.length < request.limit; i++) {
       const event = source[i]!
@@ -75,6 +79,18 @@ export function memoryStorage(): Storage {
       out.push(copy(event))
     }
     return out
+  }
+
+  const read = <E>(request: ReadRequest, copy: (event: StoredEvent) => E) => {
+    assertOpen()
+    const tenant = request.tenant
+    const source = tenant === undefined ? events : tenantEvents(tenant)
+    const found: ClientRecord[] = []
+    for (const clientId of request.clientIds ?? []) {
+      const client = clients.get(key(tenant ?? '', clientId))
+      if (client) found.push({ ...client })
+    }
+    return { events: readFrom(source, request, copy), head: source.length, clients: found }
   }
 
   const makeTx = (staged: Staged): StorageTx => ({
@@ -134,7 +150,7 @@ export function memoryStorage(): Storage {
       staged.clients.set(key(client.tenant, client.clientId), { ...client })
     },
     readEvents: async (after, limit, tenant) =>
-      readFrom(tenant === undefined ? events : tenantEvents(tenant), { after, limit }),
+      readFrom(tenant === undefined ? events : tenantEvents(tenant), { after, limit }, copy),
     loadCheckpoint: async (name, tenant) => loadCheckpoint(name, tenant, staged),
     saveCheckpoint: async (name, checkpoint, tenant) => {
       staged.checkpoints.set(key(name, tenant), JSON.stringify(checkpoint))
@@ -199,17 +215,9 @@ export function memoryStorage(): Storage {
         if (staged.events.length) commits.emit({ head: events.length, tenants: heads })
         return result
       }),
-    read: async (request: ReadRequest): Promise<ReadResult> => {
-      assertOpen()
-      const tenant = request.tenant
-      const source = tenant === undefined ? events : tenantEvents(tenant)
-      const found: ClientRecord[] = []
-      for (const clientId of request.clientIds ?? []) {
-        const client = clients.get(key(tenant ?? '', clientId))
-        if (client) found.push({ ...client })
-      }
-      return { events: readFrom(source, request), head: source.length, clients: found }
-    },
+    read: async (request) => read(request, copy),
+    // The payloads' text made here: this store keeps them as values.
+    readText: async (request) => read(request, toTextEvent),
     head: async (tenant) => (tenant === undefined ? events : tenantEvents(tenant)).length,
     globalPosition: async (tenant, tenantPosition) =>
       tenantPosition === 0 ? 0 : tenantEvents(tenant)[tenantPosition - 1]?.position,

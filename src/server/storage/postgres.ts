@@ -2,8 +2,9 @@ import type { Pool, PoolClient } from 'pg'
 import type { JsonValue } from '../../protocol'
 import { Signal } from '../signal'
 import { postgresTables, postgresTableTx } from '../tables/postgresTables'
-import type { Checkpoint, Commit, Storage, StorageTx, StoredEvent } from '../types'
+import type { Checkpoint, Commit, Storage, StorageTx } from '../types'
 import { createErasureTable, postgresErasureStorage, postgresErasureTx } from './postgresErasure'
+import { eventsQuery, postgresReads } from './postgresRead'
 import { migratePostgres } from './postgresSchema'
 import { appendTransaction, transaction } from './postgresTx'
 import {
@@ -170,7 +171,7 @@ export async function postgresStorage(
     row && { position: Number(row.position), state: row.state as JsonValue }
   await listen()
   const readAll = async (client: PoolClient, after: number, limit: number) =>
-    (await client.query<EventRow>(...eventsQuery(s, after, limit, undefined))).rows.map((r) =>
+    (await client.query<EventRow>(...eventsQuery(s, { after, limit }))).rows.map((r) =>
       rowToEvent(r, false),
     )
 
@@ -267,9 +268,9 @@ export async function postgresStorage(
             )
           },
           readEvents: async (from, limit, tenant) =>
-            (await client.query<EventRow>(...eventsQuery(s, from, limit, tenant))).rows.map((r) =>
-              rowToEvent(r, false),
-            ),
+            (
+              await client.query<EventRow>(...eventsQuery(s, { after: from, limit, tenant }))
+            ).rows.map((r) => rowToEvent(r, false)),
           loadCheckpoint: async (name, tenant) =>
             checkpointRow(
               (
@@ -300,34 +301,7 @@ export async function postgresStorage(
         if (commit) announce(commit)
         return result
       }),
-    read: async (request) => {
-      // One statement reads one snapshot: the events, the head and the clients agree.
-      const tenant = request.tenant
-      const [events, params] = eventsQuery(s, request.after, request.limit, tenant, request.streams)
-      const n = params.length
-      const { rows } = await pool.query(
-        `WITH ev AS (${events})
-         SELECT ${
-           tenant === undefined
-             ? `(SELECT position FROM ${s}.counter WHERE id = 1)`
-             : `(SELECT coalesce(max(tenant_position), 0) FROM ${s}.events WHERE tenant = $${n + 1})`
-         } AS head,
-                ${
-                  tenant === undefined
-                    ? `'[]'::json`
-                    : `coalesce((SELECT json_agg(c) FROM ${s}.clients c
-                         WHERE c.tenant = $${n + 1} AND c.client_id = ANY($${n + 2}::text[])), '[]')`
-                } AS clients,
-                coalesce((SELECT json_agg(ev ORDER BY position) FROM ev), '[]') AS events`,
-        tenant === undefined ? params : [...params, tenant, request.clientIds ?? []],
-      )
-      const row = rows[0]
-      return {
-        events: (row.events as EventRow[]).map((r) => rowToEvent(r, false)) as StoredEvent[],
-        head: Number(row.head),
-        clients: (row.clients as unknown[]).map((c) => rowToClient(c)!),
-      }
-    },
+    ...postgresReads(pool, s),
     head,
     globalPosition: async (tenant, tenantPosition) => {
       if (tenantPosition === 0) return 0
@@ -371,29 +345,4 @@ export async function postgresStorage(
       listener = undefined
     },
   }
-}
-
-/**
- * The events after a position, in order: one tenant's by tenant position (its index), or every
- * tenant's by global position. Returns the SQL and its parameters ($1...).
- */
-function eventsQuery(
-  s: string,
-  after: number,
-  limit: number,
-  tenant: string | undefined,
-  streams?: readonly string[],
-): [string, unknown[]] {
-  const filter = streams ? ' AND stream = ANY($3::text[])' : ''
-  const extra = streams ? [streams] : []
-  return tenant === undefined
-    ? [
-        `SELECT * FROM ${s}.events WHERE position > $1${filter} ORDER BY position LIMIT $2`,
-        [after, limit, ...extra],
-      ]
-    : [
-        `SELECT * FROM ${s}.events WHERE tenant = $${extra.length + 3} AND tenant_position > $1${filter}
-         ORDER BY tenant_position LIMIT $2`,
-        [after, limit, ...extra, tenant],
-      ]
 }

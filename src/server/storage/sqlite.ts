@@ -3,18 +3,17 @@ import type { JsonValue } from '../../protocol'
 import { Mutex } from '../mutex'
 import { Signal } from '../signal'
 import { sqliteTables } from '../tables/sqliteTables'
-import type { Checkpoint, ClientRecord, Commit, ReadRequest, Storage, StorageTx } from '../types'
+import type { Checkpoint, Commit, Storage, StorageTx } from '../types'
 import {
   EVENT_COLUMNS,
-  type EventRow,
   eventToRow,
   type ReceiptRow,
   rowToClient,
-  rowToEvent,
   rowToReceipt,
   scopeOf,
 } from './rows'
 import { sqliteErasureStorage, sqliteErasureTx } from './sqliteErasure'
+import { sqliteReads } from './sqliteRead'
 import { migrateSqlite } from './sqliteSchema'
 import { turns } from './turns'
 
@@ -97,12 +96,7 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
     return statement
   }
   const marks = (n: number) => Array(n).fill('?').join(',')
-  const headOf = (db: Db, tenant?: string) =>
-    (tenant === undefined
-      ? sql(db, 'SELECT coalesce(max(position), 0) FROM strata_events').pluck().get()
-      : sql(db, 'SELECT coalesce(max(tenant_position), 0) FROM strata_events WHERE tenant = ?')
-          .pluck()
-          .get(tenant)) as number
+  const { headOf, readRows, read, readText } = sqliteReads(reader, sql)
   const checkpointOf = (db: Db, name: string, tenant?: string): Checkpoint | undefined => {
     const row = sql(
       db,
@@ -297,33 +291,6 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
     ...erasureTx,
   }
 
-  /** One tenant's events in tenant order, or every tenant's in global order. */
-  const readRows = (db: Db, request: Omit<ReadRequest, 'clientIds'>) => {
-    const tenant = request.tenant
-    const where = [tenant === undefined ? 'position > ?' : 'tenant = ? AND tenant_position > ?']
-    const params: unknown[] = tenant === undefined ? [request.after] : [tenant, request.after]
-    if (request.streams) {
-      where.push(`stream IN (${marks(request.streams.length)})`)
-      params.push(...request.streams)
-    }
-    const order = tenant === undefined ? 'position' : 'tenant_position'
-    const rows = sql(
-      db,
-      `SELECT * FROM strata_events WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ?`,
-    ).all(...params, request.limit) as EventRow[]
-    return rows.map((r) => rowToEvent(r, true))
-  }
-  const read = (request: ReadRequest) => {
-    const clients: ClientRecord[] = []
-    const clientOf = sql(reader, 'SELECT * FROM strata_clients WHERE tenant = ? AND client_id = ?')
-    for (const clientId of request.clientIds ?? []) {
-      const client = rowToClient(clientOf.get(request.tenant ?? '', clientId))
-      if (client) clients.push(client)
-    }
-    return { events: readRows(reader, request), head: headOf(reader, request.tenant), clients }
-  }
-  // One deferred transaction: the events, the head and lastSeq come from one snapshot.
-  const readSnapshot = reader.transaction(read)
   const turn = turns()
   const onReader = <T>(fn: () => T): Promise<T> => (shared ? mutex.run(() => turn(fn)) : turn(fn))
 
@@ -335,7 +302,8 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
         waiting.push({ fn, resolve, reject })
         schedule()
       }),
-    read: (request) => onReader(() => readSnapshot(request)),
+    read: (request) => onReader(() => read(request)),
+    readText: (request) => onReader(() => readText(request)),
     head: (tenant) => onReader(() => headOf(reader, tenant)),
     globalPosition: (tenant, tenantPosition) =>
       onReader(() =>

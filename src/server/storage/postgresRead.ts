@@ -1,0 +1,110 @@
+import type { Pool } from 'pg'
+import type { ReadRequest, ReadResult, TextEvent, TextReadResult } from '../types'
+import { type EventRow, rowToClient, rowToEvent } from './rows'
+
+/** The columns of a text read, in the order `textEvent` takes them; jsonb payloads as text. */
+const TEXT_COLUMNS =
+  'position, tenant_position, tenant, client_id, client_seq, id, stream, stream_version, type, payload::text AS payload, at, command_id'
+
+/**
+ * One row of a text read as an event (rows as arrays, after the head and the clients). Numbers
+ * through `Number`: pg gives bigint as text, and a pool may have parsers of its own.
+ */
+function textEvent(r: unknown[]): TextEvent {
+  return {
+    position: Number(r[2]),
+    tenantPosition: Number(r[3]),
+    tenant: r[4] as string,
+    clientId: r[5] as string,
+    clientSeq: Number(r[6]),
+    id: r[7] as string,
+    stream: r[8] as string,
+    streamVersion: Number(r[9]),
+    type: r[10] as string,
+    payloadText: r[11] as string,
+    at: Number(r[12]),
+    commandId: r[13] as string | null,
+  }
+}
+
+/**
+ * The PostgreSQL adapter's reads of events, each one statement (one snapshot: the events, the
+ * head and the clients agree): whole (`read`), or with the payloads as jsonb's text
+ * (`readText`, what `GET /events` serves), a row per event beside the head and clients.
+ */
+export function postgresReads(pool: Pool, s: string) {
+  /** The head and the clients' records of a read, as SQL after the events' parameters. */
+  const headAndClients = (request: ReadRequest, n: number) =>
+    request.tenant === undefined
+      ? {
+          head: `(SELECT position FROM ${s}.counter WHERE id = 1)`,
+          clients: `'[]'::json`,
+          params: [],
+        }
+      : {
+          head: `(SELECT coalesce(max(tenant_position), 0) FROM ${s}.events WHERE tenant = $${n + 1})`,
+          clients: `coalesce((SELECT json_agg(c) FROM ${s}.clients c
+              WHERE c.tenant = $${n + 1} AND c.client_id = ANY($${n + 2}::text[])), '[]')`,
+          params: [request.tenant, request.clientIds ?? []],
+        }
+  const read = async (request: ReadRequest): Promise<ReadResult> => {
+    const [events, params] = eventsQuery(s, request)
+    const extra = headAndClients(request, params.length)
+    const { rows } = await pool.query(
+      `WITH ev AS (${events})
+       SELECT ${extra.head} AS head, ${extra.clients} AS clients,
+              coalesce((SELECT json_agg(ev ORDER BY position) FROM ev), '[]') AS events`,
+      [...params, ...extra.params],
+    )
+    const row = rows[0]
+    return {
+      events: (row.events as EventRow[]).map((r) => rowToEvent(r, false)),
+      head: Number(row.head),
+      clients: (row.clients as unknown[]).map((c) => rowToClient(c)!),
+    }
+  }
+  const readText = async (request: ReadRequest): Promise<TextReadResult> => {
+    const [events, params] = eventsQuery(s, request, TEXT_COLUMNS)
+    const extra = headAndClients(request, params.length)
+    // The head and the clients (as text: parsed once, not per row) left-joined to the events: a
+    // read that finds none still has its one row.
+    const { rows } = await pool.query<unknown[]>({
+      text: `WITH ev AS (${events})
+        SELECT h.head, h.clients, ev.* FROM
+          (SELECT ${extra.head} AS head, (${extra.clients})::text AS clients) h
+          LEFT JOIN ev ON true ORDER BY ev.position`,
+      values: [...params, ...extra.params],
+      rowMode: 'array',
+    })
+    const first = rows[0]!
+    return {
+      events: first[2] === null ? [] : rows.map(textEvent),
+      head: Number(first[0]),
+      clients: (JSON.parse(first[1] as string) as unknown[]).map((c) => rowToClient(c)!),
+    }
+  }
+  return { read, readText }
+}
+
+/**
+ * The events after a position, in order: one tenant's by tenant position (its index), or every
+ * tenant's by global position. Returns the SQL and its parameters ($1...).
+ */
+export function eventsQuery(
+  s: string,
+  { after, limit, tenant, streams }: Omit<ReadRequest, 'clientIds'>,
+  columns = '*',
+): [string, unknown[]] {
+  const filter = streams ? ' AND stream = ANY($3::text[])' : ''
+  const extra = streams ? [streams] : []
+  return tenant === undefined
+    ? [
+        `SELECT ${columns} FROM ${s}.events WHERE position > $1${filter} ORDER BY position LIMIT $2`,
+        [after, limit, ...extra],
+      ]
+    : [
+        `SELECT ${columns} FROM ${s}.events WHERE tenant = $${extra.length + 3} AND tenant_position > $1${filter}
+         ORDER BY tenant_position LIMIT $2`,
+        [after, limit, ...extra, tenant],
+      ]
+}
