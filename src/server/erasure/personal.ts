@@ -1,8 +1,9 @@
 import { type JsonValue, StrataWireError } from '../../protocol'
 import { ERASED, ERASURE_STREAM, type PersonalData, subjectOf } from '../../protocol/personal'
-import type { Storage, StorageTx, StoredEvent } from '../types'
+import type { ProjectedEvent, ReadRequest, Storage, StorageTx, StoredEvent } from '../types'
 import { OpenedCache } from './cache'
 import { type Envelope, isEnvelope, isEnvelopeRef, newKey, type Opened, sync, web } from './crypto'
+import { openTextEvents } from './openText'
 import type { ErasureTx } from './types'
 
 type Keys = (tenant: string, subjects: readonly string[]) => Promise<Map<string, Uint8Array>>
@@ -159,7 +160,7 @@ function firstsOf(
  * placeholder `{ erased: true }` once the key is gone. Only the declared fields are opened: a
  * client's payload that happens to look like an envelope elsewhere is left as sent.
  */
-export async function openEvents<E extends StoredEvent>(
+export async function openEvents<E extends ProjectedEvent>(
   source: KeySource,
   personal: PersonalData,
   events: E[],
@@ -352,6 +353,14 @@ export function withErasure(
       const result = await storage.read(request)
       return { ...result, events: await openEvents(source, personal, result.events, cache) }
     },
+    // Opened as `read` is, without parsing what holds nothing sealed. A store without its own
+    // (its `...storage` copied none) is read through `read` above, opened there.
+    ...(storage.readText && {
+      readText: async (request: ReadRequest) => {
+        const result = await storage.readText!(request)
+        return { ...result, events: await openTextEvents(source, personal, result.events, cache) }
+      },
+    }),
     append,
     ...(tables && {
       tables: {
