@@ -1,4 +1,5 @@
-import type { Commit, ReadRequest, ReadResult, Storage } from './types'
+import { readText } from './storage/text'
+import type { Commit, ReadRequest, Storage, TextReadResult } from './types'
 
 /** What a long poll waits for: a tenant's events after a position (clients apart). */
 export interface WaitRequest {
@@ -11,14 +12,14 @@ export interface WaitRequest {
 
 export interface Waiting {
   /** The first read after a commit of the tenant that moved its head past `after`; undefined when the time ran out or `cancel` was called. */
-  result: Promise<ReadResult | undefined>
+  result: Promise<TextReadResult | undefined>
   cancel(): void
 }
 
 interface Waiter {
   clientId: string | undefined
   group: Group
-  settle(result: ReadResult | undefined, error?: unknown): void
+  settle(result: TextReadResult | undefined, error?: unknown): void
 }
 
 /** Waiters of one tenant at the same read: they share it. */
@@ -71,7 +72,7 @@ export class Fanout {
       : shared
     const key = `${request.after}:${request.limit}:${request.streams?.join('\u0000') ?? ''}`
     let settle: Waiter['settle'] = () => {}
-    const result = new Promise<ReadResult | undefined>((resolve, reject) => {
+    const result = new Promise<TextReadResult | undefined>((resolve, reject) => {
       settle = (value, error) => (error === undefined ? resolve(value) : reject(error))
     })
     const waiter: Waiter = {
@@ -198,9 +199,10 @@ export class Fanout {
   async #serve(name: string, tenant: TenantWaiters, group: Group): Promise<void> {
     const heard = tenant.heard
     const clientIds = [...new Set([...group.waiters].flatMap((w) => w.clientId ?? []))]
-    let result: ReadResult
+    let result: TextReadResult
     try {
-      result = await this.#storage.read(
+      result = await readText(
+        this.#storage,
         clientIds.length ? { ...group.request, clientIds } : group.request,
       )
     } catch (error) {

@@ -1,32 +1,18 @@
-import {
-  encodeToken,
-  PROTOCOL_VERSION,
-  parseReadEventsQuery,
-  type ReadEventsResponse,
-  type StoredWireEvent,
-  StrataWireError,
-} from '../protocol'
+import { encodeToken, PROTOCOL_VERSION, parseReadEventsQuery, StrataWireError } from '../protocol'
 import { ERASURE_STREAM, forgottenSubject } from '../protocol/personal'
 import { canRead, tenantOf } from './auth'
 import type { Fanout } from './fanout'
 import { fromStorage } from './respond'
 import { holderOf, type Slots } from './slots'
-import type { Limits, Principal, ReadResult, Storage, StoredEvent } from './types'
+import { readText } from './storage/text'
+import type { Limits, Principal, Storage, TextEvent, TextReadResult } from './types'
 
-/** The event as a client sees it: at its tenant position; the global one stays inside. */
-export function toWire(event: StoredEvent): StoredWireEvent {
-  return {
-    position: encodeToken(event.tenantPosition),
-    clientId: event.clientId,
-    clientSeq: event.clientSeq,
-    id: event.id,
-    stream: event.stream,
-    streamVersion: event.streamVersion,
-    type: event.type,
-    payload: event.payload,
-    at: event.at,
-    commandId: event.commandId,
-  }
+/**
+ * The event as a client sees it (at its tenant position; the global one stays inside), as JSON
+ * text with the payload spliced in as stored: each field encoded as `JSON.stringify` does.
+ */
+export function wireText(event: TextEvent): string {
+  return `{"position":"${encodeToken(event.tenantPosition)}","clientId":${JSON.stringify(event.clientId)},"clientSeq":${event.clientSeq},"id":${JSON.stringify(event.id)},"stream":${JSON.stringify(event.stream)},"streamVersion":${event.streamVersion},"type":${JSON.stringify(event.type)},"payload":${event.payloadText},"at":${JSON.stringify(event.at)},"commandId":${JSON.stringify(event.commandId)}}`
 }
 
 /**
@@ -41,7 +27,7 @@ export async function readEvents(
   principal: Principal,
   url: URL,
   signal: AbortSignal,
-): Promise<ReadEventsResponse> {
+): Promise<string> {
   const query = parseReadEventsQuery(url.searchParams, {
     defaultLimit: limits.defaultReadLimit,
     maxLimit: limits.maxReadLimit,
@@ -74,7 +60,7 @@ export async function readEvents(
       ? fanout.wait({ ...request, clientId: query.clientId }, query.wait, signal)
       : undefined
   try {
-    let result = await fromStorage(storage.read(request))
+    let result = await fromStorage(readText(storage, request))
     if (waiting && !result.events.length && result.head === query.after) {
       result = (await fromStorage(waiting.result)) ?? result
     }
@@ -92,13 +78,17 @@ export interface ReadDeps {
   polls: Slots
 }
 
+/**
+ * The answer's JSON text, written around the events' stored payloads (`ReadEventsResponse`'s
+ * fields in its order): an event nobody needed to open is never parsed nor encoded again.
+ */
 function respond(
-  result: ReadResult,
+  result: TextReadResult,
   after: number,
   limit: number,
   principal: Principal,
   clientId: string | undefined,
-): ReadEventsResponse {
+): string {
   if (after > result.head) {
     // Tokens come from this store, and commits are visible to every reader at once: a token
     // ahead of the tenant's head means the store was reset or replaced. Start over.
@@ -113,22 +103,28 @@ function respond(
   }
   const full = result.events.length === limit
   const scanned = full ? result.events.at(-1)!.tenantPosition : result.head
-  const response: ReadEventsResponse = {
-    protocol: PROTOCOL_VERSION,
+  const events: string[] = []
+  for (const e of result.events) {
     // Every reader of the tenant hears of an erasure, whatever streams it may read: it may hold
-    // the subject's fields from streams it could read.
-    events: result.events
-      .filter((e) => canRead(principal, e.stream) || forgottenSubject(e) !== undefined)
-      .map(toWire),
-    token: encodeToken(scanned),
-    head: encodeToken(result.head),
-    hasMore: scanned < result.head,
+    // the subject's fields from streams it could read. Only such a notice's payload is parsed.
+    if (canRead(principal, e.stream) || forgottenSubject(noticeOf(e)) !== undefined)
+      events.push(wireText(e))
   }
+  let text = `{"protocol":${PROTOCOL_VERSION},"events":[${events.join(',')}],"token":"${encodeToken(scanned)}","head":"${encodeToken(result.head)}","hasMore":${scanned < result.head}`
   if (clientId !== undefined) {
     // Another principal's client reads as one that does not exist: nobody learns from this
     // answer which ids are taken (the store keys clients by tenant, so no other tenant's is).
     const client = result.clients.find((c) => c.clientId === clientId)
-    response.lastSeq = client && client.principalId === principal.id ? client.lastSeq : 0
+    text += `,"lastSeq":${client && client.principalId === principal.id ? client.lastSeq : 0}`
   }
-  return response
+  return `${text}}`
 }
+
+/** What `forgottenSubject` looks at, the payload parsed only if the rest is an erasure's. */
+const noticeOf = (e: TextEvent) => ({
+  type: e.type,
+  clientId: e.clientId,
+  get payload() {
+    return JSON.parse(e.payloadText) as unknown
+  },
+})

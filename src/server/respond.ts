@@ -19,7 +19,12 @@ export function json(
   status = 200,
   headers: Record<string, string> = {},
 ): Response {
-  return new Response(JSON.stringify(body), {
+  return jsonText(JSON.stringify(body), status, headers)
+}
+
+/** A JSON answer already encoded (`GET /events` writes its own around the stored payloads). */
+export function jsonText(text: string, status = 200, headers: Record<string, string> = {}) {
+  return new Response(text, {
     status,
     headers: {
       'content-type': 'application/json; charset=utf-8',

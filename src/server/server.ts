@@ -12,7 +12,7 @@ import { checkHost } from './hosts'
 import { ProjectionRunner } from './projections'
 import { readEvents } from './read'
 import { readSnapshot } from './readSnapshot'
-import { errorResponse, json } from './respond'
+import { errorResponse, json, jsonText } from './respond'
 import { Signal } from './signal'
 import { holderOf, Slots } from './slots'
 import { SnapshotRunner } from './snapshots'
@@ -109,7 +109,7 @@ export function createEventServer(options: EventServerOptions): EventServer {
     const principal = await authenticate(authorize, c.req.raw)
     const deps = { storage, fanout, polls }
     const url = new URL(c.req.url)
-    return json(
+    return jsonText(
       await whileOpen(c.req.raw, (signal) => readEvents(deps, limits, principal, url, signal)),
     )
   })

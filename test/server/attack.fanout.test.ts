@@ -17,6 +17,12 @@ function counting(storage: Storage) {
       if (delay) await new Promise((r) => setTimeout(r, delay))
       return storage.read(request)
     },
+    // What GET /events and the long polls read through.
+    readText: async (request) => {
+      count.reads++
+      if (delay) await new Promise((r) => setTimeout(r, delay))
+      return storage.readText!(request)
+    },
     head: async (tenant) => {
       count.heads++
       return storage.head(tenant)
