@@ -4,6 +4,7 @@ import { erasureAuditContract } from './suite.erasure.audit'
 import { erasureHooksContract } from './suite.erasure.hooks'
 import { erasureRefoldContract } from './suite.erasure.refold'
 import { projectionContract } from './suite.projections'
+import { readTextContract } from './suite.readText'
 import { serverContract } from './suite.server'
 import { serverIdsAndLimitsContract } from './suite.server.ids'
 import { serverTenantsContract } from './suite.server.tenants'
@@ -35,6 +36,7 @@ export function describeStorage(factory: StorageFactory): void {
   erasureAuditContract(factory)
   erasureRefoldContract(factory)
   erasureHooksContract(factory)
+  readTextContract(factory)
   if (factory.sql) tableContract(factory)
   else tablesNeedSql(factory)
 }
