@@ -13,6 +13,7 @@ import { createEventServer, type Storage, sqliteStorage } from '@strata/state/se
 import { connectSync, type Sync } from '@strata/state/sync'
 import { sessionSerializer } from '@strata/state/testing'
 import { IDBFactory } from 'fake-indexeddb'
+import type { SuperJSONResult } from 'superjson'
 import { type Board, type BoardEvent, spreadReducer, workload } from './board'
 
 export const SNAPSHOT = 'board'
@@ -172,11 +173,14 @@ export async function bootTab(open: () => Tab, head: number): Promise<{ tab: Tab
   return { tab, ms }
 }
 
-/** Fetching and parsing the server's snapshot as the client would, without the store. */
+/**
+ * Fetching and parsing the server's snapshot as the client does, without the store: a plain
+ * JSON state as parsed, else through the session serializer, in place (src/sync/history/boot.ts).
+ */
 export async function fetchSnapshot(world: World): Promise<number> {
   const start = performance.now()
   const response = await world.fetch(new Request(`http://s/snapshots/${SNAPSHOT}`))
-  const body = (await response.json()) as { state: never }
-  sessionSerializer.deserialize(body.state)
+  const body = (await response.json()) as { state: SuperJSONResult }
+  if (body.state.meta) sessionSerializer.deserialize(body.state, { inPlace: true })
   return performance.now() - start
 }

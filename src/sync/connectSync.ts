@@ -63,7 +63,6 @@ export function connectSync<E extends AnyEvent>(
   const pullListeners = new Set<(events: readonly PulledEvent[]) => void>()
   const prefix = `strata-sync:${options.persist ? (options.persist.name ?? 'default') : 'default'}`
   let refreshing: Promise<boolean> | undefined
-  const reportedErrors = new Set<string>()
   if (options.concurrency !== undefined && !['optimistic', 'off'].includes(options.concurrency)) {
     throw new TypeError(
       `[strata] connectSync expects \`concurrency\` to be 'optimistic' or 'off', received ${JSON.stringify(options.concurrency)}.`,
@@ -85,8 +84,6 @@ export function connectSync<E extends AnyEvent>(
     streamOf: streamOfOption(options),
     config,
     state,
-    limits: undefined,
-    settledAt: undefined,
     history: undefined as unknown as SettledHistory,
     claimed: new Map(),
     wire: new Map(),
@@ -94,19 +91,12 @@ export function connectSync<E extends AnyEvent>(
     floors: new Map(),
     concurrent: () => options.concurrency !== 'off' && replica.decides,
     conflicts: new ConflictState(() => state.changed(), options.onConflict),
-    caughtUp: false,
     undecided: new Set(),
     pulls: 0,
     pullNow: () => puller.poke(),
     write: (work) => void outbox.enqueue(work),
     onError: options.onError,
-    reportedErrors: {
-      add(id) {
-        if (reportedErrors.has(id)) return false
-        reportedErrors.add(id)
-        return true
-      },
-    },
+    reportedErrors: new Set(),
     adopted: new Set(),
     frozen: (entry) => ctx.claimed.has(entry.id),
     signal: abort.signal,

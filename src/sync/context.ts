@@ -114,12 +114,12 @@ export interface SyncContext {
    * The server's request limits once the sender has read them (`GET /limits`); undefined until
    * then, or when the server does not say.
    */
-  limits: ServerLimits | undefined
+  limits?: ServerLimits | undefined
   /**
    * Every event up to this position is settled in the store (or folded into its base), and no
    * other: what a snapshot of the settled state is taken at, and where the puller reads after.
    */
-  settledAt: PositionToken | undefined
+  settledAt?: PositionToken | undefined
   /** Snapshots, pages and the window of the settled history (history/settled.ts). */
   history: SettledHistory
   /** This tab's claimed events (clientSeq by id): frozen, never re-derived on rebase. */
@@ -138,7 +138,7 @@ export interface SyncContext {
   /** Refused events waiting for the pull that lets their commands be re-run. */
   conflicts: ConflictState
   /** Set once the puller has caught up with the server. */
-  caughtUp: boolean
+  caughtUp?: boolean
   /**
    * Drafts put back from the outbox before this page caught up: decided on another page's state,
    * they are decided again (and may be claimed) only once this one has the server's events.
@@ -152,7 +152,7 @@ export interface SyncContext {
   write(work: () => Promise<void>): void
   onError: ((error: StoredEventError) => void) | undefined
   /** Ids of stored events whose reducer error was reported (once each). */
-  reportedErrors: { add(id: string): boolean }
+  reportedErrors: Set<string>
   /** Claimed events adopted from a closed tab: their confirmation may have gone to that tab. */
   adopted: Set<string>
   frozen: (entry: EventEntry) => boolean

@@ -185,9 +185,12 @@ export class Puller {
       this.#lastSeqSeen = lastSeq
       ctx.state.lastSeq = Math.max(ctx.state.lastSeq ?? 0, lastSeq)
       // A clientId reused without its counter (persist: false, an explicit clientId) must not
-      // claim sequence numbers the server has already processed.
-      await ctx.storage.advanceSeq(lastSeq).catch(() => {})
-      if (ctx.storage.durable) await collectRejections(ctx)
+      // claim sequence numbers the server has already processed; with none processed, there is
+      // nothing to write and no rejection to collect.
+      if (lastSeq) {
+        await ctx.storage.advanceSeq(lastSeq).catch(() => {})
+        if (ctx.storage.durable) await collectRejections(ctx)
+      }
     }
   }
 

@@ -107,7 +107,10 @@ export async function collectRejections(ctx: SyncContext): Promise<void> {
 /** Puts the unsent events of closed tabs (a reload's previous page) back into this store. */
 export async function adoptGone(ctx: SyncContext): Promise<void> {
   const { storage, tabs } = ctx
-  const gone = await tabs.gone(await storage.owners())
+  const owners = await storage.owners()
+  // Nothing stored (the usual reload): nothing to adopt, no rejection left for anyone.
+  if (!owners.length) return
+  const gone = await tabs.gone(owners)
   if (gone.length) restore(ctx, await storage.adopt(tabs.tabId, gone))
   if (storage.durable) await collectRejections(ctx)
 }

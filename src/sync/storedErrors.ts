@@ -16,7 +16,8 @@ export function reportStoredErrors(ctx: SyncContext, from: number): void {
   for (let i = Math.max(0, from); i < to; i++) {
     const entry = list[i]!
     if (entry.error === undefined || entry.rejected !== undefined) continue
-    if (!ctx.reportedErrors.add(entry.id)) continue
+    if (ctx.reportedErrors.has(entry.id)) continue
+    ctx.reportedErrors.add(entry.id)
     const report = { entry, error: entry.error }
     conflicts.reducerErrors.push(report)
     if (conflicts.reducerErrors.length > KEPT) conflicts.reducerErrors.shift()

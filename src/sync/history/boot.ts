@@ -11,10 +11,15 @@ export function remember(ctx: SyncContext): void {
   lastSeen.set(ctx.store, { settledAt: ctx.settledAt, base: ctx.history.basePosition })
 }
 
-/** A server snapshot's state, read with the session serializer (loaded only when needed). */
+/**
+ * A server snapshot's state, just parsed: plain JSON as it is (no annotation to apply), else read
+ * with the session serializer (loaded only then), in place, as nothing else holds the parse.
+ */
 export async function decodeState(state: unknown): Promise<unknown> {
+  const { json, meta } = state as SuperJSONResult
+  if (!meta) return json
   const { sessionSerializer } = await import('../../protocol/values')
-  return sessionSerializer.deserialize(state as SuperJSONResult)
+  return sessionSerializer.deserialize(state as SuperJSONResult, { inPlace: true })
 }
 
 /**
@@ -53,7 +58,6 @@ export async function boot(
   if (ctx.signal.aborted) return
   if (fromServer && (await bootFromServer(ctx, snapshot, early))) return
   history.startAt(START_TOKEN, 0)
-  ctx.settledAt = undefined
   state.boot = 'events'
 }
 

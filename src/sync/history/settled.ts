@@ -83,8 +83,8 @@ export class SettledHistory {
   /** The window starts at a snapshot (or the beginning): pages continue from there. */
   startAt(position: string, index: number): void {
     this.basePosition = position
-    this.heldTo = index > 0 ? position : undefined
-    this.ctx.settledAt = position
+    // At the first event nothing is settled yet: pulls read from the start.
+    this.ctx.settledAt = this.heldTo = index > 0 ? position : undefined
     this.#paged = { index, position }
     this.#boundaries = [{ index, position }]
   }
@@ -100,7 +100,6 @@ export class SettledHistory {
       )
     }
     this.startAt(START_TOKEN, 0)
-    this.ctx.settledAt = undefined
   }
 
   /**
