@@ -47,12 +47,20 @@ export const authors: Projection = {
 export const inlineAuthors: Projection = { ...authors, name: 'authors-inline', mode: 'inline' }
 
 /** A snapshot reducer written as the README says: the placeholder is a value like any other. */
-export const boardSnapshot: SnapshotConfig = {
+export const boardSnapshot: SnapshotConfig<{
+  cards: { title: string; author: string; authorId: string }[]
+}> = {
   name: 'board',
-  initialState: { cards: [] as { title: string; author: string }[] },
+  initialState: { cards: [] },
   version: 1,
   reducer: (draft: any, event: any) => {
     if (event.type !== 'card/added') return
-    draft.cards.push({ title: event.payload.title, author: shown(event.payload.author) })
+    const { title, authorId, author } = event.payload
+    draft.cards.push({ title, author: shown(author), authorId })
   },
+}
+
+/** The board's `forget` hook: what a refold would give, the forgotten author's name erased. */
+export const scrubBoard: NonNullable<(typeof boardSnapshot)['forget']> = (draft, { subject }) => {
+  for (const card of draft.cards) if (card.authorId === subject) card.author = '(erased)'
 }

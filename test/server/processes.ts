@@ -15,9 +15,12 @@ export interface ServerProcess {
   kill(): Promise<void>
 }
 
-/** Starts the fixture server in its own Node process; resolves once it listens. */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
+/** Starts a fixture server (serverProcess.ts unless named) in its own Node process; resolves once it listens. */
+export async function startServerProcess(
+  env: Record<string, string>,
+  fixture = FIXTURE,
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
     env: { ...process.env, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   })
