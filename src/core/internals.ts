@@ -28,6 +28,12 @@ export interface Internals<S> {
   start: number
   /** Where the events before `start` come from (the sync client sets it); none: they are gone. */
   earlier: EarlierHistory | undefined
+  /**
+   * Skipped events that left memory, by history index (window.ts), kept so they can be
+   * un-skipped and put back when paged in. The base then holds their skips; `state` is the fold
+   * without them after the first `index` events of the history (what snapshots and pages keep).
+   */
+  aside?: { index: number; state: S; events: Map<number, MutableEventEntry> } | undefined
   refolding: Promise<HotReport> | undefined
   /** Log index of the viewed state, or undefined while live (the view follows the head). */
   cursor: number | undefined

@@ -179,6 +179,8 @@ export interface HistoryApi<S = any> {
    * (`loadEarlier`, until it is in memory), then toggled: every state after it, the window's old
    * base included, is folded again. One in memory is toggled before this returns. Rejects with a
    * RangeError when no event has the id (the history stays as it was, with the pages loaded).
+   * When the paged-in events leave memory again, a skipped one is kept aside, so that this can
+   * un-skip it, and the window is its size again.
    */
   toggleEarlier(eventId: string): Promise<boolean>
   /** Fold every event up to the cursor into the base state (Redux DevTools' COMMIT; the events

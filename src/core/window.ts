@@ -20,22 +20,25 @@ export interface Page<S> {
   events: MutableEventEntry[]
   /** Commands all of whose events are in the page (a store with handlers keeps them). */
   commands: MutableCommandEntry[]
-  /** More states known inside the page (by index into `events`), kept as checkpoints. */
+  /** Not read (the states inside a page are folded again when first asked for); kept for types. */
   states?: { at: number; state: S }[]
 }
 
 /**
  * Takes up to `count` of the oldest events out of memory, never past a pending event or the
- * viewed state; returns them as a page (undefined when none could go). None goes while one of
- * them is skipped: the pages kept elsewhere hold the states with it, so a skip (and all after
- * it) stays in memory until it is un-skipped.
+ * viewed state; returns them as a page (undefined when none could go). A skipped one among them
+ * is kept aside (`core.aside`) so that it can be un-skipped: memory stays the window's size
+ * after a skip before it. The base then holds the skip, and `core.aside.state` the fold without.
  */
 export function evict<S>(core: Internals<S>, count: number): Page<S> | undefined {
   count = Math.min(count, core.settled, core.cursor ?? count)
   const from = core.start
   const base = core.log.base
   const list = events(core).slice(0, count)
-  if (count <= 0 || list.some((e) => e.skipped)) return undefined
+  if (count <= 0) return undefined
+  const kept = new Map(core.aside?.events)
+  for (const [i, e] of list.entries()) if (e.skipped) kept.set(from + i, e)
+  if (kept.size) core.aside = { index: from + count, state: unskipped(core, count), events: kept }
   const commands = foldOldest(core, count, true)
   // The ids guard against applying a pulled event twice; events this old are guarded by the
   // position the puller reads after, so the set stays as small as the window.
@@ -44,10 +47,24 @@ export function evict<S>(core: Internals<S>, count: number): Page<S> | undefined
   return { from, base, events: list, commands }
 }
 
-/** Puts a page that ends where the window begins back before it (`history.loadEarlier`). */
+/**
+ * Puts a page that ends where the window begins back before it (`history.loadEarlier`). While
+ * skipped events are kept aside, one in the page takes its copy's place (pages keep no skip) and
+ * the states in memory are folded again; the caller pages on until none is left aside.
+ */
 export function extend<S>(core: Internals<S>, page: Page<S>): void {
   const n = page.events.length
-  prepend(core.log, page.events, [{ at: 0, state: page.base }, ...(page.states ?? [])])
+  const aside = core.aside?.events
+  if (aside) {
+    page.events = page.events.map((e, j) => {
+      const kept = aside.get(page.from + j)
+      aside.delete(page.from + j)
+      return kept ?? e
+    })
+    if (!aside.size) core.aside = undefined
+  }
+  prepend(core.log, page.events, page.base)
+  if (aside) core.log.rederive(0)
   core.start = page.from
   core.settled += n
   if (core.cursor !== undefined) core.cursor += n
@@ -57,33 +74,28 @@ export function extend<S>(core: Internals<S>, page: Page<S>): void {
 }
 
 /**
- * Put `entries` (earlier events) before the log. `states` are states known in that stretch, by
- * index into `entries`; the first, at 0, becomes the base. The states between are recomputed
- * from them when first asked for, and checkpointed then (`StateLog.at`).
+ * Put `entries` (earlier events) before the log, `base` the state before them. The states
+ * between are recomputed from it when first asked for, and checkpointed then (`StateLog.at`).
  */
-function prepend<S>(
-  log: StateLog<S>,
-  entries: readonly MutableEventEntry[],
-  states: readonly { at: number; state: S }[],
-): void {
+function prepend<S>(log: StateLog<S>, entries: readonly MutableEventEntry[], base: S): void {
   log.edits++
   log.entries = [...entries, ...log.entries]
   log.offset -= entries.length
   log.folded += entries.length
-  const known = states.map((s) => ({ index: log.offset + s.at, state: s.state }))
-  log.checkpoints = [...known, ...log.checkpoints]
+  log.checkpoints = [{ index: log.offset, state: base }, ...log.checkpoints]
 }
 
 /**
  * The state after the first `count` events in memory as the server folds them: a skip is a
- * devtools what-if, so what is kept of the settled history (the snapshot) leaves it out. The
- * base never holds one (`evict` keeps skipped events in memory); without a skip this is a read.
+ * devtools what-if, so what is kept of the settled history (the snapshot) leaves it out. With
+ * skips kept aside, folded from the state kept with them; without a skip this is a read.
  */
 export function unskipped<S>(core: Internals<S>, count: number): S {
   const list = events(core)
-  let i = list.findIndex((e, k) => k < count && e.skipped)
-  if (i < 0) return core.log.at(count)
-  let state = core.log.at(i)
+  const aside = core.aside
+  let i = aside ? aside.index - core.start : list.findIndex((e, k) => k < count && e.skipped)
+  if (i < 0 || i > count) return core.log.at(count)
+  let state = aside ? aside.state : core.log.at(i)
   const fold = makeFold(core, core.reducer)
   for (; i < count; i++) {
     const entry = list[i]!

@@ -47,7 +47,14 @@ function windowed(n: number, kept: number, size = 10, history = {}) {
     return loaded
   })
   replica.setEarlier({ load, refold: async () => initialState })
-  return { store, replica, load }
+  return { store, replica, load, pages }
+}
+
+/** The whole history with these events skipped. */
+function skippedAt(n: number, ids: readonly string[]) {
+  const { store } = whole(n)
+  for (const id of ids) store.history.toggle(id)
+  return store
 }
 
 type AnyStore = ReturnType<typeof whole>['store']
@@ -166,17 +173,21 @@ describe('history.toggleEarlier', () => {
   })
 })
 
-describe('a skipped event stays in memory', () => {
-  it('eviction takes nothing while one of the events it would take is skipped', async () => {
-    const { store, replica } = windowed(100, 20)
+describe('a skipped event before the window', () => {
+  it('leaves memory with the others, kept aside: the window is its size again', async () => {
+    const { store, replica, pages } = windowed(100, 20)
     await store.history.toggleEarlier('r7')
-    const start = store.history.start
-    expect(replica.evict(50)).toBeUndefined()
-    expect(store.history.start).toBe(start)
-    // Events before the skipped one may go; after an un-skip, all may.
-    expect(replica.evict(6 - start)!.events.map((e) => e.id)).not.toContain('r7')
-    store.history.toggle('r7')
-    expect(replica.evict(50)!.events.map((e) => e.id)).toContain('r7')
+    expect(store.history.start).toBeLessThan(7)
+    while (store.history.start < 80) pages.push(replica.evict(10)!)
+    expect(store.history.start).toBe(80)
+    expect(store.logs.events).toHaveLength(20)
+    expectSameStates(store, skippedAt(100, ['r7']))
+    // What a snapshot keeps is the fold without it.
+    expect(replica.settledState()).toEqual(whole(100).store.getState())
+    expect(replica.settledState(5)).toEqual(whole(100).store.logs.states.at(85))
+    // Un-skipped: paged back in, in place of its page's copy, and every later state folded again.
+    expect(() => store.history.toggle('r7')).toThrow(/toggleEarlier/)
+    expect(await store.history.toggleEarlier('r7')).toBe(false)
     expectSameStates(store, whole(100).store)
   })
 })
@@ -210,13 +221,23 @@ describe('property: toggleEarlier gives the states of a full fold with the same 
         fc.constantFrom(0, 4),
         async (n, keptShare, size, picks, ms) => {
           const kept = Math.floor(keptShare * n * 0.3)
-          const { store } = windowed(n, kept, size, { checkpointEveryMs: ms })
+          const { store, replica, pages } = windowed(n, kept, size, { checkpointEveryMs: ms })
           const reference = whole(n).store
-          for (const p of picks) {
+          for (const [k, p] of picks.entries()) {
             const id = `r${1 + Math.floor(p * (n - 1))}`
             const skipped = await store.history.toggleEarlier(id)
             expect(reference.history.toggle(id)).toBe(skipped)
+            // Every other time, the window goes back to its size, skipped events kept aside.
+            if (k % 2)
+              while (store.history.start + size <= n - kept) pages.push(replica.evict(size)!)
           }
+          expectSameStates(store, reference)
+          const from = store.history.start
+          expect(skippedIds(store)).toEqual(
+            reference.logs.events.filter((e, i) => i >= from && e.skipped).map((e) => e.id),
+          )
+          // Paged back to the first event: every skip is there again, in place.
+          await store.history.loadEarlier(n)
           expectSameStates(store, reference)
           expect(skippedIds(store)).toEqual(skippedIds(reference))
         },

@@ -46,7 +46,9 @@ async function loadEarlier(
   const { history, replica, state } = ctx
   let loaded = 0
   try {
-    while (loaded < count && history.basePosition !== START_TOKEN) {
+    // On while a skipped event is kept aside: the states below the window hold it (window.ts).
+    const core = internalsOf(ctx.store)
+    while ((loaded < count || core.aside) && history.basePosition !== START_TOKEN) {
       state.progress = { task: 'earlier', done: loaded, total: count }
       state.changed()
       const want = count - loaded
@@ -214,7 +216,10 @@ async function foldFromStart(ctx: SyncContext, end: string, keep: number) {
 async function refold(ctx: SyncContext): Promise<unknown> {
   const { history } = ctx
   const { base } = await foldFromStart(ctx, history.basePosition, 0)
-  // Pages and the snapshot hold states of the code before: forget them, new ones follow.
+  // Pages and the snapshot hold states of the code before: forget them, new ones follow. The
+  // base is the fold without skips: those kept aside are forgotten.
   await history.storage?.clear().catch(() => {})
+  const core = internalsOf(ctx.store)
+  core.aside = undefined
   return base
 }
