@@ -1,11 +1,12 @@
 /**
- * Long history: what a page pays to boot, to keep and to page back, with 10k and 1M events on
- * the server (npm run bench:boot; about 7 minutes, `-- --sizes=10000` for a smoke run).
+ * Long history: what a page pays to boot, to keep and to page back, with 10k, 100k and 1M events
+ * on the server (npm run bench:boot; about 9 minutes, `-- --sizes=10000` for a smoke run).
  *
  * A 1,000-card board with its plain (spread) reducer, on an event server on SQLite in this
  * process; tabs are `connectSync` over its fetch handler with a fake IndexedDB each. Every figure
  * is a ratio against a baseline measured in the same run (`-- --only=earlier` times only
- * loadEarlier, after the same setup, e.g. `-- --only=earlier --sizes=10000,100000`):
+ * loadEarlier, after the same setup, e.g. `-- --only=earlier --sizes=10000,100000`; `-- --only=boot`
+ * only the boots and the full re-fold, without loadEarlier and the heap):
  * - boot from this device's snapshot (then pull a tail of 100 events) at 1M against 10k, and
  *   against parsing the snapshot's JSON plus folding the tail with the bare reducer;
  * - a fresh device booting from the server's snapshot against fetching and parsing it;
@@ -48,17 +49,18 @@ import {
 
 const { values } = parseArgs({
   options: {
-    sizes: { type: 'string', default: '10000,1000000' },
+    sizes: { type: 'string', default: '10000,100000,1000000' },
     tail: { type: 'string', default: '100' },
     record: { type: 'string', default: '100000' },
     repeat: { type: 'string', default: '9' },
     only: { type: 'string' },
   },
 })
-if (values.only !== undefined && values.only !== 'earlier') {
-  throw new Error(`[strata] bench:boot --only takes "earlier", received ${values.only}`)
+if (values.only !== undefined && values.only !== 'earlier' && values.only !== 'boot') {
+  throw new Error(`[strata] bench:boot --only takes "earlier" or "boot", received ${values.only}`)
 }
 const ONLY_EARLIER = values.only === 'earlier'
+const ONLY_BOOT = values.only === 'boot'
 const SIZES = values.sizes.split(',').map(Number)
 const TAIL = Number(values.tail)
 const RECORD = Number(values.record)
@@ -164,8 +166,14 @@ async function measureSize(n: number, record = RECORD): Promise<Figures> {
       await first.tab.sync.close()
       ;({ local, parseFold } = await localBoots(world, device))
     }
-    progress(`loadEarlier(${fmtCount(EARLIER)}) from the server`)
-    const earlierServer = await earlierFromServer(world, REPEAT)
+    const skipped: Spread = {
+      median: Number.NaN,
+      min: Number.NaN,
+      max: Number.NaN,
+      cpu: Number.NaN,
+    }
+    if (!ONLY_BOOT) progress(`loadEarlier(${fmtCount(EARLIER)}) from the server`)
+    const earlierServer = ONLY_BOOT ? skipped : await earlierFromServer(world, REPEAT)
 
     // The same history folded by a device with no snapshot anywhere (the window then evicts
     // into 200 pages in fake-indexeddb, which lives in this heap: let them go before the heap).
@@ -174,12 +182,12 @@ async function measureSize(n: number, record = RECORD): Promise<Figures> {
     const full = await bootTab(refolded, world.head())
     await full.tab.sync.close()
     // Its pages are in IndexedDB: page back through them.
-    progress(`loadEarlier(${fmtCount(EARLIER)}) from this device's pages`)
-    const earlierLocal = await earlierFromPages(world, refolded, REPEAT)
+    if (!ONLY_BOOT) progress(`loadEarlier(${fmtCount(EARLIER)}) from this device's pages`)
+    const earlierLocal = ONLY_BOOT ? skipped : await earlierFromPages(world, refolded, REPEAT)
     refolded = undefined
 
     let heap = Number.NaN
-    if (!ONLY_EARLIER) {
+    if (!ONLY_EARLIER && !ONLY_BOOT) {
       progress(`recording ${fmtCount(record)} after booting on ${fmtCount(n)}`)
       heap = await heapAfterRecording(world, device, record)
     }
@@ -259,6 +267,7 @@ function report(figures: Figures[]): void {
     ['events', 'boot', 'time', 'baseline', 'ratio', 'vs full re-fold', 'target'],
     boots,
   )
+  if (ONLY_BOOT) return
   const memory: Row[] = figures.map((f) => ({
     cells: {
       'booted on': at(f),
