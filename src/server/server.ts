@@ -190,7 +190,7 @@ export function createEventServer(options: EventServerOptions): EventServer {
       snapshots,
       onForget: options.onForget,
       opened,
-      tables: tableProjections.map((p) => p.name),
+      tables: tableProjections,
       onError,
     }
     return json(await forgetSubject(deps, principal, c.req.param('id')))

@@ -1,5 +1,5 @@
 import type { Projection, SnapshotConfig } from '@strata/state/server'
-import { isErased } from '@strata/state/server'
+import { isErased, reportProjections, tableProjection } from '@strata/state/server'
 import { describe, expect, it } from 'vitest'
 import { NAMES, people, personal } from './erasureFixtures'
 import { BASE, batch, events, get, postOk } from './helpers'
@@ -50,6 +50,30 @@ function hooked(options: { throws?: boolean } = {}) {
   }
   return { projection, snapshot, folds }
 }
+
+/** Authors' names in a table, with a hook that erases a subject's (or one that throws). */
+const authorRows = (forget: 'erase' | 'throw') =>
+  tableProjection({
+    name: 'author_names',
+    version: 1,
+    tables: {
+      rows: 'id TEXT NOT NULL, author_id TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY (id)',
+    },
+    types: ['card/added', 'user/renamed'],
+    apply: async (event, db) => {
+      const p = event.payload as any
+      await db.run('INSERT INTO {rows} (id, author_id, name) VALUES (?, ?, ?)', [
+        event.id,
+        authorOf(p),
+        nameOf(p),
+      ])
+    },
+    read: (db) => db.all('SELECT author_id, name FROM {rows} ORDER BY id'),
+    forget: async (db, { subject }) => {
+      if (forget === 'throw') throw new Error('table hook bug')
+      await db.run("UPDATE {rows} SET name = '(erased)' WHERE author_id = ?", [subject])
+    },
+  })
 
 /** A projection's and a snapshot's `forget` hook scrub their states instead of folding again. */
 export function erasureHooksContract(factory: StorageFactory) {
@@ -149,6 +173,52 @@ export function erasureHooksContract(factory: StorageFactory) {
         NAMES.ada,
       )
     })
+
+    it.runIf(factory.sql).each(['erase', 'throw'] as const)(
+      'a table projection whose hook does %s: scrubbed in place, or rebuilt',
+      async (mode) => {
+        const errors: any[] = []
+        const { server, storage } = await start({
+          authorize,
+          personal,
+          projections: [authorRows(mode)],
+          tables: { pollMs: 20 },
+          onError: (e) => errors.push(e),
+        })
+        const { token } = await postOk(server, batch('c1', people('c1')), as('bob'))
+        const rows = async (min: string) =>
+          (await get(server, '/views/author_names', { ...as('bob'), 'X-Min-Position': min })).body
+        expect(JSON.stringify(await rows(token))).toContain(NAMES.ada)
+        const { body } = await forget(server)
+        const generations = async () =>
+          (await reportProjections(storage)).map((g) => [g.generation, g.status])
+        if (mode === 'erase') {
+          // At once, in the same tables: no generation is built.
+          expect(await rows(body.token)).toEqual([
+            { author_id: 'ada', name: '(erased)' },
+            { author_id: 'ada', name: '(erased)' },
+            { author_id: 'bob', name: NAMES.bob },
+          ])
+          expect(await generations()).toEqual([[1, 'live']])
+          expect(errors).toEqual([])
+          return
+        }
+        expect(errors.map((e) => e.message)).toContainEqual(
+          expect.stringContaining('The forget hook of table projection "author_names" threw'),
+        )
+        expect(errors.find((e) => e.details?.table)?.cause.message).toBe('table hook bug')
+        for (let i = 0; i < 300; i++) {
+          if (!JSON.stringify(await rows(body.token)).includes(NAMES.ada)) break
+          await new Promise((r) => setTimeout(r, 20))
+        }
+        expect((await rows(body.token)).map((r: any) => r.name).sort()).toEqual([
+          '(erased)',
+          '(erased)',
+          NAMES.bob,
+        ])
+        expect((await generations()).map(([g]) => g)).toContain(2)
+      },
+    )
 
     it("inline projections fold a forgotten subject's later events erased, as stored", async () => {
       const { projection } = hooked()

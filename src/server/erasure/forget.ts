@@ -17,6 +17,8 @@ import { tenantOf } from '../auth'
 import { fromStorage } from '../respond'
 import type { SnapshotRunner } from '../snapshots'
 import { requestRebuild } from '../tables/admin'
+import type { TableProjection } from '../tables/define'
+import { scrubTables } from '../tables/forget'
 import type { Principal, Projection, Storage, StorageTx, StoredEvent } from '../types'
 import type { OpenedCache } from './cache'
 import { erasureTx } from './personal'
@@ -42,8 +44,8 @@ export interface ForgetDeps {
   snapshots: SnapshotRunner
   /** Told after each forget, for read models the server does not fold itself (SQL tables). */
   onForget?: ((info: { tenant: string; subject: string }) => void | Promise<void>) | undefined
-  /** Table projections: each is rebuilt into new tables from the events as they read now. */
-  tables?: readonly string[] | undefined
+  /** Table projections: scrubbed by their hook, or rebuilt into new tables from the events. */
+  tables?: readonly TableProjection[] | undefined
   /** Emptied: nothing opened before stays in this process's memory. */
   opened?: OpenedCache | undefined
   /** Told when a `forget` hook throws (the forget goes on, folding that state again instead). */
@@ -110,7 +112,10 @@ export async function forgetSubject(
   )
   deps.opened?.clear()
   if (existed) deps.snapshots.forgotten(tenant)
-  for (const name of existed ? (deps.tables ?? []) : []) {
+  const rebuild = existed
+    ? await scrubTables(deps.storage, deps.tables ?? [], context, deps.onError)
+    : []
+  for (const name of rebuild) {
     // The runner builds the new generation in the background and drops the old tables (with
     // the fields) once it has caught up. A projection never built yet holds nothing to scrub.
     await requestRebuild(deps.storage, name).catch((error: Error) => {

@@ -63,14 +63,15 @@ export function scrubState<S>(
  * folded again from the events instead; the error says so, for `onError`.
  */
 export function hookFailed(
-  kind: 'projection' | 'snapshot',
+  kind: 'projection' | 'snapshot' | 'table projection',
   name: string,
   subject: string,
   cause: unknown,
 ) {
+  const instead = kind === 'table projection' ? 'rebuilt' : 'folded again'
   return new StrataWireError(
     'internal',
-    `The forget hook of ${kind} ${JSON.stringify(name)} threw while scrubbing subject ${JSON.stringify(subject)}: the subject is forgotten all the same, and this ${kind} is folded again from the events instead (slower). Fix the hook so that a forget costs the size of the state.`,
-    { cause, details: { [kind]: name, subject } },
+    `The forget hook of ${kind} ${JSON.stringify(name)} threw while scrubbing subject ${JSON.stringify(subject)}: the subject is forgotten all the same, and this ${kind} is ${instead} from the events instead (slower). Fix the hook so that a forget costs the size of the state.`,
+    { cause, details: { [kind === 'table projection' ? 'table' : kind]: name, subject } },
   )
 }

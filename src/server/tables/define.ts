@@ -1,3 +1,4 @@
+import type { ForgetContext } from '../erasure/scrub'
 import type { Principal, ProjectedEvent } from '../types'
 import { type TableMap, TENANT_COLUMN } from './scoped'
 import { type SqlDb, scan } from './sql'
@@ -45,12 +46,23 @@ export interface TableProjectionOptions {
   read?(db: SqlDb, params: ViewParams, principal: Principal): unknown
   /** Events applied per transaction when catching up or rebuilding. Default 500. */
   batchSize?: number
+  /**
+   * Scrubs a forgotten subject from the tables (the tenant's rows, as `apply` sees them): the
+   * statements that make the rows what applying every event again would, the subject's fields
+   * read as `{ erased: true }` (`UPDATE {cards} SET author = NULL WHERE author_id = ?`), in one
+   * transaction after the key is deleted. A forget then costs the rows it touches; without it
+   * the projection is rebuilt into new tables from the first event. `() => {}` says its tables
+   * hold no personal field.
+   */
+  forget?(db: SqlDb, context: ForgetContext): void | Promise<void>
 }
 
-export interface TableProjection extends Required<Omit<TableProjectionOptions, 'read' | 'types'>> {
+export interface TableProjection
+  extends Required<Omit<TableProjectionOptions, 'read' | 'types' | 'forget'>> {
   readonly kind: 'table'
   types: readonly string[] | undefined
   read: TableProjectionOptions['read']
+  forget: TableProjectionOptions['forget']
   /** The columns each table declares. */
   columns: ReadonlyMap<string, readonly string[]>
 }
@@ -126,6 +138,7 @@ export function tableProjection(options: TableProjectionOptions): TableProjectio
     types: options.types,
     apply: options.apply,
     read: options.read,
+    forget: options.forget,
     batchSize: options.batchSize ?? 500,
     columns,
   }
