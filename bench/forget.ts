@@ -2,34 +2,40 @@
  * What `POST /subjects/<id>/forget` costs as history grows (SQLite, through the handler), at
  * 10k, 100k and 1M events (seeded once, cached under /tmp: see forgetSetup.ts):
  *
- * - forget on a server with no JSON projection and no snapshot: delete a key, write the audit event;
- * - forget with an inline JSON projection and a server snapshot, which must be scrubbed too, and
+ * - forget on a server with no JSON projection and no snapshot: delete a key, write the audit
+ *   event (the baseline);
+ * - forget with an inline JSON projection and a server snapshot, which must be scrubbed too:
+ *   folded again (`re-fold`: the projection from the first event, the snapshot from the state
+ *   kept before the subject's first event), or scrubbed by their `forget` hooks (`hooks`); and
  *   how long after its answer the snapshot is served at the head again;
- * - the same forget while a writer of the tenant appends one event after another (its appends
+ * - the same forgets while a writer of the tenant appends one event after another (its appends
  *   that overlap the forget: p50, p99, the slowest, against one such append alone).
  *
- * The subject is `early`, whose first event is event 1 (the worst case); `--subject late` forgets
- * one whose events are all in the last 1%. Every figure is a median of `--rounds` runs, each on a
- * fresh copy of the cached store; ratios are against 10k in the same run.
+ * The subject is `early`, whose first event is event 1 (the worst case for a re-fold); `--subject
+ * late` forgets one whose events are all in the last 1%. Every figure is a median of `--rounds`
+ * runs, each on a fresh copy of the cached store; ratios are against the smallest size, and of
+ * re-fold against hooks, in the same run.
  *
- *   npm run bench:forget [-- --sizes 10000,100000,1000000 --rounds 3 --subject early]
+ *   npm run bench:forget [-- --events 10000,100000,1000000 --rounds 3 --subject early]
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { type EventServer, sqliteStorage } from '@strata/state/server'
-import { post, serverOn, snapshotAt, storeOf } from './forgetSetup'
+import { type Derived, post, serverOn, snapshotAt, storeOf } from './forgetSetup'
 import { fmtMs, median, quantile } from './util'
 
 const { values } = parseArgs({
   options: {
-    sizes: { type: 'string', default: '10000,100000,1000000' },
+    events: { type: 'string' },
+    /** The old name of --events. */
+    sizes: { type: 'string' },
     rounds: { type: 'string', default: '3' },
     subject: { type: 'string', default: 'early' },
   },
 })
-const SIZES = values.sizes.split(',').map(Number)
+const SIZES = (values.events ?? values.sizes ?? '10000,100000,1000000').split(',').map(Number)
 const ROUNDS = Number(values.rounds)
 const SUBJECT = values.subject
 
@@ -69,7 +75,7 @@ const forgetting = (server: EventServer) => {
 
 async function opened<T>(
   n: number,
-  derived: boolean,
+  derived: Derived,
   dir: string,
   fn: (server: EventServer) => Promise<T>,
 ) {
@@ -77,7 +83,7 @@ async function opened<T>(
   const storage = sqliteStorage(path)
   const server = serverOn(storage, derived)
   try {
-    if (derived) await snapshotAt(server, n)
+    if (derived !== 'none') await snapshotAt(server, n)
     return await fn(server)
   } finally {
     await server.close()
@@ -85,12 +91,12 @@ async function opened<T>(
   }
 }
 
-async function run(n: number, derived: boolean, dir: string): Promise<Run> {
+async function run(n: number, derived: Derived, dir: string): Promise<Run> {
   const quiet = await opened(n, derived, dir, async (server) => {
     const forget = await forgetting(server)
     const t = performance.now()
-    if (derived) await snapshotAt(server, n + 1)
-    return { forget, snapshot: derived ? performance.now() - t : 0 }
+    if (derived !== 'none') await snapshotAt(server, n + 1)
+    return { forget, snapshot: derived !== 'none' ? performance.now() - t : 0 }
   })
   const busy = await opened(n, derived, dir, async (server) => {
     let seq = 0
@@ -127,51 +133,53 @@ async function run(n: number, derived: boolean, dir: string): Promise<Run> {
   return { ...quiet, ...busy }
 }
 
+const MODES = ['none', 'refold', 'hooks'] as const
+type Rows = Record<(typeof MODES)[number], Run[]>
+
 const dir = mkdtempSync(join(tmpdir(), 'strata-bench-forget-'))
 try {
   console.log(
     `forget bench: SQLite, subject ${JSON.stringify(SUBJECT)}, medians of ${ROUNDS} (min-max)`,
   )
-  const rows: { n: number; none: Run[]; derived: Run[] }[] = []
+  const rows: { n: number; runs: Rows }[] = []
   for (const n of SIZES) {
     await storeOf(n, join(dir, 'work.db'))
-    const row = { n, none: [] as Run[], derived: [] as Run[] }
-    for (let i = 0; i < ROUNDS; i++) {
-      row.none.push(await run(n, false, dir))
-      row.derived.push(await run(n, true, dir))
-    }
-    rows.push(row)
+    const runs: Rows = { none: [], refold: [], hooks: [] }
+    for (let i = 0; i < ROUNDS; i++)
+      for (const mode of MODES) runs[mode].push(await run(n, mode, dir))
+    rows.push({ n, runs })
   }
-  const stat = (list: Run[], key: keyof Run) => {
+  const med = (list: Run[], key: keyof Run) => median(list.map((r) => r[key]))
+  const text = (list: Run[], key: keyof Run) => {
     const v = list.map((r) => r[key])
-    return {
-      med: median(v),
-      text: `${fmtMs(median(v))} (${fmtMs(Math.min(...v))}-${fmtMs(Math.max(...v))})`,
-    }
+    return `${fmtMs(median(v))} (${fmtMs(Math.min(...v))}-${fmtMs(Math.max(...v))})`
   }
   const base = rows[0]!
-  const of = (list: Run[], baseList: Run[], key: keyof Run) =>
-    `${(stat(list, key).med / stat(baseList, key).med).toFixed(1)}x of ${base.n.toLocaleString('en')}`
-  for (const row of rows) {
-    const d = row.derived
-    const alone = stat(d, 'alone').med
-    const x = (key: keyof Run) => `${(stat(d, key).med / alone).toFixed(1)}x`
-    console.log(`  ${row.n.toLocaleString('en')} events:`)
+  const growth = (list: Run[], mode: keyof Rows, key: keyof Run) =>
+    `${(med(list, key) / med(base.runs[mode], key)).toFixed(1)}x of ${base.n.toLocaleString('en')}`
+  const line = (label: string, list: Run[], mode: keyof Rows, key: keyof Run) =>
+    console.log(`    ${label.padEnd(34)}${text(list, key).padEnd(28)}${growth(list, mode, key)}`)
+  for (const { n, runs } of rows) {
+    const over = (key: keyof Run) => (med(runs.refold, key) / med(runs.hooks, key)).toFixed(1)
+    console.log(`  ${n.toLocaleString('en')} events:`)
+    line('forget, no derived state:', runs.none, 'none', 'forget')
+    line('forget, re-fold:', runs.refold, 'refold', 'forget')
+    line('forget, hooks:', runs.hooks, 'hooks', 'forget')
+    line('snapshot at the head, re-fold:', runs.refold, 'refold', 'snapshot')
+    line('snapshot at the head, hooks:', runs.hooks, 'hooks', 'snapshot')
+    line('one writer, forget, re-fold:', runs.refold, 'refold', 'loaded')
+    line('one writer, forget, hooks:', runs.hooks, 'hooks', 'loaded')
     console.log(
-      `    forget, no projection:       ${stat(row.none, 'forget').text}  ${of(row.none, base.none, 'forget')}`,
+      `    re-fold / hooks: forget ${over('forget')}x, snapshot at the head ${over('snapshot')}x, under a writer ${over('loaded')}x; hooks / no derived state: ${(med(runs.hooks, 'forget') / med(runs.none, 'forget')).toFixed(1)}x`,
     )
-    console.log(
-      `    forget, projection+snapshot: ${stat(d, 'forget').text}  ${of(d, base.derived, 'forget')}`,
-    )
-    console.log(
-      `    snapshot at the head after:  ${stat(d, 'snapshot').text}  ${of(d, base.derived, 'snapshot')}`,
-    )
-    console.log(
-      `    the same forget, one writer: ${stat(d, 'loaded').text}  ${of(d, base.derived, 'loaded')}`,
-    )
-    console.log(
-      `    its ${Math.round(stat(d, 'count').med)} appends meanwhile: p50 ${fmtMs(stat(d, 'p50').med)} ${x('p50')}, p99 ${fmtMs(stat(d, 'p99').med)} ${x('p99')}, slowest ${stat(d, 'slowest').text} ${x('slowest')} of one alone (${fmtMs(alone)})`,
-    )
+    for (const mode of ['refold', 'hooks'] as const) {
+      const d = runs[mode]
+      const alone = med(d, 'alone')
+      const x = (key: keyof Run) => `${(med(d, key) / alone).toFixed(1)}x`
+      console.log(
+        `    ${mode === 'refold' ? 're-fold' : 'hooks'}: the writer's ${Math.round(med(d, 'count'))} appends meanwhile: p50 ${fmtMs(med(d, 'p50'))} ${x('p50')}, p99 ${fmtMs(med(d, 'p99'))} ${x('p99')}, slowest ${text(d, 'slowest')} ${x('slowest')} of one alone (${fmtMs(alone)})`,
+      )
+    }
   }
 } finally {
   rmSync(dir, { recursive: true, force: true })

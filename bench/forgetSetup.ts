@@ -1,7 +1,8 @@
 /**
  * The forget benchmark's world: a SQLite file of N events seeded once through the handler
  * (`POST /events`, so personal fields are sealed as an app's are) and cached under /tmp, with a
- * JSON projection and a server snapshot already caught up; each run works on a copy of it.
+ * JSON projection and a server snapshot already caught up; each run works on a copy of it. The
+ * same derived states are served with their `forget` hooks (`hooks`) or without (folded again).
  *
  * One event in ten is `card/added` with its author's name marked personal, under 1,000 authors;
  * the rest are `card/moved`. Two subjects matter: `early`, whose first card is event 1 (a refold
@@ -25,7 +26,7 @@ import {
 export const CACHE = '/tmp/strata-bench-forget'
 const BATCH = 1000
 /** Bump when the seeded content changes: old cached files are then not reused. */
-const SEED_VERSION = 2
+const SEED_VERSION = 3
 
 export const personal: PersonalData = {
   'card/added': { subject: (p) => p.authorId, fields: ['author'] },
@@ -33,15 +34,29 @@ export const personal: PersonalData = {
 
 const shown = (v: unknown) => (isErased(v) ? '(erased)' : String(v))
 
-/** Cards per author name: a small read model that holds the personal field. */
-export const byAuthor: Projection = {
+type ByAuthor = Record<string, { name: string; cards: number }>
+
+/** Each author's name and cards, by id: a small read model that holds the personal field. */
+export const byAuthor: Projection<ByAuthor> = {
   name: 'by-author',
   mode: 'inline',
   initialState: {},
   types: ['card/added'],
-  apply: (state: any, event: any) => {
-    const name = shown(event.payload.author)
-    return { ...state, [name]: (state[name] ?? 0) + 1 }
+  apply: (state, event: any) => {
+    const { authorId, author } = event.payload
+    return {
+      ...state,
+      [authorId]: { name: shown(author), cards: (state[authorId]?.cards ?? 0) + 1 },
+    }
+  },
+}
+
+/** The same with its scrub hook: the forgotten author's name becomes what a refold gives. */
+export const byAuthorHooked: Projection<ByAuthor> = {
+  ...byAuthor,
+  forget: (draft, { subject }) => {
+    const entry = draft[subject]
+    if (entry) entry.name = '(erased)'
   },
 }
 
@@ -66,11 +81,25 @@ export const board: SnapshotConfig = {
   },
 }
 
+/** The board with its scrub hook (`immer: false`: on the state itself). */
+export const boardHooked: SnapshotConfig = {
+  ...board,
+  forget: (state, { subject }) => {
+    if (state.authors[subject] !== undefined) state.authors[subject] = '(erased)'
+  },
+}
+
 export const admin = () => ({ id: 'admin', admin: true })
 
-export function serverOn(storage: Storage, derived: boolean): EventServer {
+/** `none`: no derived state; `refold`: a projection and a snapshot; `hooks`: the same with hooks. */
+export type Derived = 'none' | 'refold' | 'hooks'
+
+export function serverOn(storage: Storage, derived: Derived): EventServer {
   const options: EventServerOptions = { storage, personal, authorize: admin, onError: () => {} }
-  if (derived) {
+  if (derived === 'hooks') {
+    options.projections = [byAuthorHooked]
+    options.snapshots = [boardHooked]
+  } else if (derived === 'refold') {
     options.projections = [byAuthor]
     options.snapshots = [board]
   }
@@ -141,7 +170,7 @@ export async function storeOf(n: number, copy: string): Promise<string> {
     const building = `${cached}.building`
     rmSync(building, { force: true })
     const storage = sqliteStorage(building, { synchronous: 'NORMAL' })
-    const server = serverOn(storage, true)
+    const server = serverOn(storage, 'refold')
     for (let from = 1; from <= n; from += BATCH) {
       await post(server, seedBody('seeder', from, Math.min(BATCH, n - from + 1), n))
     }
