@@ -135,6 +135,10 @@ export async function scrubForgotten(
       lostBy.set(id, lost)
       // With the fields the store reads from it.
       Object.assign(entry, { [key]: next, type: next.type, payload: (next as any).payload })
+      // A handler's rejection that quotes the command: its text goes too (the same error object
+      // wherever it is held).
+      const error = entry.error as Error
+      if (leaking(error?.message, lost)) error.message = error.stack = 'erased'
     }
   }
   await target.storage.scrub?.(scrub.record)

@@ -63,7 +63,8 @@ function reducer(draft: Board, event: CardAdded) {
 const commands = {
   // A title is taken once: a second card of the same title is rejected.
   addCard: (state: Board, p: AddCard['payload']): CardAdded => {
-    if (state.cards.some((c) => c.title === p.title)) throw new Error('Title taken')
+    if (state.cards.some((c) => c.title === p.title))
+      throw new Error(`${p.name} has a card titled ${p.title} already`)
     return { type: 'card/added', payload: { authorId: p.by, author: p.name, title: p.title } }
   },
   signGuestbook: () => undefined,
@@ -129,6 +130,8 @@ describe('erasure of commands that made no event', () => {
     expect(after).toContain(BOB)
     expect(await a.contents()).not.toContain('Lovelace')
     const [, rejected, signed] = tab.store.logs.commands
+    // Its handler's error quoted the name: the same error object, wherever held, says 'erased'.
+    expect((rejected!.error as Error).message).toBe('erased')
     expect(rejected!.command).toEqual({
       type: 'addCard',
       payload: { by: 'ada', name: erased, title: 'Engine notes', signature: erased },
