@@ -173,7 +173,9 @@ async function measureSize(n: number, record = RECORD): Promise<Figures> {
       cpu: Number.NaN,
     }
     if (!ONLY_BOOT) progress(`loadEarlier(${fmtCount(EARLIER)}) from the server`)
-    const earlierServer = ONLY_BOOT ? skipped : await earlierFromServer(world, REPEAT)
+    const earlierServer = ONLY_BOOT
+      ? { ...skipped, parsing: skipped }
+      : await earlierFromServer(world, REPEAT)
 
     // The same history folded by a device with no snapshot anywhere (the window then evicts
     // into 200 pages in fake-indexeddb, which lives in this heap: let them go before the heap).
