@@ -1,5 +1,5 @@
 import type { PersonalData } from '../../protocol/personal'
-import { parseTextEvent } from '../storage/text'
+import { parseTextEvent, toTextEvent } from '../storage/text'
 import type { TextEvent } from '../types'
 import type { OpenedCache } from './cache'
 import { type KeySource, openEvents } from './personal'
@@ -33,7 +33,7 @@ export async function openTextEvents(
   for (let k = 0; k < at.length; k++) {
     // openEvents hands back the same event when it found nothing sealed in it.
     if (opened[k] === parsed[k]) continue
-    out[at[k]!] = { ...events[at[k]!]!, payloadText: JSON.stringify(opened[k]!.payload) }
+    out[at[k]!] = toTextEvent(opened[k]!)
   }
   return out
 }
