@@ -86,13 +86,15 @@ export function readTextContract(factory: StorageFactory) {
     }
 
     /**
-     * Both servers' answers alike parsed, and byte for byte where the store keeps the text
-     * `JSON.stringify` made (PostgreSQL's jsonb writes its own: spaces, key order, 1e21 in full).
+     * Both servers' answers alike parsed, and byte for byte what `JSON.stringify` made of the
+     * old one where the store keeps the text it made (PostgreSQL's jsonb writes its own: spaces,
+     * key order, 1e21 in full).
      */
     const expectSame = async (pair: Pair, path: string, user: string) => {
       const [a, b] = [await text(pair.server, path, user), await text(pair.old, path, user)]
       expect(JSON.parse(a)).toEqual(JSON.parse(b))
-      if (pair.storage.kind !== 'postgres') expect(a).toBe(b)
+      // As JSON.stringify wrote the whole answer before (both servers write it the new way).
+      if (pair.storage.kind !== 'postgres') expect(a).toBe(JSON.stringify(JSON.parse(b)))
       return JSON.parse(a) as { events: { stream: string; payload: unknown }[] } & object
     }
 
