@@ -1,21 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { as, byToken, start } from './attack'
+import { as, forget, start, withAdmins } from './attack'
 import { NAMES, people, personal } from './erasureFixtures'
 import { batch } from './helpers'
-
-/** `root@<tenant>` is an admin of its tenant; everyone else of the form is not. */
-const withAdmins = (request: Request) => {
-  const principal = byToken(request)
-  return principal && principal.id === 'root' ? { ...principal, admin: true } : principal
-}
-
-const forget = async (url: string, subject: string, who?: string) => {
-  const response = await fetch(`${url}/subjects/${encodeURIComponent(subject)}/forget`, {
-    method: 'POST',
-    headers: who ? { authorization: `Bearer ${who}` } : {},
-  })
-  return { status: response.status, body: await response.json() }
-}
 
 describe('attacks on erasure over real HTTP', () => {
   it('a principal that is no admin cannot forget, whatever it sends', async () => {

@@ -5,11 +5,15 @@
 import {
   memoryStorage,
   type Principal,
+  postgresStorage,
   type RunningServer,
   type ServeOptions,
+  type Storage,
   serve,
+  sqliteStorage,
 } from '@strata/state/server'
-import { afterEach } from 'vitest'
+import { afterAll, afterEach, beforeAll } from 'vitest'
+import { startPostgres, type TestPostgres } from './pg'
 
 /** `Bearer alice@acme` is alice of tenant acme; no token or another form is refused. */
 export const byToken = (request: Request): Principal | null => {
@@ -34,6 +38,62 @@ export async function start(options: ServeOptions = {}): Promise<RunningServer> 
   })
   running.push(server)
   return server
+}
+
+/** `Bearer root@acme` is an admin of acme; every other principal of the form is not. */
+export const withAdmins = (request: Request): Principal | null => {
+  const principal = byToken(request)
+  return principal && principal.id === 'root' ? { ...principal, admin: true } : principal
+}
+
+/** The stores an attack runs on: name, whether it runs SQL, and a fresh empty one. */
+export type AttackStore = [name: string, sql: boolean, make: () => Promise<Storage>]
+
+/**
+ * Memory, SQLite and PostgreSQL (one embedded cluster for the file, a schema per store), for
+ * `describe.each`. Stores are closed after the file.
+ */
+export function attackStores(): AttackStore[] {
+  let postgres: TestPostgres | undefined
+  const made: Storage[] = []
+  beforeAll(async () => {
+    postgres = await startPostgres()
+  }, 60_000)
+  afterAll(async () => {
+    await Promise.all(made.splice(0).map((s) => s.close().catch(() => {})))
+    await postgres?.stop()
+  }, 60_000)
+  const keep = (storage: Storage) => {
+    made.push(storage)
+    return storage
+  }
+  return [
+    ['memory', false, async () => keep(memoryStorage())],
+    ['sqlite', true, async () => keep(sqliteStorage(':memory:'))],
+    [
+      'postgres',
+      true,
+      async () => keep(await postgresStorage(postgres!.pool(10), { schema: postgres!.schema() })),
+    ],
+  ]
+}
+
+/**
+ * The same store as the server read it before `readText`: every payload parsed, opened and
+ * encoded again. A server on it is the slow path an answer from stored text must equal.
+ */
+export function withoutReadText(storage: Storage): Storage {
+  const { readText: _, ...whole } = storage
+  return whole
+}
+
+/** `POST /subjects/<id>/forget` as `who`. */
+export async function forget(url: string, subject: string, who?: string) {
+  const response = await fetch(`${url}/subjects/${encodeURIComponent(subject)}/forget`, {
+    method: 'POST',
+    headers: who ? { authorization: `Bearer ${who}` } : {},
+  })
+  return { status: response.status, body: await response.json() }
 }
 
 export interface Caller {
