@@ -1,4 +1,3 @@
-import { produce } from 'immer'
 import type { SuperJSONResult } from 'superjson'
 import { type JsonValue, StrataWireError } from '../protocol'
 import { sessionSerializer } from '../protocol/values'
@@ -13,6 +12,7 @@ import {
   saveUnlessForgotten,
   scrubSnapshots,
 } from './snapshotErasure'
+import { foldRun } from './snapshotFold'
 import {
   type KeptStreams,
   keepStreams,
@@ -40,6 +40,8 @@ interface Live {
   erasures: number | undefined
   /** Dropped by a forget: its fold stops, and nothing of it is saved. */
   dropped?: boolean
+  /** When it was loaded or last saved (performance.now()). */
+  savedAt: number
 }
 
 const BATCH = 1000
@@ -233,30 +235,37 @@ export class SnapshotRunner {
     const config = this.#configs.get(name)!
     let live = this.#live.get(key) ?? (await this.#load(config, tenant))
     this.#remember(key, live)
-    const apply = folder(config)
     // Dropped by a forget: it stops here (steady appends would never let it end).
     while (!this.#closed && !live.dropped) {
       const { events } = await this.#storage.read({ after: live.position, limit: BATCH, tenant })
       if (!events.length) break
-      for (const event of events) {
-        try {
-          live.state = apply(live.state, config.decode(event))
-        } catch (cause) {
+      // Runs end where a state is kept for paging back.
+      for (let start = 0; start < events.length; ) {
+        const from = events[start]!.tenantPosition
+        const end = Math.min(
+          events.length,
+          start + config.keepEvery - ((from - 1) % config.keepEvery),
+        )
+        const run = events.slice(start, end)
+        live.state = foldRun(config, live.state, run.map(config.decode), (i, cause) =>
           // As on the client: the event keeps its error, the state stays as it was.
           this.#onError(
             new StrataWireError(
               'internal',
-              `Snapshot ${JSON.stringify(name)}: the reducer threw on event ${event.tenantPosition}`,
-              { cause, details: { snapshot: name, position: event.tenantPosition } },
+              `Snapshot ${JSON.stringify(name)}: the reducer threw on event ${run[i]!.tenantPosition}`,
+              { cause, details: { snapshot: name, position: run[i]!.tenantPosition } },
             ),
-          )
-        }
-        live.position = event.tenantPosition
-        live.unsaved++
-        noteStream(live.streams, event.stream, event.streamVersion)
+          ),
+        )
+        for (const event of run) noteStream(live.streams, event.stream, event.streamVersion)
+        live.position = run.at(-1)!.tenantPosition
+        live.unsaved += run.length
         if (live.position % config.keepEvery === 0) await this.#keep(config, tenant, key, live)
+        start = end
       }
-      if (live.unsaved >= SAVE_EVERY) live = await this.#save(config, tenant, key, live)
+      // While catching up on a long history, a save a second (each writes the whole state).
+      const due = performance.now() - live.savedAt >= SAVE_MS || events.length < BATCH
+      if (live.unsaved >= SAVE_EVERY && due) live = await this.#save(config, tenant, key, live)
     }
     if (live.unsaved > 0 && !live.dropped && !this.#timers.has(key)) {
       // The last events are saved after a pause, so a burst of appends is one save.
@@ -285,6 +294,7 @@ export class SnapshotRunner {
         saved: checkpoint.position,
         unsaved: 0,
         erasures,
+        savedAt: performance.now(),
       }
     }
     // None yet, or of another version: fold from the first event.
@@ -295,6 +305,7 @@ export class SnapshotRunner {
       saved: checkpoint?.position ?? null,
       unsaved: 0,
       erasures,
+      savedAt: performance.now(),
     }
   }
 
@@ -326,6 +337,7 @@ export class SnapshotRunner {
     }
     live.saved = position
     live.unsaved = 0
+    live.savedAt = performance.now()
     this.#saved.emit(key)
     return live
   }
@@ -357,10 +369,4 @@ function keep(config: SnapshotConfig, live: Live): Kept {
     ...keepStreams(live.streams, () => JSON.stringify(s).length),
     s,
   }
-}
-
-function folder(config: SnapshotConfig): (state: unknown, event: { type: string }) => unknown {
-  const { reducer } = config
-  if (config.immer === false) return (state, event) => reducer(state, event)
-  return (state, event) => produce(state, (draft: unknown) => reducer(draft, event) as never)
 }
