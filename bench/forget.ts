@@ -158,7 +158,7 @@ try {
   const growth = (list: Run[], mode: keyof Rows, key: keyof Run) =>
     `${(med(list, key) / med(base.runs[mode], key)).toFixed(1)}x of ${base.n.toLocaleString('en')}`
   const line = (label: string, list: Run[], mode: keyof Rows, key: keyof Run) =>
-    console.log(`    ${label.padEnd(34)}${text(list, key).padEnd(28)}${growth(list, mode, key)}`)
+    console.log(`    ${label.padEnd(34)}${text(list, key).padEnd(30)} ${growth(list, mode, key)}`)
   for (const { n, runs } of rows) {
     const over = (key: keyof Run) => (med(runs.refold, key) / med(runs.hooks, key)).toFixed(1)
     console.log(`  ${n.toLocaleString('en')} events:`)

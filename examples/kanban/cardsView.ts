@@ -57,6 +57,8 @@ export const cardsView = tableProjection({
         return void (await db.run('DELETE FROM {cards} WHERE id = ?', [payload.id]))
     }
   },
+  // Titles and columns only, no author: a forget has nothing to scrub here (no rebuild).
+  forget: () => {},
   async read(db, { column, q }): Promise<CardsView> {
     const counts = await db.all<{ column_id: string; n: number }>(
       'SELECT column_id, count(*) AS n FROM {cards} GROUP BY column_id',

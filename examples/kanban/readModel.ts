@@ -3,7 +3,14 @@
 import type { Projection, SnapshotConfig } from '@strata/state/server'
 import { produce } from 'immer'
 import { z } from 'zod'
-import { type Board, type BoardEvent, boardReducer, boardVersion, emptyBoard } from './src/board'
+import {
+  type Board,
+  type BoardEvent,
+  boardReducer,
+  boardVersion,
+  emptyBoard,
+  forgetAuthor,
+} from './src/board'
 import { boardStats } from './src/stats'
 
 /** `GET /api/views/board-stats`: the board folded by boardReducer, answered as card counts. */
@@ -21,6 +28,8 @@ export const boardProjection: Projection = {
     }
   },
   read: (board: Board) => boardStats(board),
+  // "Forget me" scrubs the author's name from the state: the cost of the board, not of history.
+  forget: (draft, { subject }) => forgetAuthor(draft, subject),
 }
 
 const id = z.string().min(1).max(100)
@@ -36,6 +45,7 @@ export const boardSnapshot: SnapshotConfig<Board> = {
   initialState: emptyBoard,
   reducer: boardReducer,
   version: boardVersion,
+  forget: (draft, { subject }) => forgetAuthor(draft, subject),
 }
 
 /** Every event is checked before it is stored; a bad one is refused, the rest of its batch kept. */

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createStore } from '@strata/state'
+import { produce } from 'immer'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startKanbanServer } from '../../examples/kanban/server'
 import {
@@ -9,6 +10,7 @@ import {
   boardCommands,
   boardReducer,
   emptyBoard,
+  forgetAuthor,
 } from '../../examples/kanban/src/board'
 
 const dirs: string[] = []
@@ -70,8 +72,33 @@ describe('demo: a card author is personal, and "Forget me" erases the name', () 
       const state = board.getState() as Board
       expect(state.authors).toEqual({ 'author-1': '(erased)' })
       expect(Object.values(state.cards)[0]!.title).toBe('Plan the launch')
+      // The server's snapshot was scrubbed by its hook to the same board.
+      const snapshot = await fetch(`${server.url}/api/snapshots/board`, { headers })
+      const served = (await snapshot.json()) as { state: { json: Board } }
+      expect(served.state.json.authors).toEqual({ 'author-1': '(erased)' })
+      expect(JSON.stringify(served)).not.toContain('Grace Hopper')
     } finally {
       await server.close()
     }
+  })
+
+  it('forgetAuthor makes of a board what folding its events again with the name erased does', () => {
+    const events = [
+      { id: 'a', title: 'One', authorId: 'grace', author: 'Grace Hopper' },
+      { id: 'b', title: 'Two', authorId: 'ada', author: 'Ada Lovelace' },
+      { id: 'c', title: 'Three', authorId: 'grace', author: 'Grace Hopper' },
+    ].map(({ id, title, authorId, author }) => ({
+      type: 'card/created' as const,
+      payload: { id, columnId: 'todo' as const, title, at: 1, authorId, author },
+    }))
+    const fold = (list: typeof events) =>
+      list.reduce((b, e) => produce(b, (d) => boardReducer(d, e)), emptyBoard)
+    const erased = events.map((e) =>
+      e.payload.authorId === 'grace'
+        ? { ...e, payload: { ...e.payload, author: { erased: true } as never } }
+        : e,
+    )
+    expect(produce(fold(events), (d) => forgetAuthor(d, 'grace'))).toEqual(fold(erased))
+    expect(produce(fold(events), (d) => forgetAuthor(d, 'nobody'))).toEqual(fold(events))
   })
 })

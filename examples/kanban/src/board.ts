@@ -70,6 +70,15 @@ function removeFromColumns(board: Board, id: string) {
   }
 }
 
+/**
+ * The board as boardReducer folds it once `authorId` was forgotten (every name of theirs read
+ * `{ erased: true }`): the server's snapshot and read model scrub themselves with it
+ * (`forget` hooks) instead of folding every event again.
+ */
+export function forgetAuthor(board: Board, authorId: string): void {
+  if (board.authors?.[authorId] !== undefined) board.authors[authorId] = nameOf({ erased: true })
+}
+
 export function boardReducer(board: Board, event: BoardEvent): void {
   switch (event.type) {
     case 'card/created': {
