@@ -33,7 +33,13 @@ describe('foldRun: a run of events on one immer draft', () => {
 
   it.each([
     ['returns a new state', (d: any, e: Ev) => ({ items: [...d.items, e.n] })],
-    ['returns its draft', (d: any, e: Ev) => (d.items.push(e.n), d)],
+    [
+      'returns its draft',
+      (d: any, e: Ev) => {
+        d.items.push(e.n)
+        return d
+      },
+    ],
     ['mutates its draft', (d: any, e: Ev) => void d.items.push(e.n)],
   ])('folds a reducer that %s as event by event', (_, reducer) => {
     const input = { items: [0] }
