@@ -1,7 +1,7 @@
 import type { JsonValue } from '../../protocol'
 import type { ReadRequest, Storage, StoredEvent, TextEvent, TextReadResult } from '../types'
 
-/** An event read whole, with its payload as JSON text: what a store without `readText` gives. */
+/** An event with its payload encoded as JSON text: a store's without `readText`, or one opened. */
 export function toTextEvent(event: Omit<StoredEvent, 'fingerprint'>): TextEvent {
   return {
     position: event.position,
