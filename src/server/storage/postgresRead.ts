@@ -6,6 +6,10 @@ import { type EventRow, rowToClient, rowToEvent } from './rows'
 const TEXT_COLUMNS =
   'position, tenant_position, tenant, client_id, client_seq, id, stream, stream_version, type, payload::text AS payload, at, command_id'
 
+/** The header row's event columns, typed as the events' are (the union takes their types). */
+const HEADER_NULLS =
+  'NULL::bigint AS position, NULL::bigint, NULL::text, NULL::text, NULL::bigint, NULL::text, NULL::text, NULL::bigint, NULL::text, NULL::text, NULL::float8, NULL::text'
+
 /**
  * One row of a text read as an event (rows as arrays, after the head and the clients). Numbers
  * through `Number`: pg gives bigint as text, and a pool may have parsers of its own.
@@ -66,19 +70,19 @@ export function postgresReads(pool: Pool, s: string) {
   const readText = async (request: ReadRequest): Promise<TextReadResult> => {
     const [events, params] = eventsQuery(s, request, TEXT_COLUMNS)
     const extra = headAndClients(request, params.length)
-    // The head and the clients (as text: parsed once, not per row) left-joined to the events: a
-    // read that finds none still has its one row.
+    // One row for the head and the clients (as text: parsed here, once) first, then a row per
+    // event: one statement, so one snapshot.
     const { rows } = await pool.query<unknown[]>({
       text: `WITH ev AS (${events})
-        SELECT h.head, h.clients, ev.* FROM
-          (SELECT ${extra.head} AS head, (${extra.clients})::text AS clients) h
-          LEFT JOIN ev ON true ORDER BY ev.position`,
+        SELECT ${extra.head} AS head, (${extra.clients})::text AS clients, ${HEADER_NULLS}
+        UNION ALL SELECT NULL, NULL, ev.* FROM ev
+        ORDER BY position NULLS FIRST`,
       values: [...params, ...extra.params],
       rowMode: 'array',
     })
     const first = rows[0]!
     return {
-      events: first[2] === null ? [] : rows.map(textEvent),
+      events: rows.slice(1).map(textEvent),
       head: Number(first[0]),
       clients: (JSON.parse(first[1] as string) as unknown[]).map((c) => rowToClient(c)!),
     }
