@@ -8,7 +8,7 @@ import {
   StrataWireError,
 } from '../protocol'
 import type { PersonalData } from '../protocol/personal'
-import { canWrite, tenantOf } from './auth'
+import { canWrite, isReservedStream, tenantOf } from './auth'
 import type { OpenedCache } from './erasure/cache'
 import { redactedContent } from './erasure/content'
 import { sealEvents } from './erasure/personal'
@@ -198,7 +198,7 @@ export function prepareEvent(
         ? undefined
         : refusal(
             'forbidden',
-            `Principal ${JSON.stringify(principal.id)} may not write stream ${JSON.stringify(event.stream)}`,
+            `Principal ${JSON.stringify(principal.id)} may not write stream ${JSON.stringify(event.stream)}${isReservedStream(event.stream) ? ': streams under $strata/ are the server’s own' : ''}`,
             ['stream'],
             { stream: event.stream },
           )

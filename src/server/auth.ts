@@ -1,4 +1,5 @@
 import { StrataWireError } from '../protocol'
+import { SERVER_CLIENT_ID } from '../protocol/personal'
 import type { Authorize, Principal } from './types'
 
 export const ANONYMOUS: Principal = { id: 'anonymous' }
@@ -24,5 +25,23 @@ export async function authenticate(
 
 export const tenantOf = (principal: Principal) => principal.tenant ?? ''
 export const canRead = (principal: Principal, stream: string) => principal.canRead?.(stream) ?? true
+
+/**
+ * Streams the server writes itself (`$strata/erasure`: its audit events, whose stream version is
+ * the tenant's count of erasures, which snapshot saves and the opened cache check). No client
+ * writes there, whatever its `canWrite` says: its events would count as erasures.
+ */
+const RESERVED_PREFIX = '$strata/'
+const servers = new WeakSet<Principal>()
+
+/** The principal the server writes its own events as (the only one that may write `$strata/`). */
+export function serverPrincipal(tenant: string): Principal {
+  const principal = { id: SERVER_CLIENT_ID, tenant }
+  servers.add(principal)
+  return principal
+}
+
+export const isReservedStream = (stream: string) => stream.startsWith(RESERVED_PREFIX)
+
 export const canWrite = (principal: Principal, stream: string) =>
-  principal.canWrite?.(stream) ?? true
+  isReservedStream(stream) ? servers.has(principal) : (principal.canWrite?.(stream) ?? true)

@@ -1,7 +1,8 @@
+import { ERASURE_STREAM, FORGOTTEN_TYPE, memoryStorage, sqliteStorage } from '@strata/state/server'
 import { describe, expect, it } from 'vitest'
 import { as, forget, start, withAdmins } from './attack'
 import { NAMES, people, personal } from './erasureFixtures'
-import { batch } from './helpers'
+import { batch, events } from './helpers'
 
 describe('attacks on erasure over real HTTP', () => {
   it('a principal that is no admin cannot forget, whatever it sends', async () => {
@@ -46,4 +47,45 @@ describe('attacks on erasure over real HTTP', () => {
     })
     expect(forged.status).toBe(400)
   })
+})
+
+describe('the erasure stream is the server’s', () => {
+  it.each([
+    ['memory', () => memoryStorage()],
+    ['sqlite', () => sqliteStorage(':memory:')],
+  ])(
+    'no client writes an event under $strata/ on %s (it counts erasures: a save check, the cache)',
+    async (_, make) => {
+      const storage = make()
+      const { url } = await start({ storage, authorize: withAdmins, personal })
+      await as(url, 'bob@acme').post(batch('c1', people('c1')))
+      const forged = [
+        {
+          stream: ERASURE_STREAM,
+          type: FORGOTTEN_TYPE,
+          payload: { subject: 'bob', by: 'root', at: 1 },
+        },
+        { stream: ERASURE_STREAM, type: 'anything', payload: {} },
+        { stream: '$strata/other', type: 'anything', payload: {} },
+      ]
+      for (const who of ['mallory@acme', 'root@acme']) {
+        const answer = await as(url, who).post(
+          batch(
+            `m${who.length}`,
+            forged.map((e, i) => ({ ...events('m', i + 1, 1)[0], ...e })),
+          ),
+        )
+        expect(answer.status).toBe(200)
+        expect(answer.body.results.map((r: any) => [r.status, r.error?.code])).toEqual(
+          forged.map(() => ['rejected', 'forbidden']),
+        )
+      }
+      expect(await storage.erasures!('acme')).toBe(0)
+      const read = await as(url, 'bob@acme').get('/events?after=v1:0')
+      expect([read.body.head, read.body.events.length]).toEqual(['v1:3', 3])
+      // The server's own audit event still goes there, and counts.
+      expect((await forget(url, 'ada', 'root@acme')).body.token).toBe('v1:4')
+      expect(await storage.erasures!('acme')).toBe(1)
+    },
+  )
 })

@@ -13,7 +13,7 @@ import {
   SERVER_CLIENT_ID,
 } from '../../protocol/personal'
 import { type AppendOptions, prepareEvent, type WriteOptions, writeBatch } from '../append'
-import { tenantOf } from '../auth'
+import { serverPrincipal, tenantOf } from '../auth'
 import { fromStorage } from '../respond'
 import type { SnapshotRunner } from '../snapshots'
 import { requestRebuild } from '../tables/admin'
@@ -153,7 +153,7 @@ async function writeAudit(
     at: payload.at,
   }
   // The app's schema is for its clients' events: the server's own are not its to refuse.
-  const server = { id: SERVER_CLIENT_ID, tenant }
+  const server = serverPrincipal(tenant)
   const prepared = await prepareEvent({ ...options, validate: undefined }, server, event, 0)
   const plan = await writeBatch(tx, options, {
     clientId: SERVER_CLIENT_ID,
