@@ -91,6 +91,11 @@ export class SnapshotRunner {
     this.#unsubscribe = storage.subscribe((commit) => this.#onCommit(commit))
   }
 
+  /** How many snapshots are declared. */
+  get size(): number {
+    return this.#configs.size
+  }
+
   has(name: string): boolean {
     return this.#configs.has(name)
   }

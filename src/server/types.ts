@@ -346,8 +346,9 @@ export interface EventServerOptions {
    */
   personal?: PersonalData
   /**
-   * Told after each forget (the key is gone, JSON projections and snapshots are folded again),
-   * for read models the server does not fold itself, such as SQL tables to rebuild.
+   * Told after each forget (the key is gone; JSON projections, snapshots and table projections
+   * are scrubbed by their `forget` hooks or folded again), for read models the server does not
+   * keep itself.
    */
   onForget?: (info: { tenant: string; subject: string }) => void | Promise<void>
   limits?: Partial<Limits>

@@ -93,9 +93,13 @@ export async function forgetSubject(
     ? await fromStorage(prepare(deps.storage, personal!, refolded, context, deps.onError))
     : new Map()
   const scrubbed = keyed ? await fromStorage(deps.snapshots.scrubForget(context)) : new Map()
-  // Where the subject's fields start (recorded with its key). A key made after the look above
-  // (a first event of the subject meanwhile): from the first event.
-  const first = keyed ? await fromStorage(firstSealed(deps.raw, personal!, tenant, subject)) : 1
+  // Where the subject's fields start (recorded with its key; a scan for keys older than that),
+  // for snapshots to go back to. A key made after the look above (a first event of the subject
+  // meanwhile): from the first event.
+  const first =
+    keyed && deps.snapshots.size > 0
+      ? await fromStorage(firstSealed(deps.raw, personal!, tenant, subject))
+      : 1
   const payload: ForgottenPayload = { subject, by: principal.id, at: Date.now() }
   const { audit, existed } = await fromStorage(
     deps.storage.append(async (tx) => {
