@@ -153,6 +153,12 @@ export interface SyncContext {
   onError: ((error: StoredEventError) => void) | undefined
   /** Ids of stored events whose reducer error was reported (once each). */
   reportedErrors: Set<string>
+  /**
+   * Storage holds drafts under this tab: as the last write of them left it (this tab's mirror or
+   * claim, an adoption into this tab; a failed one is rolled back). A new tab id each connection
+   * starts with none, so an empty draft list is written only to delete stored ones.
+   */
+  draftsKept?: boolean
   /** Claimed events adopted from a closed tab: their confirmation may have gone to that tab. */
   adopted: Set<string>
   frozen: (entry: EventEntry) => boolean

@@ -68,7 +68,12 @@ export class Outbox {
     this.#mirrorQueued = true
     return this.#enqueue(async () => {
       this.#mirrorQueued = false
-      await this.#ctx.storage.saveDrafts(this.#ctx.tabs.tabId, drafts(this.#ctx, this.unclaimed()))
+      const ctx = this.#ctx
+      const list = this.unclaimed()
+      // None stored under this tab and none to store: skip the strict write (a quiet tab's pulls).
+      if (!list.length && !ctx.draftsKept) return
+      await ctx.storage.saveDrafts(ctx.tabs.tabId, drafts(ctx, list))
+      ctx.draftsKept = list.length > 0
     })
   }
 
@@ -95,6 +100,7 @@ export class Outbox {
         const rest = this.unclaimed().filter((e) => !ctx.claimed.has(e.id))
         try {
           const made = await ctx.storage.claim(ctx.tabs.tabId, valid, drafts(ctx, rest))
+          ctx.draftsKept = rest.length > 0
           for (const e of made) {
             ctx.claimed.set(e.id, e.clientSeq)
             const { stream, expectedVersion, dependsOn, commandId } = e.wire

@@ -128,6 +128,8 @@ function restore(ctx: SyncContext, adopted: Adopted) {
     ctx.adopted.add(e.id)
     if (!ctx.replica.has(e.id)) back.push(e)
   }
+  // Stored under this tab now, even those not put back: the next mirror must rewrite them.
+  if (adopted.drafts.length) ctx.draftsKept = true
   for (const e of adopted.drafts) if (!ctx.replica.has(e.id)) back.push(e)
   restoreEvents(ctx, back.map(restored))
   ctx.logChanged()
