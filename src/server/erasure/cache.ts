@@ -38,6 +38,8 @@ class Bounded<K, V> {
 interface Opened {
   tenant: string
   values: Record<string, JsonValue>
+  /** The whole payload opened, as JSON text, once a text read or the append made it. */
+  text?: string | undefined
 }
 
 /**
@@ -82,8 +84,26 @@ export class OpenedCache {
     const opened = this.#values.get(position)
     return opened?.tenant === tenant ? opened.values : undefined
   }
-  setValues(tenant: string, position: number, values: Record<string, JsonValue>): void {
-    this.#values.put(position, { tenant, values })
+  setValues(
+    tenant: string,
+    position: number,
+    values: Record<string, JsonValue>,
+    text?: string,
+  ): void {
+    this.#values.put(position, { tenant, values, text })
+  }
+  /**
+   * The event's payload opened, as JSON text, when its fields are kept and the text was made:
+   * a text read of it then parses, opens and encodes nothing.
+   */
+  text(tenant: string, position: number): string | undefined {
+    const opened = this.#values.get(position)
+    return opened?.tenant === tenant ? opened.text : undefined
+  }
+  /** Keeps the opened payload's text beside the fields kept for it (none kept: nothing). */
+  setText(tenant: string, position: number, text: string): void {
+    const opened = this.#values.get(position)
+    if (opened?.tenant === tenant) opened.text = text
   }
 
   /**
@@ -95,11 +115,11 @@ export class OpenedCache {
     tenant: string,
     generation: number,
     keys: ReadonlyMap<string, Uint8Array>,
-    values: readonly (readonly [number, Record<string, JsonValue>])[],
+    values: readonly (readonly [number, Record<string, JsonValue>, string?])[],
   ): void {
     if (this.#generations.get(tenant) !== generation) return
     for (const [subject, key] of keys) this.setKey(tenant, subject, key)
-    for (const [position, opened] of values) this.setValues(tenant, position, opened)
+    for (const [position, opened, text] of values) this.setValues(tenant, position, opened, text)
   }
 
   clear(): void {

@@ -21,19 +21,33 @@ export async function openTextEvents(
   events: TextEvent[],
   cache?: OpenedCache,
 ): Promise<TextEvent[]> {
+  // As openEvents: a cache is good only checked against the tenant's count of erasures.
+  if (!source.erasures) cache = undefined
   const at: number[] = []
+  const synced = new Set<string>()
+  let out: TextEvent[] | undefined
   for (let i = 0; i < events.length; i++) {
     const event = events[i]!
-    if (Object.hasOwn(personal, event.type) && event.payloadText.includes(ENVELOPE_KEY)) at.push(i)
+    if (!Object.hasOwn(personal, event.type) || !event.payloadText.includes(ENVELOPE_KEY)) continue
+    if (cache && !synced.has(event.tenant)) {
+      cache.sync(event.tenant, await source.erasures!(event.tenant))
+      synced.add(event.tenant)
+    }
+    // Opened lately (or sealed by this server): its text as a reader sees it, kept.
+    const text = cache?.text(event.tenant, event.position)
+    if (text === undefined) at.push(i)
+    else (out ??= events.slice())[i] = { ...event, payloadText: text }
   }
-  if (!at.length) return events
+  if (!at.length) return out ?? events
   const parsed = at.map((i) => parseTextEvent(events[i]!))
   const opened = await openEvents(source, personal, parsed, cache)
-  const out = events.slice()
+  out ??= events.slice()
   for (let k = 0; k < at.length; k++) {
     // openEvents hands back the same event when it found nothing sealed in it.
     if (opened[k] === parsed[k]) continue
-    out[at[k]!] = toTextEvent(opened[k]!)
+    const event = toTextEvent(opened[k]!)
+    out[at[k]!] = event
+    cache?.setText(event.tenant, event.position, event.payloadText)
   }
   return out
 }

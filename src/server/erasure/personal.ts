@@ -43,7 +43,8 @@ interface Learned {
   tenant: string
   generation: number
   keys: Map<string, Uint8Array>
-  values: [position: number, values: Record<string, JsonValue>][]
+  /** With the whole payload as sent, which is how a reader sees it opened. */
+  values: [position: number, values: Record<string, JsonValue>, text: string][]
 }
 
 /** What each transaction of `withErasure`'s append learned, by the transaction it gave. */
@@ -132,7 +133,7 @@ export async function sealEvents(
     const sealed = sync
       ? sync.seal(key, subject!, place, sealing)
       : await web.seal(key, subject!, place, sealing)
-    if (learned) values.push([event.position, plain])
+    if (learned) values.push([event.position, plain, JSON.stringify(event.payload)])
     payload[fields[0]!] = sealed as never
     for (let f = 1; f < fields.length; f++) payload[fields[f]!] = { $enc: 'v2' }
     out.push({ ...event, payload })
