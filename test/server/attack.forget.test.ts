@@ -217,4 +217,58 @@ describe.each(attackStores())('forgets on %s', (_name, sql, make: AttackStore[2]
       expect(nobody.body).toEqual((await page('zed@zero', at)).body)
     }
   })
+
+  it.skipIf(!sql)(
+    'a table projection stopped at an event keeps no message quoting the forgotten name',
+    async () => {
+      for (const hook of [true, false]) {
+        const storage = await make()
+        const stalls = tableProjection({
+          name: 'stalls',
+          version: 1,
+          mode: 'async',
+          tables: { rows: 'id TEXT NOT NULL, author_id TEXT NOT NULL, PRIMARY KEY (id)' },
+          types: ['card/added'],
+          apply: async (e, db) => {
+            const p = e.payload as any
+            // An app's error that quotes the payload, as errors do.
+            if (p.title === 'boom') throw new Error(`cannot file a card by ${nameOf(p)}`)
+            await db.run('INSERT INTO {rows} (id, author_id) VALUES (?, ?)', [e.id, p.authorId])
+          },
+          read: (db) => db.all('SELECT author_id FROM {rows} ORDER BY id'),
+          ...(hook && {
+            forget: async (db: any, { subject }: any) => {
+              await db.run('DELETE FROM {rows} WHERE author_id = ?', [subject])
+            },
+          }),
+        })
+        const { url } = await start({
+          storage,
+          authorize: withAdmins,
+          personal,
+          projections: [stalls],
+          tables: { pollMs: 20, retryMs: 60_000 },
+        })
+        const boom = events('c1', 4, 1, {
+          type: 'card/added',
+          stream: 'cards',
+          payload: { authorId: 'ada', author: NAMES.ada, title: 'boom' },
+        })
+        await as(url, 'bob@acme').post(batch('c1', [...people('c1'), ...boom]))
+        const status = () => as(url, 'bob@acme').get('/views/stalls/status')
+        let stopped: any
+        for (let i = 0; i < 500 && !stopped?.error; i++) {
+          stopped = (await status()).body
+          await new Promise((r) => setTimeout(r, 20))
+        }
+        expect(stopped.error.message).toContain(NAMES.ada)
+        expect((await forget(url, 'ada', 'root@acme')).status).toBe(200)
+        // Once the forget answered: not in the status, nor in any generation's stored record.
+        expect(JSON.stringify((await status()).body)).not.toContain(NAMES.ada)
+        const tables = storage.tables!
+        const meta = await tables.read((db) => db.all(`SELECT * FROM ${tables.dialect.meta}`))
+        expect(JSON.stringify(meta)).not.toContain(NAMES.ada)
+      }
+    },
+  )
 })

@@ -2,7 +2,7 @@ import type { ForgetContext } from '../erasure/scrub'
 import { hookFailed } from '../erasure/scrub'
 import type { Storage } from '../types'
 import { type TableProjection, tableMap } from './define'
-import { generations } from './meta'
+import { generations, saveProgress } from './meta'
 import { scopedDb } from './scoped'
 
 /**
@@ -23,6 +23,7 @@ export async function scrubTables(
   onError: (error: unknown) => void,
 ): Promise<string[]> {
   const rebuild: string[] = []
+  await clearFailures(storage, projections, context.tenant)
   for (const projection of projections) {
     if (!projection.forget || !storage.tables) {
       rebuild.push(projection.name)
@@ -52,4 +53,23 @@ export async function scrubTables(
     }
   }
   return rebuild
+}
+
+/**
+ * A generation stopped at an event of the tenant keeps the error it threw, whose message may
+ * quote the subject's fields (the status endpoint serves it, the meta table stores it): cleared,
+ * so the runner applies that event again, erased now, and records what it says then.
+ */
+async function clearFailures(
+  storage: Storage,
+  projections: readonly TableProjection[],
+  tenant: string,
+): Promise<void> {
+  const names = new Set(projections.map((p) => p.name))
+  if (!storage.tables || !names.size) return
+  await storage.tables.write(async (tx) => {
+    for (const gen of await generations(tx.db, tx.dialect, undefined, true))
+      if (names.has(gen.name) && gen.error?.tenant === tenant)
+        await saveProgress(tx.db, tx.dialect, gen, gen.position, null)
+  })
 }
