@@ -35,8 +35,12 @@ export async function openTextEvents(
     }
     // Opened lately (or sealed by this server): its text as a reader sees it, kept.
     const text = cache?.text(event.tenant, event.position)
-    if (text === undefined) at.push(i)
-    else (out ??= events.slice())[i] = { ...event, payloadText: text }
+    if (text === undefined) {
+      at.push(i)
+      continue
+    }
+    out ??= events.slice()
+    out[i] = { ...event, payloadText: text }
   }
   if (!at.length) return out ?? events
   const parsed = at.map((i) => parseTextEvent(events[i]!))
