@@ -1,6 +1,7 @@
 import {
   decodeToken,
   encodeToken,
+  POSITION_HEADER,
   PROTOCOL_VERSION,
   type SnapshotResponse,
   StrataWireError,
@@ -73,5 +74,6 @@ export async function readSnapshot(
     state: served.state,
     streams: served.streams,
   }
-  return json(body)
+  // Also in a header, so a client can ask for the events after it while the body still arrives.
+  return json(body, 200, { [POSITION_HEADER]: body.position })
 }

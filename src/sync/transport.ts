@@ -2,6 +2,7 @@ import {
   buildReadEventsQuery,
   type LimitsResponse,
   MIN_POSITION_HEADER,
+  POSITION_HEADER,
   type PostEventsRequest,
   type PostEventsResponse,
   parseLimitsResponse,
@@ -36,6 +37,8 @@ export interface Transport {
     name: string,
     page?: { before: string; events: number },
     signal?: AbortSignal,
+    /** Told the position its headers give, before the body is read (the body's is the truth). */
+    early?: (position: string) => void,
   ): Promise<SnapshotResponse | undefined>
   /** `GET /limits`: the server's request limits. */
   limits(signal?: AbortSignal): Promise<LimitsResponse>
@@ -73,9 +76,11 @@ export function createTransport(options: TransportOptions): Transport {
     return doFetch(request)
   }
 
-  async function checked(request: Request): Promise<unknown> {
+  async function checked(request: Request, early?: (position: string) => void): Promise<unknown> {
     const response = await send(request)
     if (!response.ok) throw await readWireError(response)
+    const at = early && response.headers.get(POSITION_HEADER)
+    if (at) early!(at)
     const text = await response.text()
     try {
       return JSON.parse(text)
@@ -112,14 +117,14 @@ export function createTransport(options: TransportOptions): Transport {
       url.search = buildReadEventsQuery(query)
       return parseReadEventsResponse(await checked(new Request(url, init('GET', signal))))
     },
-    async snapshot(name, page, signal) {
+    async snapshot(name, page, signal, early) {
       const url = new URL(`snapshots/${encodeURIComponent(name)}`, base)
       if (page) {
         url.searchParams.set('before', page.before)
         url.searchParams.set('events', String(page.events))
       }
       try {
-        return parseSnapshotResponse(await checked(new Request(url, init('GET', signal))))
+        return parseSnapshotResponse(await checked(new Request(url, init('GET', signal)), early))
       } catch (error) {
         if (error instanceof StrataWireError && error.code === 'not_found') return undefined
         throw error

@@ -3,7 +3,7 @@ import { createStore } from '@strata/state'
 import { connectSync } from '@strata/state/sync'
 import { IDBFactory } from 'fake-indexeddb'
 import { enableMapSet } from 'immer'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { seed, testServer } from './history.helpers'
 
 enableMapSet()
@@ -62,6 +62,60 @@ describe("a fresh device decodes the server's snapshot", () => {
       expect(store.getState()).toEqual(folded.getState())
       if (initial === rich) expect((store.getState() as Tally).byKey).toBeInstanceOf(Map)
     } finally {
+      await sync.close()
+    }
+  })
+})
+
+describe("a fresh device asks for the tail while the server's snapshot arrives", () => {
+  it('sends the request after the position in the headers before the body is read', async () => {
+    const snapshot = { name: 'tally', initialState: plain(), reducer: plainTally, version: '1' }
+    const server = testServer({ snapshots: [snapshot as never] })
+    await seed(server, 1200)
+    let release = () => {}
+    const held = new Promise<void>((resolve) => (release = resolve))
+    const tails: string[] = []
+    let header: string | null = null
+    let body = ''
+    const fetch = async (request: Request) => {
+      const url = new URL(request.url)
+      if (url.pathname.endsWith('/events')) tails.push(url.searchParams.get('after') ?? '')
+      const response = await server.fetch(request)
+      if (!url.pathname.endsWith('/snapshots/tally')) return response
+      header = response.headers.get('x-position')
+      body = await response.text()
+      // The body comes only once released: a client that waits for it sends no tail meanwhile.
+      const stream = new ReadableStream<Uint8Array>({
+        async start(controller) {
+          await held
+          controller.enqueue(new TextEncoder().encode(body))
+          controller.close()
+        },
+      })
+      return new Response(stream, { status: response.status, headers: response.headers })
+    }
+    const store = createStore({ initialState: plain(), reducer: plainTally as never, version: '1' })
+    const sync = connectSync(store, {
+      fetch,
+      persist: { indexedDB: new IDBFactory(), name: 'tally' },
+      live: 'off',
+      snapshot: 'tally',
+    })
+    // Asked while opening: answered by the first request.
+    const pulled = sync.pull()
+    try {
+      await vi.waitFor(() => expect(tails).toHaveLength(1))
+      expect(header).toBe(JSON.parse(body).position)
+      expect(tails).toEqual([header])
+      release()
+      await pulled
+      expect(sync.getSnapshot().boot).toBe('server-snapshot')
+      expect(store.history.start).toBe(1200)
+      expect(store.getState()).toEqual({ count: 1200, byKey: { a: 1200 }, total: 1200 })
+      // The early request served the boot: the tail was asked once.
+      expect(tails).toEqual([header])
+    } finally {
+      release()
       await sync.close()
     }
   })

@@ -112,7 +112,8 @@ async function bootFromServer(
   const { history, replica, transport, signal, state } = ctx
   const timeout = deadline(ctx.clock, ctx.config.requestTimeoutMs, signal)
   try {
-    const found = await transport.snapshot(name, undefined, timeout.signal)
+    // The tail's request leaves with the headers; a snapshot then not used has it asked again.
+    const found = await transport.snapshot(name, undefined, timeout.signal, early)
     if (!found) return false
     if (found.version !== history.version) {
       history.warn(
