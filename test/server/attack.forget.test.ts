@@ -10,7 +10,7 @@ import {
 } from '@strata/state/server'
 import { describe, expect, it } from 'vitest'
 import { type AttackStore, as, attackStores, forget, start, withAdmins } from './attack'
-import { NAMES, people, personal } from './erasureFixtures'
+import { authors, NAMES, people, personal } from './erasureFixtures'
 import { batch, events } from './helpers'
 
 const shown = (v: unknown) => (isErased(v) ? '(erased)' : String(v))
@@ -271,4 +271,25 @@ describe.each(attackStores())('forgets on %s', (_name, sql, make: AttackStore[2]
       }
     },
   )
+
+  it('two forgets at once leave neither name in any state (each prepared while the other’s key was there)', async () => {
+    for (let round = 0; round < 3; round++) {
+      const { options } = models(sql)
+      const projections = [...(options.projections ?? []), authors]
+      const { url } = await start({ ...options, projections, storage: await make() })
+      const { body } = await as(url, 'bob@acme').post(batch('c1', people('c1')))
+      const before = await observe(url, 'bob@acme', body.token, sql)
+      expect(JSON.stringify(before)).toContain(NAMES.bob)
+      const answers = await Promise.all([
+        forget(url, 'ada', 'root@acme'),
+        forget(url, 'bob', 'root@acme'),
+      ])
+      expect(answers.map((a) => a.status)).toEqual([200, 200])
+      const after = await observe(url, 'bob@acme', 'v1:5', sql)
+      const view = await as(url, 'bob@acme').get('/views/authors', { 'X-Min-Position': 'v1:5' })
+      const text = JSON.stringify([after, view.body])
+      expect(text).not.toContain(NAMES.ada)
+      expect(text).not.toContain(NAMES.bob)
+    }
+  })
 })

@@ -89,6 +89,8 @@ export async function forgetSubject(
     : false
   const context = forgetContext(personal ?? {}, tenant, subject)
   const refolded = deps.projections.filter((p) => mayHoldPersonal(p, personal))
+  // The tenant's count of erasures before the states below are read (see the transaction).
+  const erasures = keyed ? await fromStorage(deps.raw.erasures!(tenant)) : undefined
   const pre = keyed
     ? await fromStorage(prepare(deps.storage, personal!, refolded, context, deps.onError))
     : new Map()
@@ -105,12 +107,18 @@ export async function forgetSubject(
     deps.storage.append(async (tx) => {
       const existed = await erasureTx(tx).deleteSubjectKey(tenant, subject)
       const scrub = existed ? refolded : []
+      // Another forget of the tenant committed since the states were prepared: they may hold
+      // that subject's fields (read while its key was there). Folded again here instead.
+      const since = (await tx.streamVersions(tenant, [ERASURE_STREAM])).get(ERASURE_STREAM) ?? 0
+      const stale = since !== erasures
       const inline = deps.append.inline.filter((p) => !scrub.includes(p))
       const audit = await writeAudit(tx, { ...deps.append, inline }, tenant, payload)
       for (const projection of scrub) {
-        await finish(tx, pre.get(projection) ?? fromStart(projection), tenant, audit)
+        await finish(tx, (!stale && pre.get(projection)) || fromStart(projection), tenant, audit)
       }
-      if (existed) await deps.snapshots.installForget(tx, first, scrubbed, context)
+      // A snapshot scrubbed before then keeps its position when saved: scrubbed again here.
+      const fresh = stale ? new Map() : scrubbed
+      if (existed) await deps.snapshots.installForget(tx, first, fresh, context)
       return { audit, existed }
     }),
   )
