@@ -45,7 +45,7 @@ export async function boot(
   }
   // A database made just now holds no snapshot and no outbox.
   const created = ctx.storage.created
-  const local = created ? undefined : await readLocal(ctx)
+  const local = created ? undefined : await readLocal(ctx, early)
   if (local) {
     early(local.position)
     learnVersions(ctx, local.streams)
@@ -82,11 +82,15 @@ function learnVersions(ctx: SyncContext, streams: Record<string, number> | undef
   }
 }
 
-async function readLocal(ctx: SyncContext): Promise<SnapshotRecord | undefined> {
+async function readLocal(
+  ctx: SyncContext,
+  early: (position: string) => void,
+): Promise<SnapshotRecord | undefined> {
   const { history } = ctx
   let raw: unknown
   try {
-    raw = await history.storage?.loadSnapshot(history.version)
+    // A position told early and then not used (another boot) has the tail asked again.
+    raw = await history.storage?.loadSnapshot(history.version, early)
   } catch (error) {
     history.warn(
       `Reading this device's snapshot failed (${String((error as Error)?.message ?? error)}); folding the history from the server's events.`,
