@@ -279,7 +279,11 @@ export class SnapshotRunner {
         setTimeout(() => {
           this.#timers.delete(key)
           const current = this.#live.get(key)
-          if (current?.unsaved) void this.#save(config, tenant, key, current).catch(this.#onError)
+          if (!current?.unsaved) return
+          // A refused save leaves the fold behind the store: catch up again (a no-op if not).
+          this.#save(config, tenant, key, current)
+            .then(() => this.#schedule(config.name, tenant))
+            .catch(this.#onError)
         }, SAVE_MS),
       )
       this.#timers.get(key)!.unref?.()
@@ -322,6 +326,8 @@ export class SnapshotRunner {
 
   async #save(config: SnapshotConfig, tenant: string, key: string, live: Live): Promise<Live> {
     const position = live.position
+    // A catch-up may fold more while this writes: those stay unsaved (and on its timer).
+    const saving = live.unsaved
     const ok = await saveUnlessForgotten(
       this.#storage,
       latestName(config.name),
@@ -341,7 +347,7 @@ export class SnapshotRunner {
       return reloaded
     }
     live.saved = position
-    live.unsaved = 0
+    live.unsaved -= saving
     live.savedAt = performance.now()
     this.#saved.emit(key)
     return live
