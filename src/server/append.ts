@@ -8,7 +8,7 @@ import {
   StrataWireError,
 } from '../protocol'
 import type { PersonalData } from '../protocol/personal'
-import { canWrite, isReservedStream, tenantOf } from './auth'
+import { canWrite, isReservedStream, mayWriteType, tenantOf } from './auth'
 import type { OpenedCache } from './erasure/cache'
 import { redactedContent } from './erasure/content'
 import { sealEvents } from './erasure/personal'
@@ -194,14 +194,21 @@ export function prepareEvent(
           [],
           { limit: 'maxEventBytes', max, received: bytes },
         )
-      : canWrite(principal, event.stream)
-        ? undefined
-        : refusal(
+      : !canWrite(principal, event.stream)
+        ? refusal(
             'forbidden',
             `Principal ${JSON.stringify(principal.id)} may not write stream ${JSON.stringify(event.stream)}${isReservedStream(event.stream) ? ': streams under $strata/ are the server’s own' : ''}`,
             ['stream'],
             { stream: event.stream },
           )
+        : !mayWriteType(principal, event.type)
+          ? refusal(
+              'forbidden',
+              `Events of type ${JSON.stringify(event.type)} are the server’s own (its audit of a forget)`,
+              ['type'],
+              { type: event.type },
+            )
+          : undefined
   const hash = fingerprintSync(content)
   if (hash !== undefined && (rejection || !options.validate))
     return { event, fingerprint: hash, rejection }

@@ -1,5 +1,5 @@
 import { StrataWireError } from '../protocol'
-import { SERVER_CLIENT_ID } from '../protocol/personal'
+import { FORGOTTEN_TYPE, SERVER_CLIENT_ID } from '../protocol/personal'
 import type { Authorize, Principal } from './types'
 
 export const ANONYMOUS: Principal = { id: 'anonymous' }
@@ -45,3 +45,7 @@ export const isReservedStream = (stream: string) => stream.startsWith(RESERVED_P
 
 export const canWrite = (principal: Principal, stream: string) =>
   isReservedStream(stream) ? servers.has(principal) : (principal.canWrite?.(stream) ?? true)
+
+/** The server's audit event type: no client writes one, on any stream (replays count them). */
+export const mayWriteType = (principal: Principal, type: string) =>
+  type !== FORGOTTEN_TYPE || servers.has(principal)

@@ -32,7 +32,8 @@ export function erasuresIn(
     return r
   }
   session.events.forEach((e, index) => {
-    if (e.event.type !== FORGOTTEN_TYPE) return
+    // The server's audit: it came from the server (it refuses the type from clients).
+    if (e.event.type !== FORGOTTEN_TYPE || e.origin !== 'remote') return
     const subject = (e.event as { payload?: { subject?: unknown } }).payload?.subject
     if (typeof subject === 'string') report(subject).index ??= index
   })

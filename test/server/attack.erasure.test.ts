@@ -67,6 +67,8 @@ describe('the erasure stream is the server’s', () => {
         },
         { stream: ERASURE_STREAM, type: 'anything', payload: {} },
         { stream: '$strata/other', type: 'anything', payload: {} },
+        // The audit's type on an ordinary stream: a replay would report it as an erasure.
+        { stream: 'people', type: FORGOTTEN_TYPE, payload: { subject: 'bob', by: 'x', at: 1 } },
       ]
       for (const who of ['mallory@acme', 'root@acme']) {
         const answer = await as(url, who).post(
@@ -76,9 +78,10 @@ describe('the erasure stream is the server’s', () => {
           ),
         )
         expect(answer.status).toBe(200)
-        expect(answer.body.results.map((r: any) => [r.status, r.error?.code])).toEqual(
+          expect(answer.body.results.map((r: any) => [r.status, r.error?.code])).toEqual(
           forged.map(() => ['rejected', 'forbidden']),
         )
+        expect(answer.body.results.at(-1).error.message).toMatch(/server’s own/)
       }
       expect(await storage.erasures!('acme')).toBe(0)
       const read = await as(url, 'bob@acme').get('/events?after=v1:0')

@@ -91,6 +91,11 @@ describe('erasure on the client', () => {
     const replayedAfter = replaySession(after, { reducer, personal })
     expect(replayedAfter.ok).toBe(true)
     expect(replayedAfter.erasures).toEqual([{ subject: 'ada', index: 2, holding: [] }])
+    // The audit's type dispatched on this device is not the server's audit: no erasure.
+    const local = JSON.parse(after)
+    expect(local.events[2].origin).toBe('remote')
+    delete local.events[2].origin
+    expect(replaySession(JSON.stringify(local), { reducer, personal }).erasures).toEqual([])
     // One recorded before it replays as recorded: the erasure is reported, not a divergence.
     const replayedBefore = replaySession(recordedBefore, {
       reducer,
