@@ -260,7 +260,7 @@ export function connectSync<E extends AnyEvent>(
       // Events adopted from a closed tab may have been confirmed to that tab, not this one: a
       // pull settles them from the stream, where the server has them.
       if (!done() && [...targets].some((id) => ctx.adopted.has(id))) {
-        void puller.pull().catch(() => {})
+        void puller.pull()
       }
       return waiting
     },

@@ -3,10 +3,10 @@ import type { WireEvent } from '../core/replica'
 import { PROTOCOL_VERSION, parsePostEventsRequest, StrataWireError } from '../protocol/index'
 import { rejectRefused } from './conflicts'
 import type { SyncContext } from './context'
-import { SyncError, toSyncError } from './errors'
+import { toSyncError } from './errors'
 import { unsendable } from './limits'
 import type { ClaimInput, DraftEvent, WireFields } from './storage'
-import { expectations } from './streams'
+import { expectations, noteClaimed } from './streams'
 
 /**
  * This tab's side of the outbox: mirrors its pending local events into storage (so a reload
@@ -53,8 +53,8 @@ export class Outbox {
     this.mirror()
     const { maxEvents, maxDelayMs } = this.#ctx.config
     if (waiting >= maxEvents) void this.claim(false)
-    if (waiting > 0 && maxDelayMs === 0) void this.claim()
-    else if (waiting % maxEvents > 0 && this.#timer === undefined) {
+    if (waiting && !maxDelayMs) void this.claim()
+    else if (waiting % maxEvents && this.#timer === undefined) {
       this.#timer = this.#ctx.clock.setTimeout(() => {
         this.#timer = undefined
         void this.claim()
@@ -66,7 +66,7 @@ export class Outbox {
   mirror(): Promise<void> {
     if (this.#mirrorQueued) return this.#queue.then(() => {})
     this.#mirrorQueued = true
-    return this.#enqueue(async () => {
+    return this.enqueue(async () => {
       this.#mirrorQueued = false
       const ctx = this.#ctx
       const list = this.unclaimed()
@@ -86,7 +86,7 @@ export class Outbox {
       this.#ctx.clock.clearTimeout(this.#timer)
       this.#timer = undefined
     }
-    return this.#enqueue(async () => {
+    return this.enqueue(async () => {
       const ctx = this.#ctx
       const min = all ? 1 : ctx.config.maxEvents
       let list = this.claimable()
@@ -97,21 +97,11 @@ export class Outbox {
         const { valid, invalid } = this.#encode(take)
         // Events after an unsendable one were decided on top of it: they wait for its rebase.
         for (const e of take.slice(valid.length + invalid.length)) ctx.claimed.delete(e.id)
-        const rest = this.unclaimed().filter((e) => !ctx.claimed.has(e.id))
+        const rest = this.unclaimed()
         try {
           const made = await ctx.storage.claim(ctx.tabs.tabId, valid, drafts(ctx, rest))
           ctx.draftsKept = rest.length > 0
-          for (const e of made) {
-            ctx.claimed.set(e.id, e.clientSeq)
-            const { stream, expectedVersion, dependsOn, commandId } = e.wire
-            ctx.wire.set(e.id, {
-              stream,
-              expectedVersion,
-              dependsOn,
-              seen: e.seen,
-              commandId: commandId ?? undefined,
-            })
-          }
+          for (const e of made) noteClaimed(ctx, e)
         } catch (cause) {
           for (const e of take) ctx.claimed.delete(e.id)
           throw toSyncError(cause, 'storage', 'Saving events to the outbox')
@@ -133,23 +123,16 @@ export class Outbox {
 
   /** Runs `work` after the queued writes; a failure stops syncing (status 'error') until resume. */
   enqueue(work: () => Promise<void>): Promise<void> {
-    return this.#enqueue(work)
-  }
-
-  #enqueue(work: () => Promise<void>): Promise<void> {
-    const run = this.#queue.then(work).catch((error) => this.#storageFailed(error))
+    const run = this.#queue.then(work).catch((error) => {
+      const { state, clock, signal } = this.#ctx
+      // Closing closes the database under a write still queued: not an error of the outbox.
+      if (signal.aborted) return
+      // A SyncError (a failed claim) is kept as it is.
+      state.error = toSyncError(error, 'storage', 'Writing the outbox')
+      state.report(state.error, clock.now())
+    })
     this.#queue = run
     return run
-  }
-
-  #storageFailed(error: unknown): void {
-    const { state, clock, signal } = this.#ctx
-    // Closing closes the database under a write still queued: not an error of the outbox.
-    if (signal.aborted) return
-    const failure =
-      error instanceof SyncError ? error : toSyncError(error, 'storage', 'Writing the outbox')
-    state.error = failure
-    state.report(failure, clock.now())
   }
 
   /**

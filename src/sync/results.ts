@@ -8,6 +8,7 @@ import {
 import { holdRefused, rejectRefused, restoreEvents, settle } from './conflicts'
 import type { SyncContext, TabMessage } from './context'
 import type { Adopted, DraftEvent } from './storage'
+import { noteClaimed } from './streams'
 import type { ConfirmedEvent } from './types'
 
 type Result = Extract<TabMessage, { kind: 'results' }>['results'][number]
@@ -121,10 +122,7 @@ function restore(ctx: SyncContext, adopted: Adopted) {
   const drafts = new Set(adopted.drafts.map((e) => e.id))
   for (const e of adopted.claimed) {
     if (e.rejected || e.superseded || drafts.has(e.id)) continue
-    ctx.claimed.set(e.id, e.clientSeq)
-    const { stream, expectedVersion, dependsOn, commandId } = e.wire
-    const commandOf = commandId ?? undefined
-    ctx.wire.set(e.id, { stream, expectedVersion, dependsOn, seen: e.seen, commandId: commandOf })
+    noteClaimed(ctx, e)
     ctx.adopted.add(e.id)
     if (!ctx.replica.has(e.id)) back.push(e)
   }

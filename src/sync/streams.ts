@@ -1,5 +1,6 @@
 import type { EventEntry } from '@strata/state'
 import type { SyncContext } from './context'
+import type { ClaimedEvent } from './storage'
 
 /**
  * What an event claimed for sending expects of its stream (optimistic concurrency).
@@ -20,6 +21,14 @@ export interface Expectation {
   dependsOnIndex?: number | undefined
   seen?: number | undefined
   commandId?: string | undefined
+}
+
+/** Keeps a claimed event's seq and expectations: the claim's own, or one adopted from a closed tab. */
+export function noteClaimed(ctx: SyncContext, e: ClaimedEvent): void {
+  ctx.claimed.set(e.id, e.clientSeq)
+  const { stream, expectedVersion, dependsOn, commandId } = e.wire
+  const commandOf = commandId ?? undefined
+  ctx.wire.set(e.id, { stream, expectedVersion, dependsOn, seen: e.seen, commandId: commandOf })
 }
 
 /** The stream's version new decisions start from. */
