@@ -254,6 +254,7 @@ export function connectSync<E extends AnyEvent>(
       await ready
       if (abort.signal.aborted) throw closedError()
       const targets = new Set(replica.pending().map((e) => e.id))
+      outbox.flushing++
       await outbox.claim()
       const done = () => !replica.pending().some((e) => targets.has(e.id))
       const waiting = until(ctx, listeners, done)
@@ -262,7 +263,7 @@ export function connectSync<E extends AnyEvent>(
       if (!done() && [...targets].some((id) => ctx.adopted.has(id))) {
         void puller.pull()
       }
-      return waiting
+      return waiting.finally(() => outbox.flushing--)
     },
     async pull() {
       // Asked while opening: the first pull after the boot answers it (one request, not two).

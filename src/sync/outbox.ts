@@ -21,6 +21,8 @@ export class Outbox {
   #timer: unknown
   #mirrorQueued = false
   #onClaimed: () => void
+  /** Flushes waiting: a draft that becomes claimable meanwhile (a re-decided conflict) goes now. */
+  flushing = 0
 
   constructor(ctx: SyncContext, ready: Promise<unknown>, onClaimed: () => void) {
     this.#ctx = ctx
@@ -53,7 +55,7 @@ export class Outbox {
     this.mirror()
     const { maxEvents, maxDelayMs } = this.#ctx.config
     if (waiting >= maxEvents) void this.claim(false)
-    if (waiting && !maxDelayMs) void this.claim()
+    if (waiting && (!maxDelayMs || this.flushing)) void this.claim()
     else if (waiting % maxEvents && this.#timer === undefined) {
       this.#timer = this.#ctx.clock.setTimeout(() => {
         this.#timer = undefined
