@@ -78,7 +78,7 @@ describe('the erasure stream is the server’s', () => {
           ),
         )
         expect(answer.status).toBe(200)
-          expect(answer.body.results.map((r: any) => [r.status, r.error?.code])).toEqual(
+        expect(answer.body.results.map((r: any) => [r.status, r.error?.code])).toEqual(
           forged.map(() => ['rejected', 'forbidden']),
         )
         expect(answer.body.results.at(-1).error.message).toMatch(/server’s own/)
