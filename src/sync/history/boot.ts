@@ -45,7 +45,7 @@ export async function boot(
   }
   // A database made just now holds no snapshot and no outbox.
   const created = ctx.storage.created
-  const local = created ? undefined : await readLocal(ctx, early)
+  const local = created ? undefined : await readLocal(ctx)
   if (local) {
     early(local.position)
     learnVersions(ctx, local.streams)
@@ -82,15 +82,11 @@ function learnVersions(ctx: SyncContext, streams: Record<string, number> | undef
   }
 }
 
-async function readLocal(
-  ctx: SyncContext,
-  early: (position: string) => void,
-): Promise<SnapshotRecord | undefined> {
+async function readLocal(ctx: SyncContext): Promise<SnapshotRecord | undefined> {
   const { history } = ctx
   let raw: unknown
   try {
-    // A position told early and then not used (another boot) has the tail asked again.
-    raw = await history.storage?.loadSnapshot(history.version, early)
+    raw = await history.storage?.loadSnapshot(history.version)
   } catch (error) {
     history.warn(
       `Reading this device's snapshot failed (${String((error as Error)?.message ?? error)}); folding the history from the server's events.`,

@@ -36,34 +36,23 @@ async function putPage(tx: Tx, page: PageRecord, base: unknown): Promise<void> {
   await bases.put(base, [page.version, page.end])
 }
 
-/** Where the snapshot of `version` stands, in meta. */
-const atKey = (version: string) => `at:${version}`
-
 /** Snapshots and pages in the outbox's database, opened and closed with it. */
 export function idbHistory(handle: () => Db): HistoryStorage {
   return {
-    async loadSnapshot(version, early) {
-      // Its position, kept apart in meta, comes back before the state is cloned: the tail's
-      // request leaves meanwhile (one transaction, so the two agree).
-      const tx = handle().transaction(['meta', 'snapshots'])
-      const at = tx.objectStore('meta').get(atKey(version))
-      const found = tx.objectStore('snapshots').get(version)
-      const position = await at
-      if (position) early?.(position)
+    async loadSnapshot(version) {
       // None of this version: another's, if any, so the caller can say why it is not used.
-      return (await found) ?? (await handle().getAll('snapshots', undefined, 1))[0]
+      return (
+        (await handle().get('snapshots', version)) ??
+        (await handle().getAll('snapshots', undefined, 1))[0]
+      )
     },
     async saveSnapshot(snapshot: SnapshotRecord, tail, settledSeqs) {
-      const tx = handle().transaction(
-        ['snapshots', 'pages', 'bases', 'claimed', 'meta'],
-        'readwrite',
-      ) as Tx
+      const tx = handle().transaction(['snapshots', 'pages', 'bases', 'claimed'], 'readwrite') as Tx
       const snapshots = tx.objectStore('snapshots')
       const stored = (await snapshots.get(snapshot.version)) as SnapshotRecord | undefined
       // Another tab may have kept a newer one; both fold the same settled events.
       if (!stored || compareTokens(stored.position, snapshot.position) <= 0) {
         await snapshots.put(snapshot)
-        await tx.objectStore('meta').put(snapshot.position, atKey(snapshot.version))
         if (tail) await putPage(tx, tail.page, tail.base)
       }
       const claimed = tx.objectStore('claimed')

@@ -73,10 +73,9 @@ export interface EarlierPages {
 export interface HistoryStorage {
   /**
    * The snapshot kept for `version`, else one of another version (so the caller can warn that
-   * it is not used), as stored: check it with `snapshotProblem`. `early` may be told its
-   * position first, before the state is read (the record's is the truth).
+   * it is not used), as stored: check it with `snapshotProblem`.
    */
-  loadSnapshot(version: string, early?: (position: string) => void): Promise<unknown>
+  loadSnapshot(version: string): Promise<unknown>
   /**
    * Keeps the snapshot (unless a newer one of its version is there) and, in the same
    * transaction, the page of the events it folds since the last full page (with the state
