@@ -136,10 +136,14 @@ export class SnapshotRunner {
     })
   }
 
-  /** The kept state at least `events` before position `before`, or the initial state at 0. */
+  /**
+   * The kept state at least `events` before position `before`, or the initial state at 0. From
+   * the tenant's head at most: a walk down from a `before` past it would look up one position
+   * kept there after another (2 ** 53 / keepEvery of them from the largest token).
+   */
   async before(name: string, tenant: string, before: number, events: number) {
     const config = this.#configs.get(name)!
-    const target = before - events
+    const target = Math.min(before, await this.#storage.head(tenant)) - events
     for (
       let p = Math.floor(target / config.keepEvery) * config.keepEvery;
       p > 0;

@@ -1,0 +1,61 @@
+// Attacks on GET /snapshots/<name> over real HTTP on memory, SQLite and PostgreSQL: paging back
+// from a token the tenant never reached (another tenant's, or the largest there is) costs what
+// paging back from the tenant's head costs.
+import type { SnapshotConfig, Storage } from '@strata/state/server'
+import { describe, expect, it } from 'vitest'
+import { type AttackStore, as, attackStores, start } from './attack'
+import { batch, events } from './helpers'
+
+/** A state kept after every event: paging back may look at one checkpoint per position. */
+const counter: SnapshotConfig<{ n: number }> = {
+  name: 'counter',
+  version: 1,
+  keepEvery: 1,
+  initialState: { n: 0 },
+  reducer: (draft) => {
+    draft.n++
+  },
+}
+
+/** The store, counting the kept states it loads (`snapshot:<name>#<position>`). */
+function counting(storage: Storage) {
+  const count = { loads: 0 }
+  const wrapped: Storage = {
+    ...storage,
+    kind: storage.kind,
+    loadCheckpoint: (...args) => {
+      if (args[0].includes('#')) count.loads++
+      return storage.loadCheckpoint(...args)
+    },
+  }
+  return { storage: wrapped, count }
+}
+
+describe.each(attackStores())('snapshots on %s', (_name, _sql, make: AttackStore[2]) => {
+  it('pages back from past the tenant’s head as from the head, loading no checkpoint per position in between', async () => {
+    const probe = counting(await make())
+    const { url } = await start({ storage: probe.storage, snapshots: [counter] })
+    const alice = as(url, 'alice@acme')
+    await alice.post(batch('a', events('a', 1, 3)))
+    // Another tenant's head is far ahead: its tokens are no pages here.
+    await as(url, 'eve@evil').post(batch('e', events('e', 1, 50)))
+    // The latest read waits for the fold, which keeps a state at every position on the way.
+    expect((await alice.get('/snapshots/counter')).body.position).toBe('v1:3')
+    const kept = await alice.get('/snapshots/counter?before=v1:3&events=1')
+    expect([kept.status, kept.body.position, kept.body.state.json]).toEqual([200, 'v1:2', { n: 2 }])
+    const atHead = await alice.get('/snapshots/counter?before=v1:3&events=0')
+    expect([atHead.status, atHead.body.position]).toEqual([200, 'v1:3'])
+    for (const before of ['v1:4', 'v1:50', 'v1:20000', 'v1:9007199254740991']) {
+      probe.count.loads = 0
+      const page = await alice.get(`/snapshots/counter?before=${before}&events=0`)
+      // It walked down from the token one kept position at a time: 2 ** 53 loads at the last.
+      expect(page.body).toEqual(atHead.body)
+      expect(probe.count.loads).toBe(1)
+    }
+    // Counted back from the head, not from the token.
+    const back = await alice.get('/snapshots/counter?before=v1:20000&events=1')
+    expect(back.body.position).toBe('v1:2')
+    const first = await alice.get('/snapshots/counter?before=v1:20000&events=9')
+    expect([first.status, first.body.position]).toEqual([200, 'v1:0'])
+  })
+})
