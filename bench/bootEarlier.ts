@@ -3,7 +3,8 @@
  * sits above at least that much history, from this device's IndexedDB pages and from the
  * server (a fresh profile booted from the server's snapshot, so no page of its own), the latter
  * beside the same server reading as it did before `Storage.readText` (every payload parsed and
- * encoded again), its baseline in the same run. Each figure is the median of `repeat` tabs, each
+ * encoded again) and beside it reading without `Storage.readPage` (each event written from its
+ * row), its baselines in the same run. Each figure is the median of `repeat` tabs, each
  * opened anew, with the range beside it, and the CPU time of the process meanwhile (the
  * server's included: it runs in this process), steadier than the wall clock on a shared machine.
  */
@@ -50,20 +51,23 @@ export async function timeEarlier(tab: Tab): Promise<Timing> {
   return { ms, cpu: (used.user + used.system) / 1000 }
 }
 
-/** `loadEarlier` from the server, and from the same server reading as before `readText`. */
+/** `loadEarlier` from the server, and from the same server reading as before. */
 export interface ServerSpread extends Spread {
   /** Every payload parsed and encoded again (the store read without `readText`). */
   parsing: Spread
+  /** Each event written by the server from its row (the store read without `readPage`). */
+  rows: Spread
 }
 
 /**
- * The world as its server read before `Storage.readText`: `GET /events` answered by a second
- * server on the same store without it (every payload parsed, then encoded again); snapshots by
- * the world's own.
+ * The world as its server read before: `GET /events` answered by a second server on the same
+ * store without `leave` (without `readText`: every payload parsed, then encoded again; without
+ * `readPage`: each event written from its row); snapshots by the world's own.
  */
-function parsingWorld(world: World) {
-  const { readText: _, ...whole } = world.storage
-  const server = createEventServer({ storage: whole })
+function readingWithout(world: World, leave: readonly ('readText' | 'readPage')[]) {
+  const whole: Record<string, unknown> = { ...world.storage }
+  for (const name of leave) delete whole[name]
+  const server = createEventServer({ storage: whole as unknown as World['storage'] })
   const fetch = (request: Request) =>
     new URL(request.url).pathname === '/events' ? server.fetch(request) : world.fetch(request)
   return { world: { ...world, fetch }, close: () => server.close() }
@@ -71,13 +75,14 @@ function parsingWorld(world: World) {
 
 /**
  * From the server: fresh profiles (no pages), booted from the server's snapshot; each round
- * times a tab of the server as it is and one of it parsing every payload (which goes first
- * alternates), so both see the same load.
+ * times a tab of the server as it is and one of it reading each way it did before (in an order
+ * that turns each round), so all see the same load.
  */
 export async function earlierFromServer(world: World, repeat: number): Promise<ServerSpread> {
-  const parsing = parsingWorld(world)
-  const times: Timing[] = []
-  const before: Timing[] = []
+  const parsing = readingWithout(world, ['readText', 'readPage'])
+  const rows = readingWithout(world, ['readPage'])
+  const worlds = [world, parsing.world, rows.world]
+  const times: Timing[][] = worlds.map(() => [])
   const one = async (w: World) => {
     const { tab } = await bootTab(() => profile(w)({ snapshot: true }), w.head())
     if (tab.sync.getSnapshot().boot !== 'server-snapshot') throw new Error('not a server boot')
@@ -87,14 +92,16 @@ export async function earlierFromServer(world: World, repeat: number): Promise<S
   }
   try {
     for (let r = 0; r < repeat; r++) {
-      if (r % 2) before.push(await one(parsing.world))
-      times.push(await one(world))
-      if (!(r % 2)) before.push(await one(parsing.world))
+      for (let k = 0; k < worlds.length; k++) {
+        const i = (r + k) % worlds.length
+        times[i]!.push(await one(worlds[i]!))
+      }
     }
   } finally {
     await parsing.close()
+    await rows.close()
   }
-  return { ...spreadOf(times), parsing: spreadOf(before) }
+  return { ...spreadOf(times[0]!), parsing: spreadOf(times[1]!), rows: spreadOf(times[2]!) }
 }
 
 /** From this device's pages: tabs reopened in a profile whose pages hold the history. */

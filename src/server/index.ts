@@ -54,6 +54,8 @@ export {
   type EventServerOptions,
   type EventValidator,
   type Limits,
+  type PageRequest,
+  type PageResult,
   type Principal,
   type ProjectedEvent,
   type Projection,

@@ -5,7 +5,15 @@ import type { Fanout } from './fanout'
 import { fromStorage } from './respond'
 import { holderOf, type Slots } from './slots'
 import { readText } from './storage/text'
-import type { Limits, Principal, Storage, TextEvent, TextReadResult } from './types'
+import type {
+  Limits,
+  PageResult,
+  Principal,
+  ReadRequest,
+  Storage,
+  TextEvent,
+  TextReadResult,
+} from './types'
 
 /**
  * The event as a client sees it (at its tenant position; the global one stays inside), as JSON
@@ -60,11 +68,13 @@ export async function readEvents(
       ? fanout.wait({ ...request, clientId: query.clientId }, query.wait, signal)
       : undefined
   try {
+    const page = waiting ? undefined : await fromStorage(storePage(storage, principal, request))
+    if (page) return respond(page, query.after, query.limit, principal, query.clientId)
     let result = await fromStorage(readText(storage, request))
     if (waiting && !result.events.length && result.head === query.after) {
       result = (await fromStorage(waiting.result)) ?? result
     }
-    return respond(result, query.after, query.limit, principal, query.clientId)
+    return respond(visible(result, principal), query.after, query.limit, principal, query.clientId)
   } finally {
     waiting?.cancel()
     release?.()
@@ -79,30 +89,24 @@ export interface ReadDeps {
 }
 
 /**
- * The answer's JSON text, written around the events' stored payloads (`ReadEventsResponse`'s
- * fields in its order): an event nobody needed to open is never parsed nor encoded again.
+ * The page the store writes itself (`Storage.readPage`), when every event it reads may be
+ * served to the principal as stored: one that reads every stream, or one whose request names
+ * its streams (each checked by `readEvents`). The erasure stream, read beside those, is then
+ * held unless the principal may read it: only its notices are served (`visible`).
  */
-function respond(
-  result: TextReadResult,
-  after: number,
-  limit: number,
+async function storePage(
+  storage: Storage,
   principal: Principal,
-  clientId: string | undefined,
-): string {
-  if (after > result.head) {
-    // Tokens come from this store, and commits are visible to every reader at once: a token
-    // ahead of the tenant's head means the store was reset or replaced. Start over.
-    throw new StrataWireError(
-      'bad_token',
-      `The token is ahead of this store (head ${result.head}); was the store reset? Read again from the start`,
-      {
-        path: ['after'],
-        details: { head: encodeToken(result.head) },
-      },
-    )
-  }
-  const full = result.events.length === limit
-  const scanned = full ? result.events.at(-1)!.tenantPosition : result.head
+  request: ReadRequest & { tenant: string },
+): Promise<PageResult | undefined> {
+  const all = principal.canRead === undefined
+  if (!storage.readPage || (!all && !request.streams)) return undefined
+  const streams = all || canRead(principal, ERASURE_STREAM) ? [] : [ERASURE_STREAM]
+  return storage.readPage({ ...request, held: { types: [], streams } })
+}
+
+/** The events of a read the principal may see, written, as a page of what was read. */
+function visible(result: TextReadResult, principal: Principal): PageResult {
   const events: string[] = []
   for (const e of result.events) {
     // Every reader of the tenant hears of an erasure, whatever streams it may read: it may hold
@@ -110,11 +114,44 @@ function respond(
     if (canRead(principal, e.stream) || forgottenSubject(noticeOf(e)) !== undefined)
       events.push(wireText(e))
   }
-  let text = `{"protocol":${PROTOCOL_VERSION},"events":[${events.join(',')}],"token":"${encodeToken(scanned)}","head":"${encodeToken(result.head)}","hasMore":${scanned < result.head}`
+  return {
+    text: events.join(','),
+    count: result.events.length,
+    last: result.events.at(-1)?.tenantPosition ?? 0,
+    head: result.head,
+    clients: result.clients,
+  }
+}
+
+/**
+ * The answer's JSON text, written around the events' text (`ReadEventsResponse`'s fields in its
+ * order): an event nobody needed to open is never parsed nor encoded again.
+ */
+function respond(
+  page: PageResult,
+  after: number,
+  limit: number,
+  principal: Principal,
+  clientId: string | undefined,
+): string {
+  if (after > page.head) {
+    // Tokens come from this store, and commits are visible to every reader at once: a token
+    // ahead of the tenant's head means the store was reset or replaced. Start over.
+    throw new StrataWireError(
+      'bad_token',
+      `The token is ahead of this store (head ${page.head}); was the store reset? Read again from the start`,
+      {
+        path: ['after'],
+        details: { head: encodeToken(page.head) },
+      },
+    )
+  }
+  const scanned = page.count === limit ? page.last : page.head
+  let text = `{"protocol":${PROTOCOL_VERSION},"events":[${page.text}],"token":"${encodeToken(scanned)}","head":"${encodeToken(page.head)}","hasMore":${scanned < page.head}`
   if (clientId !== undefined) {
     // Another principal's client reads as one that does not exist: nobody learns from this
     // answer which ids are taken (the store keys clients by tenant, so no other tenant's is).
-    const client = result.clients.find((c) => c.clientId === clientId)
+    const client = page.clients.find((c) => c.clientId === clientId)
     text += `,"lastSeq":${client && client.principalId === principal.id ? client.lastSeq : 0}`
   }
   return `${text}}`

@@ -60,6 +60,28 @@ export interface TextReadResult extends Omit<ReadResult, 'events'> {
   events: TextEvent[]
 }
 
+/**
+ * `Storage.readPage`'s request: one tenant's events after a position, which the store writes as
+ * `GET /events` does (`wireText`), each a reader may see as stored.
+ */
+export interface PageRequest extends ReadRequest {
+  tenant: string
+  /**
+   * Events only the server may write out: of `types` with a sealed field (`"$enc"` in the stored
+   * text: opened per reader), or on `streams` (whether the reader sees one is decided per event).
+   */
+  held: { types: readonly string[]; streams: readonly string[] }
+}
+
+/** `Storage.readPage`'s answer: the events' wire text with the rest of a read's answer. */
+export interface PageResult extends Omit<ReadResult, 'events'> {
+  /** The events as `wireText` writes them, joined by commas ('' with none). */
+  text: string
+  count: number
+  /** The tenant position of the last event (0 with none). */
+  last: number
+}
+
 /** A client, keyed by `(tenant, clientId)`: the same id in two tenants is two clients. */
 export interface ClientRecord {
   clientId: string
@@ -187,6 +209,13 @@ export interface Storage extends Partial<ErasureStorage> {
    * what `read` answers must wrap this too, or leave it out.
    */
   readText?(request: ReadRequest): Promise<TextReadResult>
+  /**
+   * `readText` with the answer's events written by the store itself, or undefined when one of
+   * them is `held` (or its fields are written otherwise by the store than by `wireText`): the
+   * server then reads them through `readText`. Optional; a wrapper that changes what `read`
+   * answers must wrap this too, or leave it out.
+   */
+  readPage?(request: PageRequest): Promise<PageResult | undefined>
   /** The newest position of one tenant, or (tenant undefined) the global one. */
   head(tenant?: string): Promise<number>
   /**

@@ -79,11 +79,11 @@ export function attackStores(): AttackStore[] {
 }
 
 /**
- * The same store as the server read it before `readText`: every payload parsed, opened and
+ * The same store as the server read it before `readText` (and `readPage`): every payload parsed, opened and
  * encoded again. A server on it is the slow path an answer from stored text must equal.
  */
 export function withoutReadText(storage: Storage): Storage {
-  const { readText: _, ...whole } = storage
+  const { readText: _, readPage: __, ...whole } = storage
   return whole
 }
 

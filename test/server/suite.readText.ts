@@ -72,7 +72,7 @@ export function readTextContract(factory: StorageFactory) {
     }
     const pair = async (): Promise<Pair> => {
       const { server, storage } = await start({ authorize, personal })
-      const { readText: _, ...whole } = storage
+      const { readText: _, readPage: __, ...whole } = storage
       const old = createEventServer({ storage: whole, authorize, personal, onError: () => {} })
       others.push(old)
       return { server, old, storage }

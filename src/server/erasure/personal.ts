@@ -1,6 +1,13 @@
 import { type JsonValue, StrataWireError } from '../../protocol'
 import { ERASED, ERASURE_STREAM, type PersonalData, subjectOf } from '../../protocol/personal'
-import type { ProjectedEvent, ReadRequest, Storage, StorageTx, StoredEvent } from '../types'
+import type {
+  PageRequest,
+  ProjectedEvent,
+  ReadRequest,
+  Storage,
+  StorageTx,
+  StoredEvent,
+} from '../types'
 import { OpenedCache } from './cache'
 import { type Envelope, isEnvelope, isEnvelopeRef, newKey, type Opened, sync, web } from './crypto'
 import { openTextEvents } from './openText'
@@ -361,6 +368,14 @@ export function withErasure(
         const result = await storage.readText!(request)
         return { ...result, events: await openTextEvents(source, personal, result.events, cache) }
       },
+    }),
+    // Pages holding a sealed field are read through `readText` above, opened there.
+    ...(storage.readPage && {
+      readPage: (request: PageRequest) =>
+        storage.readPage!({
+          ...request,
+          held: { ...request.held, types: [...request.held.types, ...Object.keys(personal)] },
+        }),
     }),
     append,
     ...(tables && {

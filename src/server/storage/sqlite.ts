@@ -96,7 +96,7 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
     return statement
   }
   const marks = (n: number) => Array(n).fill('?').join(',')
-  const { headOf, readRows, read, readText } = sqliteReads(reader, sql)
+  const { headOf, readRows, read, readText, readPage } = sqliteReads(reader, sql)
   const checkpointOf = (db: Db, name: string, tenant?: string): Checkpoint | undefined => {
     const row = sql(
       db,
@@ -304,6 +304,7 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
       }),
     read: (request) => onReader(() => read(request)),
     readText: (request) => onReader(() => readText(request)),
+    readPage: (request) => onReader(() => readPage(request)),
     head: (tenant) => onReader(() => headOf(reader, tenant)),
     globalPosition: (tenant, tenantPosition) =>
       onReader(() =>

@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3'
 import type { ClientRecord, ReadRequest, TextEvent } from '../types'
 import { type EventRow, rowToClient, rowToEvent } from './rows'
+import { sqlitePage } from './sqlitePage'
 
 type Db = BetterSqlite3.Database
 type Sql = (db: Db, text: string) => BetterSqlite3.Statement
@@ -38,7 +39,7 @@ function textEvent(row: unknown[]): TextEvent {
  * The SQLite adapter's reads of events: whole (`read`, `readEvents` inside an append), or with
  * the payloads left as their stored text (`readText`, what `GET /events` serves). Each of
  * `read` and `readText` is one deferred transaction on `reader`: the events, the head and the
- * clients' records come from one snapshot.
+ * clients' records come from one snapshot; so does `readPage`'s (sqlitePage.ts).
  */
 export function sqliteReads(reader: Db, sql: Sql) {
   const marks = (n: number) => Array(n).fill('?').join(',')
@@ -91,5 +92,9 @@ export function sqliteReads(reader: Db, sql: Sql) {
       clients: clientsOf(request),
     }
   })
-  return { headOf, readRows, read, readText }
+  const readPage = sqlitePage(reader, sql, (request) => ({
+    head: headOf(reader, request.tenant),
+    clients: clientsOf(request),
+  }))
+  return { headOf, readRows, read, readText, readPage }
 }
