@@ -180,6 +180,7 @@ export function createEventServer(options: EventServerOptions): EventServer {
       release()
     }
   })
+  const wipe = { due: true }
   routes.post('/subjects/:id/forget', async (c) => {
     const principal = await authenticate(authorize, c.req.raw)
     const deps = {
@@ -190,6 +191,7 @@ export function createEventServer(options: EventServerOptions): EventServer {
       snapshots,
       onForget: options.onForget,
       opened,
+      wipe,
       tables: tableProjections,
       onError,
     }

@@ -67,10 +67,20 @@ export class OpenedCache {
   /** Drops the tenant's entries when its count of erasures is not the one they were read at. */
   sync(tenant: string, generation: number): void {
     if (this.#generations.get(tenant) === generation) return
+    this.drop(tenant)
+    this.#generations.set(tenant, generation)
+  }
+
+  /**
+   * Drops everything of the tenant (a forget there): nothing is learned for it until a read
+   * syncs it again. Other tenants' entries stay: a forget elsewhere is no business of theirs,
+   * not even by how long their next read takes.
+   */
+  drop(tenant: string): void {
+    this.#generations.delete(tenant)
     const prefix = `${tenant}\u0000`
     this.#keys.drop((key) => key.startsWith(prefix))
     this.#values.drop((_, opened) => opened.tenant === tenant)
-    this.#generations.set(tenant, generation)
   }
 
   key(tenant: string, subject: string): Uint8Array | undefined {

@@ -46,8 +46,13 @@ export interface ForgetDeps {
   onForget?: ((info: { tenant: string; subject: string }) => void | Promise<void>) | undefined
   /** Table projections: scrubbed by their hook, or rebuilt into new tables from the events. */
   tables?: readonly TableProjection[] | undefined
-  /** Emptied: nothing opened before stays in this process's memory. */
+  /** Emptied of the tenant: nothing of it opened before stays in this process's memory. */
   opened?: OpenedCache | undefined
+  /**
+   * Whether the next forget wipes deleted pages even if it deletes nothing (true at start and
+   * after a wipe failed: a forget tried again finishes the job). Shared by the server's forgets.
+   */
+  wipe?: { due: boolean } | undefined
   /** Told when a `forget` hook throws (the forget goes on, folding that state again instead). */
   onError: (error: unknown) => void
 }
@@ -122,7 +127,10 @@ export async function forgetSubject(
       return { audit, existed }
     }),
   )
-  deps.opened?.clear()
+  const wipe = deps.wipe ?? { due: true }
+  // Due until done: a forget tried again after a later step failed finishes the job.
+  if (existed) wipe.due = true
+  deps.opened?.drop(tenant)
   if (existed) deps.snapshots.forgotten(tenant)
   const rebuild = existed
     ? await scrubTables(deps.storage, deps.tables ?? [], context, deps.onError)
@@ -135,7 +143,13 @@ export async function forgetSubject(
     })
   }
   await deps.onForget?.({ tenant, subject })
-  await fromStorage(deps.storage.wipeDeleted?.() ?? Promise.resolve())
+  // Only when something was deleted: on PostgreSQL a wipe is VACUUM FULL of every tenant's
+  // checkpoints and a WAL switch, which any tenant's admin could loop on subjects never seen.
+  if (existed || wipe.due) {
+    wipe.due = true
+    await fromStorage(deps.storage.wipeDeleted?.() ?? Promise.resolve())
+    wipe.due = false
+  }
   return {
     protocol: PROTOCOL_VERSION,
     subject,
