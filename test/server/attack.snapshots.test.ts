@@ -17,14 +17,14 @@ const counter: SnapshotConfig<{ n: number }> = {
   },
 }
 
-/** The store, counting the kept states it loads (`snapshot:<name>#<position>`). */
+/** The store, counting the kept states of acme it loads (`snapshot:<name>#<position>`). */
 function counting(storage: Storage) {
   const count = { loads: 0 }
   const wrapped: Storage = {
     ...storage,
     kind: storage.kind,
     loadCheckpoint: (...args) => {
-      if (args[0].includes('#')) count.loads++
+      if (args[0].includes('#') && args[1] === 'acme') count.loads++
       return storage.loadCheckpoint(...args)
     },
   }
