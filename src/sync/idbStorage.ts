@@ -114,7 +114,8 @@ export function idbStorage(options: IdbStorageOptions = {}): OutboxStorage {
     },
     async scrub(rewrite) {
       const all = handle() as unknown as IDBPDatabase<any>
-      const tx = all.transaction(['claimed', 'drafts', 'snapshots', 'pages'], 'readwrite', STRICT)
+      const history = ['snapshots', 'pages', 'bases']
+      const tx = all.transaction(['claimed', 'drafts', ...history], 'readwrite', STRICT)
       const claimed = tx.objectStore('claimed')
       for (const e of await claimed.getAll()) {
         const next = rewrite(e)
@@ -123,7 +124,8 @@ export function idbStorage(options: IdbStorageOptions = {}): OutboxStorage {
       const drafts = tx.objectStore('drafts')
       for (const r of await drafts.getAll())
         await drafts.put({ ...r, events: r.events.map((e: DraftEvent) => rewrite(e) ?? e) })
-      await Promise.all([tx.objectStore('snapshots').clear(), tx.objectStore('pages').clear()])
+      // The states kept beside the pages too (folded, they hold the fields).
+      for (const name of history) await tx.objectStore(name).clear()
       await tx.done
     },
     async supersede(seqs) {

@@ -11,6 +11,7 @@ import {
   forget,
   idbContents,
 } from './erasure.helpers'
+import { idbStorage } from '../../src/sync/idbStorage'
 import { manualClock } from './helpers'
 
 // A window of 1,000 events over 2,500: the settled snapshot and the pages of earlier history in
@@ -129,5 +130,19 @@ describe('erasure reaches the settled snapshot and the pages of earlier history'
     await vi.waitFor(async () => expect(await p.contents()).not.toContain('Lovelace'))
     expect(back.store.getState()).toEqual({ authors: ['(erased)', BOB], count: N })
     expect(everything(back)).not.toContain('Lovelace')
+  })
+
+  it('the scrub drops the state kept beside each page too', async () => {
+    // A page's base is the folded state before it (Ada's name in it); the page is rewritten after
+    // the scrub only if the tab lives on and still holds those events, so the base goes with it.
+    const indexedDB = new IDBFactory()
+    const storage = idbStorage({ indexedDB, name: 'app' })
+    await storage.open()
+    const page = { version: '1', start: 'v1:1', end: 'v1:2', from: 1, events: [], commands: [] }
+    await storage.history!.savePage(page, { authors: [ADA], count: 1 })
+    expect(await idbContents(indexedDB)).toContain(ADA)
+    await storage.scrub!(() => undefined)
+    expect(await idbContents(indexedDB)).not.toContain('Lovelace')
+    storage.close()
   })
 })
