@@ -2,6 +2,7 @@ import { createStore } from '@strata/state'
 import { connectSync, isErased, type PersonalData, type Sync } from '@strata/state/sync'
 import { IDBFactory } from 'fake-indexeddb'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { idbStorage } from '../../src/sync/idbStorage'
 import {
   ADA,
   BOB,
@@ -11,7 +12,6 @@ import {
   forget,
   idbContents,
 } from './erasure.helpers'
-import { idbStorage } from '../../src/sync/idbStorage'
 import { manualClock } from './helpers'
 
 // A window of 1,000 events over 2,500: the settled snapshot and the pages of earlier history in
