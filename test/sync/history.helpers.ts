@@ -121,11 +121,12 @@ export function request<T>(r: IDBRequest<T>): Promise<T> {
   })
 }
 
-/** The snapshot record a profile keeps for a version. */
+/** The snapshot record a profile keeps for a version, with its state (parsed when JSON text). */
 export async function storedSnapshot(indexedDB: IDBFactory, version = ''): Promise<any> {
   const db = await rawDatabase(indexedDB)
   try {
-    return await request(db.transaction('snapshots').objectStore('snapshots').get(version))
+    const r = await request(db.transaction('snapshots').objectStore('snapshots').get(version))
+    return typeof r?.json === 'string' ? { ...r, state: JSON.parse(r.json) } : r
   } finally {
     db.close()
   }

@@ -2,7 +2,7 @@ import type { SuperJSONResult } from 'superjson'
 import { START_TOKEN, tokenDistance } from '../../protocol/index'
 import { deadline } from '../clock'
 import type { SyncContext } from '../context'
-import { type SnapshotRecord, snapshotProblem } from './records'
+import { recordState, type SnapshotRecord, snapshotProblem } from './records'
 
 /** Where each store's settled history stood when its last connection closed. */
 const lastSeen = new WeakMap<object, { settledAt: string | undefined; base: string }>()
@@ -82,26 +82,27 @@ function learnVersions(ctx: SyncContext, streams: Record<string, number> | undef
   }
 }
 
+/** This device's snapshot, its state decoded; undefined (with one warning) when unusable. */
 async function readLocal(ctx: SyncContext): Promise<SnapshotRecord | undefined> {
   const { history } = ctx
-  let raw: unknown
+  let problem: string | undefined
+  let cause: unknown
   try {
-    raw = await history.storage?.loadSnapshot(history.version)
+    const raw = await history.storage?.loadSnapshot(history.version)
+    problem = snapshotProblem(raw, history.version)
+    // Parsed here, so a JSON text that does not parse is ignored as any unusable record.
+    if (raw && !problem) return { ...(raw as SnapshotRecord), state: recordState(raw as never) }
   } catch (error) {
-    history.warn(
-      `Reading this device's snapshot failed (${String((error as Error)?.message ?? error)}); folding the history from the server's events.`,
-      error,
-    )
-    return undefined
+    cause = error
+    problem = `it could not be read (${String((error as Error)?.message ?? error)})`
   }
-  const problem = snapshotProblem(raw, history.version)
   if (problem) {
     history.warn(
       `Ignored this device's snapshot: ${problem}. Folding the history from the server's events instead.`,
+      cause,
     )
-    return undefined
   }
-  return raw as SnapshotRecord | undefined
+  return undefined
 }
 
 async function bootFromServer(

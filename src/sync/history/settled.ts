@@ -5,6 +5,7 @@ import type { SyncContext } from '../context'
 import { SyncError } from '../errors'
 import {
   type HistoryStorage,
+  jsonText,
   type PageRecord,
   SNAPSHOT_FORMAT,
   SNAPSHOT_FORMAT_VERSION,
@@ -166,13 +167,15 @@ export class SettledHistory {
       if (this.#paged.index >= start && settledIndex > start) {
         const tail =
           settledIndex > this.#paged.index ? this.#page(settledIndex, position) : undefined
+        const state = replica.settledState()
+        const json = jsonText(state)
         const snapshot: SnapshotRecord = {
           format: SNAPSHOT_FORMAT,
           formatVersion: SNAPSHOT_FORMAT_VERSION,
           version: this.version,
           position,
           count: settledIndex,
-          state: replica.settledState(),
+          ...(json === undefined ? { state } : { json }),
           streams: Object.fromEntries(ctx.versions),
           savedAt: ctx.clock.now(),
         }
