@@ -107,8 +107,8 @@ describe("this device's snapshot format", () => {
 
   it.each([
     ['truncated JSON text', { formatVersion: 2, json: '{"a":12' }, /it could not be read \(.*JSON/],
-    ['JSON text of format 1', { formatVersion: 1, json: '{"a":1200}' }, /it has no state/],
-    ['no state of format 2', { formatVersion: 2 }, /it has no state/],
+    ['no state', { formatVersion: 2 }, /state is missing/],
+    ['JSON text that is not a string', { json: { a: 1200 } }, /state is missing/],
     ['a foreign format version', { formatVersion: 3, state: { a: 1200 } }, /format .* 3, not/],
     ['a truncated format 1 record', { formatVersion: 1, count: undefined }, /malformed/],
   ])(

@@ -48,10 +48,7 @@ export async function boot(
   const local = created ? undefined : await readLocal(ctx)
   if (local) {
     early(local.position)
-    learnVersions(ctx, local.streams)
-    replica.reset({ state: local.state, start: local.count }, { frozen: ctx.frozen })
-    history.startAt(local.position, local.count)
-    state.boot = 'local-snapshot'
+    startFrom(ctx, local, 'local-snapshot')
     return
   }
   const fromServer = snapshot !== undefined && (created || !(await sentUnanswered(ctx)))
@@ -75,11 +72,21 @@ async function sentUnanswered(ctx: SyncContext): Promise<boolean> {
   }
 }
 
-/** Stream versions the snapshot's events reached: pulls after it go on from there. */
-function learnVersions(ctx: SyncContext, streams: Record<string, number> | undefined): void {
-  for (const [stream, version] of Object.entries(streams ?? {})) {
+/**
+ * The settled state starts at a snapshot of `count` events up to `position`; pulls go on from the
+ * stream versions its events reached.
+ */
+function startFrom(
+  ctx: SyncContext,
+  s: Pick<SnapshotRecord, 'state' | 'position' | 'count'> & { streams?: Record<string, number> },
+  boot: 'local-snapshot' | 'server-snapshot',
+): void {
+  for (const [stream, version] of Object.entries(s.streams ?? {})) {
     ctx.versions.set(stream, Math.max(ctx.versions.get(stream) ?? 0, version))
   }
+  ctx.replica.reset({ state: s.state, start: s.count }, { frozen: ctx.frozen })
+  ctx.history.startAt(s.position, s.count)
+  ctx.state.boot = boot
 }
 
 /** This device's snapshot, its state decoded; undefined (with one warning) when unusable. */
@@ -110,7 +117,7 @@ async function bootFromServer(
   name: string,
   early: (position: string) => void,
 ): Promise<boolean> {
-  const { history, replica, transport, signal, state } = ctx
+  const { history, transport, signal } = ctx
   const timeout = deadline(ctx.clock, ctx.config.requestTimeoutMs, signal)
   try {
     // The tail's request leaves with the headers; a snapshot then not used has it asked again.
@@ -125,10 +132,7 @@ async function bootFromServer(
     early(found.position)
     const value = await decodeState(found.state)
     const count = tokenDistance(undefined, found.position)
-    learnVersions(ctx, found.streams)
-    replica.reset({ state: value, start: count }, { frozen: ctx.frozen })
-    history.startAt(found.position, count)
-    state.boot = 'server-snapshot'
+    startFrom(ctx, { ...found, state: value, count }, 'server-snapshot')
     return true
   } catch (error) {
     if (signal.aborted) return false

@@ -121,17 +121,20 @@ export function snapshotProblem(raw: unknown, version: string): string | undefin
   if (raw === undefined) return undefined
   if (typeof raw !== 'object' || raw === null) return `it is ${typeof raw}, not a snapshot record`
   const r = raw as Partial<SnapshotRecord>
-  if (r.format !== SNAPSHOT_FORMAT || !(r.formatVersion === 1 || r.formatVersion === 2)) {
+  if (r.format !== SNAPSHOT_FORMAT || ![1, 2].includes(r.formatVersion!)) {
     return `its format is ${JSON.stringify(r.format)} ${JSON.stringify(r.formatVersion)}, not "${SNAPSHOT_FORMAT}" 1 or 2`
   }
   if (r.version !== version) {
     return `it was folded by version ${JSON.stringify(r.version)} of the reducer, this is ${JSON.stringify(version)}`
   }
-  if (!isToken(r.position) || !Number.isSafeInteger(r.count) || (r.count as number) < 0) {
-    return 'its position or event count is missing or malformed (a truncated record?)'
+  if (
+    !isToken(r.position) ||
+    !Number.isSafeInteger(r.count) ||
+    (r.count as number) < 0 ||
+    !('state' in r || typeof r.json === 'string')
+  ) {
+    return 'its position, event count or state is missing or malformed (a truncated record?)'
   }
-  if (!('state' in r || (r.formatVersion === 2 && typeof r.json === 'string')))
-    return 'it has no state (a truncated record?)'
   return undefined
 }
 
@@ -140,22 +143,24 @@ export const recordState = (r: SnapshotRecord): unknown =>
   r.json === undefined ? r.state : JSON.parse(r.json)
 
 /**
- * The state as JSON text when JSON gives back the same values (plain objects, arrays, strings,
- * finite numbers but -0, booleans, null), else undefined (a Map, Set, Date, BigInt, undefined, a
- * class instance): those are kept by structured clone. The replacer sees each value before `toJSON`.
+ * The state as JSON text when JSON gives back the same values (null, strings, booleans, finite
+ * numbers but -0, arrays and objects made by Object), else undefined (a Map, Set, Date, BigInt,
+ * undefined, a class instance): those are kept by structured clone. The replacer sees each value
+ * before `toJSON`.
  */
 export function jsonText(state: unknown): string | undefined {
   try {
     return JSON.stringify(state, function (this: Record<string, unknown>, key) {
       const v = this[key]
-      const type = typeof v
-      const plain =
-        type === 'object'
-          ? !v || [Object.prototype, Array.prototype].includes(Object.getPrototypeOf(v))
-          : type === 'number'
-            ? Number.isFinite(v) && !Object.is(v, -0)
-            : type === 'string' || type === 'boolean'
-      if (!plain) throw 0
+      if (
+        v !== null &&
+        !(typeof v === 'number'
+          ? Number.isFinite(v) && !Object.is(v, -0)
+          : [Object, Array, String, Boolean].includes(
+              (v as object | undefined)?.constructor as never,
+            ))
+      )
+        throw 0
       return v
     })
   } catch {
