@@ -72,7 +72,7 @@ describe('OpenedCache', () => {
     cache.sync('acme', 0)
     cache.sync('evil', 0)
     for (let position = 1; position <= 1000; position++)
-      cache.setValues(position % 2 ? 'acme' : 'evil', position, { name: `n${position}` })
+      cache.setValues(position % 2 ? 'acme' : 'evil', position, { name: `n${position}` }, 0)
     const held = []
     for (let position = 1; position <= 1000; position++) {
       const tenant = position % 2 ? 'acme' : 'evil'
@@ -84,6 +84,14 @@ describe('OpenedCache', () => {
     expect(held.length).toBeLessThanOrEqual(100)
     expect(held).toEqual(expect.arrayContaining([951, 975, 1000]))
     cache.sync('acme', 1)
+    expect(cache.values('acme', 999)).toBeUndefined()
+    expect(cache.values('evil', 1000)).toEqual({ name: 'n1000' })
+    // What a reader had at the count before is not kept at the new one.
+    cache.setValues('acme', 999, { name: 'stale' }, 0)
+    cache.setKey('acme', 'ada', new Uint8Array(32), 0)
+    expect([cache.values('acme', 999), cache.key('acme', 'ada')]).toEqual([undefined, undefined])
+    cache.drop('acme')
+    cache.setValues('acme', 999, { name: 'stale' }, 1)
     expect(cache.values('acme', 999)).toBeUndefined()
     expect(cache.values('evil', 1000)).toEqual({ name: 'n1000' })
   })

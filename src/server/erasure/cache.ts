@@ -86,8 +86,16 @@ export class OpenedCache {
   key(tenant: string, subject: string): Uint8Array | undefined {
     return this.#keys.get(`${tenant}\u0000${subject}`)
   }
-  setKey(tenant: string, subject: string, key: Uint8Array): void {
-    this.#keys.put(`${tenant}\u0000${subject}`, key)
+  /**
+   * Whether what a reader had at this count of erasures (the one it synced at) may be kept: a
+   * forget since (its drop, or another reader's sync to the new count) would otherwise be undone
+   * by a read that fetched the subject's key before the forget committed and caches it after.
+   */
+  #current(tenant: string, generation: number): boolean {
+    return this.#generations.get(tenant) === generation
+  }
+  setKey(tenant: string, subject: string, key: Uint8Array, generation: number): void {
+    if (this.#current(tenant, generation)) this.#keys.put(`${tenant}\u0000${subject}`, key)
   }
   /** The fields of the event at this global position, when they are the tenant's. */
   values(tenant: string, position: number): Record<string, JsonValue> | undefined {
@@ -98,9 +106,10 @@ export class OpenedCache {
     tenant: string,
     position: number,
     values: Record<string, JsonValue>,
+    generation: number,
     text?: string,
   ): void {
-    this.#values.put(position, { tenant, values, text })
+    if (this.#current(tenant, generation)) this.#values.put(position, { tenant, values, text })
   }
   /**
    * The event's payload opened, as JSON text, when its fields are kept and the text was made:
@@ -111,9 +120,9 @@ export class OpenedCache {
     return opened?.tenant === tenant ? opened.text : undefined
   }
   /** Keeps the opened payload's text beside the fields kept for it (none kept: nothing). */
-  setText(tenant: string, position: number, text: string): void {
+  setText(tenant: string, position: number, text: string, generation: number): void {
     const opened = this.#values.get(position)
-    if (opened?.tenant === tenant) opened.text = text
+    if (opened?.tenant === tenant && this.#current(tenant, generation)) opened.text = text
   }
 
   /**
@@ -127,9 +136,9 @@ export class OpenedCache {
     keys: ReadonlyMap<string, Uint8Array>,
     values: readonly (readonly [number, Record<string, JsonValue>, string?])[],
   ): void {
-    if (this.#generations.get(tenant) !== generation) return
-    for (const [subject, key] of keys) this.setKey(tenant, subject, key)
-    for (const [position, opened, text] of values) this.setValues(tenant, position, opened, text)
+    for (const [subject, key] of keys) this.setKey(tenant, subject, key, generation)
+    for (const [position, opened, text] of values)
+      this.setValues(tenant, position, opened, generation, text)
   }
 
   clear(): void {

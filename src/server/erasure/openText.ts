@@ -24,14 +24,16 @@ export async function openTextEvents(
   // As openEvents: a cache is good only checked against the tenant's count of erasures.
   if (!source.erasures) cache = undefined
   const at: number[] = []
-  const synced = new Set<string>()
+  // The count each tenant's cache was synced at: texts made here are kept only at it.
+  const synced = new Map<string, number>()
   let out: TextEvent[] | undefined
   for (let i = 0; i < events.length; i++) {
     const event = events[i]!
     if (!Object.hasOwn(personal, event.type) || !event.payloadText.includes(ENVELOPE_KEY)) continue
     if (cache && !synced.has(event.tenant)) {
-      cache.sync(event.tenant, await source.erasures!(event.tenant))
-      synced.add(event.tenant)
+      const generation = await source.erasures!(event.tenant)
+      cache.sync(event.tenant, generation)
+      synced.set(event.tenant, generation)
     }
     // Opened lately (or sealed by this server): its text as a reader sees it, kept.
     const text = cache?.text(event.tenant, event.position)
@@ -51,7 +53,9 @@ export async function openTextEvents(
     if (opened[k] === parsed[k]) continue
     const event = toTextEvent(opened[k]!)
     out[at[k]!] = event
-    cache?.setText(event.tenant, event.position, event.payloadText)
+    const generation = synced.get(event.tenant)
+    if (generation !== undefined)
+      cache?.setText(event.tenant, event.position, event.payloadText, generation)
   }
   return out
 }

@@ -193,8 +193,14 @@ export async function openEvents<E extends ProjectedEvent>(
   }
   if (!sealed.length) return events
   const keys = new Map<string, Map<string, Uint8Array>>()
+  // The count each tenant's cache was synced at: what this read learns is kept only at it.
+  const generations = new Map<string, number>()
   for (const [tenant, subjects] of wanted) {
-    if (cache) cache.sync(tenant, await source.erasures!(tenant))
+    if (cache) {
+      const generation = await source.erasures!(tenant)
+      cache.sync(tenant, generation)
+      generations.set(tenant, generation)
+    }
     const found = new Map<string, Uint8Array>()
     const missing: string[] = []
     for (const subject of subjects) {
@@ -204,7 +210,7 @@ export async function openEvents<E extends ProjectedEvent>(
     }
     for (const [subject, key] of missing.length ? await source.keys(tenant, missing) : []) {
       found.set(subject, key)
-      cache?.setKey(tenant, subject, key)
+      cache?.setKey(tenant, subject, key, generations.get(tenant)!)
     }
     keys.set(tenant, found)
   }
@@ -226,7 +232,7 @@ export async function openEvents<E extends ProjectedEvent>(
         const place = { tenant: event.tenant, clientId, eventId, field: joinedAs }
         const opened = sync ? sync.open(key, place, envelope) : await web.open(key, place, envelope)
         values = valuesOf(opened, envelope, fields)
-        if (values) cache?.setValues(event.tenant, event.position, values)
+        if (values) cache?.setValues(event.tenant, event.position, values, generations.get(tenant)!)
       }
     }
     const payload = { ...(event.payload as Record<string, JsonValue>) }
