@@ -1,8 +1,8 @@
-import type { PersonalData } from '../../protocol/personal'
-import { parseTextEvent, toTextEvent } from '../storage/text'
+import type { JsonValue } from '../../protocol'
+import { ERASED, type PersonalData } from '../../protocol/personal'
 import type { TextEvent } from '../types'
 import type { OpenedCache } from './cache'
-import { type KeySource, openEvents } from './personal'
+import { type KeySource, openValues, pageKeys, type SealedFields, sealedFields } from './open'
 
 /**
  * What every envelope's text holds: `JSON.stringify` and PostgreSQL's jsonb output both write
@@ -10,10 +10,18 @@ import { type KeySource, openEvents } from './personal'
  */
 const ENVELOPE_KEY = '"$enc"'
 
+/** A payload text's sealed fields, and the payload parsed. */
+interface TextSealed extends SealedFields {
+  index: number
+  payload: Record<string, JsonValue>
+}
+
 /**
  * Text events as readers see them, as `openEvents` gives them: only payloads that may hold
  * sealed fields (an event type declared personal, its text naming an envelope) are parsed,
- * opened and encoded again; every other is served as stored, never parsed.
+ * opened and encoded again; every other is served as stored, never parsed. Only the payload is
+ * parsed and encoded (no event objects in between), and the opened values go into it in place:
+ * what `openEvents` plus `JSON.stringify` give, at about half the cost besides the ciphers.
  */
 export async function openTextEvents(
   source: KeySource,
@@ -23,39 +31,76 @@ export async function openTextEvents(
 ): Promise<TextEvent[]> {
   // As openEvents: a cache is good only checked against the tenant's count of erasures.
   if (!source.erasures) cache = undefined
-  const at: number[] = []
   // The count each tenant's cache was synced at: texts made here are kept only at it.
   const synced = new Map<string, number>()
+  const wanted = new Map<string, Set<string>>()
+  const sealed: TextSealed[] = []
   let out: TextEvent[] | undefined
   for (let i = 0; i < events.length; i++) {
     const event = events[i]!
-    if (!Object.hasOwn(personal, event.type) || !event.payloadText.includes(ENVELOPE_KEY)) continue
-    if (cache && !synced.has(event.tenant)) {
-      const generation = await source.erasures!(event.tenant)
-      cache.sync(event.tenant, generation)
-      synced.set(event.tenant, generation)
+    const { type, payloadText: text, tenant } = event
+    if (!Object.hasOwn(personal, type) || !text.includes(ENVELOPE_KEY)) continue
+    if (cache && !synced.has(tenant)) {
+      const generation = await source.erasures!(tenant)
+      cache.sync(tenant, generation)
+      synced.set(tenant, generation)
     }
     // Opened lately (or sealed by this server): its text as a reader sees it, kept.
-    const text = cache?.text(event.tenant, event.position)
-    if (text === undefined) {
-      at.push(i)
+    const kept = cache?.text(tenant, event.position)
+    if (kept !== undefined) {
+      out ??= events.slice()
+      out[i] = withText(event, kept)
       continue
     }
+    const payload = JSON.parse(text) as JsonValue
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) continue
+    const found = sealedFields(personal[type]!.fields, payload)
+    if (!found) continue
+    sealed.push({
+      fields: found.fields,
+      joined: found.joined,
+      envelope: found.envelope,
+      index: i,
+      payload,
+    })
+    const subjects = wanted.get(tenant)
+    if (subjects) subjects.add(found.envelope.subject)
+    else wanted.set(tenant, new Set([found.envelope.subject]))
+  }
+  if (sealed.length) {
     out ??= events.slice()
-    out[i] = { ...event, payloadText: text }
+    const keys = await pageKeys(source, wanted, cache, synced)
+    for (const s of sealed) {
+      const event = events[s.index]!
+      const key = keys.get(event.tenant)?.get(s.envelope.subject)
+      const generation = synced.get(event.tenant)
+      const opening = openValues(key, event, s, cache, generation)
+      const values = opening instanceof Promise ? await opening : opening
+      // The payload is this read's own, parsed here: the opened values go into it.
+      const { payload, fields } = s
+      for (const field of fields)
+        payload[field] = values && Object.hasOwn(values, field) ? values[field]! : { ...ERASED }
+      const payloadText = JSON.stringify(payload)
+      out[s.index] = withText(event, payloadText)
+      if (generation !== undefined)
+        cache?.setText(event.tenant, event.position, payloadText, generation)
+    }
   }
-  if (!at.length) return out ?? events
-  const parsed = at.map((i) => parseTextEvent(events[i]!))
-  const opened = await openEvents(source, personal, parsed, cache)
-  out ??= events.slice()
-  for (let k = 0; k < at.length; k++) {
-    // openEvents hands back the same event when it found nothing sealed in it.
-    if (opened[k] === parsed[k]) continue
-    const event = toTextEvent(opened[k]!)
-    out[at[k]!] = event
-    const generation = synced.get(event.tenant)
-    if (generation !== undefined)
-      cache?.setText(event.tenant, event.position, event.payloadText, generation)
-  }
-  return out
+  return out ?? events
 }
+
+/** The event with another payload text, field by field (a spread copy takes a slow path). */
+const withText = (event: TextEvent, payloadText: string): TextEvent => ({
+  position: event.position,
+  tenantPosition: event.tenantPosition,
+  tenant: event.tenant,
+  clientId: event.clientId,
+  clientSeq: event.clientSeq,
+  id: event.id,
+  stream: event.stream,
+  streamVersion: event.streamVersion,
+  type: event.type,
+  payloadText,
+  at: event.at,
+  commandId: event.commandId,
+})

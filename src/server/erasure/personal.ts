@@ -9,17 +9,17 @@ import type {
   StoredEvent,
 } from '../types'
 import { OpenedCache } from './cache'
-import { type Envelope, isEnvelope, isEnvelopeRef, newKey, type Opened, sync, web } from './crypto'
+import { newKey, sync, web } from './crypto'
+import {
+  joined,
+  type KeySource,
+  openValues,
+  pageKeys,
+  type SealedFields,
+  sealedFields,
+} from './open'
 import { openTextEvents } from './openText'
 import type { ErasureTx } from './types'
-
-type Keys = (tenant: string, subjects: readonly string[]) => Promise<Map<string, Uint8Array>>
-
-/** Where a read finds keys, and (with a cache) the tenant's count of erasures. */
-export interface KeySource {
-  keys: Keys
-  erasures?: ((tenant: string) => Promise<number>) | undefined
-}
 
 /** The declared fields present in a payload, in declared order (the declaration's own list when all are). */
 function presentFields(declared: readonly string[], payload: JsonValue): readonly string[] {
@@ -28,17 +28,6 @@ function presentFields(declared: readonly string[], payload: JsonValue): readonl
       return declared.filter((f) => Object.hasOwn(payload as object, f))
   }
   return declared
-}
-
-/** A declaration's fields joined with commas (the field part of the additional data), once. */
-const joinedFields = new WeakMap<readonly string[], string>()
-function joined(fields: readonly string[]): string {
-  let text = joinedFields.get(fields)
-  if (text === undefined) {
-    text = fields.join(',')
-    joinedFields.set(fields, text)
-  }
-  return text
 }
 
 /**
@@ -177,7 +166,7 @@ export async function openEvents<E extends ProjectedEvent>(
   if (!source.erasures) cache = undefined
   const wanted = new Map<string, Set<string>>()
   // What to open, one entry per sealed event (no tuples: a read opens thousands).
-  const sealed: Sealed[] = []
+  const sealed: (SealedFields & { index: number })[] = []
   for (let i = 0; i < events.length; i++) {
     const event = events[i]!
     const declared = Object.hasOwn(personal, event.type) ? personal[event.type] : undefined
@@ -186,71 +175,39 @@ export async function openEvents<E extends ProjectedEvent>(
       continue
     const found = sealedFields(declared.fields, payload as Record<string, JsonValue>)
     if (!found) continue
-    sealed.push({ index: i, ...found })
+    sealed.push({
+      index: i,
+      fields: found.fields,
+      joined: found.joined,
+      envelope: found.envelope,
+    })
     const set = wanted.get(event.tenant)
     if (set) set.add(found.envelope.subject)
     else wanted.set(event.tenant, new Set([found.envelope.subject]))
   }
   if (!sealed.length) return events
-  const keys = new Map<string, Map<string, Uint8Array>>()
   // The count each tenant's cache was synced at: what this read learns is kept only at it.
-  const generations = new Map<string, number>()
-  for (const [tenant, subjects] of wanted) {
-    if (cache) {
-      const generation = await source.erasures!(tenant)
-      cache.sync(tenant, generation)
-      generations.set(tenant, generation)
-    }
-    const found = new Map<string, Uint8Array>()
-    const missing: string[] = []
-    for (const subject of subjects) {
-      const key = cache?.key(tenant, subject)
-      if (key) found.set(subject, key)
-      else missing.push(subject)
-    }
-    for (const [subject, key] of missing.length ? await source.keys(tenant, missing) : []) {
-      found.set(subject, key)
-      cache?.setKey(tenant, subject, key, generations.get(tenant)!)
-    }
-    keys.set(tenant, found)
-  }
+  const synced = new Map<string, number>()
+  const keys = await pageKeys(source, wanted, cache, synced)
   const out = events.slice()
   let tenant: string | undefined
   let tenantKeys: Map<string, Uint8Array> | undefined
-  for (const { index, fields, joined: joinedAs, envelope } of sealed) {
-    const event = events[index]!
+  for (const found of sealed) {
+    const event = events[found.index]!
     if (event.tenant !== tenant) {
       tenant = event.tenant
       tenantKeys = keys.get(tenant)
     }
-    const key = tenantKeys?.get(envelope.subject)
-    let values: Record<string, JsonValue> | undefined
-    if (key) {
-      values = cache?.values(event.tenant, event.position)
-      if (!values) {
-        const { clientId, id: eventId } = event
-        const place = { tenant: event.tenant, clientId, eventId, field: joinedAs }
-        const opened = sync ? sync.open(key, place, envelope) : await web.open(key, place, envelope)
-        values = valuesOf(opened, envelope, fields)
-        if (values) cache?.setValues(event.tenant, event.position, values, generations.get(tenant)!)
-      }
-    }
+    const key = tenantKeys?.get(found.envelope.subject)
+    const opening = openValues(key, event, found, cache, synced.get(event.tenant))
+    const values = opening instanceof Promise ? await opening : opening
     const payload = { ...(event.payload as Record<string, JsonValue>) }
-    for (const field of fields) {
+    for (const field of found.fields) {
       payload[field] = values && Object.hasOwn(values, field) ? values[field]! : { ...ERASED }
     }
-    out[index] = { ...event, payload }
+    out[found.index] = { ...event, payload }
   }
   return out
-}
-
-interface Sealed {
-  index: number
-  /** The field holding the envelope first, then those referring to it. */
-  fields: readonly string[]
-  /** `fields` joined with commas: the field part of the additional data. */
-  joined: string
-  envelope: Envelope
 }
 
 /** The subject whose key sealed a stored event's personal fields (named in clear), if any. */
@@ -260,44 +217,6 @@ export function sealedSubject(personal: PersonalData, event: StoredEvent): strin
   if (!declared || typeof payload !== 'object' || payload === null || Array.isArray(payload))
     return undefined
   return sealedFields(declared.fields, payload as Record<string, JsonValue>)?.envelope.subject
-}
-
-/** The sealed fields of a payload, or undefined when none is sealed. */
-function sealedFields(
-  declared: readonly string[],
-  payload: Record<string, JsonValue>,
-): Omit<Sealed, 'index'> | undefined {
-  let envelope: Envelope | undefined
-  let all = true
-  for (let i = 0; i < declared.length; i++) {
-    const value = payload[declared[i]!]
-    if (i === 0 && isEnvelope(value)) envelope = value
-    else if (i === 0 || !isEnvelopeRef(value)) all = false
-  }
-  if (all && envelope) return { fields: declared, joined: joined(declared), envelope }
-  const fields: string[] = []
-  for (const field of declared) {
-    const value = payload[field]
-    if (isEnvelope(value)) {
-      envelope = value
-      fields.unshift(field)
-    } else if (isEnvelopeRef(value)) fields.push(field)
-  }
-  return envelope && { fields, joined: fields.join(','), envelope }
-}
-
-/** The fields' values as opened: v2 sealed them in order, v1 by name; undefined when not opened. */
-function valuesOf(
-  opened: Opened,
-  envelope: Envelope,
-  fields: readonly string[],
-): Record<string, JsonValue> | undefined {
-  if (typeof opened !== 'object' || opened === null) return undefined
-  if (envelope.$enc === 'v1') return Array.isArray(opened) ? undefined : opened
-  if (!Array.isArray(opened) || opened.length !== fields.length) return undefined
-  const values: Record<string, JsonValue> = {}
-  for (let i = 0; i < fields.length; i++) values[fields[i]!] = opened[i]!
-  return values
 }
 
 export function erasureTx(tx: StorageTx): ErasureTx {
