@@ -95,13 +95,25 @@ export const sync = node
       seal(key: Uint8Array, subject: string, place: Place, values: JsonValue[]): EnvelopeV2 {
         const iv = nextIv()
         const cipher = node.createCipheriv('aes-256-gcm', key, iv)
+        // The additional data, the plaintext and then IV, ciphertext and tag, in the reused
+        // buffer: the data is encoded from there, with no buffers concatenated.
         const aad = additionalText('v2', place)
-        room(aad.length * 3)
-        cipher.setAAD(scratch.subarray(0, scratch.write(aad, 0, 'utf8')))
-        const body = cipher.update(canonicalJson(values), 'utf8')
+        const plain = canonicalJson(values)
+        room((aad.length + 2 * plain.length) * 3 + IV_BYTES + TAG_BYTES)
+        const aadEnd = scratch.write(aad, 0, 'utf8')
+        cipher.setAAD(scratch.subarray(0, aadEnd))
+        const plainEnd = aadEnd + scratch.write(plain, aadEnd, 'utf8')
+        const body = cipher.update(scratch.subarray(aadEnd, plainEnd))
         cipher.final()
-        const data = Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64')
-        return { $enc: 'v2', subject, data }
+        iv.copy(scratch, plainEnd)
+        body.copy(scratch, plainEnd + IV_BYTES)
+        const tagAt = plainEnd + IV_BYTES + body.length
+        cipher.getAuthTag().copy(scratch, tagAt)
+        return {
+          $enc: 'v2',
+          subject,
+          data: scratch.toString('base64', plainEnd, tagAt + TAG_BYTES),
+        }
       },
       open(key: Uint8Array, place: Place, envelope: Envelope): Opened {
         // Ciphertext, IV and additional data decoded into one reused buffer (never the
