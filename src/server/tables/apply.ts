@@ -24,6 +24,7 @@ export class ApplyFailure extends Error {
       tenantPosition: e.tenantPosition,
       id: e.id,
       type: e.type,
+      stream: e.stream,
     }
   }
 }

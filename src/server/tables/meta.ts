@@ -12,6 +12,8 @@ export interface Failure {
   tenantPosition: number
   id: string
   type: string
+  /** The event's stream: its error is told only to readers of it (absent in older records). */
+  stream?: string
 }
 
 /**

@@ -1,4 +1,4 @@
-import { tenantOf } from '../auth'
+import { canRead, tenantOf } from '../auth'
 import { fromStorage } from '../respond'
 import type { Principal, Storage } from '../types'
 import type { TableProjection } from './define'
@@ -17,8 +17,8 @@ export interface TableViewStatus {
   /** Whether the live version has applied every event of the caller's tenant. */
   caughtUp: boolean
   /**
-   * Why it stopped: the message, and the event when it is one of the caller's tenant (another
-   * tenant's event is not named).
+   * Why it stopped: the message, and the event when it is one of the caller's tenant on a stream
+   * it may read (another tenant's event, or one it may not read, is not named).
    */
   error: {
     message: string
@@ -26,10 +26,18 @@ export interface TableViewStatus {
   } | null
 }
 
-function errorFor(gen: Generation | undefined, tenant: string): TableViewStatus['error'] {
+function errorFor(gen: Generation | undefined, principal: Principal): TableViewStatus['error'] {
   const failure = gen?.error
   if (!failure) return null
-  if (failure.tenant !== tenant) return { message: 'Stopped at an event of another tenant' }
+  if (failure.tenant !== tenantOf(principal))
+    return { message: 'Stopped at an event of another tenant' }
+  // The message may quote the event's payload: for readers of its stream only (a record from
+  // before streams were kept names none: for readers of every stream).
+  const hidden =
+    failure.stream === undefined
+      ? principal.canRead !== undefined
+      : !canRead(principal, failure.stream)
+  if (hidden) return { message: 'Stopped at an event of a stream this principal may not read' }
   return {
     message: failure.message,
     event: { id: failure.id, type: failure.type, position: failure.tenantPosition },
@@ -59,6 +67,6 @@ export async function tableStatus(
     liveVersion: live?.version ?? null,
     buildingVersion: building?.version ?? null,
     caughtUp: !!live && live.position >= global,
-    error: errorFor(building ?? live, tenant),
+    error: errorFor(building ?? live, principal),
   }
 }
