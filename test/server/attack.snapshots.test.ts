@@ -1,9 +1,9 @@
 // Attacks on GET /snapshots/<name> over real HTTP on memory, SQLite and PostgreSQL: paging back
 // from a token the tenant never reached (another tenant's, or the largest there is) costs what
 // paging back from the tenant's head costs.
-import type { SnapshotConfig, Storage } from '@strata/state/server'
+import type { Principal, SnapshotConfig, Storage } from '@strata/state/server'
 import { describe, expect, it } from 'vitest'
-import { type AttackStore, as, attackStores, start } from './attack'
+import { type AttackStore, as, attackStores, byToken, start } from './attack'
 import { batch, events } from './helpers'
 
 /** A state kept after every event: paging back may look at one checkpoint per position. */
@@ -31,6 +31,23 @@ function counting(storage: Storage) {
   return { storage: wrapped, count }
 }
 
+/** As `byToken`, and alice may read no `secret` stream. */
+const authorize = (request: Request): Principal | null => {
+  const principal = byToken(request)
+  return principal?.id === 'alice'
+    ? { ...principal, canRead: (stream: string) => stream !== 'secret' }
+    : principal
+}
+
+/** What an answer shows but its date. */
+const shown = (answer: { status: number; body: unknown; headers: Headers }) => ({
+  status: answer.status,
+  body: answer.body,
+  headers: [...answer.headers].filter(
+    ([name]) => !['date', 'connection', 'keep-alive'].includes(name),
+  ),
+})
+
 describe.each(attackStores())('snapshots on %s', (_name, _sql, make: AttackStore[2]) => {
   it('pages back from past the tenant’s head as from the head, loading no checkpoint per position in between', async () => {
     const probe = counting(await make())
@@ -57,5 +74,33 @@ describe.each(attackStores())('snapshots on %s', (_name, _sql, make: AttackStore
     expect(back.body.position).toBe('v1:2')
     const first = await alice.get('/snapshots/counter?before=v1:20000&events=9')
     expect([first.status, first.body.position]).toEqual([200, 'v1:0'])
+  })
+
+  it('answers another tenant and a reader without every stream nothing of the snapshot, position included', async () => {
+    const { url } = await start({ storage: await make(), snapshots: [counter], authorize })
+    const bob = as(url, 'bob@acme')
+    await bob.post(batch('b', [...events('b', 1, 2), ...events('b', 3, 1, { stream: 'secret' })]))
+    const served = await bob.get('/snapshots/counter')
+    expect([served.status, served.headers.get('x-position')]).toEqual([200, 'v1:3'])
+    // Another tenant's readers hear what a tenant without events hears: none yet, no position.
+    const eve = shown(await as(url, 'eve@evil').get('/snapshots/counter'))
+    expect(eve).toEqual(shown(await as(url, 'zed@zero').get('/snapshots/counter')))
+    expect(eve.status).toBe(404)
+    expect(JSON.stringify(eve)).not.toMatch(/v1:[1-9]/)
+    // Alice may not read the secret stream: refused, with no position, state or stream list.
+    const alice = as(url, 'alice@acme')
+    const refused = await alice.get('/snapshots/counter')
+    expect([refused.status, refused.headers.get('x-position')]).toEqual([403, null])
+    expect(JSON.stringify(refused.body)).not.toMatch(/v1:|secret|"n"/)
+    for (const page of ['before=v1:3&events=0', 'before=v1:9&events=0']) {
+      expect((await alice.get(`/snapshots/counter?${page}`)).status).toBe(403)
+    }
+    // A state kept before the secret event holds none of it: hers to page back to.
+    const kept = await alice.get('/snapshots/counter?before=v1:2&events=0')
+    expect([kept.status, kept.body.streams, kept.body.state.json]).toEqual([
+      200,
+      { todos: 2 },
+      { n: 2 },
+    ])
   })
 })
