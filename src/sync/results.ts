@@ -89,7 +89,8 @@ function refuse(ctx: SyncContext, refusals: readonly Refusal[]) {
  * broadcast was missed or this tab adopted a closed tab's events.
  */
 export async function collectRejections(ctx: SyncContext): Promise<void> {
-  const taken = await ctx.storage.takeRejected(ctx.tabs.tabId).catch(() => [])
+  // Only a shared outbox (durable) keeps rejections for another tab.
+  const taken = await ctx.storage.takeRejected!(ctx.tabs.tabId).catch(() => [])
   const refusals: Refusal[] = []
   for (const e of taken) {
     if (e.superseded) continue

@@ -92,8 +92,12 @@ export interface OutboxStorage {
   /** Claimed events the server has not processed, by clientSeq, rejected ones left out. */
   unsent(limit: number): Promise<ClaimedEvent[]>
   settle(outcomes: readonly Outcome[]): Promise<void>
-  /** The owner's rejected events, removed as they are returned. */
-  takeRejected(owner: string): Promise<ClaimedEvent[]>
+  /**
+   * The owner's rejected events, removed as they are returned. Only an outbox shared by tabs
+   * (`durable`) keeps another tab's rejections, and needs leases (the next three): the memory
+   * outbox has one tab and does neither.
+   */
+  takeRejected?(owner: string): Promise<ClaimedEvent[]>
   /** Owners with drafts or claimed events stored. */
   owners(): Promise<string[]>
   /** Moves the drafts and claimed events of `from` (tabs that are gone) to `owner`. */
@@ -101,10 +105,10 @@ export interface OutboxStorage {
   /** The server has processed up to `lastSeq`: new claims start after it. */
   advanceSeq(lastSeq: number): Promise<void>
   /** Takes or renews a lease (the fallback for Web Locks); false while another holds it. */
-  lease(name: string, holder: string, ttlMs: number, now: number): Promise<boolean>
-  releaseLease(name: string, holder: string): Promise<void>
+  lease?(name: string, holder: string, ttlMs: number, now: number): Promise<boolean>
+  releaseLease?(name: string, holder: string): Promise<void>
   /** Names of leases not expired at `now`. */
-  liveLeases(now: number): Promise<string[]>
+  liveLeases?(now: number): Promise<string[]>
   /**
    * Erasure: `rewrite` each draft and claimed event (its new value, or undefined to keep it),
    * and drop the snapshots and pages of settled history, in one transaction.
@@ -122,18 +126,12 @@ export function outboxOwnedError(stored: string, wanted: string): Error {
   )
 }
 
-interface Lease {
-  holder: string
-  expires: number
-}
-
 /** The outbox in memory: what `persist: false` uses; one tab, lost on reload. */
 export function memoryStorage(): OutboxStorage {
   let clientId: string | undefined
   let nextSeq = 1
   const drafts = new Map<string, DraftEvent[]>()
   const claimed = new Map<number, ClaimedEvent>()
-  const leases = new Map<string, Lease>()
   const sorted = () => [...claimed.values()].sort((a, b) => a.clientSeq - b.clientSeq)
   return {
     durable: false,
@@ -174,11 +172,6 @@ export function memoryStorage(): OutboxStorage {
         else claimed.delete(o.clientSeq)
       }
     },
-    async takeRejected(owner) {
-      const taken = sorted().filter((e) => e.owner === owner && e.rejected)
-      for (const e of taken) claimed.delete(e.clientSeq)
-      return taken
-    },
     async owners() {
       return [...new Set([...drafts.keys(), ...[...claimed.values()].map((e) => e.owner)])]
     },
@@ -208,18 +201,6 @@ export function memoryStorage(): OutboxStorage {
           k,
           list.map((e) => rewrite(e) ?? e),
         )
-    },
-    async lease(name, holder, ttlMs, now) {
-      const current = leases.get(name)
-      if (current && current.holder !== holder && current.expires > now) return false
-      leases.set(name, { holder, expires: now + ttlMs })
-      return true
-    },
-    async releaseLease(name, holder) {
-      if (leases.get(name)?.holder === holder) leases.delete(name)
-    },
-    async liveLeases(now) {
-      return [...leases].filter(([, l]) => l.expires > now).map(([name]) => name)
     },
     close() {},
   }

@@ -87,10 +87,10 @@ export function webLockTabs(locks: LockManagerLike, prefix: string, tabId: strin
 }
 
 /**
- * The fallback without Web Locks: leases in the outbox database, renewed while the tab lives. A
- * crashed tab's lease runs out after `ttlMs`. Two senders at once (a lease lost while a request
- * was in flight) cost a duplicate request, never a duplicate event: the server dedupes by
- * (clientId, clientSeq).
+ * The fallback without Web Locks: leases in the outbox database (a durable one, shared by tabs),
+ * renewed while the tab lives. A crashed tab's lease runs out after `ttlMs`. Two senders at once
+ * (a lease lost while a request was in flight) cost a duplicate request, never a duplicate event:
+ * the server dedupes by (clientId, clientSeq).
  */
 export function leaseTabs(
   storage: OutboxStorage,
@@ -109,7 +109,7 @@ export function leaseTabs(
   const take = async (name: string) => {
     const now = clock.now()
     try {
-      return (await storage.lease(name, tabId, ttlMs, now)) ? now + ttlMs : 0
+      return (await storage.lease!(name, tabId, ttlMs, now)) ? now + ttlMs : 0
     } catch {
       return 0
     }
@@ -142,7 +142,7 @@ export function leaseTabs(
     },
     isSender: () => sender && clock.now() < senderUntil,
     async gone(owners) {
-      const live = new Set(await storage.liveLeases(clock.now()))
+      const live = new Set(await storage.liveLeases!(clock.now()))
       return owners.filter((o) => o !== tabId && !live.has(`${prefix}:tab:${o}`))
     },
     async close() {
@@ -150,8 +150,8 @@ export function leaseTabs(
       clock.clearTimeout(timer)
       sender = false
       // Release so a reload adopts at once instead of waiting for the lease to run out.
-      await storage.releaseLease(tabLease, tabId).catch(() => {})
-      await storage.releaseLease(senderLease, tabId).catch(() => {})
+      await storage.releaseLease!(tabLease, tabId).catch(() => {})
+      await storage.releaseLease!(senderLease, tabId).catch(() => {})
     },
   }
 }
