@@ -14,6 +14,7 @@ import {
 } from './config'
 import { ConflictState } from './conflicts'
 import { type SyncContext, SyncState } from './context'
+import { scrubForgotten } from './erasure'
 import { SyncError, toSyncError } from './errors'
 import { boot, remember } from './history/boot'
 import { earlierHistory } from './history/earlier'
@@ -172,6 +173,7 @@ export function connectSync<E extends AnyEvent>(
     if (ctx.storage.durable) {
       channel = tabChannel(`${prefix}:${ctx.clientId}`, (message) => {
         if (message.kind === 'claimed') sender.wake()
+        else if (message.kind === 'forgotten') scrubForgotten(ctx).catch(() => {})
         else applyResults(ctx, message.token, message.results)
       })
     }

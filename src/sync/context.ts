@@ -159,6 +159,10 @@ export interface SyncContext {
    * starts with none, so an empty draft list is written only to delete stored ones.
    */
   draftsKept?: boolean
+  /** Subjects whose fields this tab has scrubbed: pulled events of theirs are scrubbed too. */
+  forgotten?: Set<string>
+  /** The erasure scrubs of this tab, one after the other (erasure.ts). */
+  erasing?: Promise<void>
   /** Claimed events adopted from a closed tab: their confirmation may have gone to that tab. */
   adopted: Set<string>
   frozen: (entry: EventEntry) => boolean
@@ -181,6 +185,8 @@ export interface SyncContext {
 /** Messages between tabs sharing an outbox. */
 export type TabMessage =
   | { kind: 'claimed' }
+  /** A tab scrubbed an erasure from storage: the others catch up (see `OutboxStorage.scrub`). */
+  | { kind: 'forgotten' }
   | {
       kind: 'results'
       token: PositionToken

@@ -3,21 +3,13 @@ import type { MutableCommandEntry, MutableEventEntry } from '../core/entries'
 import { events, internalsOf } from '../core/internals'
 import type { JsonValue, StoredWireEvent } from '../protocol/index'
 import { ERASED, forgottenSubject, type PersonalData, scrubPayload } from '../protocol/personal'
-import type { ConflictState } from './conflicts'
-import type { DraftEvent, OutboxStorage, WireFields } from './storage'
+import type { SyncContext } from './context'
+import { type DraftEvent, STALE, type WireFields } from './storage'
 import type { EventCodec } from './types'
 
 /** The subjects a page of pulled events says were forgotten (genuine audit events only). */
 export const forgottenIn = (events: readonly StoredWireEvent[]) =>
   new Set(events.map(forgottenSubject).filter(Boolean) as string[])
-
-export interface ScrubTarget {
-  store: object
-  storage: OutboxStorage
-  codec: EventCodec
-  /** Lost commands and the events they lost to: their copies are scrubbed as the log's. */
-  conflicts: Pick<ConflictState, 'recent' | 'getSnapshot'>
-}
 
 // Scrubs events and commands of forgotten subjects. The declaration names wire fields, so a
 // store event goes through the codec: encoded, its wire payload scrubbed, decoded back when
@@ -102,26 +94,51 @@ function leaking(value: unknown, lost: ReadonlySet<unknown>, depth = 0): unknown
 }
 
 /**
- * After the server said these subjects were forgotten: their fields become the placeholder in
- * the store's events and commands (see `scrubber`), in the lost commands of
- * `sync.conflicts` and the events they lost to, in the outbox (drafts and
- * claimed events, so what is resent holds no plaintext), and the settled snapshots and pages of
- * IndexedDB are dropped (folded states cannot be scrubbed field by field; the server serves them
- * scrubbed again). Then the states are folded again: from the first event when the window
- * starts at one, else with the earlier history paged in again
+ * After an erasure, one at a time. `pulled`: subjects the server said were forgotten (its audit
+ * events in a pull). Their fields become the placeholder in the store's events and commands (see
+ * `scrubber`), in the lost commands of `sync.conflicts` and the events they lost to, and in the
+ * events pulled from then on (one in flight meanwhile); in storage, the outbox is scrubbed (drafts
+ * and claimed events, so what is resent holds no plaintext) and the settled snapshots and pages
+ * are dropped (folded states cannot be scrubbed field by field; the server serves them scrubbed
+ * again), and the other tabs are told. Then the states are folded again: from the first event
+ * when the window starts at one, else with the earlier history paged in again
  * (`hot.replaceReducer(r, { refold: 'all' })`).
+ *
+ * Then, and without `pulled` (another tab's message, a write refused as STALE), the tab catches
+ * up with the erasures other tabs scrubbed from storage: its memory is scrubbed of them the same
+ * way, and its writes are taken again (the refused ones go again).
  */
-export async function scrubForgotten(
-  target: ScrubTarget,
-  personal: PersonalData,
-  forgotten: ReadonlySet<string>,
+export function scrubForgotten(ctx: SyncContext, pulled?: ReadonlySet<string>): Promise<void> {
+  const run = (ctx.erasing ?? Promise.resolve()).then(async () => {
+    if (pulled) await scrub(ctx, pulled, true)
+    await ctx.storage.caughtUp?.((subjects) => scrub(ctx, subjects))
+  })
+  ctx.erasing = run.catch(() => {})
+  return run
+}
+
+/** Runs `write`, again after catching up as long as storage refuses it as STALE. */
+export const unlessStale = (ctx: SyncContext, write: () => Promise<void>): Promise<void> =>
+  write().catch((error) => {
+    if (error !== STALE) throw error
+    return scrubForgotten(ctx).then(() => unlessStale(ctx, write))
+  })
+
+/** Scrubs this tab of `subjects` (those it has not scrubbed yet); its storage too if `pulled`. */
+async function scrub(
+  ctx: SyncContext,
+  subjects: Iterable<string>,
+  pulled?: boolean,
 ): Promise<void> {
-  const core = internalsOf<unknown>(target.store)
-  const scrub = scrubber(personal, forgotten, target.codec)
+  const personal = ctx.config.personal
+  const forgotten = new Set([...subjects].filter((s) => !ctx.forgotten?.has(s)))
+  if (!personal || !forgotten.size) return
+  const core = internalsOf<unknown>(ctx.store)
+  const scrub = scrubber(personal, forgotten, ctx.codec)
   // What each command and its events lost, to scrub the command with.
   const lostBy = new Map<string | undefined, Set<unknown>>()
-  const conflicts = target.conflicts.getSnapshot()
-  for (const r of target.conflicts.recent) r.event = scrub.event(r.event, new Set()) ?? r.event
+  const conflicts = ctx.conflicts.getSnapshot()
+  for (const r of ctx.conflicts.recent) r.event = scrub.event(r.event, new Set()) ?? r.event
   // Events first: a command is scrubbed with what its events lost (keyed by the command's id).
   for (const [key, list] of [
     ['event', [...events(core), ...conflicts.flatMap((c) => c.events)]],
@@ -141,9 +158,13 @@ export async function scrubForgotten(
       if (leaking(error?.message, lost)) error.message = error.stack = 'erased'
     }
   }
-  await target.storage.scrub?.(scrub.record)
+  ctx.forgotten = new Set([...(ctx.forgotten ?? []), ...forgotten])
+  if (pulled) {
+    await ctx.storage.scrub?.(scrub.record, [...forgotten])
+    ctx.broadcast({ kind: 'forgotten' })
+  }
   if (lostBy.size || core.start) {
-    ;(target.store as Store<unknown>).hot.replaceReducer(
+    ;(ctx.store as Store<unknown>).hot.replaceReducer(
       core.reducer,
       core.start ? { refold: 'all' } : undefined,
     )

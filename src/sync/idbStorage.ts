@@ -8,10 +8,11 @@ import {
   numbered,
   type OutboxStorage,
   outboxOwnedError,
+  STALE,
 } from './storage'
 
 interface OutboxDB extends DBSchema {
-  meta: { key: string; value: string | number }
+  meta: { key: string; value: string | number | string[] }
   claimed: { key: number; value: ClaimedEvent }
   drafts: { key: string; value: { owner: string; events: DraftEvent[] } }
   leases: { key: string; value: { name: string; holder: string; expires: number } }
@@ -27,6 +28,9 @@ export interface IdbStorageOptions {
 // Strict durability: a transaction counts as done only once it is on disk, so an event the
 // outbox has accepted survives a crash right after.
 const STRICT = { durability: 'strict' } as const
+/** Meta keys: how many subjects were erased from this database, and which (in that order). */
+const ERASURES = 'erasures'
+const ERASED = 'erased'
 
 /** The outbox in IndexedDB, shared by the tabs of one origin. */
 export function idbStorage(options: IdbStorageOptions = {}): OutboxStorage {
@@ -40,7 +44,18 @@ export function idbStorage(options: IdbStorageOptions = {}): OutboxStorage {
   const seqKey = (clientId: string) => `nextSeq:${clientId}`
   let clientId = ''
   let created = false
-  const history = idbHistory(handle as () => IDBPDatabase<any>)
+  /** How many of those this tab's memory is scrubbed of: counted when it opened, then caught up. */
+  let erasures = 0
+  // A transaction writing what this tab holds in memory, refused while another tab has counted an
+  // erasure this one has not caught up with. The count is the one when the write was asked for,
+  // as its records were read from memory just before. Refused, it writes nothing.
+  const writing = async (names: string[], options?: typeof STRICT) => {
+    const known = erasures
+    const tx = (handle() as IDBPDatabase<any>).transaction([...names, 'meta'], 'readwrite', options)
+    if (((await tx.objectStore('meta').get(ERASURES)) ?? 0) !== known) throw STALE
+    return tx
+  }
+  const history = idbHistory(handle as () => IDBPDatabase<any>, writing)
 
   return {
     durable: true,
@@ -73,7 +88,9 @@ export function idbStorage(options: IdbStorageOptions = {}): OutboxStorage {
       db = opened
       // Usually there is nothing to write: a readonly transaction (a fresh database has nothing).
       const read = created ? undefined : opened.transaction('meta')
+      const counted = read?.store.get(ERASURES)
       const kept = (await read?.store.get('clientId')) as string | undefined
+      erasures = ((await counted) as number | undefined) ?? 0
       if (read && kept !== undefined && (wanted ?? kept) === kept) {
         clientId = kept
         return kept
@@ -95,13 +112,14 @@ export function idbStorage(options: IdbStorageOptions = {}): OutboxStorage {
       return clientId
     },
     async saveDrafts(owner, events) {
-      const tx = handle().transaction('drafts', 'readwrite', STRICT)
-      if (events.length) await tx.store.put({ owner, events: [...events] })
-      else await tx.store.delete(owner)
+      const tx = await writing(['drafts'], STRICT)
+      const drafts = tx.objectStore('drafts')
+      if (events.length) await drafts.put({ owner, events: [...events] })
+      else await drafts.delete(owner)
       await tx.done
     },
     async claim(owner, events, rest) {
-      const tx = handle().transaction(['meta', 'claimed', 'drafts'], 'readwrite', STRICT)
+      const tx = await writing(['claimed', 'drafts'], STRICT)
       const meta = tx.objectStore('meta')
       const next = ((await meta.get(seqKey(clientId))) as number | undefined) ?? 1
       const made = numbered(events, owner, next)
@@ -112,10 +130,14 @@ export function idbStorage(options: IdbStorageOptions = {}): OutboxStorage {
       await tx.done
       return made
     },
-    async scrub(rewrite) {
+    async scrub(rewrite, subjects) {
       const all = handle() as unknown as IDBPDatabase<any>
       const history = ['snapshots', 'pages', 'bases']
-      const tx = all.transaction(['claimed', 'drafts', ...history], 'readwrite', STRICT)
+      const tx = all.transaction(['meta', 'claimed', 'drafts', ...history], 'readwrite', STRICT)
+      const meta = tx.objectStore('meta')
+      const erased = [...((await meta.get(ERASED)) ?? []), ...subjects]
+      await meta.put(erased, ERASED)
+      await meta.put(erased.length, ERASURES)
       const claimed = tx.objectStore('claimed')
       for (const e of await claimed.getAll()) {
         const next = rewrite(e)
@@ -127,6 +149,11 @@ export function idbStorage(options: IdbStorageOptions = {}): OutboxStorage {
       // The states kept beside the pages too (folded, they hold the fields).
       for (const name of history) await tx.objectStore(name).clear()
       await tx.done
+    },
+    async caughtUp(scrub) {
+      const erased = ((await handle().get('meta', ERASED)) ?? []) as string[]
+      await scrub(erased.slice(erasures))
+      erasures = erased.length
     },
     async supersede(seqs) {
       const tx = handle().transaction('claimed', 'readwrite', STRICT)

@@ -3,6 +3,7 @@ import type { WireEvent } from '../core/replica'
 import { PROTOCOL_VERSION, parsePostEventsRequest, StrataWireError } from '../protocol/index'
 import { rejectRefused } from './conflicts'
 import type { SyncContext } from './context'
+import { unlessStale } from './erasure'
 import { toSyncError } from './errors'
 import { unsendable } from './limits'
 import type { ClaimInput, DraftEvent, WireFields } from './storage'
@@ -123,16 +124,21 @@ export class Outbox {
     )
   }
 
-  /** Runs `work` after the queued writes; a failure stops syncing (status 'error') until resume. */
+  /**
+   * Runs `work` after the queued writes (again after an erasure it was refused for); a failure
+   * stops syncing (status 'error') until resume.
+   */
   enqueue(work: () => Promise<void>): Promise<void> {
-    const run = this.#queue.then(work).catch((error) => {
-      const { state, clock, signal } = this.#ctx
-      // Closing closes the database under a write still queued: not an error of the outbox.
-      if (signal.aborted) return
-      // A SyncError (a failed claim) is kept as it is.
-      state.error = toSyncError(error, 'storage', 'Writing the outbox')
-      state.report(state.error, clock.now())
-    })
+    const run = this.#queue
+      .then(() => unlessStale(this.#ctx, work))
+      .catch((error) => {
+        const { state, clock, signal } = this.#ctx
+        // Closing closes the database under a write still queued: not an error of the outbox.
+        if (signal.aborted) return
+        // A SyncError (a failed claim) is kept as it is.
+        state.error = toSyncError(error, 'storage', 'Writing the outbox')
+        state.report(state.error, clock.now())
+      })
     this.#queue = run
     return run
   }

@@ -1,4 +1,5 @@
 import type { PositionToken, ReadEventsResponse, StoredWireEvent } from '../protocol/index'
+import { scrubPayload } from '../protocol/personal'
 import { backoffDelay, deadline, Wakeup } from './clock'
 import { type StreamedEvent, settle } from './conflicts'
 import type { SyncContext } from './context'
@@ -18,7 +19,13 @@ export function toPulled(ctx: SyncContext, e: StoredWireEvent): StreamedEvent {
   // clients' events may, so every other client's event gets an id no local event can have.
   return {
     id: localEventId(ctx.ownClients, e),
-    event: ctx.codec.decode({ type: e.type, payload: e.payload }),
+    // A subject this tab has scrubbed stays scrubbed (a pull answered before the forget).
+    event: ctx.codec.decode({
+      type: e.type,
+      payload:
+        (ctx.forgotten && scrubPayload(ctx.config.personal!, e.type, e.payload, ctx.forgotten)) ||
+        e.payload,
+    }),
     at: e.at,
     position: e.position,
     commandId: e.commandId ?? undefined,
@@ -169,7 +176,7 @@ export class Puller {
     // An erasure: the connected client learns it by its audit event, as an offline one does
     // when it pulls on reconnect. What arrives after it is scrubbed by the server already.
     const forgotten = ctx.config.personal ? forgottenIn(response.events) : undefined
-    if (forgotten?.size) await scrubForgotten(ctx, ctx.config.personal!, forgotten)
+    if (forgotten?.size) await scrubForgotten(ctx, forgotten)
     if (!response.hasMore) ctx.caughtUp = true
     reportStoredErrors(ctx, Math.max(0, from - ctx.store.history.start))
     this.#after = response.token

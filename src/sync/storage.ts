@@ -1,6 +1,7 @@
 import { uuid } from '../core/ids'
 import type { RestoredCommand, WireEvent as StoreEvent } from '../core/replica'
 import type { WireErrorBody, WireEvent } from '../protocol/index'
+import { SyncError } from './errors'
 import type { HistoryStorage } from './history/records'
 
 /** A local event not yet given a clientSeq: its owner tab may still re-derive it. */
@@ -111,13 +112,30 @@ export interface OutboxStorage {
   liveLeases?(now: number): Promise<string[]>
   /**
    * Erasure: `rewrite` each draft and claimed event (its new value, or undefined to keep it),
-   * and drop the snapshots and pages of settled history, in one transaction.
+   * drop the snapshots and pages of settled history, and count the erasure with its `subjects`,
+   * in one transaction. Shared storage (IndexedDB) then refuses every write of what the tabs hold
+   * in memory (drafts, claims, snapshots, pages) with `STALE` from a tab that has not caught up
+   * (`caughtUp`) with each erasure counted since it opened: its memory may still hold plaintext.
    */
-  scrub?(rewrite: <R extends DraftEvent | ClaimedEvent>(record: R) => R | undefined): Promise<void>
+  scrub?(
+    rewrite: <R extends DraftEvent | ClaimedEvent>(record: R) => R | undefined,
+    subjects: readonly string[],
+  ): Promise<void>
+  /**
+   * The subjects of the erasures counted since this tab last caught up, given to `scrub` (which
+   * scrubs the tab's memory of them); writes are taken again once it has resolved.
+   */
+  caughtUp?(scrub: (subjects: string[]) => Promise<void>): Promise<void>
   /** Snapshots and pages of settled history, in the same database; none when not durable. */
   readonly history?: HistoryStorage | undefined
   close(): void
 }
+
+/**
+ * Why a write was refused: another tab scrubbed an erasure this tab's memory may not have been
+ * (a SyncError, so a failed claim passes it on as it is).
+ */
+export const STALE = new SyncError('storage', 'storage', 'Another tab erased data first.')
 
 export function outboxOwnedError(stored: string, wanted: string): Error {
   return new Error(

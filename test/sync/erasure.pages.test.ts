@@ -141,7 +141,7 @@ describe('erasure reaches the settled snapshot and the pages of earlier history'
     const page = { version: '1', start: 'v1:1', end: 'v1:2', from: 1, events: [], commands: [] }
     await storage.history!.savePage(page, { authors: [ADA], count: 1 })
     expect(await idbContents(indexedDB)).toContain(ADA)
-    await storage.scrub!(() => undefined)
+    await storage.scrub!(() => undefined, ['ada'])
     expect(await idbContents(indexedDB)).not.toContain('Lovelace')
     storage.close()
   })

@@ -36,8 +36,14 @@ async function putPage(tx: Tx, page: PageRecord, base: unknown): Promise<void> {
   await bases.put(base, [page.version, page.end])
 }
 
-/** Snapshots and pages in the outbox's database, opened and closed with it. */
-export function idbHistory(handle: () => Db): HistoryStorage {
+/**
+ * Snapshots and pages in the outbox's database, opened and closed with it; `writing` opens the
+ * transactions that write them (refused after an erasure this tab has not caught up with).
+ */
+export function idbHistory(
+  handle: () => Db,
+  writing: (names: string[]) => Promise<Tx>,
+): HistoryStorage {
   return {
     async loadSnapshot(version) {
       // None of this version: another's, if any, so the caller can say why it is not used.
@@ -47,7 +53,7 @@ export function idbHistory(handle: () => Db): HistoryStorage {
       )
     },
     async saveSnapshot(snapshot: SnapshotRecord, tail, settledSeqs) {
-      const tx = handle().transaction(['snapshots', 'pages', 'bases', 'claimed'], 'readwrite') as Tx
+      const tx = await writing(['snapshots', 'pages', 'bases', 'claimed'])
       const snapshots = tx.objectStore('snapshots')
       const stored = (await snapshots.get(snapshot.version)) as SnapshotRecord | undefined
       // Another tab may have kept a newer one; both fold the same settled events.
@@ -60,7 +66,7 @@ export function idbHistory(handle: () => Db): HistoryStorage {
       await tx.done
     },
     async savePage(page, base) {
-      const tx = handle().transaction(['pages', 'bases'], 'readwrite') as Tx
+      const tx = await writing(['pages', 'bases'])
       await putPage(tx, page, base)
       await tx.done
     },

@@ -2,6 +2,7 @@ import type { EventEntry } from '@strata/state'
 import { internalsOf } from '../../core/internals'
 import { START_TOKEN } from '../../protocol/index'
 import type { SyncContext } from '../context'
+import { unlessStale } from '../erasure'
 import { SyncError } from '../errors'
 import {
   type HistoryStorage,
@@ -130,7 +131,9 @@ export class SettledHistory {
   /** Writes pages, the snapshot and evicts, after the writes before; resolves when done. */
   write(): Promise<void> {
     this.ctx.clock.clearTimeout(this.#timer)
-    this.#queue = this.#queue.then(() => this.#write()).catch((error) => this.#fail(error))
+    this.#queue = this.#queue
+      .then(() => unlessStale(this.ctx, () => this.#write()))
+      .catch((error) => this.#fail(error))
     return this.#queue
   }
 
