@@ -42,6 +42,15 @@ function windowed(events: number, kept: number, pageMs: number) {
       return loaded
     },
     refold: async () => store.getInitialState(),
+    // Pages in until the event is in memory, then toggle takes it (a sync client folds the
+    // history again from its server instead, keeping only the window in memory).
+    toggle: async (id) => {
+      while (!store.logs.events.some((e) => e.id === id) && pages.length) {
+        await new Promise((r) => setTimeout(r, pageMs))
+        replica.extend(pages.pop()!)
+      }
+      return undefined
+    },
   })
   return store
 }

@@ -1,5 +1,13 @@
 import { expected } from './errors'
-import { announce, events, foldOldest, type Internals, logIndex, refreshView } from './internals'
+import {
+  announce,
+  events,
+  foldOldest,
+  type Internals,
+  logIndex,
+  newStateLog,
+  refreshView,
+} from './internals'
 import { load } from './load'
 import type { HistoryApi } from './types'
 
@@ -43,19 +51,18 @@ export function toggle<S>(core: Internals<S>, eventId: string): boolean {
 }
 
 /**
- * `toggle` for an event that may be before the window: pages earlier history in, twice as much
- * each time, until the event is in memory or none is left, then toggles it. The states after it,
- * the window's old base among them, are folded again from the loaded events. An event already
- * in memory is toggled before this returns.
+ * `toggle` for an event that may be before the window: one in memory is toggled before this
+ * returns; for any other the sync client folds the window's base again with it toggled (kept
+ * aside, window.ts), and the window's states are folded from that base. An id it does not find
+ * is refused as `toggle` refuses it.
  */
 export async function toggleEarlier<S>(core: Internals<S>, eventId: string): Promise<boolean> {
-  const has = (n: number) => events(core).some((e, i) => i < n && e.id === eventId)
-  for (let n = core.log.length, ask = 1000; !has(n) && core.start && core.earlier; ask *= 2) {
-    const start = core.start
-    if (!(await core.earlier.load(ask))) break
-    n = start - core.start
-  }
-  return toggle(core, eventId)
+  const found = events(core).some((e) => e.id === eventId) || !core.earlier
+  const toggled = found ? undefined : await core.earlier!.toggle(eventId)
+  if (!toggled) return toggle(core, eventId)
+  core.log = newStateLog(core, events(core), core.reducer, core.log, toggled[0] as S)
+  refreshView(core)
+  return toggled[1]
 }
 
 /** Make the viewed state the new base, as Redux DevTools' COMMIT does. */

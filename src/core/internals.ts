@@ -65,6 +65,12 @@ export interface EarlierHistory {
   load(count: number | undefined): Promise<number>
   /** Folds every event before `start` with the current reducer: the state at `start` then. */
   refold(): Promise<unknown>
+  /**
+   * Skips (or, kept aside, un-skips) an event before the window, which is kept aside: resolves
+   * with the window's base folded again that way and whether it is skipped now, or undefined
+   * when no event before the window has that id (then nothing changed).
+   */
+  toggle(eventId: string): Promise<[base: unknown, skipped: boolean] | undefined>
 }
 
 // A global symbol, so the sync entry (bundled apart from the core) finds the same internals.

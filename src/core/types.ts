@@ -171,16 +171,17 @@ export interface HistoryApi<S = any> {
   toLive(): void
   /**
    * Skip or un-skip one event in memory; everything after it is recomputed. Returns the new
-   * `skipped`. A RangeError for an event before the window: `toggleEarlier` pages it in first.
+   * `skipped`. A RangeError for an event before the window: use `toggleEarlier`.
    */
   toggle(eventId: string): boolean
   /**
-   * `toggle` for any event of the history. One before the window is paged in first
-   * (`loadEarlier`, until it is in memory), then toggled: every state after it, the window's old
-   * base included, is folded again. One in memory is toggled before this returns. Rejects with a
-   * RangeError when no event has the id (the history stays as it was, with the pages loaded).
-   * When the paged-in events leave memory again, a skipped one is kept aside, so that this can
-   * un-skip it, and the window is its size again.
+   * `toggle` for any event of the history. One in memory is toggled before this returns. One
+   * before the window (a synced store) is not paged in: the sync client folds the history again
+   * from far enough back, a page at a time and yielding to the page, skipping it (or no longer),
+   * and the window's states are folded again from the new base; the event is kept aside, so
+   * that this can un-skip it, and memory stays the window's. That takes a fold of the history
+   * from before the event, so it grows with how far back the event is. Rejects with a
+   * RangeError when no event has the id (the history stays as it was).
    */
   toggleEarlier(eventId: string): Promise<boolean>
   /** Fold every event up to the cursor into the base state (Redux DevTools' COMMIT; the events

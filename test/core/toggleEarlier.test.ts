@@ -3,8 +3,9 @@ import { type HistoryPage, replicaOf } from '@strata/state/sync'
 import fc from 'fast-check'
 import { describe, expect, it, vi } from 'vitest'
 
-// history.toggleEarlier: skipping an event before the window pages earlier history in first,
-// then folds every state after it again, the window's old base among them.
+// history.toggleEarlier: an event before the window is the earlier-history source's (the sync
+// client folds the history again without it); these sources page it in and leave it to
+// toggle, which folds every state after it again, the window's old base among them.
 
 type Ev = { type: 'add'; payload: number }
 /** Order-sensitive: skipping any one event changes every state after it, and differently. */
@@ -46,7 +47,13 @@ function windowed(n: number, kept: number, size = 10, history = {}) {
     }
     return loaded
   })
-  replica.setEarlier({ load, refold: async () => initialState })
+  // As the sync client did before folding from the server: page in until the event is in
+  // memory, then let toggle take it (undefined: not toggled here).
+  const toggle = async (id: string) => {
+    while (!store.logs.events.some((e) => e.id === id) && (await load(1000))) {}
+    return undefined
+  }
+  replica.setEarlier({ load, refold: async () => initialState, toggle })
   return { store, replica, load, pages }
 }
 
@@ -78,7 +85,6 @@ describe('history.toggleEarlier', () => {
     expect(reference.history.toggle('r7')).toBe(true)
 
     expect(await store.history.toggleEarlier('r7')).toBe(true)
-    // Loaded down to the event (and no further than a doubling overshoots), not necessarily all.
     expect(store.history.start).toBeLessThanOrEqual(6)
     expect(load.mock.calls.map(([count]) => count)).toEqual([1000])
     expect(skippedIds(store)).toEqual(['r7'])
@@ -96,13 +102,16 @@ describe('history.toggleEarlier', () => {
     expect(skippedIds(store)).toEqual([])
   })
 
-  it('asks for twice as many events each time until the event is in memory', async () => {
-    const { store, load } = windowed(5000, 100, 100)
-    const reference = whole(5000).store
-    reference.history.toggle('r2')
-    expect(await store.history.toggleEarlier('r2')).toBe(true)
-    expect(load.mock.calls.map(([count]) => count)).toEqual([1000, 2000, 4000])
-    expect(store.history.start).toBe(0)
+  it('leaves an event before the window to the source, and folds the window from its base', async () => {
+    const { store, replica } = whole(30)
+    replica.evict(20)
+    const reference = skippedAt(30, ['r5'])
+    const toggle = vi.fn(async () => [reference.logs.states.at(20), true] as [unknown, boolean])
+    replica.setEarlier({ load: async () => 0, refold: async () => initialState, toggle })
+    expect(await store.history.toggleEarlier('r5')).toBe(true)
+    expect(toggle.mock.calls).toEqual([['r5']])
+    // Nothing paged in: the window's states, folded from the base the source gave.
+    expect(store.history.start).toBe(20)
     expectSameStates(store, reference)
   })
 
@@ -146,7 +155,11 @@ describe('history.toggleEarlier', () => {
   it('rejects, changing nothing, when earlier history cannot be loaded (offline)', async () => {
     const { store, replica } = whole(30)
     replica.evict(20)
-    replica.setEarlier({ load: async () => 0, refold: async () => initialState })
+    replica.setEarlier({
+      load: async () => 0,
+      refold: async () => initialState,
+      toggle: async () => undefined,
+    })
     const states = Array.from({ length: 11 }, (_, i) => store.logs.states.at(20 + i))
     await expect(store.history.toggleEarlier('r5')).rejects.toThrow(
       /no event with id "r5" in memory \(events 20 on; await history.toggleEarlier\(id\) pages in the others\)/,

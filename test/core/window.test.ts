@@ -128,7 +128,7 @@ describe('the history window', () => {
   it('forgets what commit, limit and load fold: the numbering starts again at 0', async () => {
     const { store, replica } = pulled(10)
     const load = vi.fn(async () => 0)
-    replica.setEarlier({ load, refold: async () => initialState })
+    replica.setEarlier({ load, refold: async () => initialState, toggle: async () => undefined })
     replica.evict(3)
     store.history.jumpTo(6)
     store.history.commit()
@@ -143,7 +143,7 @@ describe('history.loadEarlier', () => {
     const { store, replica } = pulled(3)
     expect(await store.history.loadEarlier(5)).toBe(0)
     const load = vi.fn(async (count: number | undefined) => count ?? 7)
-    replica.setEarlier({ load, refold: async () => initialState })
+    replica.setEarlier({ load, refold: async () => initialState, toggle: async () => undefined })
     expect(await store.history.loadEarlier(5)).toBe(5)
     expect(await store.history.loadEarlier()).toBe(7)
     expect(load.mock.calls).toEqual([[5], [undefined]])
@@ -185,6 +185,7 @@ describe('hot.replaceReducer with a window', () => {
     const page = replica.evict(6)!
     replica.setEarlier({
       load: async () => 0,
+      toggle: async () => undefined,
       refold: async () => {
         let state: State = initialState
         for (const e of page.events)

@@ -44,7 +44,13 @@ function evictPages(store: ReturnType<typeof pulled>['store'], count: number) {
     }
     return loaded
   })
-  replica.setEarlier({ load, refold: async () => initialState })
+  // As the sync client did before folding from the server: page in until the event is in
+  // memory, then let toggle take it (undefined: not toggled here).
+  const toggle = async (id: string) => {
+    while (!store.logs.events.some((e) => e.id === id) && (await load(1000))) {}
+    return undefined
+  }
+  replica.setEarlier({ load, refold: async () => initialState, toggle })
   return load
 }
 
@@ -120,7 +126,11 @@ describe('the Redux DevTools bridge on a history window', () => {
     rec.dispatch({ type: 'PAUSE_RECORDING', status: true })
     const replica = replicaOf(store)
     replica.evict(30)
-    replica.setEarlier({ load: async () => 0, refold: async () => initialState })
+    replica.setEarlier({
+      load: async () => 0,
+      refold: async () => initialState,
+      toggle: async () => undefined,
+    })
     const head = store.getState()
     rec.dispatch({ type: 'TOGGLE_ACTION', id: 5 })
     await vi.waitFor(() => expect(errors(rec)).toHaveLength(1))

@@ -36,6 +36,7 @@ function windowed(refoldAllUpTo?: number) {
   // As the sync client does: the events before the window, folded by today's reducer.
   replica.setEarlier({
     load: async () => 0,
+    toggle: async () => undefined,
     refold: async () => {
       refolds++
       let state: State = { n: 0 }

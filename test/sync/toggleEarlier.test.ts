@@ -12,8 +12,9 @@ import {
   testServer,
 } from './history.helpers'
 
-// Skipping an event before the window of a synced store: history.toggleEarlier pages in from
-// this device's IndexedDB pages or from the server, then folds every later state again.
+// Skipping an event before the window of a synced store: history.toggleEarlier folds the history
+// again from the server without it (from a kept state, or the first event), a page at a time,
+// and the window's states from the new base; the event is kept aside, memory the window's.
 
 /** Event i adds i to counter `k<i % 7>`: skipping any one changes every later state differently. */
 const wire = (i: number, clientId = 'seeder') => ({
@@ -76,56 +77,97 @@ async function windowedTab(server: ReturnType<typeof testServer>, window: number
 }
 
 describe('history.toggleEarlier on a synced store', () => {
-  it("pages in from this device's pages, skips the event, and every state is the full fold's", async () => {
+  it("skips an event before the window without paging it in: every state is the full fold's", async () => {
     const server = testServer()
     await seed(server, 4500)
     const tab = await windowedTab(server, 1500, 3000)
-    const reads = server.requests.length
+    const old = tab.store.logs.states.at(3000)
 
     expect(await tab.store.history.toggleEarlier('seeder/seeder-2345')).toBe(true)
-    // One page of 1000 back was enough: not everything is paged in.
-    expect(tab.store.history.start).toBe(2000)
-    expect(server.requests.length).toBe(reads)
+    // Memory holds the window, as before: the event is kept aside, not paged in.
+    expect(tab.store.history.start).toBe(3000)
+    expect(tab.store.logs.events).toHaveLength(1500)
     expectFullFold(tab.store, fullFold(4500, [2345]))
-    // The window's old base (index 3000) was folded again without it.
-    expect(tab.store.logs.states.at(3000)).not.toEqual(fullFold(4500).logs.states.at(3000))
+    // The window's base (index 3000) was folded again without it.
+    expect(tab.store.logs.states.at(3000)).not.toEqual(old)
 
     // Toggled back: the states of the untouched history.
-    expect(tab.store.history.toggle('seeder/seeder-2345')).toBe(false)
+    expect(() => tab.store.history.toggle('seeder/seeder-2345')).toThrow(/toggleEarlier/)
+    expect(await tab.store.history.toggleEarlier('seeder/seeder-2345')).toBe(false)
     expectFullFold(tab.store, fullFold(4500))
+    expect(tab.store.logs.states.at(3000)).toEqual(old)
   })
 
-  it('skips a second event further back, keeping the first skip', async () => {
+  it('skips a second event further back, keeping the first skip; un-skips either', async () => {
     const server = testServer()
     await seed(server, 3500)
     const tab = await windowedTab(server, 1000, 2000)
     await tab.store.history.toggleEarlier('seeder/seeder-1900')
     expect(await tab.store.history.toggleEarlier('seeder/seeder-2')).toBe(true)
-    expect(tab.store.history.start).toBe(0)
+    expect(tab.store.history.start).toBe(2000)
     expectFullFold(tab.store, fullFold(3500, [2, 1900]))
+    expect(await tab.store.history.toggleEarlier('seeder/seeder-1900')).toBe(false)
+    expectFullFold(tab.store, fullFold(3500, [2]))
+    // A skip in memory beside one kept aside.
+    expect(tab.store.history.toggle('seeder/seeder-3000')).toBe(true)
+    expectFullFold(tab.store, fullFold(3500, [2, 3000]))
+    expect(await tab.store.history.toggleEarlier('seeder/seeder-2')).toBe(false)
+    expectFullFold(tab.store, fullFold(3500, [3000]))
   })
 
-  it("pages in from the server's kept states when the device has no pages", async () => {
-    const server = testServer({ snapshots: [countersSnapshot({ keepEvery: 1000 })] })
-    await seed(server, 4500)
-    const tab = browser(server)({ snapshot: 'counters', persist: false })
-    await tab.sync.ready
-    expect(tab.store.history.start).toBe(4500)
-    const reads = eventReads(server).length
-    expect(await tab.store.history.toggleEarlier('seeder/seeder-3333')).toBe(true)
-    expect(eventReads(server).length).toBeGreaterThan(reads)
-    expect(tab.store.history.start).toBeLessThan(3333)
-    expectFullFold(tab.store, fullFold(4500, [3333]))
+  it.each([
+    [4450, 'just before the window'],
+    [1000, 'last of a server page'],
+    [1001, 'first of the next page'],
+    [1, 'the first event'],
+  ])(
+    'on a tab booted from the server snapshot, folds from the first event: event %i (%s)',
+    async (k) => {
+      const server = testServer({ snapshots: [countersSnapshot({ keepEvery: 1000 })] })
+      await seed(server, 4500)
+      const tab = browser(server)({ snapshot: 'counters', persist: false })
+      await tab.sync.ready
+      expect(tab.store.history.start).toBe(4500)
+      const reads = eventReads(server).length
+      expect(await tab.store.history.toggleEarlier(`seeder/seeder-${k}`)).toBe(true)
+      expect(eventReads(server).length).toBeGreaterThan(reads)
+      expect(tab.store.history.start).toBe(4500)
+      expect(tab.store.logs.events).toHaveLength(0)
+      expect(tab.store.getState()).toEqual(fullFold(4500, [k]).getState())
+      expect(await tab.store.history.toggleEarlier(`seeder/seeder-${k}`)).toBe(false)
+      expect(tab.store.getState()).toEqual(fullFold(4500).getState())
+    },
+  )
+
+  it('yields to the page while it folds, and says how far it got', async () => {
+    const server = testServer()
+    await seed(server, 6000)
+    const tab = await windowedTab(server, 1000, 5000)
+    const progress: number[] = []
+    const unsubscribe = tab.sync.subscribe(() => {
+      const p = tab.sync.getSnapshot().progress
+      if (p?.task === 'earlier') progress.push(p.done)
+    })
+    let ticks = 0
+    const timer = setInterval(() => ticks++, 0)
+    await tab.store.history.toggleEarlier('seeder/seeder-3')
+    clearInterval(timer)
+    unsubscribe()
+    expect(ticks).toBeGreaterThan(0)
+    expect(progress.length).toBeGreaterThan(0)
+    expectFullFold(tab.store, fullFold(6000, [3]))
   })
 
-  it('an unknown id pages everything in, then rejects; no state changed', async () => {
+  it('an unknown id rejects after looking through every event; no state changed', async () => {
     const server = testServer()
     await seed(server, 2500)
     const tab = await windowedTab(server, 1000, 1000)
+    const version = tab.store.logs.version
     await expect(tab.store.history.toggleEarlier('seeder/seeder-9999')).rejects.toThrow(
-      /history.toggle: no event with id "seeder\/seeder-9999" in the log/,
+      /history.toggle: no event with id "seeder\/seeder-9999"/,
     )
-    expect(tab.store.history.start).toBe(0)
+    expect(tab.store.history.start).toBe(1000)
+    expect(tab.store.logs.version).toBe(version)
     expect(tab.store.logs.events.some((e) => e.skipped)).toBe(false)
     expectFullFold(tab.store, fullFold(2500))
   })
@@ -135,7 +177,7 @@ describe('history.toggleEarlier on a synced store', () => {
     await seed(server, 3000)
     const tab = await windowedTab(server, 1000, 2000)
     await tab.store.history.toggleEarlier('seeder/seeder-1500')
-    expect(tab.store.history.start).toBeLessThan(1500)
+    expect(tab.store.history.start).toBe(2000)
     // A minute later, new events settle and the settled history writes and evicts: down to the
     // window, the skipped event with the others, its skip still in every state.
     tab.clock.advance(61_000)
@@ -157,7 +199,7 @@ describe('history.toggleEarlier on a synced store', () => {
     expectFullFold(tab.store, fullFold(4000))
   })
 
-  it('un-skips an event kept aside by paging it back in', async () => {
+  it('un-skips an event kept aside, folding the history again', async () => {
     const server = testServer()
     await seed(server, 3000)
     const tab = await windowedTab(server, 1000, 2000)

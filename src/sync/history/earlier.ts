@@ -1,4 +1,4 @@
-import { eventEntry } from '../../core/entries'
+import { eventEntry, type MutableEventEntry } from '../../core/entries'
 import { makeFold } from '../../core/fold'
 import { type EarlierHistory, internalsOf } from '../../core/internals'
 import type { Page } from '../../core/window'
@@ -35,6 +35,7 @@ export function earlierHistory(ctx: SyncContext, snapshot: string | undefined): 
   return {
     load: (count) => run(() => loadEarlier(ctx, snapshot, count ?? PAGE)),
     refold: () => run(() => refold(ctx)),
+    toggle: (id) => run(() => refold(ctx, id)),
   }
 }
 
@@ -168,7 +169,7 @@ async function readEvents(
     )
     let events = response.events
     // Positions ascend: only a page that ends past `end` needs looking into.
-    const past = events.length > 0 && compareTokens(events[events.length - 1]!.position, end) > 0
+    const past = events.length && compareTokens(events.at(-1)!.position, end) > 0
     if (past) events = events.filter((e) => compareTokens(e.position, end) <= 0)
     await each(events)
     if (past || !response.hasMore || response.token === token) return
@@ -178,14 +179,21 @@ async function readEvents(
 
 /**
  * Folds the events from the first up to `end` with the current reducer, yielding to the page
- * every `SLICE_MS`; returns the state before the last `keep` of them and those events.
+ * every `SLICE_MS`; returns the state before the last `keep` of them and those events. Events
+ * whose id is in `skips` are left out of the fold, and returned (skipped) by history index.
  */
-async function foldFromStart(ctx: SyncContext, end: string, keep: number) {
+async function foldFromStart(
+  ctx: SyncContext,
+  end: string,
+  keep: number,
+  skips?: ReadonlySet<string>,
+) {
   const core = internalsOf(ctx.store)
   const fold = makeFold(core, core.reducer)
   let base: unknown = core.initialState
   let start: string = START_TOKEN
   const kept: Page<unknown>['events'] = []
+  const left = new Map<number, MutableEventEntry>()
   let began = performance.now()
   let done = 0
   const total = tokenDistance(undefined, end)
@@ -194,10 +202,15 @@ async function foldFromStart(ctx: SyncContext, end: string, keep: number) {
       kept.push(entryOf(ctx, e))
       if (kept.length > keep) {
         const oldest = kept.shift()!
-        try {
-          base = fold(base, oldest.event)
-        } catch {
-          // As the live fold does: the state stays as it was.
+        if (skips?.has(oldest.id)) {
+          oldest.skipped = true
+          left.set(done - keep, oldest)
+        } else {
+          try {
+            base = fold(base, oldest.event)
+          } catch {
+            // As the live fold does: the state stays as it was.
+          }
         }
         start = oldest.position!
       }
@@ -209,17 +222,40 @@ async function foldFromStart(ctx: SyncContext, end: string, keep: number) {
       }
     }
   })
-  return { base, start, events: kept }
+  return { base, start, events: kept, left }
 }
 
-/** `refold: 'all'`: the state at the window's base, folded from the first event by today's code. */
-async function refold(ctx: SyncContext): Promise<unknown> {
-  const { history } = ctx
-  const { base } = await foldFromStart(ctx, history.basePosition, 0)
-  // Pages and the snapshot hold states of the code before: forget them, new ones follow. The
-  // base is the fold without skips: those kept aside are forgotten.
-  await history.storage?.clear().catch(() => {})
+/**
+ * The window's base folded again from the first event by today's code, a server page at a time,
+ * so memory holds the state and a page whatever the length of history (the time is a fold of
+ * it). For `refold: 'all'` (no id): pages and the snapshot hold states of the code before, and
+ * are forgotten (new ones follow), with any skip kept aside. For `toggleEarlier(id)` of an event
+ * before the window, which stays as it is in memory: the events kept aside (window.ts) are left
+ * out, this one toggled; undefined when it is not found.
+ */
+async function refold(ctx: SyncContext, id?: string): Promise<any> {
   const core = internalsOf(ctx.store)
-  core.aside = undefined
-  return base
+  const aside = core.aside
+  const skips = new Set<string>()
+  if (id) for (const e of aside?.events.values() ?? []) skips.add(e.id)
+  const known = skips.delete(id!)
+  const { base, left } = await foldFromStart(
+    ctx,
+    ctx.history.basePosition,
+    0,
+    known || !id ? skips : skips.add(id),
+  )
+  if (!id) {
+    await ctx.history.storage?.clear().catch(() => {})
+    core.aside = undefined
+    return base
+  }
+  // Every skip was found (this one too, unless un-skipped), and the fold went to the end.
+  if (left.size === skips.size && !ctx.signal.aborted) {
+    // What is kept aside with them: the fold without any skip at the window's base.
+    core.aside = left.size
+      ? { index: core.start, state: aside ? aside.state : core.log.base, events: left }
+      : undefined
+    return [base, !known]
+  }
 }

@@ -1,4 +1,5 @@
-import type { EventEntry } from '@strata/state'
+import type { EventEntry, RecordedCtx } from '@strata/state'
+import { commandEntry, eventEntry } from '../../core/entries'
 import type { Page } from '../../core/window'
 import { isToken, type PositionToken } from '../../protocol/index'
 
@@ -186,20 +187,11 @@ export function toStoredEntry(e: EventEntry): StoredEntry {
 
 /** A stored entry back as a log entry (the page's events go back into the store as they were). */
 export function fromStoredEntry(s: StoredEntry): Page<unknown>['events'][number] {
-  return {
-    id: s.id,
-    type: s.event.type,
-    payload: (s.event as { payload?: unknown }).payload,
-    event: s.event,
-    at: s.at,
-    commandId: s.commandId,
-    error: undefined,
-    // A skip is a devtools what-if, never kept: the page holds the server's facts.
-    skipped: false,
-    rejected: s.rejected && Object.assign(new Error(s.rejected.message), { name: s.rejected.name }),
-    origin: s.origin,
-    position: s.position,
-  }
+  // Not skipped: a skip is a devtools what-if, never kept (the page holds the server's facts).
+  const entry = eventEntry(s.id, s.event, s.at, s.commandId, s.origin, s.position)
+  entry.rejected =
+    s.rejected && Object.assign(new Error(s.rejected.message), { name: s.rejected.name })
+  return entry
 }
 
 export function toStoredCommand(c: Page<unknown>['commands'][number]): StoredCommand {
@@ -207,14 +199,8 @@ export function toStoredCommand(c: Page<unknown>['commands'][number]): StoredCom
 }
 
 export function fromStoredCommand(c: StoredCommand): Page<unknown>['commands'][number] {
-  return {
-    id: c.id,
-    type: c.command.type,
-    payload: (c.command as { payload?: unknown }).payload,
-    command: c.command,
-    at: c.at,
-    ctx: c.ctx as Page<unknown>['commands'][number]['ctx'],
+  return Object.assign(commandEntry(c.id, c.command, c.at), {
+    ctx: c.ctx as RecordedCtx | undefined,
     eventIds: c.eventIds,
-    error: undefined,
-  }
+  })
 }
