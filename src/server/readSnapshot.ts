@@ -7,7 +7,7 @@ import {
   StrataWireError,
 } from '../protocol'
 import { canRead, tenantOf } from './auth'
-import { fromStorage, json } from './respond'
+import { fromStorage, json, jsonText } from './respond'
 import type { ServedSnapshot, SnapshotRunner } from './snapshots'
 import type { Limits, Principal } from './types'
 
@@ -75,5 +75,10 @@ export async function readSnapshot(
     streams: served.streams,
   }
   // Also in a header, so a client can ask for the events after it while the body still arrives.
-  return json(body, 200, { [POSITION_HEADER]: body.position })
+  const headers = { [POSITION_HEADER]: body.position }
+  const { encoded } = served
+  if (!encoded) return json(body, 200, headers)
+  // The initial state, which every client paging back to the first event reads: encoded once.
+  encoded.text ??= JSON.stringify(body)
+  return jsonText(encoded.text, 200, headers)
 }

@@ -61,6 +61,8 @@ export interface ServedSnapshot {
   /** Stream versions; `more`: the snapshot folds streams left out of them. */
   streams: Record<string, number>
   more: boolean
+  /** On a snapshot that never changes (the initial state's): its answer's text, made once. */
+  encoded?: { text?: string }
 }
 
 export class SnapshotRunner {
@@ -160,6 +162,7 @@ export class SnapshotRunner {
         state: sessionSerializer.serialize(config.initialState) as unknown as JsonValue,
         streams: {},
         more: false,
+        encoded: {},
       }
       this.#initial.set(name, served)
     }
