@@ -269,7 +269,8 @@ export function withErasure(
       // Table projections read events too: opened, inside the append as outside.
       const tables = tx.tables && {
         ...tx.tables,
-        readEvents: (after: number, limit: number) => readEvents(after, limit),
+        readEvents: (after: number, limit: number, tenant?: string) =>
+          readEvents(after, limit, tenant),
       }
       const opened: StorageTx = { ...tx, readEvents, ...(tables ? { tables } : {}) }
       learnedBy.set(opened, learned)
@@ -314,8 +315,8 @@ export function withErasure(
             : tables.write((tx) =>
                 fn({
                   ...tx,
-                  readEvents: async (after, limit) =>
-                    openEvents(source, personal, await tx.readEvents(after, limit)),
+                  readEvents: async (after, limit, tenant) =>
+                    openEvents(source, personal, await tx.readEvents(after, limit, tenant)),
                 }),
               ),
       },

@@ -170,8 +170,8 @@ export async function postgresStorage(
   const checkpointRow = (row: any): Checkpoint | undefined =>
     row && { position: Number(row.position), state: row.state as JsonValue }
   await listen()
-  const readAll = async (client: PoolClient, after: number, limit: number) =>
-    (await client.query<EventRow>(...eventsQuery(s, { after, limit }))).rows.map((r) =>
+  const readAll = async (client: PoolClient, after: number, limit: number, tenant?: string) =>
+    (await client.query<EventRow>(...eventsQuery(s, { after, limit, tenant }))).rows.map((r) =>
       rowToEvent(r, false),
     )
 

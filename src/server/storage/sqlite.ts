@@ -204,7 +204,7 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
         waiting.push({ fn, resolve, reject })
         schedule()
       }),
-    readEvents: (after, limit) => readRows(writer, { after, limit }),
+    readEvents: (after, limit, tenant) => readRows(writer, { after, limit, tenant }),
   })
   const tx: StorageTx = {
     tables: tables.tx,

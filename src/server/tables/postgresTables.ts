@@ -32,7 +32,12 @@ export function postgresSqlDb(client: PoolClient): SqlDb {
 export function postgresTableTx(
   client: PoolClient,
   schema: string,
-  readEvents: (client: PoolClient, after: number, limit: number) => Promise<StoredEvent[]>,
+  readEvents: (
+    client: PoolClient,
+    after: number,
+    limit: number,
+    tenant?: string,
+  ) => Promise<StoredEvent[]>,
 ): TableTx {
   const db = postgresSqlDb(client)
   let tenant: string | undefined
@@ -44,7 +49,7 @@ export function postgresTableTx(
       tenant = t
       await client.query("SELECT set_config('strata.tenant', $1, true)", [t])
     },
-    readEvents: (after, limit) => readEvents(client, after, limit),
+    readEvents: (after, limit, tenant) => readEvents(client, after, limit, tenant),
     tryLock: async (key) =>
       (
         await client.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok', [
@@ -62,7 +67,12 @@ export function postgresTableTx(
 export function postgresTables(
   pool: Pool,
   schema: string,
-  readEvents: (client: PoolClient, after: number, limit: number) => Promise<StoredEvent[]>,
+  readEvents: (
+    client: PoolClient,
+    after: number,
+    limit: number,
+    tenant?: string,
+  ) => Promise<StoredEvent[]>,
 ): TableStorage {
   return {
     dialect: postgresDialect(schema),

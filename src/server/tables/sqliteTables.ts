@@ -11,7 +11,7 @@ interface SqliteParts {
   shared: boolean
   mutex: Mutex
   append<T>(fn: (tx: StorageTx) => Promise<T>): Promise<T>
-  readEvents(after: number, limit: number): StoredEvent[]
+  readEvents(after: number, limit: number, tenant?: string): StoredEvent[]
 }
 
 /**
@@ -33,7 +33,7 @@ export function sqliteTables(parts: SqliteParts): {
     setTenant: async (t) => {
       tenant = t
     },
-    readEvents: async (after, limit) => parts.readEvents(after, limit),
+    readEvents: async (after, limit, tenant) => parts.readEvents(after, limit, tenant),
     tryLock: async () => true,
   }
   let views: { db: BetterSqlite3.Database; sql: TableTx['db'] } | undefined

@@ -11,8 +11,11 @@ export interface TableTx {
   dialect: Dialect
   /** The tenant that the tenant column's default fills in the statements that follow. */
   setTenant(tenant: string): Promise<void>
-  /** Committed events after a global position, in global order. */
-  readEvents(after: number, limit: number): Promise<StoredEvent[]>
+  /**
+   * Committed events after a global position, in global order; or, with `tenant`, that tenant's
+   * after a tenant position, in its order.
+   */
+  readEvents(after: number, limit: number, tenant?: string): Promise<StoredEvent[]>
   /**
    * Takes a lock named `key` until the transaction ends, or false if another transaction (of
    * any process) holds it: PostgreSQL's `pg_try_advisory_xact_lock`; on SQLite the write lock
