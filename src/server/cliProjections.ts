@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util'
 import { reportProjections, requestRebuild } from './tables/admin'
+import type { Hold } from './tables/holds'
+import type { Failure } from './tables/meta'
 import type { Storage } from './types'
 
 const USAGE =
@@ -10,6 +12,15 @@ const USAGE =
  * lag, error), read from the store. `strata-server projections rebuild NAME`: asks the servers
  * running NAME to rebuild it into new tables while the old ones answer.
  */
+const failed = (e: Failure) =>
+  `${e.message} (event ${e.id}, ${e.type}, tenant ${JSON.stringify(e.tenant)} position ${e.tenantPosition})`
+
+/** A tenant held back in a generation: stopped at an event of its own, or rebuilt. */
+const held = (h: Hold) =>
+  h.kind === 'stopped'
+    ? `tenant ${JSON.stringify(h.tenant)} stopped after its position ${h.position}${h.error ? `: ${failed(h.error)}` : ''}`
+    : `tenant ${JSON.stringify(h.tenant)} rebuilding, at its position ${h.position}${h.error ? `: ${failed(h.error)}` : ''}`
+
 export async function projectionsCommand(
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
@@ -44,9 +55,7 @@ export async function projectionsCommand(
         r.status,
         String(r.position),
         String(r.lag),
-        r.error
-          ? `${r.error.message} (event ${r.error.id}, ${r.error.type}, tenant ${JSON.stringify(r.error.tenant)} position ${r.error.tenantPosition})`
-          : '',
+        [r.error && failed(r.error), ...r.tenants.map(held)].filter(Boolean).join('; '),
       ]),
     ]
     const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)))

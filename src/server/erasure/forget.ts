@@ -132,12 +132,17 @@ export async function forgetSubject(
   if (existed) wipe.due = true
   deps.opened?.drop(tenant)
   if (existed) deps.snapshots.forgotten(tenant)
+  const runner = deps.append.tables
+  if (existed && runner) await fromStorage(runner.ready)
   const rebuild = existed
-    ? await scrubTables(deps.storage, deps.tables ?? [], context, deps.onError)
+    ? await scrubTables(deps.storage, deps.tables ?? [], context, deps.onError, (name) =>
+        runner?.kick(name),
+      )
     : []
   for (const name of rebuild) {
-    // The runner builds the new generation in the background and drops the old tables (with
-    // the fields) once it has caught up. A projection never built yet holds nothing to scrub.
+    // Over all tenants: the runner builds a new generation in the background and drops the old
+    // tables (with the fields) once it has caught up. A projection never built yet holds
+    // nothing to scrub.
     await requestRebuild(deps.storage, name).catch((error: Error) => {
       if (!error.message.startsWith('No table projection')) throw error
     })

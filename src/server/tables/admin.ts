@@ -1,10 +1,13 @@
 import type { Storage } from '../types'
+import { type Hold, holdsDdl, holdsOf } from './holds'
 import { addGeneration, type Generation, generations, metaDdl } from './meta'
 
 /** One generation of a table projection as an operator sees it (`strata-server projections`). */
 export interface ProjectionReport extends Generation {
   /** Events of the store not applied yet: the global head minus its position. */
   lag: number
+  /** Tenants stopped at an event of theirs, or whose rows are rebuilt after a forget. */
+  tenants: Hold[]
 }
 
 const tablesOf = (storage: Storage) => {
@@ -17,7 +20,11 @@ export async function reportProjections(storage: Storage): Promise<ProjectionRep
   const tables = tablesOf(storage)
   const list = await tables.write(async (tx) => {
     await tx.db.run(metaDdl(tx.dialect))
-    return generations(tx.db, tx.dialect)
+    await tx.db.run(holdsDdl(tx.dialect))
+    const gens = await generations(tx.db, tx.dialect)
+    return Promise.all(
+      gens.map(async (g) => ({ ...g, tenants: await holdsOf(tx.db, tx.dialect, g) })),
+    )
   })
   const head = await storage.head()
   return list.map((g) => ({ ...g, lag: Math.max(0, head - g.position) }))

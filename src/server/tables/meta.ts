@@ -1,5 +1,6 @@
 import type { Dialect, TableProjection } from './define'
 import { ddlOf, tableMap } from './define'
+import { dropHold, shadowOf } from './holds'
 import type { SqlDb } from './sql'
 import type { TableTx } from './storage'
 
@@ -126,9 +127,13 @@ export async function addGeneration(
   return gen
 }
 
-/** Drops a retired generation's tables and forgets it. */
+/** Drops a retired generation's tables (and the shadows of tenants' rebuilds) and forgets it. */
 export async function dropGeneration(db: SqlDb, dialect: Dialect, gen: Generation): Promise<void> {
-  for (const table of gen.tables) await db.run(`DROP TABLE IF EXISTS ${table}`)
+  for (const table of gen.tables) {
+    await db.run(`DROP TABLE IF EXISTS ${table}`)
+    await db.run(`DROP TABLE IF EXISTS ${shadowOf(gen, table)}`)
+  }
+  await dropHold(db, dialect, gen)
   await db.run(`DELETE FROM ${dialect.meta} WHERE name = ? AND generation = ?`, [
     gen.name,
     gen.generation,

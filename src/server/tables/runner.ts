@@ -2,6 +2,8 @@ import { Signal } from '../signal'
 import type { Storage } from '../types'
 import { ApplyFailure, applyEvents } from './apply'
 import { ddlOf, type TableProjection, tableMap } from './define'
+import { fillHold, keepHoldBefore, shadowMap, stoppedTenants, stopTenant, unheld } from './held'
+import { holdsDdl, holdsOf } from './holds'
 import {
   dropGeneration,
   type Generation,
@@ -31,9 +33,11 @@ type Outcome = 'idle' | 'busy' | 'more' | 'done' | 'failed' | 'switched'
  * several server processes one holds the projection's lock per batch (PostgreSQL advisory
  * lock; SQLite's write lock); the others skip it.
  *
- * An `apply` that throws stops its generation at that event: the events before it are kept,
- * the error is recorded (status endpoint, CLI), views keep answering at its position, and the
- * event is tried again after `retryMs` or on a restart with fixed code.
+ * An `apply` that throws stops at that event what the event belongs to: its tenant, in a
+ * projection per tenant (the others go on: see holds.ts), else the whole generation. The events
+ * before it are kept, the error is recorded (status endpoint, CLI), views keep answering at its
+ * position, and the event is tried again after `retryMs` or on a restart with fixed code. JSON
+ * projections per tenant stop the same way, each tenant's fold on its own.
  */
 export class TableRunner {
   /** The inline projections, which appends apply. */
@@ -45,6 +49,9 @@ export class TableRunner {
   readonly #projections: ReadonlyMap<string, TableProjection>
   readonly #onError: (error: unknown) => void
   readonly #maps = new Map<string, TableMap>()
+  readonly #shadows = new Map<string, TableMap>()
+  /** Per projection, the tenant whose hold had the last batch: holds take turns. */
+  readonly #lastHold = new Map<string, string>()
   readonly #running = new Map<string, Promise<void>>()
   readonly #again = new Set<string>()
   readonly #retryAt = new Map<string, number>()
@@ -99,6 +106,7 @@ export class TableRunner {
         if (tx.dialect.kind === 'postgres')
           await tx.db.run('SELECT pg_advisory_xact_lock(hashtext(?))', [tx.dialect.meta])
         await tx.db.run(metaDdl(tx.dialect))
+        await tx.db.run(holdsDdl(tx.dialect))
         const empty = !(await tx.readEvents(0, 1)).length
         for (const projection of projections) {
           if (!(await prepare(tx, projection, empty))) this.#stale.add(projection.name)
@@ -119,6 +127,17 @@ export class TableRunner {
     if (!map) {
       map = tableMap(projection, generation, this.#tables.dialect)
       this.#maps.set(key, map)
+    }
+    return map
+  }
+
+  /** The shadow tables of a generation, where tenants' rebuilds go (cached as `mapOf`). */
+  #shadowOf(projection: TableProjection, gen: Generation): TableMap {
+    const key = `${projection.name}\u0000${gen.generation}`
+    let map = this.#shadows.get(key)
+    if (!map) {
+      map = shadowMap(this.mapOf(projection, gen.generation), gen)
+      this.#shadows.set(key, map)
     }
     return map
   }
@@ -160,11 +179,15 @@ export class TableRunner {
     for (;;) {
       if (this.#closed) return
       const outcome = await this.#batch(projection)
-      if (outcome === 'idle' && projection.mode === 'inline') this.#quiet.add(projection.name)
+      // Then one batch of a held tenant, so that neither waits for the other to catch up.
+      const held = projection.scope === 'tenant' ? await this.#holdBatch(projection) : 'idle'
+      const idle = outcome === 'idle' && held === 'idle'
+      if (idle && projection.mode === 'inline') this.#quiet.add(projection.name)
       else this.#quiet.delete(projection.name)
-      if (outcome !== 'idle' && outcome !== 'busy') this.progress.emit(projection.name)
+      const moved = (o: Outcome) => o !== 'idle' && o !== 'busy'
+      if (moved(outcome) || moved(held)) this.progress.emit(projection.name)
       if (outcome === 'switched') await this.#dropRetired(projection)
-      if (outcome !== 'more') return
+      if (outcome !== 'more' && held !== 'more') return
     }
   }
 
@@ -181,7 +204,7 @@ export class TableRunner {
         if (gen.position === 0)
           for (const statement of ddlOf(projection, map, tx.dialect)) await tx.db.run(statement)
         const events = await tx.readEvents(gen.position, projection.batchSize)
-        await applyEvents(tx, projection, map, events)
+        await applyEvents(tx, projection, map, unheld(events, await this.#stopped(tx, gen)))
         const position = events.at(-1)?.position ?? gen.position
         if (events.length || gen.error) await saveProgress(tx.db, tx.dialect, gen, position, null)
         if (events.length === projection.batchSize) return 'more'
@@ -196,6 +219,48 @@ export class TableRunner {
     } catch (error) {
       if (!(error instanceof ApplyFailure)) throw error
       await this.#keepBefore(projection, error)
+      return projection.scope === 'tenant' ? 'more' : 'failed'
+    }
+  }
+
+  /** The tenants a generation of a projection per tenant skips (none over all tenants). */
+  #stopped = (tx: TableTx, gen: Generation) =>
+    this.#projections.get(gen.name)!.scope === 'tenant'
+      ? stoppedTenants(tx, gen)
+      : Promise.resolve(new Set<string>())
+
+  /** One batch of a held tenant whose turn it is (see holds.ts), in its own transaction. */
+  async #holdBatch(projection: TableProjection): Promise<Outcome> {
+    const { name } = projection
+    try {
+      return await this.#tables.write(async (tx) => {
+        if (!(await tx.tryLock(`tp:${name}`))) return 'busy'
+        const gen = await this.#target(tx, projection)
+        if (!gen) return 'idle'
+        const due = (await holdsOf(tx.db, tx.dialect, gen)).filter(
+          (h) => !h.error || Date.now() >= (this.#retryAt.get(`${name}\u0000${h.tenant}`) ?? 0),
+        )
+        const last = this.#lastHold.get(name)
+        const hold = due.find((h) => last !== undefined && h.tenant > last) ?? due[0]
+        if (!hold) return 'idle'
+        this.#lastHold.set(name, hold.tenant)
+        const map = this.mapOf(projection, gen.generation)
+        return fillHold(tx, projection, gen, hold, map, this.#shadowOf(projection, gen))
+      })
+    } catch (error) {
+      if (!(error instanceof ApplyFailure)) throw error
+      const failure = error.failure()
+      this.#retryAt.set(`${name}\u0000${failure.tenant}`, Date.now() + this.#retryMs)
+      this.#onError(error)
+      await this.#tables.write(async (tx) => {
+        if (!(await tx.tryLock(`tp:${name}`))) return
+        const gen = await this.#target(tx, projection)
+        if (!gen) return
+        const map = this.mapOf(projection, gen.generation)
+        const shadow = this.#shadowOf(projection, gen)
+        await keepHoldBefore(tx, projection, gen, failure.tenant, failure, map, shadow)
+      })
+      setTimeout(() => this.kick(name), this.#retryMs).unref?.()
       return 'failed'
     }
   }
@@ -208,20 +273,31 @@ export class TableRunner {
     return own.find((g) => g.status === 'building') ?? own.find((g) => g.status === 'live')
   }
 
-  /** After a failed batch: applies the events before the failing one, and records the error. */
+  /**
+   * After a failed batch: applies the events before the failing one, and records the error: on
+   * the failing event's tenant (which stops there; the generation goes past the event) in a
+   * projection per tenant, else on the generation.
+   */
   async #keepBefore(projection: TableProjection, failed: ApplyFailure): Promise<void> {
     const failure = failed.failure()
-    this.#retryAt.set(projection.name, Date.now() + this.#retryMs)
+    const perTenant = projection.scope === 'tenant'
+    const retry = perTenant ? `${projection.name}\u0000${failure.tenant}` : projection.name
+    this.#retryAt.set(retry, Date.now() + this.#retryMs)
     this.#onError(failed)
     await this.#tables.write(async (tx) => {
       if (!(await tx.tryLock(`tp:${projection.name}`))) return
       const gen = await this.#target(tx, projection)
       if (!gen) return
+      const map = this.mapOf(projection, gen.generation)
       const events = (await tx.readEvents(gen.position, projection.batchSize)).filter(
         (e) => e.position < failure.position,
       )
-      await applyEvents(tx, projection, this.mapOf(projection, gen.generation), events)
-      await saveProgress(tx.db, tx.dialect, gen, events.at(-1)?.position ?? gen.position, failure)
+      await applyEvents(tx, projection, map, unheld(events, await this.#stopped(tx, gen)))
+      if (perTenant) {
+        await stopTenant(tx, gen, failure, map, this.#shadowOf(projection, gen))
+        await saveProgress(tx.db, tx.dialect, gen, failure.position, null)
+      } else
+        await saveProgress(tx.db, tx.dialect, gen, events.at(-1)?.position ?? gen.position, failure)
     })
     setTimeout(() => this.kick(projection.name), this.#retryMs).unref?.()
   }

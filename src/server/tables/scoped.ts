@@ -70,7 +70,7 @@ export function rewrite(
       (t) =>
         t.kind === 'word' &&
         t.text !== TENANT_COLUMN &&
-        (map.reserved?.test(t.text) || /^(strata_)?tp_[a-z0-9_]*_g\d+_/i.test(t.text)),
+        (map.reserved?.test(t.text) || /^(strata_)?tp_[a-z0-9_]*_g\d+r?_/i.test(t.text)),
     )
     if (raw)
       throw new TypeError(

@@ -2,7 +2,8 @@ import { canRead, tenantOf } from '../auth'
 import { fromStorage } from '../respond'
 import type { Principal, Storage } from '../types'
 import type { TableProjection } from './define'
-import { type Generation, generations } from './meta'
+import { type Hold, holdOf } from './holds'
+import { type Failure, type Generation, generations } from './meta'
 import type { TableRunner } from './runner'
 
 /** What `GET /views/<name>/status` tells a caller about a table projection. */
@@ -12,13 +13,17 @@ export interface TableViewStatus {
   mode: 'inline' | 'async'
   /** The version views read now, or null while none is live. */
   liveVersion: number | null
-  /** A version being built beside it, or null. */
+  /**
+   * A version being built beside it, or null; or the live version while the caller's tenant's
+   * rows are rebuilt after a forget (other tenants see nothing of that).
+   */
   buildingVersion: number | null
   /** Whether the live version has applied every event of the caller's tenant. */
   caughtUp: boolean
   /**
    * Why it stopped: the message, and the event when it is one of the caller's tenant on a stream
-   * it may read (another tenant's event, or one it may not read, is not named).
+   * it may read (another tenant's event, or one it may not read, is not named). A projection per
+   * tenant stops only the tenant of the event: the others read null here.
    */
   error: {
     message: string
@@ -26,8 +31,10 @@ export interface TableViewStatus {
   } | null
 }
 
-function errorFor(gen: Generation | undefined, principal: Principal): TableViewStatus['error'] {
-  const failure = gen?.error
+function errorFor(
+  failure: Failure | null | undefined,
+  principal: Principal,
+): TableViewStatus['error'] {
   if (!failure) return null
   if (failure.tenant !== tenantOf(principal))
     return { message: 'Stopped at an event of another tenant' }
@@ -53,20 +60,29 @@ export async function tableStatus(
   const tenant = tenantOf(principal)
   await fromStorage(runner.ready)
   const tables = storage.tables!
-  const gens = await fromStorage(
-    tables.read((db) => generations(db, tables.dialect, projection.name)),
+  const perTenant = projection.scope === 'tenant'
+  const { live, building, held, heldBuilding } = await fromStorage(
+    tables.read(async (db) => {
+      const gens = await generations(db, tables.dialect, projection.name)
+      const live = gens.find((g) => g.status === 'live')
+      const building = gens.find((g) => g.status === 'building')
+      // The caller's tenant's hold in each (see holds.ts): no other tenant's is read.
+      const holdIn = async (gen: Generation | undefined): Promise<Hold | undefined> =>
+        perTenant && gen ? holdOf(db, tables.dialect, gen, tenant) : undefined
+      return { live, building, held: await holdIn(live), heldBuilding: await holdIn(building) }
+    }),
   )
-  const live = gens.find((g) => g.status === 'live')
-  const building = gens.find((g) => g.status === 'building')
   const head = await fromStorage(storage.head(tenant))
   const global = (await fromStorage(storage.globalPosition(tenant, head))) ?? 0
+  const shown = building ? heldBuilding : held
   return {
     name: projection.name,
     version: projection.version,
     mode: projection.mode,
     liveVersion: live?.version ?? null,
-    buildingVersion: building?.version ?? null,
-    caughtUp: !!live && live.position >= global,
-    error: errorFor(building ?? live, principal),
+    buildingVersion: building?.version ?? (held?.kind === 'rebuild' ? live!.version : null),
+    caughtUp:
+      !!live && (held?.kind === 'stopped' ? held.position >= head : live.position >= global),
+    error: errorFor(shown?.error ?? (building ?? live)?.error, principal),
   }
 }

@@ -10,7 +10,8 @@ import { fromStorage, json } from '../respond'
 import { waitFor } from '../signal'
 import type { Limits, Principal, Storage } from '../types'
 import type { TableProjection, ViewParams } from './define'
-import { generations } from './meta'
+import { holdOf } from './holds'
+import { type Generation, generations } from './meta'
 import type { TableRunner } from './runner'
 import { scopedDb } from './scoped'
 import type { SqlDb } from './sql'
@@ -73,8 +74,17 @@ export async function readTableView(
       { details: { view: name } },
     )
   }
+  const perTenant = projection.scope === 'tenant'
   const liveOf = async (db: SqlDb) =>
     (await generations(db, tables.dialect, name)).find((g) => g.status === 'live')
+  /**
+   * The tenant position the tenant's rows stand at in the generation, when it is stopped at an
+   * event of its own (the generation itself is past it), else undefined: the generation's.
+   */
+  const stoppedAt = async (db: SqlDb, live: Generation) => {
+    const hold = perTenant ? await holdOf(db, tables.dialect, live, tenant) : undefined
+    return hold?.kind === 'stopped' ? hold.position : undefined
+  }
   let kicked = false
   const result = await waitFor({
     subscribe: (wake) => {
@@ -91,13 +101,16 @@ export async function readTableView(
         tables
           .read(async (db) => {
             const live = await liveOf(db)
-            if (!live || live.position < target) return undefined
+            if (!live) return undefined
+            const stopped = await stoppedAt(db, live)
+            if (stopped === undefined ? live.position < target : stopped < min) return undefined
             seen = live.generation
-            const position = live.position >= headAt ? tenantHead : min
+            const done = stopped === undefined ? live.position >= headAt : stopped >= tenantHead
+            const position = done ? tenantHead : min
             const scoped = scopedDb(
               db,
               runner.mapOf(projection, live.generation),
-              projection.scope === 'tenant' ? tenant : undefined,
+              perTenant ? tenant : undefined,
               true,
             )
             try {
