@@ -165,8 +165,12 @@ export function settle(
     others.push({ id, type: event.type, event, stream, version, position })
   }
   ctx.conflicts.noteRecent(others)
-  // Caught up: drafts put back from the outbox are decided again, on the server's events.
-  if (caughtUp) ctx.undecided.clear()
+  // Caught up: drafts put back from the outbox are decided again, on the server's events (and
+  // claimed at once: they have waited a page already).
+  if (caughtUp && ctx.undecided.size) {
+    ctx.undecided.clear()
+    ctx.released = true
+  }
   // A stream this client does not read: after a pull that began after the refusal and caught
   // up, take the version the refusal named, or the command could never be sent again.
   if (caughtUp) {
@@ -262,6 +266,8 @@ export function restoreEvents(ctx: SyncContext, events: readonly RestoredEvent[]
 function release(ctx: SyncContext, free: ReadonlySet<string>) {
   const superseded: number[] = []
   const seen = new Map<string, number | undefined>()
+  // Decided again, they are claimed at once: they have waited for their refusal already.
+  if (free.size) ctx.released = true
   for (const id of free) {
     const seq = ctx.claimed.get(id)
     if (seq) superseded.push(seq)

@@ -144,6 +144,8 @@ export interface SyncContext {
    * they are decided again (and may be claimed) only once this one has the server's events.
    */
   undecided: Set<string>
+  /** Drafts were let go (undecided, held or doomed ones decided again): claim them at once. */
+  released?: boolean
   /** Pulls started so far: a pull that started after a refusal may stand for it. */
   pulls: number
   /** Pull now, ending a long poll. */

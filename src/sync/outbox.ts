@@ -56,7 +56,10 @@ export class Outbox {
     this.mirror()
     const { maxEvents, maxDelayMs } = this.#ctx.config
     if (waiting >= maxEvents) void this.claim(false)
-    if (waiting && (!maxDelayMs || this.flushing)) void this.claim()
+    // At once without a delay, while a flush waits, and for drafts let go (see `released`).
+    const now = !maxDelayMs || this.flushing || this.#ctx.released
+    this.#ctx.released = false
+    if (waiting && now) void this.claim()
     else if (waiting % maxEvents && this.#timer === undefined) {
       this.#timer = this.#ctx.clock.setTimeout(() => {
         this.#timer = undefined
