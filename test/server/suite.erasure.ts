@@ -135,6 +135,26 @@ export function erasureContract(factory: StorageFactory) {
       expect(JSON.stringify(stored.events)).not.toContain('Lovelace')
     })
 
+    it('keeps a subject forgotten before it had any event forgotten, in its tenant only', async () => {
+      const { server, storage } = await start(options)
+      // Forgotten first (a person who asked before their offline device synced): a tombstone.
+      await forget(server, 'ada', as('root'))
+      await postOk(server, batch('c1', people('c1')), as('bob'))
+      await postOk(server, batch('e1', people('e1')), as('eve'))
+      const acme = payloads((await readAll(server, as('bob'))).events)
+      expect(acme.slice(0, 2)).toEqual([
+        { userId: 'ada', name: { erased: true }, email: { erased: true } },
+        { authorId: 'ada', author: { erased: true }, title: 'Difference engine notes' },
+      ])
+      expect(acme[2]).toMatchObject({ author: NAMES.bob })
+      const stored = await storage.read({ after: 0, limit: 20, tenant: 'acme' })
+      expect(JSON.stringify(stored.events)).not.toContain('Lovelace')
+      // Ada of another tenant is another person: not forgotten there.
+      expect(payloads((await readAll(server, as('eve'))).events)[0]).toMatchObject({
+        name: NAMES.ada,
+      })
+    })
+
     it('lets only admins forget, and only subjects of their own tenant, answering alike', async () => {
       const { server } = await start(options)
       await postOk(server, batch('c1', people('c1')), as('bob'))
