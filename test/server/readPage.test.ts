@@ -2,8 +2,8 @@
 // the server writing each event itself gives it (the same store read without readText and
 // readPage), never another tenant's event or a stream it may not read, and a page holding an
 // event only the server may write out (sealed, a notice for a reader of some streams, a time
-// the store writes otherwise) is read the slow way. Stores without readPage (memory, PostgreSQL
-// for now) answer the slow way throughout: the same answers.
+// the store writes otherwise) is read the slow way. A store without readPage (memory) answers
+// the slow way throughout: the same answers.
 import type { PageRequest, Principal, Storage } from '@strata/state/server'
 import { describe, expect, it } from 'vitest'
 import {

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg'
 import type { ReadRequest, ReadResult, TextEvent, TextReadResult } from '../types'
+import { postgresPage } from './postgresPage'
 import { type EventRow, rowToClient, rowToEvent } from './rows'
 
 /** The columns of a text read, in the order `textEvent` takes them; jsonb payloads as text. */
@@ -87,7 +88,7 @@ export function postgresReads(pool: Pool, s: string) {
       clients: (JSON.parse(first[1] as string) as unknown[]).map((c) => rowToClient(c)!),
     }
   }
-  return { read, readText }
+  return { read, readText, readPage: postgresPage(pool, s) }
 }
 
 /**
