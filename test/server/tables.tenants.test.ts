@@ -131,8 +131,8 @@ function client({ url }: RunningServer) {
     expect(response.status).toBe(200)
     return response.text()
   }
-  const forget = (subject: string) =>
-    fetch(`${url}/subjects/${subject}/forget`, { method: 'POST', headers: as('root') })
+  const forget = (subject: string, admin = 'root') =>
+    fetch(`${url}/subjects/${subject}/forget`, { method: 'POST', headers: as(admin) })
   return { write, view, ids, status, forget }
 }
 
@@ -258,4 +258,39 @@ describe.each(backends)('table projections per tenant, over HTTP, on $name', ({ 
       ])
     },
   )
+
+  it("a forget in a tenant stopped at its event: that tenant's rows are applied again from its first event, erased", async () => {
+    poisoned = true
+    const server = await start(await store(open), 'async')
+    const named = events('e', 1, 1, {
+      type: 'card/added',
+      stream: 'cards',
+      payload: { authorId: 'ada', author: 'Eve Ada' },
+    })
+    const one = await server.write('eve', 'e', named)
+    await server.write('eve', 'e', [...poison('e', 2), ...plain('e', 3, 1)])
+    const alice = await server.write('alice', 'a', plain('a', 1, 1))
+    expect(await server.ids('alice', alice)).toEqual(['a-1'])
+    expect(JSON.parse((await server.view('eve', one)).text)).toEqual([
+      { id: 'e-1', author: 'Eve Ada' },
+    ])
+    const aliceBefore = await server.status('alice')
+    // Mallory, evil's admin, forgets evil's Ada while evil is stopped at its second event.
+    expect((await server.forget('ada', 'mallory')).status).toBe(200)
+    for (let i = 0; i < 200; i++) {
+      if (!(await server.view('eve')).text.includes('Eve Ada')) break
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    expect(JSON.parse((await server.view('eve')).text)).toEqual([{ id: 'e-1', author: '(erased)' }])
+    // Applied again, it stops at the same event again, and says so to evil only.
+    for (let i = 0; i < 200; i++) {
+      if (JSON.parse(await server.status('eve')).error) break
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    expect(JSON.parse(await server.status('eve'))).toMatchObject({
+      caughtUp: false,
+      error: { message: 'poisoned by e-2', event: { id: 'e-2' } },
+    })
+    expect(await server.status('alice')).toBe(aliceBefore)
+  })
 })
