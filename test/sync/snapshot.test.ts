@@ -110,6 +110,10 @@ describe("this device's snapshot", () => {
       const first = tab({ fault: (r) => (r.method === 'POST' ? 'network' : 'pass') })
       // A pending command that reads the state: every pull re-runs it on the new settled state.
       first.store.dispatch({ type: 'increment', payload: 'a' })
+      // Its send has failed (the retry waits on the manual clock): no claim is in flight while
+      // the pull below folds in slices, so the command is re-run on the last slice too (under
+      // load a claim under way froze it at the first slice's state, { a: 65 }).
+      await vi.waitFor(() => expect(first.sync.getSnapshot().status).toBe('offline'))
       await seed(server, 300)
       // The page is hidden while the rebase re-runs the command (from inside its handler).
       const handlers = first.store as unknown as { hot: { replaceCommands(c: object): void } }
