@@ -96,8 +96,11 @@ describe('erasure reaches the settled snapshot and the pages of earlier history'
     const tab = p.tab()
     await tab.sync.pull()
     tab.clock.advance(2000)
-    await vi.waitFor(() => expect(tab.store.history.start).toBeGreaterThan(0))
-    await vi.waitFor(async () => expect(await p.contents()).toContain(ADA))
+    // 2,500 events paged to IndexedDB: seconds when the machine is loaded (the default 1 s and
+    // 5 s timeouts failed there, never on a quiet one).
+    const slow = { timeout: 15_000 }
+    await vi.waitFor(() => expect(tab.store.history.start).toBeGreaterThan(0), slow)
+    await vi.waitFor(async () => expect(await p.contents()).toContain(ADA), slow)
 
     await forget(s, 'ada')
     await tab.sync.pull()
@@ -109,7 +112,7 @@ describe('erasure reaches the settled snapshot and the pages of earlier history'
     tab.clock.advance(2000)
     await tab.sync.close()
     expect(await p.contents()).not.toContain('Lovelace')
-  })
+  }, 30_000)
 
   it('a tab closed during the forget boots from its old snapshot and scrubs', async () => {
     const s = erasureServer(personal)
