@@ -2,7 +2,7 @@ import { Signal } from '../signal'
 import type { Storage } from '../types'
 import { ApplyFailure, applyEvents } from './apply'
 import { ddlOf, type TableProjection, tableMap } from './define'
-import { fillHold, keepHoldBefore, shadowMap, stoppedTenants, stopTenant, unheld } from './held'
+import { fillHold, keepHoldBefore, shadowMap, stopTenant, unheld } from './held'
 import { holdsDdl, holdsOf } from './holds'
 import {
   dropGeneration,
@@ -52,6 +52,8 @@ export class TableRunner {
   readonly #shadows = new Map<string, TableMap>()
   /** Per projection, the tenant whose hold had the last batch: holds take turns. */
   readonly #lastHold = new Map<string, string>()
+  /** Projections whose last batch saw a held tenant. */
+  readonly #withHolds = new Set<string>()
   readonly #running = new Map<string, Promise<void>>()
   readonly #again = new Set<string>()
   readonly #retryAt = new Map<string, number>()
@@ -179,8 +181,9 @@ export class TableRunner {
     for (;;) {
       if (this.#closed) return
       const outcome = await this.#batch(projection)
-      // Then one batch of a held tenant, so that neither waits for the other to catch up.
-      const held = projection.scope === 'tenant' ? await this.#holdBatch(projection) : 'idle'
+      // Then one batch of a held tenant, so that neither waits for the other to catch up (when
+      // the generation's batch saw holds: none costs no transaction more).
+      const held = this.#withHolds.has(projection.name) ? await this.#holdBatch(projection) : 'idle'
       const idle = outcome === 'idle' && held === 'idle'
       if (idle && projection.mode === 'inline') this.#quiet.add(projection.name)
       else this.#quiet.delete(projection.name)
@@ -223,11 +226,17 @@ export class TableRunner {
     }
   }
 
-  /** The tenants a generation of a projection per tenant skips (none over all tenants). */
-  #stopped = (tx: TableTx, gen: Generation) =>
-    this.#projections.get(gen.name)!.scope === 'tenant'
-      ? stoppedTenants(tx, gen)
-      : Promise.resolve(new Set<string>())
+  /**
+   * The tenants a generation of a projection per tenant skips (none over all tenants); notes
+   * whether it has holds of any kind, for `#catchUp` to work on them.
+   */
+  #stopped = async (tx: TableTx, gen: Generation): Promise<Set<string>> => {
+    if (this.#projections.get(gen.name)!.scope !== 'tenant') return new Set()
+    const holds = await holdsOf(tx.db, tx.dialect, gen)
+    if (holds.length) this.#withHolds.add(gen.name)
+    else this.#withHolds.delete(gen.name)
+    return new Set(holds.filter((h) => h.kind === 'stopped').map((h) => h.tenant))
+  }
 
   /** One batch of a held tenant whose turn it is (see holds.ts), in its own transaction. */
   async #holdBatch(projection: TableProjection): Promise<Outcome> {
