@@ -224,7 +224,7 @@ export function createInspectHost(store: AnyStore, options: InspectHostOptions =
     return read(ctx, request)
   }
 
-  /** `handle`, but a toggle pages the event in when it is before the window. */
+  /** `handle`, but a toggle of an event before the window goes to `toggleEarlier`. */
   function answer<T extends RequestType>(request: Request<T>): ResultOf<T> | Promise<ResultOf<T>> {
     if (request.type !== 'toggle') return handle(request)
     const { eventId } = request as Request<'toggle'>
@@ -233,10 +233,10 @@ export function createInspectHost(store: AnyStore, options: InspectHostOptions =
     return store.history.toggleEarlier(eventId).then(
       (skipped) => ({ skipped, meta: meta() }) as ResultOf<T>,
       (cause) => {
-        const left = store.history.start
+        // toggleEarlier looked through every event for a RangeError; anything else stopped it.
         throw new InspectError(
           'bad-request',
-          `No event with id ${JSON.stringify(eventId)} to skip: ${left ? `it is not among the events from ${left} on, and the ${left} before them could not be paged in (offline, or no earlier history)` : 'the whole history was paged in and it is not there'}.`,
+          `No event with id ${JSON.stringify(eventId)} to skip: ${cause instanceof RangeError ? 'the whole history was looked through and it is not there' : `it is not among the events from ${start} on, and the ${start} before them could not be read (offline, or no earlier history)`}.`,
           { cause },
         )
       },
