@@ -77,14 +77,9 @@ export async function readTableView(
   const perTenant = projection.scope === 'tenant'
   const liveOf = async (db: SqlDb) =>
     (await generations(db, tables.dialect, name)).find((g) => g.status === 'live')
-  /**
-   * The tenant position the tenant's rows stand at in the generation, when it is stopped at an
-   * event of its own (the generation itself is past it), else undefined: the generation's.
-   */
-  const stoppedAt = async (db: SqlDb, live: Generation) => {
-    const hold = perTenant ? await holdOf(db, tables.dialect, live, tenant) : undefined
-    return hold?.kind === 'stopped' ? hold.position : undefined
-  }
+  /** The tenant's hold on the generation (stopped at an event of its own, or rebuilding). */
+  const holdIn = (db: SqlDb, live: Generation) =>
+    perTenant ? holdOf(db, tables.dialect, live, tenant) : undefined
   let kicked = false
   const result = await waitFor({
     subscribe: (wake) => {
@@ -102,7 +97,13 @@ export async function readTableView(
           .read(async (db) => {
             const live = await liveOf(db)
             if (!live) return undefined
-            const stopped = await stoppedAt(db, live)
+            const hold = await holdIn(db, live)
+            // Rebuilt after a forget: until the rebuilt rows are swapped in, the tenant's rows
+            // still hold what was forgotten, so nothing is served from them (wait, then 503).
+            if (hold?.kind === 'rebuild') return undefined
+            // Stopped at an event of its own, the tenant's rows stand at the hold's position (the
+            // generation itself is past it).
+            const stopped = hold?.kind === 'stopped' ? hold.position : undefined
             if (stopped === undefined ? live.position < target : stopped < min) return undefined
             seen = live.generation
             const done = stopped === undefined ? live.position >= headAt : stopped >= tenantHead
