@@ -1,5 +1,6 @@
 import type { JsonValue } from '../../protocol'
 import { ERASED, type PersonalData } from '../../protocol/personal'
+import { withPayloadText } from '../storage/text'
 import type { TextEvent } from '../types'
 import type { OpenedCache } from './cache'
 import { type KeySource, openValues, pageKeys, type SealedFields, sealedFields } from './open'
@@ -49,7 +50,7 @@ export async function openTextEvents(
     const kept = cache?.text(tenant, event.position)
     if (kept !== undefined) {
       out ??= events.slice()
-      out[i] = withText(event, kept)
+      out[i] = withPayloadText(event, kept)
       continue
     }
     const payload = JSON.parse(text) as JsonValue
@@ -81,26 +82,10 @@ export async function openTextEvents(
       for (const field of fields)
         payload[field] = values && Object.hasOwn(values, field) ? values[field]! : { ...ERASED }
       const payloadText = JSON.stringify(payload)
-      out[s.index] = withText(event, payloadText)
+      out[s.index] = withPayloadText(event, payloadText)
       if (generation !== undefined)
         cache?.setText(event.tenant, event.position, payloadText, generation)
     }
   }
   return out ?? events
 }
-
-/** The event with another payload text, field by field (a spread copy takes a slow path). */
-const withText = (event: TextEvent, payloadText: string): TextEvent => ({
-  position: event.position,
-  tenantPosition: event.tenantPosition,
-  tenant: event.tenant,
-  clientId: event.clientId,
-  clientSeq: event.clientSeq,
-  id: event.id,
-  stream: event.stream,
-  streamVersion: event.streamVersion,
-  type: event.type,
-  payloadText,
-  at: event.at,
-  commandId: event.commandId,
-})

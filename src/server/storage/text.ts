@@ -2,7 +2,17 @@ import type { JsonValue } from '../../protocol'
 import type { ReadRequest, Storage, StoredEvent, TextEvent, TextReadResult } from '../types'
 
 /** An event with its payload encoded as JSON text: a store's without `readText`, or one opened. */
-export function toTextEvent(event: Omit<StoredEvent, 'fingerprint'>): TextEvent {
+export const toTextEvent = (event: Omit<StoredEvent, 'fingerprint'>): TextEvent =>
+  withPayloadText(event, JSON.stringify(event.payload))
+
+/**
+ * The event (stored or text) with `payloadText` as its payload. Built field by field: rest and
+ * spread copies go through a slow generic path, paid per event a read writes out.
+ */
+export function withPayloadText(
+  event: Omit<TextEvent, 'payloadText'>,
+  payloadText: string,
+): TextEvent {
   return {
     position: event.position,
     tenantPosition: event.tenantPosition,
@@ -13,7 +23,7 @@ export function toTextEvent(event: Omit<StoredEvent, 'fingerprint'>): TextEvent 
     stream: event.stream,
     streamVersion: event.streamVersion,
     type: event.type,
-    payloadText: JSON.stringify(event.payload),
+    payloadText,
     at: event.at,
     commandId: event.commandId,
   }

@@ -28,16 +28,19 @@ export function postgresSqlDb(client: PoolClient): SqlDb {
   }
 }
 
+/** The events after a global position (a tenant's after its tenant position), in `client`'s transaction. */
+type ReadEvents = (
+  client: PoolClient,
+  after: number,
+  limit: number,
+  tenant?: string,
+) => Promise<StoredEvent[]>
+
 /** Table projection SQL inside one transaction on `client`. */
 export function postgresTableTx(
   client: PoolClient,
   schema: string,
-  readEvents: (
-    client: PoolClient,
-    after: number,
-    limit: number,
-    tenant?: string,
-  ) => Promise<StoredEvent[]>,
+  readEvents: ReadEvents,
 ): TableTx {
   const db = postgresSqlDb(client)
   let tenant: string | undefined
@@ -64,16 +67,7 @@ export function postgresTableTx(
  * (exclusion between processes comes from `tryLock` and row locks), reads in one
  * REPEATABLE READ snapshot.
  */
-export function postgresTables(
-  pool: Pool,
-  schema: string,
-  readEvents: (
-    client: PoolClient,
-    after: number,
-    limit: number,
-    tenant?: string,
-  ) => Promise<StoredEvent[]>,
-): TableStorage {
+export function postgresTables(pool: Pool, schema: string, readEvents: ReadEvents): TableStorage {
   return {
     dialect: postgresDialect(schema),
     write: (fn) => transaction(pool, (client) => fn(postgresTableTx(client, schema, readEvents))),
