@@ -23,7 +23,7 @@ import type { Principal, Projection, Storage, StorageTx, StoredEvent } from '../
 import type { OpenedCache } from './cache'
 import { erasureTx } from './personal'
 import { finish, firstSealed, fromStart, mayHoldPersonal, prepare } from './refold'
-import { forgetContext } from './scrub'
+import { type ForgetContext, forgetContext } from './scrub'
 
 /** `POST /subjects/<id>/forget` 200 body. */
 export interface ForgetResponse {
@@ -127,6 +127,28 @@ export async function forgetSubject(
       return { audit, existed }
     }),
   )
+  const token = encodeToken(audit.tenantPosition)
+  try {
+    await afterCommit(deps, context, existed)
+  } catch (cause) {
+    // The key is gone and the audit stored: not "nothing was stored". A repeat deletes nothing
+    // and runs onForget and the wipe (still due) again.
+    throw new StrataWireError(
+      'unavailable',
+      `Subject ${JSON.stringify(subject)} is forgotten (its key is deleted, the forget recorded), but a step after it failed (scrubbing table projections, onForget or wiping deleted pages); forgetting it again runs onForget and the wipe again`,
+      { cause, details: { subject, token } },
+    )
+  }
+  return {
+    protocol: PROTOCOL_VERSION,
+    subject,
+    token,
+  }
+}
+
+/** What follows a forget's commit: derived read models scrubbed or rebuilt, deleted pages wiped. */
+async function afterCommit(deps: ForgetDeps, context: ForgetContext, existed: boolean) {
+  const { tenant, subject } = context
   const wipe = deps.wipe ?? { due: true }
   // Due until done: a forget tried again after a later step failed finishes the job.
   if (existed) wipe.due = true
@@ -154,11 +176,6 @@ export async function forgetSubject(
     wipe.due = true
     await fromStorage(deps.storage.wipeDeleted?.() ?? Promise.resolve())
     wipe.due = false
-  }
-  return {
-    protocol: PROTOCOL_VERSION,
-    subject,
-    token: encodeToken(audit.tenantPosition),
   }
 }
 
