@@ -255,9 +255,6 @@ export function connectSync<E extends AnyEvent>(
     async flush() {
       await ready
       if (abort.signal.aborted) throw closedError()
-      // Claimed before this page has the server's events, they would be refused as stale (a
-      // round trip lost): the first pull rebases them first.
-      if (ctx.concurrent()) await until(ctx, listeners, () => !!ctx.caughtUp)
       const targets = new Set(replica.pending().map((e) => e.id))
       outbox.flushing++
       await outbox.claim()
