@@ -4,10 +4,20 @@ import type { PersonalData } from '../protocol/personal'
 import type { ForgetHook } from './erasure/scrub'
 import type { ErasureStorage, ErasureTx } from './erasure/types'
 import type { AllowedHosts } from './hosts'
+import type { PageRequest, PageResult, ReadRequest, ReadResult, TextReadResult } from './reads'
 import type { SnapshotConfig } from './snapshots'
 import type { TableProjection } from './tables/define'
 import type { TableRunnerOptions } from './tables/runner'
 import type { TableStorage, TableTx } from './tables/storage'
+
+export type {
+  PageRequest,
+  PageResult,
+  ReadRequest,
+  ReadResult,
+  TextEvent,
+  TextReadResult,
+} from './reads'
 
 /** Who is calling, as `authorize` decides from the request's credential. */
 export interface Principal {
@@ -46,42 +56,6 @@ export interface StoredEvent extends Omit<StoredWireEvent, 'position'> {
   fingerprint: string
 }
 
-/**
- * A stored event as `GET /events` reads it: the payload still the JSON text it is stored as
- * (any JSON text of the same value), so an answer splices it in instead of parsing and encoding
- * it again. No fingerprint: a reader never needs it.
- */
-export interface TextEvent extends Omit<StoredEvent, 'payload' | 'fingerprint'> {
-  payloadText: string
-}
-
-/** `Storage.readText`'s answer: `ReadResult` with the payloads as stored text. */
-export interface TextReadResult extends Omit<ReadResult, 'events'> {
-  events: TextEvent[]
-}
-
-/**
- * `Storage.readPage`'s request: one tenant's events after a position, which the store writes as
- * `GET /events` does (`wireText`), each a reader may see as stored.
- */
-export interface PageRequest extends ReadRequest {
-  tenant: string
-  /**
-   * Events only the server may write out: of `types` with a sealed field (`"$enc"` in the stored
-   * text: opened per reader), or on `streams` (whether the reader sees one is decided per event).
-   */
-  held: { types: readonly string[]; streams: readonly string[] }
-}
-
-/** `Storage.readPage`'s answer: the events' wire text with the rest of a read's answer. */
-export interface PageResult extends Omit<ReadResult, 'events'> {
-  /** The events as `wireText` writes them, joined by commas ('' with none). */
-  text: string
-  count: number
-  /** The tenant position of the last event (0 with none). */
-  last: number
-}
-
 /** A client, keyed by `(tenant, clientId)`: the same id in two tenants is two clients. */
 export interface ClientRecord {
   clientId: string
@@ -115,25 +89,6 @@ export interface Rejection {
 export interface Checkpoint {
   position: number
   state: JsonValue
-}
-
-export interface ReadRequest {
-  /** A tenant position when `tenant` is given, else a global one. */
-  after: number
-  limit: number
-  /** One tenant's events in tenant order; undefined reads every tenant in global order. */
-  tenant?: string | undefined
-  streams?: readonly string[] | undefined
-  /** Also read these clients' records (of `tenant`) in the same snapshot. */
-  clientIds?: readonly string[] | undefined
-}
-
-export interface ReadResult {
-  events: StoredEvent[]
-  /** Newest position in the same snapshot: the tenant's when one was asked for, else global. */
-  head: number
-  /** The records of `clientIds` that exist. */
-  clients: ClientRecord[]
 }
 
 /** What one committed append changed, as `Storage.subscribe` listeners hear it. */

@@ -1,0 +1,58 @@
+import type { ClientRecord, StoredEvent } from './types'
+
+/** What a store's reads take and answer (`Storage.read`, `readText`, `readPage`). */
+
+export interface ReadRequest {
+  /** A tenant position when `tenant` is given, else a global one. */
+  after: number
+  limit: number
+  /** One tenant's events in tenant order; undefined reads every tenant in global order. */
+  tenant?: string | undefined
+  streams?: readonly string[] | undefined
+  /** Also read these clients' records (of `tenant`) in the same snapshot. */
+  clientIds?: readonly string[] | undefined
+}
+
+export interface ReadResult {
+  events: StoredEvent[]
+  /** Newest position in the same snapshot: the tenant's when one was asked for, else global. */
+  head: number
+  /** The records of `clientIds` that exist. */
+  clients: ClientRecord[]
+}
+
+/**
+ * A stored event as `GET /events` reads it: the payload still the JSON text it is stored as
+ * (any JSON text of the same value), so an answer splices it in instead of parsing and encoding
+ * it again. No fingerprint: a reader never needs it.
+ */
+export interface TextEvent extends Omit<StoredEvent, 'payload' | 'fingerprint'> {
+  payloadText: string
+}
+
+/** `Storage.readText`'s answer: `ReadResult` with the payloads as stored text. */
+export interface TextReadResult extends Omit<ReadResult, 'events'> {
+  events: TextEvent[]
+}
+
+/**
+ * `Storage.readPage`'s request: one tenant's events after a position, which the store writes as
+ * `GET /events` does (`wireText`), each a reader may see as stored.
+ */
+export interface PageRequest extends ReadRequest {
+  tenant: string
+  /**
+   * Events only the server may write out: of `types` with a sealed field (`"$enc"` in the stored
+   * text: opened per reader), or on `streams` (whether the reader sees one is decided per event).
+   */
+  held: { types: readonly string[]; streams: readonly string[] }
+}
+
+/** `Storage.readPage`'s answer: the events' wire text with the rest of a read's answer. */
+export interface PageResult extends Omit<ReadResult, 'events'> {
+  /** The events as `wireText` writes them, joined by commas ('' with none). */
+  text: string
+  count: number
+  /** The tenant position of the last event (0 with none). */
+  last: number
+}
