@@ -59,14 +59,22 @@ export function createEventServer(options: EventServerOptions): EventServer {
   const fanout = new Fanout(storage)
   const polls = new Slots(
     'long polls',
-    { total: limits.maxLongPolls, perPrincipal: limits.maxLongPollsPerPrincipal },
-    ['maxLongPolls', 'maxLongPollsPerPrincipal'],
+    {
+      total: limits.maxLongPolls,
+      perTenant: limits.maxLongPollsPerTenant,
+      perPrincipal: limits.maxLongPollsPerPrincipal,
+    },
+    ['maxLongPolls', 'maxLongPollsPerTenant', 'maxLongPollsPerPrincipal'],
     limits.retryAfterSeconds,
   )
   const streams = new Slots(
     'event streams',
-    { total: limits.maxStreams, perPrincipal: limits.maxStreamsPerPrincipal },
-    ['maxStreams', 'maxStreamsPerPrincipal'],
+    {
+      total: limits.maxStreams,
+      perTenant: limits.maxStreamsPerTenant,
+      perPrincipal: limits.maxStreamsPerPrincipal,
+    },
+    ['maxStreams', 'maxStreamsPerTenant', 'maxStreamsPerPrincipal'],
     limits.retryAfterSeconds,
   )
   // A request that waits ends when its client goes or the server closes. One listener per

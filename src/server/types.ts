@@ -265,13 +265,20 @@ export interface Limits {
   /** SSE comment interval keeping proxies from closing the stream. Default 15 s. */
   heartbeatMs: number
   /**
-   * Requests held open waiting (long polls, and view reads waiting for their projection), in
-   * all and per principal; past either, 503 with `Retry-After`. Default 10,000 and 32.
+   * Requests held open waiting (long polls, and view and snapshot reads waiting for their
+   * projection), in all, per tenant and per principal; past any, 503 with `Retry-After`.
+   * Default 10,000, 1,000 and 32. The share per tenant keeps one tenant's many principals from
+   * taking every slot and starving the others; a server of one tenant may raise it to the total.
    */
   maxLongPolls: number
+  maxLongPollsPerTenant: number
   maxLongPollsPerPrincipal: number
-  /** Open `GET /events/stream` streams, in all and per principal. Default 10,000 and 32. */
+  /**
+   * Open `GET /events/stream` streams, in all, per tenant and per principal (as long polls).
+   * Default 10,000, 1,000 and 32.
+   */
   maxStreams: number
+  maxStreamsPerTenant: number
   maxStreamsPerPrincipal: number
 }
 
@@ -286,8 +293,10 @@ export const DEFAULT_LIMITS: Limits = {
   retryAfterSeconds: 1,
   heartbeatMs: 15_000,
   maxLongPolls: 10_000,
+  maxLongPollsPerTenant: 1_000,
   maxLongPollsPerPrincipal: 32,
   maxStreams: 10_000,
+  maxStreamsPerTenant: 1_000,
   maxStreamsPerPrincipal: 32,
 }
 
