@@ -137,6 +137,12 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
   const groupMs = options.groupCommitMs ?? 10
   const nextTurn = () => new Promise((resolve) => setImmediate(resolve))
   const group = async () => {
+    // Queued before a close that ran first: told so, not run on a closed connection.
+    if (closed) {
+      for (const job of waiting.splice(0)) job.reject(closedError())
+      scheduled = false
+      return
+    }
     const jobs: Job[] = []
     inserted = 0
     tenantHeads = new Map()
@@ -178,7 +184,10 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
       commit.run()
     } catch (error) {
       if (writer.inTransaction) writer.exec('ROLLBACK')
-      for (const job of jobs) job.reject(error)
+      // A BEGIN that failed took no job yet: those waiting are told too, or the `finally` below
+      // would schedule them again at once, and again (a loop of microtasks that starves the
+      // event loop, as an append on a closed connection did).
+      for (const job of [...jobs, ...waiting.splice(0)]) job.reject(error)
       return
     } finally {
       // Appends that came after this group closed form the next one.
@@ -194,16 +203,19 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
   }
   let inserted = 0
   let tenantHeads = new Map<string, number>()
+  let closed = false
+  const enqueue = <T>(fn: (tx: StorageTx) => Promise<T>): Promise<T> =>
+    new Promise((resolve, reject) => {
+      if (closed) return reject(closedError())
+      waiting.push({ fn, resolve, reject })
+      schedule()
+    })
   const tables = sqliteTables({
     writer,
     open,
     shared,
     mutex,
-    append: (fn) =>
-      new Promise((resolve, reject) => {
-        waiting.push({ fn, resolve, reject })
-        schedule()
-      }),
+    append: enqueue,
     readEvents: (after, limit, tenant) => readRows(writer, { after, limit, tenant }),
   })
   const tx: StorageTx = {
@@ -297,11 +309,7 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
   return {
     kind: 'sqlite',
     ...sqliteErasureStorage(reader, writer, onReader, (fn) => mutex.run(fn)),
-    append: (fn) =>
-      new Promise((resolve, reject) => {
-        waiting.push({ fn, resolve, reject })
-        schedule()
-      }),
+    append: enqueue,
     read: (request) => onReader(() => read(request)),
     readText: (request) => onReader(() => readText(request)),
     readPage: (request) => onReader(() => readPage(request)),
@@ -337,14 +345,22 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
       }),
     subscribe: (listener) => commits.subscribe(listener),
     tables: tables.storage,
-    close: () =>
-      mutex.run(async () => {
-        tables.close()
+    // Appends from now on are refused; the transaction under way (a table batch too) commits
+    // first, then the connections close, so the same file can be opened again in this process
+    // without waiting on a lock this one still holds.
+    close: () => {
+      closed = true
+      return mutex.run(async () => {
+        await tables.close()
         if (reader !== writer) reader.close()
         writer.close()
-      }),
+      })
+    },
   }
 }
+
+const closedError = () =>
+  new Error('[strata] this SQLite storage is closed; open the file again to write to it')
 
 /**
  * Creates a new store file readable by its owner only (0600): events are an app's data, and a

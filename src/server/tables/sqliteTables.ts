@@ -23,7 +23,7 @@ interface SqliteParts {
 export function sqliteTables(parts: SqliteParts): {
   tx: TableTx
   storage: TableStorage
-  close(): void
+  close(): Promise<void>
 } {
   let tenant = ''
   parts.writer.function('strata_tenant', { deterministic: false }, () => tenant)
@@ -44,6 +44,7 @@ export function sqliteTables(parts: SqliteParts): {
     read: (fn) => {
       if (parts.shared) return parts.mutex.run(() => fn(tx.db))
       return viewsMutex.run(async () => {
+        if (closed) throw new Error('[strata] this SQLite storage is closed')
         if (!views) {
           const db = parts.open()
           views = { db, sql: sqliteSqlDb(db) }
@@ -57,5 +58,13 @@ export function sqliteTables(parts: SqliteParts): {
       })
     },
   }
-  return { tx, storage, close: () => views?.db.close() }
+  let closed = false
+  // After the view under way: its read transaction is not cut in the middle.
+  const close = () => {
+    closed = true
+    return viewsMutex.run(async () => {
+      views?.db.close()
+    })
+  }
+  return { tx, storage, close }
 }
