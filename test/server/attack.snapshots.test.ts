@@ -3,7 +3,17 @@
 // paging back from the tenant's head costs.
 import type { Principal, SnapshotConfig, Storage } from '@strata/state/server'
 import { describe, expect, it } from 'vitest'
-import { type AttackStore, as, attackStores, byToken, start } from './attack'
+import {
+  type AttackStore,
+  as,
+  attackStores,
+  byToken,
+  forget,
+  sleep,
+  start,
+  withAdmins,
+} from './attack'
+import { NAMES, people, personal } from './erasureFixtures'
 import { batch, events } from './helpers'
 
 /** A state kept after every event: paging back may look at one checkpoint per position. */
@@ -103,4 +113,65 @@ describe.each(attackStores())('snapshots on %s', (_name, _sql, make: AttackStore
       { n: 2 },
     ])
   })
+})
+
+/** A board kept after every event, with a `forget` hook (a forget then costs the state's size). */
+const hooked: SnapshotConfig<{ authors: Record<string, string> }> = {
+  name: 'hooked',
+  version: 1,
+  keepEvery: 1,
+  initialState: { authors: {} },
+  reducer: (draft, e) => {
+    const p = e.payload as { authorId?: string; author?: unknown }
+    if (e.type === 'card/added' && p.authorId) draft.authors[p.authorId] = String(p.author)
+  },
+  forget: (draft, { subject }) => {
+    delete draft.authors[subject]
+  },
+}
+
+describe.each(attackStores())('snapshots after a forget on %s', (_name, _sql, make) => {
+  // Redteam's finding (reported to earlier, who owns snapshots.ts): a forget with a hook deletes
+  // the states kept from the subject's first event on (snapshotErasure.ts installForget) and
+  // nothing keeps them again, so `runner.before` (snapshots.ts) walks down the hole one
+  // loadCheckpoint per kept position: a reader's page back from the head costs the history's
+  // length over keepEvery, on every request, and serves the initial state. `it.fails` until
+  // fixed: then make it `it`.
+  it.fails('a page back from the head after a forget loads a bounded number of states, whatever the history’s length', async () => {
+    const probe = counting(await make())
+    const { url } = await start({
+      storage: probe.storage,
+      snapshots: [hooked],
+      authorize: withAdmins,
+      personal,
+    })
+    const bob = as(url, 'bob@acme')
+    await bob.post(batch('c1', people('c1')))
+    const cards = events('c1', 4, 300, {
+      type: 'card/added',
+      stream: 'cards',
+      payload: { authorId: 'bob', author: NAMES.bob, title: 't' },
+    })
+    await bob.post(batch('c1', cards))
+    const head = async () => (await bob.get('/events?after=v1:0')).body.head as string
+    const settled = async (token: string) => {
+      for (let i = 0; i < 500; i++) {
+        const served = await bob.get('/snapshots/hooked')
+        if (served.body.position === token) return served.body
+        await sleep(20)
+      }
+      throw new Error(`never reached ${token}`)
+    }
+    await settled(await head())
+    expect((await forget(url, 'ada', 'root@acme')).status).toBe(200)
+    const now = await head()
+    await settled(now)
+    probe.count.loads = 0
+    const page = await bob.get(`/snapshots/hooked?before=${now}&events=10`)
+    expect(page.status).toBe(200)
+    expect(JSON.stringify(page.body)).not.toContain(NAMES.ada)
+    // 303 loads (one per position) and the initial state served, before a fix.
+    expect(probe.count.loads).toBeLessThanOrEqual(12)
+    expect(page.body.position).not.toBe('v1:0')
+  }, 60_000)
 })
