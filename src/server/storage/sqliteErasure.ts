@@ -37,6 +37,11 @@ export function sqliteErasureTx(writer: Db): ErasureTx {
     `INSERT INTO strata_subject_keys (tenant, subject, key) VALUES (?, ?, NULL)
      ON CONFLICT (tenant, subject) DO UPDATE SET key = NULL`,
   )
+  // A range of the primary key (name, scope): the names that start with the prefix, not a scan
+  // of every checkpoint of every tenant. The substr form is kept for a prefix without an end.
+  const dropRange = writer.prepare(
+    'DELETE FROM strata_checkpoints WHERE name >= ? AND name < ? AND scope = ? AND position >= ?',
+  )
   const dropCheckpoints = writer.prepare(
     'DELETE FROM strata_checkpoints WHERE scope = ? AND substr(name, 1, ?) = ? AND position >= ?',
   )
@@ -54,9 +59,26 @@ export function sqliteErasureTx(writer: Db): ErasureTx {
     forgottenSubjects: async (tenant, subjects) =>
       new Set(rowsOf(writer, 'tombstones', tenant, subjects).map(([subject]) => subject)),
     deleteCheckpoints: async (tenant, prefix, from = 0) => {
-      dropCheckpoints.run(scopeOf(tenant), prefix.length, prefix, from)
+      const end = prefixEnd(prefix)
+      if (end !== undefined) dropRange.run(prefix, end, scopeOf(tenant), from)
+      else dropCheckpoints.run(scopeOf(tenant), [...prefix].length, prefix, from)
     },
   }
+}
+
+/**
+ * The least text above every text that starts with `prefix`, in SQLite's BINARY order (UTF-8
+ * bytes, which is code point order): the last code point plus one (surrogates skipped; past
+ * U+10FFFF, that of the prefix without it). Undefined for an empty prefix.
+ */
+export function prefixEnd(prefix: string): string | undefined {
+  const points = [...prefix]
+  while (points.length) {
+    const last = points.pop()!.codePointAt(0)! + 1
+    if (last > 0x10ffff) continue
+    return points.join('') + String.fromCodePoint(last >= 0xd800 && last <= 0xdfff ? 0xe000 : last)
+  }
+  return undefined
 }
 
 export function sqliteErasureStorage(
