@@ -1,13 +1,7 @@
-import {
-  decodeToken,
-  encodeToken,
-  POSITION_HEADER,
-  PROTOCOL_VERSION,
-  type SnapshotResponse,
-  StrataWireError,
-} from '../protocol'
+import { decodeToken, encodeToken, POSITION_HEADER, StrataWireError } from '../protocol'
 import { canRead, tenantOf } from './auth'
-import { fromStorage, json, jsonText } from './respond'
+import { fromStorage, jsonText } from './respond'
+import { encodeServed } from './snapshotCache'
 import type { ServedSnapshot, SnapshotRunner } from './snapshots'
 import type { Limits, Principal } from './types'
 
@@ -66,19 +60,11 @@ export async function readSnapshot(
       { path: ['name'] },
     )
   }
-  const body: SnapshotResponse = {
-    protocol: PROTOCOL_VERSION,
-    name,
-    version: runner.versionOf(name),
-    position: encodeToken(served.position),
-    state: served.state,
-    streams: served.streams,
-  }
   // Also in a header, so a client can ask for the events after it while the body still arrives.
-  const headers = { [POSITION_HEADER]: body.position }
+  const headers = { [POSITION_HEADER]: encodeToken(served.position) }
   const { encoded } = served
-  if (!encoded) return json(body, 200, headers)
-  // The initial state, which every client paging back to the first event reads: encoded once.
-  encoded.text ??= JSON.stringify(body)
-  return jsonText(encoded.text, 200, headers)
+  const version = runner.versionOf(name)
+  // A state kept for paging back, or the initial one (snapshotCache.ts): encoded once.
+  if (encoded) encoded.text ??= encodeServed(name, version, served)
+  return jsonText(encoded?.text ?? encodeServed(name, version, served), 200, headers)
 }

@@ -3,6 +3,7 @@ import { type JsonValue, StrataWireError } from '../protocol'
 import { sessionSerializer } from '../protocol/values'
 import type { ForgetContext } from './erasure/scrub'
 import { Signal, waitFor } from './signal'
+import { KeptCache } from './snapshotCache'
 import { type ResolvedSnapshot, resolveConfigs, type SnapshotConfig } from './snapshotConfig'
 import {
   installForget,
@@ -71,6 +72,8 @@ export class SnapshotRunner {
   readonly #onError: (error: unknown) => void
   readonly #live = new Map<string, Live>()
   readonly #initial = new Map<string, ServedSnapshot>()
+  /** States kept for paging back, as their answers' text (snapshotCache.ts). */
+  readonly #kept = new KeptCache()
   readonly #running = new Map<string, Promise<void>>()
   readonly #again = new Set<string>()
   readonly #timers = new Map<string, ReturnType<typeof setTimeout>>()
@@ -145,14 +148,19 @@ export class SnapshotRunner {
    */
   async before(name: string, tenant: string, before: number, events: number) {
     const config = this.#configs.get(name)!
+    // Read before the state: a forget in between makes the count stale, never the state.
+    const generation = this.#erasure ? await this.#storage.erasures!(tenant) : 0
+    this.#kept.sync(tenant, generation)
     const target = Math.min(before, await this.#storage.head(tenant)) - events
     for (
       let p = Math.floor(target / config.keepEvery) * config.keepEvery;
       p > 0;
       p -= config.keepEvery
     ) {
+      const cached = this.#kept.get(tenant, name, config.version, p)
+      if (cached) return cached
       const kept = await this.#read(name, keptName(name, p), tenant)
-      if (kept) return kept
+      if (kept) return this.#kept.put(tenant, name, config.version, kept, generation)
     }
     // The initial state, serialized once (every client paging back to the first event reads it).
     let served = this.#initial.get(name)
@@ -185,6 +193,7 @@ export class SnapshotRunner {
    * refused anyway) and folds start again from what the forget left.
    */
   forgotten(tenant: string): void {
+    this.#kept.drop(tenant)
     for (const name of this.#configs.keys()) {
       const key = keyOf(name, tenant)
       const live = this.#live.get(key)
