@@ -203,7 +203,9 @@ export function createEventServer(options: EventServerOptions): EventServer {
       tables: tableProjections,
       onError,
     }
-    return json(await forgetSubject(deps, principal, c.req.param('id')))
+    // A non-admin hears 403 from forgetSubject, whatever the id.
+    const subject = principal.admin === true ? subjectOf(c.req.raw) : c.req.param('id')
+    return json(await forgetSubject(deps, principal, subject))
   })
   for (const path of [
     '/events',
@@ -249,5 +251,23 @@ export function createEventServer(options: EventServerOptions): EventServer {
       await tables?.close()
       await snapshots.close()
     },
+  }
+}
+
+/**
+ * The `:id` of `/subjects/:id/forget`, percent-decoded strictly: the router keeps an escape it
+ * cannot decode as typed, so `%E0%A4%A` would forget that text and answer 200 while the person
+ * meant stays. Refused with 400 instead.
+ */
+function subjectOf(request: Request): string {
+  const raw = new URL(request.url).pathname.replace(/\/+$/, '').split('/').at(-2) ?? ''
+  try {
+    return decodeURIComponent(raw)
+  } catch {
+    throw new StrataWireError(
+      'bad_request',
+      `The subject ${JSON.stringify(raw)} is not percent-encoded UTF-8; send encodeURIComponent(subject)`,
+      { path: ['subject'] },
+    )
   }
 }
