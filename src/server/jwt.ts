@@ -19,8 +19,8 @@ export interface BearerJwtOptions {
   /** Accepted `alg`s. Default: RS256, PS256, ES256, EdDSA for keys; HS256 for a secret. */
   algorithms?: readonly string[]
   /**
-   * The claim that holds the tenant, like `org_id`. A token without it (or not a string) is
-   * refused: it must not fall into the default tenant. Default: no tenants (every principal in
+   * The claim that holds the tenant, like `org_id`. A token without it (or not a string, or
+   * empty) is refused: it must not fall into the default tenant. Default: no tenants (every principal in
    * the default tenant).
    */
   tenantClaim?: string
@@ -137,7 +137,8 @@ export function bearerJwt(options: BearerJwtOptions): Authorize {
     const principal: Principal = { id, ...options.permissions?.(claims) }
     if (options.tenantClaim !== undefined) {
       const tenant = claims[options.tenantClaim]
-      if (typeof tenant !== 'string') {
+      // '' is the default tenant: every token with an empty claim would share it.
+      if (typeof tenant !== 'string' || !tenant) {
         throw new StrataWireError('forbidden', `The token has no ${options.tenantClaim} claim`)
       }
       principal.tenant = tenant
