@@ -53,8 +53,12 @@ async function loadEarlier(
       state.progress = { task: 'earlier', done: loaded, total: count }
       state.changed()
       const want = count - loaded
+      const forgotten = ctx.forgotten
       const page = (await localPage(ctx, want)) ?? (await serverPage(ctx, snapshot, want))
       if (!page || ctx.signal.aborted) break
+      // An erasure caught up with meanwhile: the page was read (its events decoded, its base
+      // folded) before, so may hold what the tab scrubbed. Read again: answered scrubbed now.
+      if (ctx.forgotten !== forgotten) continue
       replica.extend(page.page)
       history.extendedTo(page.starts)
       loaded += page.page.events.length
