@@ -3,27 +3,11 @@
 // A payload's text must never break the answer, reach a reader it is not for, or make the server
 // open a sealed field for someone else; every answer must equal the slow path's (the same store
 // read without readText: parsed, opened, encoded again).
-import type { Principal, Storage } from '@strata/state/server'
 import { describe, expect, it } from 'vitest'
-import {
-  type AttackStore,
-  as,
-  attackStores,
-  forget,
-  start,
-  withAdmins,
-  withoutReadText,
-} from './attack'
+import { expectSame, type FastSlow, fastAndSlow, readRaw } from '../support/fastSlow'
+import { type AttackStore, as, attackStores, forget } from './attack'
 import { NAMES, people, personal } from './erasureFixtures'
 import { batch, events } from './helpers'
-
-/** As `withAdmins`, and alice may read no `secret` stream. */
-const authorize = (request: Request): Principal | null => {
-  const principal = withAdmins(request)
-  return principal?.id === 'alice'
-    ? { ...principal, canRead: (stream: string) => !stream.startsWith('secret') }
-    : principal
-}
 
 /** What breaks naive splicing: closing quotes and brackets, escapes, separators, look-alikes. */
 const HOSTILE: unknown[] = [
@@ -65,28 +49,11 @@ async function postText(url: string, who: string, text: string) {
   return { status: response.status, body: await response.json() }
 }
 
-/** The raw text of GET /events, which must parse on its own. */
-async function readRaw(url: string, who: string, query = '?after=v1:0&limit=1000') {
-  const response = await fetch(`${url}/events${query}`, {
-    headers: { authorization: `Bearer ${who}` },
-  })
-  expect(response.status).toBe(200)
-  return response.text()
-}
-
-/** A server on the store (reading its text) and one on the same store reading it whole. */
-async function pair(storage: Storage) {
-  const fast = await start({ storage, authorize, personal })
-  const slow = await start({ storage: withoutReadText(storage), authorize, personal })
-  return { fast: fast.url, slow: slow.url }
-}
-
-/** Both servers' answers to `who`, parsed: they must be the same. */
-async function bothRead(urls: { fast: string; slow: string }, who: string, query?: string) {
-  const [fast, slow] = [await readRaw(urls.fast, who, query), await readRaw(urls.slow, who, query)]
-  const parsed = JSON.parse(fast)
-  expect(parsed).toEqual(JSON.parse(slow))
-  return { text: fast, body: parsed }
+/** Both servers' answers to `who`, parsed: they must be the same, and each parse on its own. */
+async function bothRead(urls: FastSlow, who: string, query?: string) {
+  const { status, text } = await expectSame(urls, who, query, { parsed: true })
+  expect(status).toBe(200)
+  return { text, body: JSON.parse(text) }
 }
 
 describe.each(attackStores())(
@@ -94,7 +61,7 @@ describe.each(attackStores())(
   (_name, _sql, make: AttackStore[2]) => {
     it('hostile payload text breaks no answer and reaches no reader it is not for', async () => {
       const storage = await make()
-      const urls = await pair(storage)
+      const urls = await fastAndSlow(storage, { personal })
       const secret = 'TOP-SECRET-PAYLOAD'
       expect(
         (
@@ -157,7 +124,7 @@ describe.each(attackStores())(
 
     it('refuses text that cannot be stored unchanged (lone surrogates, NUL) and keeps the answers whole', async () => {
       const storage = await make()
-      const urls = await pair(storage)
+      const urls = await fastAndSlow(storage, { personal })
       await as(urls.fast, 'bob@acme').post(batch('c1', people('c1')))
       const before = await bothRead(urls, 'bob@acme')
       for (const text of ['\ud800', 'x\udfffy', '\ude00\ud83d', 'nul\u0000']) {
@@ -173,7 +140,7 @@ describe.each(attackStores())(
 
     it('a ciphertext copied into another event, client or tenant never opens for the copier', async () => {
       const storage = await make()
-      const urls = await pair(storage)
+      const urls = await fastAndSlow(storage, { personal })
       await as(urls.fast, 'bob@acme').post(batch('c1', people('c1')))
       // What an attacker could hold from a leaked backup: Ada's envelopes as stored.
       const stored = (await storage.read({ after: 0, limit: 10, tenant: 'acme' })).events
@@ -218,9 +185,9 @@ describe.each(attackStores())(
       // Forgotten in acme: every copy and the original read erased, evil's own Ada is still hers.
       expect((await forget(urls.fast, 'ada', 'root@acme')).status).toBe(200)
       for (const url of [urls.fast, urls.slow]) {
-        const acme = await readRaw(url, 'bob@acme')
+        const acme = (await readRaw(url, 'bob@acme')).text
         expect(acme).not.toContain(NAMES.ada)
-        const evil = await readRaw(url, 'eve@evil')
+        const evil = (await readRaw(url, 'eve@evil')).text
         expect(evil.split(NAMES.ada)).toHaveLength(3)
       }
     })

@@ -4,26 +4,11 @@
 // forget, each principal's answer equals the slow path's (the store read whole, opened and
 // encoded again), and no answer holds another tenant's, another stream's or a forgotten
 // subject's plaintext.
-import type { Principal } from '@strata/state/server'
 import { describe, expect, it } from 'vitest'
-import {
-  type AttackStore,
-  attackStores,
-  forget,
-  start,
-  withAdmins,
-  withoutReadText,
-} from './attack'
+import { expectSame, fastAndSlow, readRaw } from '../support/fastSlow'
+import { type AttackStore, attackStores, forget } from './attack'
 import { personal } from './erasureFixtures'
 import { batch, events } from './helpers'
-
-/** As `withAdmins`; alice may read no `secret` stream. */
-const authorize = (request: Request): Principal | null => {
-  const principal = withAdmins(request)
-  return principal?.id === 'alice'
-    ? { ...principal, canRead: (stream: string) => !stream.startsWith('secret') }
-    : principal
-}
 
 /** A card whose author name (sealed under `authorId`) tells where it was written. */
 const card = (clientId: string, seq: number, authorId: string, stream: string, name: string) =>
@@ -32,13 +17,6 @@ const card = (clientId: string, seq: number, authorId: string, stream: string, n
     stream,
     payload: { authorId, author: name, title: `t${seq}` },
   })[0]!
-
-async function raw(url: string, who: string, query: string) {
-  const response = await fetch(`${url}/events${query}`, {
-    headers: { authorization: `Bearer ${who}` },
-  })
-  return { status: response.status, text: await response.text() }
-}
 
 const QUERIES = [
   '?after=v1:0&limit=1000',
@@ -53,8 +31,8 @@ const WHO = ['bob@acme', 'alice@acme', 'dave@globex']
 describe.each(attackStores())('sealed pages on %s', (name, _sql, make: AttackStore[2]) => {
   it('answers every principal as the slow path, tenants interleaved and the cache warm, before and after a forget', async () => {
     const store = await make()
-    const fast = (await start({ storage: store, authorize, personal })).url
-    const slow = (await start({ storage: withoutReadText(store), authorize, personal })).url
+    const urls = await fastAndSlow(store, { personal })
+    const { fast } = urls
     const post = (who: string, body: unknown) =>
       fetch(`${fast}/events`, {
         method: 'POST',
@@ -80,12 +58,8 @@ describe.each(attackStores())('sealed pages on %s', (name, _sql, make: AttackSto
     const same = async (forbidden: (who: string) => RegExp) => {
       for (const who of WHO) {
         for (const query of QUERIES) {
-          const [f, s] = [await raw(fast, who, query), await raw(slow, who, query)]
-          const key = `${who} ${query}`
-          expect(f.status, key).toBe(s.status)
-          if (name === 'postgres') expect(JSON.parse(f.text), key).toEqual(JSON.parse(s.text))
-          else expect(f.text, key).toBe(s.text)
-          expect(f.text, key).not.toMatch(forbidden(who))
+          const answer = await expectSame(urls, who, query, { parsed: name === 'postgres' })
+          expect(answer.text, `${who} ${query}`).not.toMatch(forbidden(who))
         }
       }
     }
@@ -93,14 +67,14 @@ describe.each(attackStores())('sealed pages on %s', (name, _sql, make: AttackSto
       who === 'dave@globex' ? /ACME-/ : who === 'alice@acme' ? /GLOBEX-|ACME-SECRET/ : /GLOBEX-/
     // Cold, then warm: bob's full read puts every acme payload, opened, in the cache first.
     await same(others)
-    await raw(fast, 'bob@acme', '?after=v1:0&limit=1000')
+    await readRaw(fast, 'bob@acme', '?after=v1:0&limit=1000')
     await same(others)
     // Ada forgotten in acme: her acme names gone for every reader, globex's Ada untouched.
     expect((await forget(fast, 'ada', 'root@acme')).status).toBe(200)
     await same((who) =>
       who === 'dave@globex' ? /ACME-/ : new RegExp(`${others(who).source}|ACME-ADA`),
     )
-    const globex = await raw(fast, 'dave@globex', '?after=v1:0&limit=1000')
+    const globex = await readRaw(fast, 'dave@globex', '?after=v1:0&limit=1000')
     expect(globex.text.match(/GLOBEX-ADA-\d/g)).toHaveLength(4)
   }, 60_000)
 })
