@@ -102,7 +102,9 @@ async function storePage(
   const all = principal.canRead === undefined
   if (!storage.readPage || (!all && !request.streams)) return undefined
   const streams = all || canRead(principal, ERASURE_STREAM) ? [] : [ERASURE_STREAM]
-  return storage.readPage({ ...request, held: { types: [], streams } })
+  const page = await storage.readPage({ ...request, held: { types: [], streams } })
+  // Rows given apart are written only by whoever asked for them (erasure): never as they are.
+  return page?.sealed ? undefined : page
 }
 
 /** The events of a read the principal may see, written, as a page of what was read. */

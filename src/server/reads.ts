@@ -46,6 +46,12 @@ export interface PageRequest extends ReadRequest {
    * text: opened per reader), or on `streams` (whether the reader sees one is decided per event).
    */
   held: { types: readonly string[]; streams: readonly string[] }
+  /**
+   * Of `held.types`, those whose rows with a sealed field are given apart (`PageResult.sealed`)
+   * instead of holding the page: the server opens their payloads and writes them in. A store
+   * that does not know this field holds them, as before.
+   */
+  sealed?: readonly string[] | undefined
 }
 
 /** `Storage.readPage`'s answer: the events' wire text with the rest of a read's answer. */
@@ -55,4 +61,26 @@ export interface PageResult extends Omit<ReadResult, 'events'> {
   count: number
   /** The tenant position of the last event (0 with none). */
   last: number
+  /**
+   * The rows of `PageRequest.sealed` types holding a sealed field, in order, when there are any:
+   * `text` has an empty place for each (at `at`), where the event's wire text goes, its payload
+   * opened. Never served as it is: the page is written only once they are in.
+   */
+  sealed?: SealedRow[] | undefined
+}
+
+/** A row with a sealed field, as `readPage` gives it apart: its wire text around the payload. */
+export interface SealedRow {
+  /** Where in the page's `text` the row goes. */
+  at: number
+  /** Its wire text up to the payload (`..."payload":`) and after it (`,"at":...}`). */
+  head: string
+  tail: string
+  /** What opening the payload takes (the additional data's place, the cache's position). */
+  tenant: string
+  position: number
+  clientId: string
+  id: string
+  type: string
+  payloadText: string
 }

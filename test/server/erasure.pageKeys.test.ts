@@ -55,5 +55,5 @@ describe('key handles', () => {
     expect(handles() - before).toBeLessThanOrEqual(SUBJECTS / 2 + 1)
     await reader.close()
     await storage.close()
-  })
+  }, 30_000)
 })

@@ -1,8 +1,8 @@
 // GET /events written by the store (Storage.readPage) over real HTTP: each principal gets what
 // the server writing each event itself gives it (the same store read without readText and
 // readPage), never another tenant's event or a stream it may not read, and a page holding an
-// event only the server may write out (sealed, a notice for a reader of some streams, a time
-// the store writes otherwise) is read the slow way. A store without readPage (memory) answers
+// event only the server may write out (a notice for a reader of some streams, a time the store
+// writes otherwise) is read the slow way. A store without readPage (memory) answers
 // the slow way throughout: the same answers.
 import type { PageRequest, Principal, Storage } from '@strata/state/server'
 import { describe, expect, it } from 'vitest'
@@ -123,7 +123,7 @@ describe.each(attackStores())('GET /events written by the store on %s', (name, _
     ).toBe(403)
   })
 
-  it('reads a page holding a sealed field, a notice or an odd time the slow way', async () => {
+  it('reads a page holding sealed fields as the slow way, one with a notice or an odd time that way', async () => {
     const urls = await servers(make, true)
     const bob = { authorization: 'Bearer bob@acme', 'content-type': 'application/json' }
     const post = (body: unknown) =>
@@ -134,7 +134,7 @@ describe.each(attackStores())('GET /events written by the store on %s', (name, _
       200,
     )
     const sealed = await expectSame(urls)
-    // Opened for bob as the slow path opens it: the store did not write those pages.
+    // Opened for bob as the slow path opens it.
     expect(sealed.get('bob@acme ?after=v1:0&limit=1000')!.text).toContain(NAMES.ada)
     const held = urls.pages.filter((p) => !p.written)
     if (urls.writes) expect(held.length).toBeGreaterThan(0)

@@ -1,7 +1,7 @@
 import type { JsonValue } from '../../protocol'
 import { ERASED, type PersonalData } from '../../protocol/personal'
 import { withPayloadText } from '../storage/text'
-import type { TextEvent } from '../types'
+import type { PageResult, TextEvent } from '../types'
 import type { OpenedCache } from './cache'
 import { type KeySource, openValues, pageKeys, type SealedFields, sealedFields } from './open'
 
@@ -17,6 +17,16 @@ interface TextSealed extends SealedFields {
   payload: Record<string, JsonValue>
 }
 
+/** What opening a stored payload text takes: a text event, or a row of a page (SealedRow). */
+export interface PayloadAt {
+  tenant: string
+  position: number
+  clientId: string
+  id: string
+  type: string
+  payloadText: string
+}
+
 /**
  * Text events as readers see them, as `openEvents` gives them: only payloads that may hold
  * sealed fields (an event type declared personal, its text naming an envelope) are parsed,
@@ -30,13 +40,59 @@ export async function openTextEvents(
   events: TextEvent[],
   cache?: OpenedCache,
 ): Promise<TextEvent[]> {
+  const opened = await openPayloads(source, personal, events, cache)
+  if (!opened) return events
+  const out = events.slice()
+  for (let i = 0; i < events.length; i++) {
+    const text = opened[i]
+    if (text !== undefined) out[i] = withPayloadText(events[i]!, text)
+  }
+  return out
+}
+
+/**
+ * A page the store wrote with its sealed rows apart (`PageResult.sealed`) as `GET /events`
+ * serves it: each row's payload opened as `openTextEvents` opens it, written between the row's
+ * two parts in its place. The same text as the events read through `readText`, opened, and
+ * written by `wireText`, for every row: the plain ones are the store's, as they would be anyway.
+ */
+export async function openPage(
+  source: KeySource,
+  personal: PersonalData,
+  page: PageResult,
+  cache?: OpenedCache,
+): Promise<PageResult> {
+  const rows = page.sealed ?? []
+  const opened = await openPayloads(source, personal, rows, cache)
+  const { text } = page
+  let out = ''
+  let from = 0
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!
+    out += text.slice(from, row.at) + row.head + (opened?.[i] ?? row.payloadText) + row.tail
+    from = row.at
+  }
+  out += text.slice(from)
+  return { text: out, count: page.count, last: page.last, head: page.head, clients: page.clients }
+}
+
+/**
+ * Each payload as a reader sees it, opened, where that differs from its stored text (undefined
+ * where it does not; undefined for all when none does).
+ */
+async function openPayloads(
+  source: KeySource,
+  personal: PersonalData,
+  events: readonly PayloadAt[],
+  cache?: OpenedCache,
+): Promise<(string | undefined)[] | undefined> {
   // As openEvents: a cache is good only checked against the tenant's count of erasures.
   if (!source.erasures) cache = undefined
   // The count each tenant's cache was synced at: texts made here are kept only at it.
   const synced = new Map<string, number>()
   const wanted = new Map<string, Set<string>>()
   const sealed: TextSealed[] = []
-  let out: TextEvent[] | undefined
+  let out: (string | undefined)[] | undefined
   for (let i = 0; i < events.length; i++) {
     const event = events[i]!
     const { type, payloadText: text, tenant } = event
@@ -49,8 +105,8 @@ export async function openTextEvents(
     // Opened lately (or sealed by this server): its text as a reader sees it, kept.
     const kept = cache?.text(tenant, event.position)
     if (kept !== undefined) {
-      out ??= events.slice()
-      out[i] = withPayloadText(event, kept)
+      out ??= new Array(events.length)
+      out[i] = kept
       continue
     }
     const payload = JSON.parse(text) as JsonValue
@@ -69,7 +125,7 @@ export async function openTextEvents(
     else wanted.set(tenant, new Set([found.envelope.subject]))
   }
   if (sealed.length) {
-    out ??= events.slice()
+    out ??= new Array(events.length)
     const keys = await pageKeys(source, wanted, cache, synced)
     for (const s of sealed) {
       const event = events[s.index]!
@@ -82,10 +138,10 @@ export async function openTextEvents(
       for (const field of fields)
         payload[field] = values && Object.hasOwn(values, field) ? values[field]! : { ...ERASED }
       const payloadText = JSON.stringify(payload)
-      out[s.index] = withPayloadText(event, payloadText)
+      out[s.index] = payloadText
       if (generation !== undefined)
         cache?.setText(event.tenant, event.position, payloadText, generation)
     }
   }
-  return out ?? events
+  return out
 }

@@ -18,7 +18,7 @@ import {
   type SealedFields,
   sealedFields,
 } from './open'
-import { openTextEvents } from './openText'
+import { openPage, openTextEvents } from './openText'
 import type { ErasureTx } from './types'
 
 /** The declared fields present in a payload, in declared order (the declaration's own list when all are). */
@@ -295,13 +295,18 @@ export function withErasure(
         return { ...result, events: await openTextEvents(source, personal, result.events, cache) }
       },
     }),
-    // Pages holding a sealed field are read through `readText` above, opened there.
+    // A page's sealed rows are given apart and opened as `readText` above opens them; a store
+    // that cannot give them apart holds such a page, read through `readText` then.
     ...(storage.readPage && {
-      readPage: (request: PageRequest) =>
-        storage.readPage!({
+      readPage: async (request: PageRequest) => {
+        const types = Object.keys(personal)
+        const page = await storage.readPage!({
           ...request,
-          held: { ...request.held, types: [...request.held.types, ...Object.keys(personal)] },
-        }),
+          held: { ...request.held, types: [...request.held.types, ...types] },
+          sealed: types,
+        })
+        return page?.sealed ? openPage(source, personal, page, cache) : page
+      },
     }),
     append,
     ...(tables && {
