@@ -155,6 +155,35 @@ export function erasureContract(factory: StorageFactory) {
       })
     })
 
+    it("records a forget's later steps as due from the key's deletion until done, per tenant", async () => {
+      const { server, storage } = await start(options)
+      await postOk(server, batch('c1', people('c1')), as('bob'))
+      await postOk(server, batch('e1', people('e1')), as('eve'))
+      const due = (tenant: string, subject: string) =>
+        storage.append(async (tx) => tx.forgetDue!(tenant, subject))
+      // Deleted with the key, in the same transaction; a subject never seen leaves none due.
+      const inTx = await storage.append(async (tx) => {
+        await tx.deleteSubjectKey!('acme', 'ada')
+        await tx.deleteSubjectKey!('acme', 'nobody')
+        return [await tx.forgetDue!('acme', 'ada'), await tx.forgetDue!('acme', 'nobody')]
+      })
+      expect(inTx).toEqual([true, false])
+      expect(await due('acme', 'ada')).toBe(true)
+      expect(await due('evil', 'ada')).toBe(false)
+      // A second delete (a repeat: no key left) keeps it due; done clears it for that tenant only.
+      await storage.append(async (tx) => tx.deleteSubjectKey!('acme', 'ada'))
+      expect(await due('acme', 'ada')).toBe(true)
+      await storage.append(async (tx) => tx.deleteSubjectKey!('evil', 'ada'))
+      await storage.forgetDone!('acme', 'ada')
+      expect([await due('acme', 'ada'), await due('evil', 'ada')]).toEqual([false, true])
+      // Done stays done when deleted again (nothing to delete then).
+      await storage.append(async (tx) => tx.deleteSubjectKey!('acme', 'ada'))
+      expect(await due('acme', 'ada')).toBe(false)
+      // The server's forget finishes it.
+      expect((await forget(server, 'ada', as('mallory'))).status).toBe(200)
+      expect(await due('evil', 'ada')).toBe(false)
+    })
+
     it('lets only admins forget, and only subjects of their own tenant, answering alike', async () => {
       const { server } = await start(options)
       await postOk(server, batch('c1', people('c1')), as('bob'))

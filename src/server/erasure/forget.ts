@@ -108,9 +108,12 @@ export async function forgetSubject(
       ? await fromStorage(firstSealed(deps.raw, personal!, tenant, subject))
       : 1
   const payload: ForgottenPayload = { subject, by: principal.id, at: Date.now() }
-  const { audit, existed } = await fromStorage(
+  const { audit, existed, due } = await fromStorage(
     deps.storage.append(async (tx) => {
-      const existed = await erasureTx(tx).deleteSubjectKey(tenant, subject)
+      const keys = erasureTx(tx)
+      const existed = await keys.deleteSubjectKey(tenant, subject)
+      // Also when an earlier forget of the subject committed but did not finish what follows.
+      const due = existed || (await keys.forgetDue?.(tenant, subject)) === true
       const scrub = existed ? refolded : []
       // Another forget of the tenant committed since the states were prepared: they may hold
       // that subject's fields (read while its key was there). Folded again here instead.
@@ -124,18 +127,18 @@ export async function forgetSubject(
       // A snapshot scrubbed before then keeps its position when saved: scrubbed again here.
       const fresh = stale ? new Map() : scrubbed
       if (existed) await deps.snapshots.installForget(tx, first, fresh, context)
-      return { audit, existed }
+      return { audit, existed, due }
     }),
   )
   const token = encodeToken(audit.tenantPosition)
   try {
-    await afterCommit(deps, context, existed)
+    await afterCommit(deps, context, existed, due)
   } catch (cause) {
     // The key is gone and the audit stored: not "nothing was stored". A repeat deletes nothing
-    // and runs onForget and the wipe (still due) again.
+    // and finishes what is still due (the table projections, onForget, the wipe).
     throw new StrataWireError(
       'unavailable',
-      `Subject ${JSON.stringify(subject)} is forgotten (its key is deleted, the forget recorded), but a step after it failed (scrubbing table projections, onForget or wiping deleted pages); forgetting it again runs onForget and the wipe again`,
+      `Subject ${JSON.stringify(subject)} is forgotten (its key is deleted, the forget recorded), but a step after it failed (scrubbing table projections, onForget or wiping deleted pages); forgetting it again finishes them`,
       { cause, details: { subject, token } },
     )
   }
@@ -146,28 +149,28 @@ export async function forgetSubject(
   }
 }
 
-/** What follows a forget's commit: derived read models scrubbed or rebuilt, deleted pages wiped. */
-async function afterCommit(deps: ForgetDeps, context: ForgetContext, existed: boolean) {
+/**
+ * What follows a forget's commit: derived read models scrubbed or rebuilt, deleted pages wiped.
+ * `due`: the table projections' part is not done yet (this forget deleted the key, or an earlier
+ * one did and failed or crashed before it finished); the store records when it is (`forgetDone`),
+ * so a forget tried again, in any process, after a restart too, does it again (each step may run
+ * twice: a hook's statements give the same rows, a rebuild starts over).
+ */
+async function afterCommit(
+  deps: ForgetDeps,
+  context: ForgetContext,
+  existed: boolean,
+  due: boolean,
+) {
   const { tenant, subject } = context
   const wipe = deps.wipe ?? { due: true }
   // Due until done: a forget tried again after a later step failed finishes the job.
   if (existed) wipe.due = true
   deps.opened?.drop(tenant)
-  if (existed) deps.snapshots.forgotten(tenant)
-  const runner = deps.append.tables
-  if (existed && runner) await fromStorage(runner.ready)
-  const rebuild = existed
-    ? await scrubTables(deps.storage, deps.tables ?? [], context, deps.onError, (name) =>
-        runner?.kick(name),
-      )
-    : []
-  for (const name of rebuild) {
-    // Over all tenants: the runner builds a new generation in the background and drops the old
-    // tables (with the fields) once it has caught up. A projection never built yet holds
-    // nothing to scrub.
-    await requestRebuild(deps.storage, name).catch((error: Error) => {
-      if (!error.message.startsWith('No table projection')) throw error
-    })
+  if (due) {
+    deps.snapshots.forgotten(tenant)
+    await scrubTablesOf(deps, context)
+    await fromStorage(deps.storage.forgetDone?.(tenant, subject) ?? Promise.resolve())
   }
   await deps.onForget?.({ tenant, subject })
   // Only when something was deleted: on PostgreSQL a wipe is VACUUM FULL of every tenant's
@@ -176,6 +179,22 @@ async function afterCommit(deps: ForgetDeps, context: ForgetContext, existed: bo
     wipe.due = true
     await fromStorage(deps.storage.wipeDeleted?.() ?? Promise.resolve())
     wipe.due = false
+  }
+}
+
+/** The table projections without the subject's fields: scrubbed by their hook, or rebuilt. */
+async function scrubTablesOf(deps: ForgetDeps, context: ForgetContext): Promise<void> {
+  const runner = deps.append.tables
+  if (runner) await fromStorage(runner.ready)
+  const kick = (name: string) => runner?.kick(name)
+  const rebuild = await scrubTables(deps.storage, deps.tables ?? [], context, deps.onError, kick)
+  for (const name of rebuild) {
+    // Over all tenants: the runner builds a new generation in the background and drops the old
+    // tables (with the fields) once it has caught up. A projection never built yet holds
+    // nothing to scrub.
+    await requestRebuild(deps.storage, name).catch((error: Error) => {
+      if (!error.message.startsWith('No table projection')) throw error
+    })
   }
 }
 

@@ -230,7 +230,15 @@ export function erasureTx(tx: StorageTx): ErasureTx {
   ) {
     throw new StrataWireError('internal', 'This storage adapter does not support erasure')
   }
-  return { subjectKeys, addSubjectKeys, deleteSubjectKey, forgottenSubjects, deleteCheckpoints }
+  const { forgetDue } = tx
+  return {
+    subjectKeys,
+    addSubjectKeys,
+    deleteSubjectKey,
+    forgottenSubjects,
+    deleteCheckpoints,
+    ...(forgetDue ? { forgetDue } : {}),
+  }
 }
 
 /**

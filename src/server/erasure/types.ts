@@ -18,9 +18,16 @@ export interface ErasureTx {
   /**
    * Deletes a subject's key and leaves a tombstone (a row without key): true when there was a
    * key. A forgotten subject stays forgotten: events naming it later (an offline client's, sent
-   * after the erasure) are stored with the fields erased.
+   * after the erasure) are stored with the fields erased. A key deleted leaves the forget's
+   * later steps due (`forgetDue`) until `forgetDone`.
    */
   deleteSubjectKey(tenant: string, subject: string): Promise<boolean>
+  /**
+   * Whether the steps after a forget of the subject (scrubbing table projections) are still
+   * due: its key was deleted and no forget of it has finished them since, a crash or a failed
+   * step between. A forget tried again finishes them. Absent: due only when a key was deleted.
+   */
+  forgetDue?(tenant: string, subject: string): Promise<boolean>
   /** Those of `subjects` that were forgotten (tombstones). */
   forgottenSubjects(tenant: string, subjects: readonly string[]): Promise<Set<string>>
   /**
@@ -51,4 +58,6 @@ export interface ErasureStorage {
    * segments until they are recycled.
    */
   wipeDeleted(): Promise<void>
+  /** The steps after a forget of the subject are done: `forgetDue` reads false from now on. */
+  forgetDone?(tenant: string, subject: string): Promise<void>
 }

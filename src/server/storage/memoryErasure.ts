@@ -21,6 +21,8 @@ export function memoryErasure(
   const positionOf = (text: string) => (JSON.parse(text) as { position: number }).position
   /** Forgotten subjects (tombstones). */
   const forgotten = new Set<string>()
+  /** Forgotten subjects whose forget's later steps are not done yet. */
+  const due = new Set<string>()
   /** Forgets per tenant (the stores with SQL count their audit events instead). */
   const forgets = new Map<string, number>()
   const lookup = async (tenant: string, subjects: readonly string[]) => {
@@ -39,10 +41,15 @@ export function memoryErasure(
       return keys.has(k) || forgotten.has(k) ? (firsts.get(k) ?? null) : undefined
     },
     wipeDeleted: async () => {},
+    forgetDone: async (tenant, subject) => {
+      due.delete(keyOf(tenant, subject))
+    },
   }
   const tx = (staged: (() => void)[], stagedCheckpoints: Map<string, string>): ErasureTx => {
     // What this transaction changed (null: forgotten), seen by its own reads as a database's.
     const mine = new Map<string, Uint8Array | null>()
+    /** Keys this transaction deleted: their forget's later steps are due. */
+    const deleted = new Set<string>()
     return {
       subjectKeys: async (tenant, subjects) => {
         const out = await lookup(tenant, subjects)
@@ -72,13 +79,17 @@ export function memoryErasure(
         const k = keyOf(tenant, subject)
         const had = mine.has(k) ? mine.get(k) !== null : keys.has(k)
         mine.set(k, null)
+        if (had) deleted.add(k)
         staged.push(() => {
           keys.delete(k)
           forgotten.add(k)
+          if (had) due.add(k)
           forgets.set(tenant, (forgets.get(tenant) ?? 0) + 1)
         })
         return had
       },
+      forgetDue: async (tenant, subject) =>
+        deleted.has(keyOf(tenant, subject)) || due.has(keyOf(tenant, subject)),
       forgottenSubjects: async (tenant, subjects) =>
         new Set(
           subjects.filter(

@@ -12,10 +12,14 @@ export async function createErasureTable(client: PoolClient, s: string): Promise
     subject text NOT NULL,
     key bytea,
     first_position bigint,
+    due boolean,
     PRIMARY KEY (tenant, subject)
   )`)
-  // A table made before keys recorded where their subject starts: its rows read null (a scan).
-  await client.query(`ALTER TABLE ${s}.subject_keys ADD COLUMN IF NOT EXISTS first_position bigint`)
+  // A table made before keys recorded where their subject starts: its rows read null (a scan);
+  // one made before forgets recorded their later steps as due (`due`: true until done).
+  await client.query(
+    `ALTER TABLE ${s}.subject_keys ADD COLUMN IF NOT EXISTS first_position bigint, ADD COLUMN IF NOT EXISTS due boolean`,
+  )
 }
 
 async function keysOf(db: Queryable, s: string, tenant: string, subjects: readonly string[]) {
@@ -51,12 +55,20 @@ export function postgresErasureTx(client: PoolClient, s: string): ErasureTx {
         `SELECT key IS NOT NULL AS had FROM ${s}.subject_keys WHERE tenant = $1 AND subject = $2`,
         [tenant, subject],
       )
+      const had = rows[0]?.had === true
       await client.query(
-        `INSERT INTO ${s}.subject_keys (tenant, subject, key) VALUES ($1, $2, NULL)
-         ON CONFLICT (tenant, subject) DO UPDATE SET key = NULL`,
+        `INSERT INTO ${s}.subject_keys (tenant, subject, key, due) VALUES ($1, $2, NULL, $3)
+         ON CONFLICT (tenant, subject) DO UPDATE SET key = NULL, due = coalesce(excluded.due, ${s}.subject_keys.due)`,
+        [tenant, subject, had || null],
+      )
+      return had
+    },
+    forgetDue: async (tenant, subject) => {
+      const { rows } = await client.query(
+        `SELECT due FROM ${s}.subject_keys WHERE tenant = $1 AND subject = $2`,
         [tenant, subject],
       )
-      return rows[0]?.had === true
+      return rows[0]?.due === true
     },
     forgottenSubjects: async (tenant, subjects) => {
       const { rows } = await client.query(
@@ -102,6 +114,12 @@ export function postgresErasureStorage(pool: Pool, s: string): ErasureStorage {
           )
         ).rows[0].n,
       ),
+    forgetDone: async (tenant, subject) => {
+      await pool.query(
+        `UPDATE ${s}.subject_keys SET due = NULL WHERE tenant = $1 AND subject = $2 AND due IS NOT NULL`,
+        [tenant, subject],
+      )
+    },
     wipeDeleted: async () => {
       await pool.query(`VACUUM FULL ${s}.subject_keys, ${s}.checkpoints`)
       try {

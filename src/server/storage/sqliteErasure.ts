@@ -17,12 +17,16 @@ export function sqliteErasureTx(writer: Db): ErasureTx {
     subject TEXT NOT NULL,
     key BLOB,
     first_position INTEGER,
+    due INTEGER,
     PRIMARY KEY (tenant, subject)
   ) WITHOUT ROWID`)
   // A table made before keys recorded where their subject starts: its rows read null (a scan).
+  // One made before forgets recorded their later steps as due (`due`: 1 until done).
   const columns = writer.pragma('table_info(strata_subject_keys)') as { name: string }[]
   if (!columns.some((c) => c.name === 'first_position'))
     writer.exec('ALTER TABLE strata_subject_keys ADD COLUMN first_position INTEGER')
+  if (!columns.some((c) => c.name === 'due'))
+    writer.exec('ALTER TABLE strata_subject_keys ADD COLUMN due INTEGER')
   writer.pragma('secure_delete = ON')
   const insert = writer.prepare(
     `INSERT INTO strata_subject_keys (tenant, subject, key, first_position) VALUES (?, ?, ?, ?)
@@ -34,9 +38,12 @@ export function sqliteErasureTx(writer: Db): ErasureTx {
     )
     .pluck()
   const tombstone = writer.prepare(
-    `INSERT INTO strata_subject_keys (tenant, subject, key) VALUES (?, ?, NULL)
-     ON CONFLICT (tenant, subject) DO UPDATE SET key = NULL`,
+    `INSERT INTO strata_subject_keys (tenant, subject, key, due) VALUES (?, ?, NULL, ?)
+     ON CONFLICT (tenant, subject) DO UPDATE SET key = NULL, due = coalesce(excluded.due, due)`,
   )
+  const dueOf = writer
+    .prepare('SELECT due FROM strata_subject_keys WHERE tenant = ? AND subject = ?')
+    .pluck()
   // A range of the primary key (name, scope): the names that start with the prefix, not a scan
   // of every checkpoint of every tenant. The substr form is kept for a prefix without an end.
   const dropRange = writer.prepare(
@@ -53,9 +60,10 @@ export function sqliteErasureTx(writer: Db): ErasureTx {
     },
     deleteSubjectKey: async (tenant, subject) => {
       const existed = had.get(tenant, subject) !== undefined
-      tombstone.run(tenant, subject)
+      tombstone.run(tenant, subject, existed ? 1 : null)
       return existed
     },
+    forgetDue: async (tenant, subject) => dueOf.get(tenant, subject) === 1,
     forgottenSubjects: async (tenant, subjects) =>
       new Set(rowsOf(writer, 'tombstones', tenant, subjects).map(([subject]) => subject)),
     deleteCheckpoints: async (tenant, prefix, from = 0) => {
@@ -90,6 +98,9 @@ export function sqliteErasureStorage(
   const erasuresOf = reader
     .prepare('SELECT max(stream_version) FROM strata_events WHERE tenant = ? AND stream = ?')
     .pluck()
+  const done = writer.prepare(
+    'UPDATE strata_subject_keys SET due = NULL WHERE tenant = ? AND subject = ? AND due IS NOT NULL',
+  )
   const firstOf = reader
     .prepare('SELECT first_position FROM strata_subject_keys WHERE tenant = ? AND subject = ?')
     .raw()
@@ -100,6 +111,10 @@ export function sqliteErasureStorage(
     // One lookup in the (tenant, stream, version) index.
     erasures: (tenant) =>
       onReader(() => (erasuresOf.get(tenant, ERASURE_STREAM) as number | null) ?? 0),
+    forgetDone: (tenant, subject) =>
+      onWriter(async () => {
+        done.run(tenant, subject)
+      }),
     wipeDeleted: () =>
       onWriter(async () => {
         // A reader in the middle of a snapshot keeps old frames needed: try again a few times.
