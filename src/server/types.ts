@@ -228,7 +228,10 @@ export interface Projection<S extends JsonValue = any> {
   types?: readonly string[]
   /** Return the next state; do not mutate `state`. */
   apply(state: S, event: ProjectedEvent): S | Promise<S>
-  /** The body of `GET /views/<name>`; default the whole state. */
+  /**
+   * The body of `GET /views/<name>`; default the whole state, which is then refused (403) to a
+   * principal with `canRead`: it is folded from every stream.
+   */
   read?(state: S, context: ViewContext): unknown
   /** Events folded per checkpoint save when catching up; default 256. */
   batchSize?: number

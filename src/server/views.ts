@@ -42,6 +42,14 @@ export async function readView(
       { path: ['name'] },
     )
   }
+  // The whole state is folded from every stream: not for a reader of some (as snapshots).
+  if (!projection.read && principal.canRead !== undefined) {
+    throw new StrataWireError(
+      'forbidden',
+      `View ${JSON.stringify(name)} serves its whole state, folded from every stream, and principal ${JSON.stringify(principal.id)} may not read every stream; give the view a read() to choose what a caller may see`,
+      { path: ['name'] },
+    )
+  }
   const tenant = tenantOf(principal)
   const header = request.headers.get(MIN_POSITION_HEADER)
   const min = header === null ? 0 : decodeToken(header.trim(), [MIN_POSITION_HEADER])
