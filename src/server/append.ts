@@ -8,7 +8,7 @@ import {
   StrataWireError,
 } from '../protocol'
 import type { PersonalData } from '../protocol/personal'
-import { canWrite, isReservedStream, mayWriteType, tenantOf } from './auth'
+import { canRead, canWrite, isReservedStream, mayWriteType, tenantOf } from './auth'
 import type { OpenedCache } from './erasure/cache'
 import { redactedContent } from './erasure/content'
 import { sealEvents } from './erasure/personal'
@@ -208,7 +208,15 @@ export function prepareEvent(
               ['type'],
               { type: event.type },
             )
-          : undefined
+          : event.expectedVersion !== undefined && !canRead(principal, event.stream)
+            ? // Refused or not, the answer would tell the version of a stream it may not read.
+              refusal(
+                'forbidden',
+                `Principal ${JSON.stringify(principal.id)} may write stream ${JSON.stringify(event.stream)} but not read it: send the event without expectedVersion`,
+                ['expectedVersion'],
+                { stream: event.stream },
+              )
+            : undefined
   const hash = fingerprintSync(content)
   if (hash !== undefined && (rejection || !options.validate))
     return { event, fingerprint: hash, rejection }
