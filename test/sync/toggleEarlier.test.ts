@@ -190,14 +190,69 @@ describe('history.toggleEarlier on a synced store', () => {
     await vi.waitFor(async () => expect((await storedSnapshot(tab.indexedDB))?.count).toBe(4000))
     expect((await storedSnapshot(tab.indexedDB)).state).toEqual(fullFold(4000).getState())
 
-    // loadEarlier pages down to it whatever the count: the states below the window hold it.
-    expect(await tab.store.history.loadEarlier(10)).toBeGreaterThanOrEqual(1500)
-    expect(tab.store.history.start).toBeLessThan(1500)
+    // loadEarlier pages in what it is asked for, not down to it: the page's base leaves it out.
+    expect(await tab.store.history.loadEarlier(10)).toBe(10)
+    expect(tab.store.history.start).toBe(2990)
+    expect(tab.store.logs.events).toHaveLength(1010)
+    expectFullFold(tab.store, fullFold(4000, [1500]))
+    expect(await tab.store.history.loadEarlier(1000)).toBe(1000)
+    expectFullFold(tab.store, fullFold(4000, [1500]))
+    // Down to it: the page holds it, skipped, kept aside no more.
+    expect(await tab.store.history.loadEarlier(1000)).toBe(1000)
+    expect(tab.store.history.start).toBe(990)
     expectFullFold(tab.store, fullFold(4000, [1500]))
     // Un-skipped in memory: the untouched history.
     expect(tab.store.history.toggle('seeder/seeder-1500')).toBe(false)
     expectFullFold(tab.store, fullFold(4000))
   })
+
+  it.each([
+    ['the first event', undefined],
+    ['a state the server kept before it', 1000],
+  ])(
+    'pages in above a skip kept aside from %s, never keeping the skip',
+    async (_from, keepEvery) => {
+      const snapshots = keepEvery ? [countersSnapshot({ keepEvery })] : []
+      const server = testServer({ snapshots })
+      await seed(server, 4000)
+      const profile = browser(server)
+      const tab = profile({ history: { window: 1000 }, ...(keepEvery && { snapshot: 'counters' }) })
+      await tab.sync.pull()
+      tab.clock.advance(2000)
+      // Booted from the events (a window of 1,000) or from the server's snapshot (none in memory).
+      const top = keepEvery ? 4000 : 3000
+      await vi.waitFor(() => expect(tab.store.history.start).toBe(top))
+      await tab.store.history.toggleEarlier('seeder/seeder-1234')
+      await tab.store.history.toggleEarlier('seeder/seeder-2100')
+      // Paged in above both, then between them: each page's states are the fold without both.
+      expect(await tab.store.history.loadEarlier(500)).toBe(500)
+      expect(tab.store.logs.events).toHaveLength(4500 - top)
+      expectFullFold(tab.store, fullFold(4000, [1234, 2100]))
+      expect(await tab.store.history.loadEarlier(top - 2000)).toBe(top - 2000)
+      expect(tab.store.history.start).toBe(1500)
+      expect(tab.store.logs.events.find((e) => e.id === 'seeder/seeder-2100')?.skipped).toBe(true)
+      expectFullFold(tab.store, fullFold(4000, [1234, 2100]))
+      // A third skip before the window, kept aside with the first from the fold they came with.
+      await tab.store.history.toggleEarlier('seeder/seeder-700')
+      expectFullFold(tab.store, fullFold(4000, [700, 1234, 2100]))
+      // More settle, the window evicts back to its size: what is kept of the settled history is
+      // the server's fold (no skip), the page still shows both.
+      tab.clock.advance(61_000)
+      await seed(server, 1000, 4001)
+      await tab.sync.pull()
+      tab.clock.advance(2000)
+      await vi.waitFor(() => expect(tab.store.history.start).toBe(4000))
+      expectFullFold(tab.store, fullFold(5000, [700, 1234, 2100]))
+      await vi.waitFor(async () =>
+        expect((await storedSnapshot(profile.indexedDB))?.count).toBe(5000),
+      )
+      expect((await storedSnapshot(profile.indexedDB)).state).toEqual(fullFold(5000).getState())
+      // Un-skipped while aside: the untouched history.
+      for (const k of [700, 1234, 2100])
+        expect(await tab.store.history.toggleEarlier(`seeder/seeder-${k}`)).toBe(false)
+      expectFullFold(tab.store, fullFold(5000))
+    },
+  )
 
   it('un-skips an event kept aside, folding the history again', async () => {
     const server = testServer()

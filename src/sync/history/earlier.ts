@@ -47,19 +47,24 @@ async function loadEarlier(
   const { history, replica, state } = ctx
   let loaded = 0
   try {
-    // On while a skipped event is kept aside: the states below the window hold it (window.ts).
     const core = internalsOf(ctx.store)
-    while ((loaded < count || core.aside) && history.basePosition !== START_TOKEN) {
+    while (loaded < count && history.basePosition !== START_TOKEN) {
       state.progress = { task: 'earlier', done: loaded, total: count }
       state.changed()
       const want = count - loaded
       const forgotten = ctx.forgotten
-      const page = (await localPage(ctx, want)) ?? (await serverPage(ctx, snapshot, want))
+      const below = core.aside && Math.min(...core.aside.events.keys()) < core.start - want
+      const page = below
+        ? await asidePage(ctx, snapshot, want)
+        : ((await localPage(ctx, want)) ?? (await serverPage(ctx, snapshot, want)))
       if (!page || ctx.signal.aborted) break
       // An erasure caught up with meanwhile: the page was read (its events decoded, its base
       // folded) before, so may hold what the tab scrubbed. Read again: answered scrubbed now.
       if (ctx.forgotten !== forgotten) continue
       replica.extend(page.page)
+      // Those left aside are below it: the fold with them kept moves down to its start.
+      if (below && core.aside)
+        Object.assign(core.aside, { index: page.page.from, state: page.plain })
       history.extendedTo(page.starts)
       loaded += page.page.events.length
     }
@@ -74,6 +79,8 @@ interface Found {
   page: Page<unknown>
   /** Where it starts, history index and position, and where each stored page in it does. */
   starts: { index: number; position: string }[]
+  /** The state at its start with the skips kept aside folded in (asidePage). */
+  plain?: unknown
 }
 
 /** A stretch below the window starting at `start` (0 when it is the first). */
@@ -145,6 +152,29 @@ async function serverPage(
   return stretch(ctx, folded.start, folded.base, folded.events)
 }
 
+/**
+ * A page above events kept aside (skipped, window.ts): its base leaves them out, as the states
+ * above it do. Folded from a state before the first of them (the server's kept one, else the
+ * first event), keeping the last `want` events: memory holds the page, not the stretch down to
+ * them (the time is a fold of that stretch, as the skip's was).
+ */
+async function asidePage(ctx: SyncContext, snapshot: string | undefined, want: number) {
+  const { history, transport, signal } = ctx
+  const core = internalsOf(ctx.store)
+  const aside = [...core.aside!.events.values()]
+  let first = history.basePosition
+  for (const e of aside) if (compareTokens(e.position!, first) < 0) first = e.position!
+  const kept =
+    snapshot && (await transport.snapshot(snapshot, { before: first, events: 1 }, signal))
+  const from =
+    kept && kept.version === history.version
+      ? { position: kept.position, base: await decodeState(kept.state) }
+      : { position: START_TOKEN, base: core.initialState }
+  const skips = new Set(aside.map((e) => e.id))
+  const folded = await foldFromStart(ctx, history.basePosition, want, skips, from)
+  return { ...stretch(ctx, folded.start, folded.base, folded.events), plain: folded.plain }
+}
+
 const entryOf = (ctx: SyncContext, e: StoredWireEvent) => {
   const p = toPulled(ctx, e)
   return eventEntry(p.id, p.event, p.at, p.commandId, p.origin ?? 'remote', p.position)
@@ -182,40 +212,46 @@ async function readEvents(
 }
 
 /**
- * Folds the events from the first up to `end` with the current reducer, yielding to the page
- * every `SLICE_MS`; returns the state before the last `keep` of them and those events. Events
- * whose id is in `skips` are left out of the fold, and returned (skipped) by history index.
+ * Folds the events from the first (or after `from`) up to `end` with the current reducer,
+ * yielding to the page every `SLICE_MS`; returns the state before the last `keep` of them and
+ * those events. Events whose id is in `skips` are left out of the fold, and returned (skipped)
+ * by history index (from the first); with `from`, `plain` is the fold with them.
  */
 async function foldFromStart(
   ctx: SyncContext,
   end: string,
   keep: number,
   skips?: ReadonlySet<string>,
+  from?: { position: string; base: unknown },
 ) {
   const core = internalsOf(ctx.store)
   const fold = makeFold(core, core.reducer)
-  let base: unknown = core.initialState
-  let start: string = START_TOKEN
+  // As the live fold does: an event that throws leaves the state as it was.
+  const step = (state: unknown, e: MutableEventEntry) => {
+    try {
+      return fold(state, e.event)
+    } catch {
+      return state
+    }
+  }
+  let base: unknown = from ? from.base : core.initialState
+  let plain = base
+  let start: string = from ? from.position : START_TOKEN
   const kept: Page<unknown>['events'] = []
   const left = new Map<number, MutableEventEntry>()
   let began = performance.now()
   let done = 0
   const total = tokenDistance(undefined, end)
-  await readEvents(ctx, START_TOKEN, end, async (list) => {
+  await readEvents(ctx, start, end, async (list) => {
     for (const e of list) {
       kept.push(entryOf(ctx, e))
       if (kept.length > keep) {
         const oldest = kept.shift()!
+        if (from) plain = step(plain, oldest)
         if (skips?.has(oldest.id)) {
           oldest.skipped = true
           left.set(done - keep, oldest)
-        } else {
-          try {
-            base = fold(base, oldest.event)
-          } catch {
-            // As the live fold does: the state stays as it was.
-          }
-        }
+        } else base = step(base, oldest)
         start = oldest.position!
       }
       if (++done % 64 === 0 && performance.now() - began >= SLICE_MS) {
@@ -226,7 +262,7 @@ async function foldFromStart(
       }
     }
   })
-  return { base, start, events: kept, left }
+  return { base, start, events: kept, left, plain }
 }
 
 /**
