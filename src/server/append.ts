@@ -223,7 +223,11 @@ export function prepareEvent(
   return (async () => {
     if (!rejection) {
       try {
-        rejection = await validateEvent(options.validate, event)
+        rejection = await validateEvent(
+          options.validate,
+          event,
+          options.personal?.[event.type]?.fields,
+        )
       } catch (cause) {
         throw new StrataWireError(
           'internal',
