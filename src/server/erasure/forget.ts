@@ -189,10 +189,10 @@ async function scrubTablesOf(deps: ForgetDeps, context: ForgetContext): Promise<
   const kick = (name: string) => runner?.kick(name)
   const rebuild = await scrubTables(deps.storage, deps.tables ?? [], context, deps.onError, kick)
   for (const name of rebuild) {
-    // Over all tenants: the runner builds a new generation in the background and drops the old
-    // tables (with the fields) once it has caught up. A projection never built yet holds
-    // nothing to scrub.
-    await requestRebuild(deps.storage, name).catch((error: Error) => {
+    // Over all tenants: the runner builds a new generation in the background (one under way
+    // starts again) and drops the old tables (with the fields) once it has caught up. A
+    // projection never built yet holds nothing to scrub.
+    await requestRebuild(deps.storage, name, { restart: true }).catch((error: Error) => {
       if (!error.message.startsWith('No table projection')) throw error
     })
   }

@@ -1,6 +1,6 @@
 import type { Storage } from '../types'
-import { type Hold, holdsDdl, holdsOf } from './holds'
-import { addGeneration, type Generation, generations, metaDdl } from './meta'
+import { dropHold, type Hold, holdsDdl, holdsOf } from './holds'
+import { addGeneration, type Generation, generations, metaDdl, saveProgress } from './meta'
 
 /** One generation of a table projection as an operator sees it (`strata-server projections`). */
 export interface ProjectionReport extends Generation {
@@ -37,11 +37,23 @@ export async function reportProjections(storage: Storage): Promise<ProjectionRep
  * drops the old tables. A rebuild already asked for is returned as it is. Also how read models
  * are scrubbed after an erasure: the rebuild applies the events as they read now.
  */
-export async function requestRebuild(storage: Storage, name: string): Promise<Generation> {
+export async function requestRebuild(
+  storage: Storage,
+  name: string,
+  options: { restart?: boolean } = {},
+): Promise<Generation> {
   return tablesOf(storage).write(async (tx) => {
     await tx.db.run(metaDdl(tx.dialect))
     const gens = await generations(tx.db, tx.dialect, name, true)
     const building = gens.find((g) => g.status === 'building')
+    // After a forget (`restart`): the rows it built so far read the subject's fields, and would
+    // go live with them. Its tables go; it starts again from the first event (made at 0).
+    if (building && options.restart && building.position > 0) {
+      for (const table of building.tables) await tx.db.run(`DROP TABLE IF EXISTS ${table}`)
+      await dropHold(tx.db, tx.dialect, building)
+      await saveProgress(tx.db, tx.dialect, building, 0, null)
+      return { ...building, position: 0, error: null }
+    }
     if (building) return building
     const live = gens.find((g) => g.status === 'live')
     if (!live) {

@@ -10,15 +10,17 @@ import type { TableTx } from './storage'
 
 /**
  * After a forget's transaction: each table projection with a `forget` hook runs it on the tables
- * of its generations of this version (the live one, one being built), for the tenant, all in one
+ * of its generations of this version (the live one, one being built), for the tenant (a
+ * generation of another version has the tenant's rows deleted and rebuilt instead), all in one
  * write transaction that locks their rows as a batch and an inline append do. A batch that read
  * events before the key went has committed first (its rows are scrubbed here) or reads them
  * after, erased. Its cost is what the hook's statements touch, not the history's length.
  *
- * A projection per tenant without a hook (or with a generation of another version, or whose hook
- * threw: its transaction rolled back, the error reported to `onError`) has the tenant's rows
- * rebuilt from the tenant's events (holds.ts), which no other tenant sees. Returns those over all
- * tenants that must be rebuilt whole instead, into new tables; `kick` starts the work at once.
+ * A projection per tenant without a hook (or whose hook threw: its transaction rolled back, the
+ * error reported to `onError`) has the tenant's rows rebuilt from the tenant's events (holds.ts)
+ * in each generation, the live one while another is built too, which no other tenant sees.
+ * Returns those over all tenants that must be rebuilt whole instead, into new tables (without a
+ * hook, or with another version's generation); `kick` starts the work at once.
  */
 export async function scrubTables(
   storage: Storage,
@@ -41,24 +43,30 @@ export async function scrubTables(
         (g) => g.status === 'live' || g.status === 'building',
       )
     const rebuildTenant = async (tx: TableTx, gens: readonly Generation[]) => {
-      await requestTenantRebuild(tx, gens, tenant)
+      await requestTenantRebuild(tx, gens, tenant, projection.version)
       return 'tenant' as const
     }
     try {
       const outcome = await tables.write(async (tx) => {
         const gens = await gensOf(tx)
+        // Another version's generation (the old one live while this one is built): this code
+        // can neither run its hook (it is written for this version's tables) nor apply it.
+        const own = gens.filter((g) => g.version === projection.version)
+        const foreign = gens.filter((g) => g.version !== projection.version)
+        if (!perTenant && (!forget || foreign.length)) return 'all' as const
         // A rebuild under way read the subject's fields: it starts again.
-        const rebuilding = perTenant && (await rebuildsOf(tx, gens, tenant))
-        const hookless = !forget || gens.some((g) => g.version !== projection.version)
-        if (rebuilding || hookless) return perTenant ? rebuildTenant(tx, gens) : ('all' as const)
+        if (perTenant && (!forget || (await rebuildsOf(tx, own, tenant))))
+          return rebuildTenant(tx, gens)
+        // Its tenant's rows go at once; a process of that version rebuilds them (held.ts).
+        if (foreign.length) await rebuildTenant(tx, foreign)
         if (perTenant) await tx.setTenant(tenant)
-        for (const gen of gens) {
+        for (const gen of own) {
           const map = tableMap(projection, gen.generation, tx.dialect)
           // A rebuild the CLI asked for may have no tables yet: nothing in them to scrub.
           if (gen.position === 0) continue
           await forget!(scopedDb(tx.db, map, perTenant ? tenant : undefined, false), context)
         }
-        return 'scrubbed' as const
+        return foreign.length ? ('tenant' as const) : ('scrubbed' as const)
       })
       if (outcome === 'all') rebuild.push(projection.name)
       if (outcome === 'tenant') kick(projection.name)

@@ -130,21 +130,33 @@ async function swapIn(tx: TableTx, map: TableMap, shadow: TableMap, tenant: stri
 
 /**
  * A forget of one of the tenant's subjects, for a projection per tenant without a `forget` hook:
- * each generation of it that holds rows (of any version: the processes of that version do the
- * work) rebuilds that tenant's rows from its first event, beside the rows it serves meanwhile.
- * A tenant stopped at an event has its rows emptied and applied again from its first event
- * instead (its reads already waited for the event it stopped at). Nothing of another tenant's
- * rows, positions or status changes.
+ * each generation of it that holds rows rebuilds that tenant's rows from its first event, beside
+ * the rows it serves meanwhile (its reads wait for the swap). A tenant stopped at an event has
+ * its rows emptied and applied again from its first event instead (its reads already waited for
+ * the event it stopped at). A generation of another version than `version` (the old one live
+ * while this one is built, or a newer one) is not this code's to apply: the tenant's rows in it
+ * (and in its shadow tables) go now, and a process of that version, if any, rebuilds them; else
+ * its reads wait until this version goes live. Nothing of another tenant's rows, positions or
+ * status changes.
  */
 export async function requestTenantRebuild(
   tx: TableTx,
   gens: readonly Generation[],
   tenant: string,
+  version: number,
 ): Promise<void> {
   for (const gen of gens) {
     if (gen.position === 0) continue
     const hold = await holdOf(tx.db, tx.dialect, gen, tenant)
-    if (hold?.kind === 'stopped') await deleteTenant(tx, gen.tables, tenant)
+    const foreign = gen.version !== version
+    if (hold?.kind === 'stopped' || foreign) await deleteTenant(tx, gen.tables, tenant)
+    // Shadow rows exist while a rebuild is under way (its tables are made at position 0).
+    if (foreign && hold?.kind === 'rebuild' && hold.position > 0)
+      await deleteTenant(
+        tx,
+        gen.tables.map((t) => shadowOf(gen, t)),
+        tenant,
+      )
     const kind = hold?.kind ?? 'rebuild'
     await saveHold(tx.db, tx.dialect, gen, { tenant, kind, position: 0, error: null })
   }

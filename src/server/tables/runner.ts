@@ -3,7 +3,7 @@ import type { Storage } from '../types'
 import { ApplyFailure, applyEvents } from './apply'
 import { ddlOf, type TableProjection, tableMap } from './define'
 import { fillHold, keepHoldBefore, shadowMap, stopTenant, unheld } from './held'
-import { holdsDdl, holdsOf } from './holds'
+import { type Hold, holdsDdl, holdsOf } from './holds'
 import {
   dropGeneration,
   type Generation,
@@ -233,37 +233,69 @@ export class TableRunner {
   #stopped = async (tx: TableTx, gen: Generation): Promise<Set<string>> => {
     if (this.#projections.get(gen.name)!.scope !== 'tenant') return new Set()
     const holds = await holdsOf(tx.db, tx.dialect, gen)
-    if (holds.length) this.#withHolds.add(gen.name)
+    // While it is built, the live generation beside it has held tenants of its own too.
+    const beside = gen.status === 'building' ? await this.#liveBeside(tx, gen) : undefined
+    const more = beside ? (await holdsOf(tx.db, tx.dialect, beside)).length : 0
+    if (holds.length || more) this.#withHolds.add(gen.name)
     else this.#withHolds.delete(gen.name)
     return new Set(holds.filter((h) => h.kind === 'stopped').map((h) => h.tenant))
   }
 
-  /** One batch of a held tenant whose turn it is (see holds.ts), in its own transaction. */
+  /** The live generation of the same version as one being built (a rebuild), if any. */
+  async #liveBeside(tx: TableTx, gen: Generation): Promise<Generation | undefined> {
+    return (await generations(tx.db, tx.dialect, gen.name)).find(
+      (g) => g.status === 'live' && g.version === gen.version,
+    )
+  }
+
+  /**
+   * One batch of a held tenant whose turn it is (see holds.ts), in its own transaction: of the
+   * generation worked on, or of the live one of this version beside it while it is built (a
+   * forget's rebuild of a tenant there must not wait until the new one goes live: its reads do).
+   */
   async #holdBatch(projection: TableProjection): Promise<Outcome> {
     const { name } = projection
+    let picked: Generation | undefined
     try {
       return await this.#tables.write(async (tx) => {
         if (!(await tx.tryLock(`tp:${name}`))) return 'busy'
-        const gen = await this.#target(tx, projection)
-        if (!gen) return 'idle'
-        const due = (await holdsOf(tx.db, tx.dialect, gen)).filter(
-          (h) => !h.error || Date.now() >= (this.#retryAt.get(`${name}\u0000${h.tenant}`) ?? 0),
-        )
+        const target = await this.#target(tx, projection)
+        if (!target) return 'idle'
+        const beside = target.status === 'building' ? await this.#liveBeside(tx, target) : undefined
+        const due: { gen: Generation; hold: Hold; turn: string }[] = []
+        for (const gen of beside ? [target, beside] : [target]) {
+          for (const hold of await holdsOf(tx.db, tx.dialect, gen)) {
+            const retry = this.#retryAt.get(`${name}\u0000${hold.tenant}`) ?? 0
+            if (hold.error && Date.now() < retry) continue
+            due.push({ gen, hold, turn: `${hold.tenant}\u0000${gen.generation}` })
+          }
+        }
+        due.sort((a, b) => (a.turn < b.turn ? -1 : a.turn > b.turn ? 1 : 0))
         const last = this.#lastHold.get(name)
-        const hold = due.find((h) => last !== undefined && h.tenant > last) ?? due[0]
-        if (!hold) return 'idle'
-        this.#lastHold.set(name, hold.tenant)
-        const map = this.mapOf(projection, gen.generation)
-        return fillHold(tx, projection, gen, hold, map, this.#shadowOf(projection, gen))
+        const next = due.find((d) => last !== undefined && d.turn > last) ?? due[0]
+        if (!next) return 'idle'
+        this.#lastHold.set(name, next.turn)
+        picked = next.gen
+        const map = this.mapOf(projection, next.gen.generation)
+        return fillHold(
+          tx,
+          projection,
+          next.gen,
+          next.hold,
+          map,
+          this.#shadowOf(projection, next.gen),
+        )
       })
     } catch (error) {
-      if (!(error instanceof ApplyFailure)) throw error
+      if (!(error instanceof ApplyFailure) || !picked) throw error
       const failure = error.failure()
+      const failed = picked.generation
       this.#retryAt.set(`${name}\u0000${failure.tenant}`, Date.now() + this.#retryMs)
       this.#onError(error)
       await this.#tables.write(async (tx) => {
         if (!(await tx.tryLock(`tp:${name}`))) return
-        const gen = await this.#target(tx, projection)
+        const gens = await generations(tx.db, tx.dialect, name, true)
+        const gen = gens.find((g) => g.generation === failed && g.status !== 'retired')
         if (!gen) return
         const map = this.mapOf(projection, gen.generation)
         const shadow = this.#shadowOf(projection, gen)
