@@ -206,21 +206,34 @@ describe('history.toggleEarlier on a synced store', () => {
     expectFullFold(tab.store, fullFold(4000))
   })
 
+  /** The server's snapshot of another reducer version: a state of it used would show `other`. */
+  const otherVersion = countersSnapshot({
+    keepEvery: 1000,
+    version: 'old',
+    reducer: (draft: Counters, event: Parameters<typeof counterReducer>[1]) => {
+      counterReducer(draft, event)
+      draft.other = 1
+    },
+  })
+
   it.each([
-    ['the first event', undefined],
-    ['a state the server kept before it', 1000],
+    ['the first event', undefined, undefined],
+    ['a state the server kept before it', countersSnapshot({ keepEvery: 1000 }), ''],
+    ['the first event, the server keeping states of another version', otherVersion, ''],
   ])(
     'pages in above a skip kept aside from %s, never keeping the skip',
-    async (_from, keepEvery) => {
-      const snapshots = keepEvery ? [countersSnapshot({ keepEvery })] : []
-      const server = testServer({ snapshots })
+    async (_from, kept, version) => {
+      const server = testServer({ snapshots: kept ? [kept] : [] })
       await seed(server, 4000)
       const profile = browser(server)
-      const tab = profile({ history: { window: 1000 }, ...(keepEvery && { snapshot: 'counters' }) })
+      const tab = profile({
+        history: { window: 1000 },
+        ...(version !== undefined && { snapshot: 'counters' }),
+      })
       await tab.sync.pull()
       tab.clock.advance(2000)
       // Booted from the events (a window of 1,000) or from the server's snapshot (none in memory).
-      const top = keepEvery ? 4000 : 3000
+      const top = kept?.version === '' ? 4000 : 3000
       await vi.waitFor(() => expect(tab.store.history.start).toBe(top))
       await tab.store.history.toggleEarlier('seeder/seeder-1234')
       await tab.store.history.toggleEarlier('seeder/seeder-2100')
