@@ -1,18 +1,10 @@
 // Attacks on GET /snapshots/<name> over real HTTP on memory, SQLite and PostgreSQL: paging back
 // from a token the tenant never reached (another tenant's, or the largest there is) costs what
 // paging back from the tenant's head costs.
-import type { Principal, SnapshotConfig, Storage } from '@strata/state/server'
+import type { SnapshotConfig, Storage } from '@strata/state/server'
 import { describe, expect, it } from 'vitest'
-import {
-  type AttackStore,
-  as,
-  attackStores,
-  byToken,
-  forget,
-  sleep,
-  start,
-  withAdmins,
-} from './attack'
+import { restricted } from '../support/principals'
+import { type AttackStore, as, attackStores, forget, sleep, start, withAdmins } from './attack'
 import { NAMES, people, personal } from './erasureFixtures'
 import { batch, events } from './helpers'
 
@@ -41,13 +33,8 @@ function counting(storage: Storage) {
   return { storage: wrapped, count }
 }
 
-/** As `byToken`, and alice may read no `secret` stream. */
-const authorize = (request: Request): Principal | null => {
-  const principal = byToken(request)
-  return principal?.id === 'alice'
-    ? { ...principal, canRead: (stream: string) => stream !== 'secret' }
-    : principal
-}
+/** Alice may read no `secret` stream (test/support/principals.ts). */
+const authorize = restricted
 
 /** What an answer shows but its date. */
 const shown = (answer: { status: number; body: unknown; headers: Headers }) => ({

@@ -1,18 +1,14 @@
 // GET /views/<name>/status over real HTTP on SQLite and PostgreSQL: a table projection stopped at
 // an event tells its error (which may quote the payload) and the event only to a principal that
 // may read the event's stream; the others of its tenant hear that it stopped, another tenant nothing.
-import { type Principal, tableProjection } from '@strata/state/server'
+import { tableProjection } from '@strata/state/server'
 import { describe, expect, it } from 'vitest'
-import { type AttackStore, as, attackStores, byToken, start } from './attack'
+import { restricted } from '../support/principals'
+import { type AttackStore, as, attackStores, start } from './attack'
 import { batch, events } from './helpers'
 
-/** As `byToken`, and alice may read no `secret` stream. */
-const authorize = (request: Request): Principal | null => {
-  const principal = byToken(request)
-  return principal?.id === 'alice'
-    ? { ...principal, canRead: (stream: string) => !stream.startsWith('secret') }
-    : principal
-}
+/** Alice may read no `secret` stream (test/support/principals.ts). */
+const authorize = restricted
 
 const SECRET = 'launch code 0000-TOP'
 

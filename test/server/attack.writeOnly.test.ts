@@ -3,7 +3,7 @@
 // was answered with the stream's version (version_conflict, details.actual), and probing it
 // one number at a time told it as well: it is refused as forbidden, whatever the number.
 import { describe, expect, it } from 'vitest'
-import { restricted } from '../support/fastSlow'
+import { restricted } from '../support/principals'
 import { as, start } from './attack'
 import { batch, events } from './helpers'
 

@@ -4,17 +4,12 @@
  * servers on one store (the one under test, and the slow path: the store read whole, opened and
  * encoded again), and the check that both answer every principal the same.
  */
-import type { Principal, ServeOptions, Storage } from '@strata/state/server'
+import type { ServeOptions, Storage } from '@strata/state/server'
 import { expect } from 'vitest'
-import { start, withAdmins, withoutReadText } from '../server/attack'
+import { start, withoutReadText } from '../server/attack'
+import { restricted } from './principals'
 
-/** As `withAdmins` (`root@<tenant>` is its admin); alice may read no `secret…` stream, carol only `todos`. */
-export const restricted = (request: Request): Principal | null => {
-  const principal = withAdmins(request)
-  if (principal?.id === 'alice') return { ...principal, canRead: (s) => !s.startsWith('secret') }
-  if (principal?.id === 'carol') return { ...principal, canRead: (s) => s === 'todos' }
-  return principal
-}
+export { restricted }
 
 export interface FastSlow {
   /** The server reading the store's text and pages. */
