@@ -211,8 +211,7 @@ export function connectSync<E extends AnyEvent>(
     state.error = undefined
     state.epoch++
     state.retry = undefined
-    sender.retryNow()
-    puller.retryNow()
+    online()
     if (hadError?.operation === 'storage') outbox.changed()
     state.changed()
   }
@@ -255,6 +254,10 @@ export function connectSync<E extends AnyEvent>(
     async flush() {
       await ready
       if (abort.signal.aborted) throw closedError()
+      // Claimed before this page has the server's events, they could be refused as stale (a
+      // round trip lost): the first pull's answer rebases them first (its error: claimed now;
+      // paused, it comes after resume(), as the sends would).
+      if (ctx.concurrent()) await until(ctx, listeners, () => !!puller.answered)
       const targets = new Set(replica.pending().map((e) => e.id))
       outbox.flushing++
       await outbox.claim()

@@ -54,6 +54,8 @@ export class Puller {
   #authRetried = false
   #poll: AbortController | undefined
   #lastSeqSeen: number | undefined
+  /** The first pull was answered (applied) or failed: a flush before it waits for that. */
+  declare answered?: true
 
   constructor(ctx: SyncContext) {
     this.#ctx = ctx
@@ -148,6 +150,8 @@ export class Puller {
         this.#waiters.unshift(...serving)
         if (signal.aborted) return
         if (poll.signal.aborted || epoch !== state.epoch) continue
+        // Told by the report's change.
+        this.answered = true
         await this.#failed(toSyncError(cause, 'pull', 'Reading events from the server'))
       } finally {
         timeout.clear()
@@ -183,6 +187,7 @@ export class Puller {
     this.#hasMore = response.hasMore
     this.#attempt = 0
     this.#authRetried = false
+    this.answered = true
     ctx.state.pullOffline = false
     ctx.state.advance(response.token)
     ctx.logChanged()
@@ -216,7 +221,9 @@ export class Puller {
     }
     if (error.code === 'unauthorized') {
       if (!this.#authRetried && (await ctx.refreshAuth(error))) {
+        // Asked again with the fresh credential: a catch-up (a pull() waiting) is not done.
         this.#authRetried = true
+        this.#urgent = true
         return
       }
     }

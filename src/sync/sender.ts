@@ -112,10 +112,8 @@ export class Sender {
     if (ctx.limits || this.#noLimits || this.#attempt > 0) return
     const timeout = deadline(ctx.clock, ctx.config.requestTimeoutMs, ctx.signal)
     try {
-      const { maxBodyBytes, maxEventsPerBatch, maxEventBytes } = await ctx.transport.limits(
-        timeout.signal,
-      )
-      ctx.limits = { maxBodyBytes, maxEventsPerBatch, maxEventBytes }
+      // As the protocol checked them: these three and its version, nothing else.
+      ctx.limits = await ctx.transport.limits(timeout.signal)
     } catch (error) {
       if (error instanceof StrataWireError && !error.retryable && error.code !== 'unauthorized') {
         this.#noLimits = true

@@ -99,7 +99,8 @@ export function leaseTabs(
   tabId: string,
   ttlMs: number,
 ): Tabs {
-  const tabLease = `${prefix}:tab:${tabId}`
+  const tabName = (id: string) => `${prefix}:tab:${id}`
+  const tabLease = tabName(tabId)
   const senderLease = `${prefix}:sender`
   const abort = new AbortController()
   let sender = false
@@ -143,7 +144,7 @@ export function leaseTabs(
     isSender: () => sender && clock.now() < senderUntil,
     async gone(owners) {
       const live = new Set(await storage.liveLeases!(clock.now()))
-      return owners.filter((o) => o !== tabId && !live.has(`${prefix}:tab:${o}`))
+      return owners.filter((o) => o !== tabId && !live.has(tabName(o)))
     },
     async close() {
       abort.abort()

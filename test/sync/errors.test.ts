@@ -165,6 +165,38 @@ describe('credentials', () => {
     expect(await server.stored()).toHaveLength(1)
   })
 
+  it('a pull refused with a 401 is asked again with the fresh credential', async () => {
+    const server = testServer({ authorize })
+    await server.server.fetch(
+      new Request('http://s/events', {
+        method: 'POST',
+        headers: { authorization: 'Bearer good', 'content-type': 'application/json' },
+        body: JSON.stringify({
+          protocol: 1,
+          clientId: 'other',
+          events: [
+            {
+              id: 'e1',
+              clientSeq: 1,
+              stream: 'default',
+              type: 'added',
+              payload: { key: 'a', by: 2 },
+              at: 1,
+            },
+          ],
+        }),
+      }),
+    )
+    let token = 'expired'
+    const onAuthRequired = vi.fn(async () => {
+      token = 'good'
+    })
+    const { store, sync } = client(server.fetch, { getToken: () => token, onAuthRequired })
+    await sync.pull()
+    expect(onAuthRequired).toHaveBeenCalledTimes(1)
+    expect(store.getState()).toEqual({ a: 2 })
+  })
+
   it('without a fresh credential it stops with status error; resume() retries', async () => {
     const server = testServer({ authorize })
     let token = 'expired'

@@ -3,6 +3,7 @@ import { connectSync, type Sync } from '@strata/state/sync'
 import { IDBFactory } from 'fake-indexeddb'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { counterStore, faulty, manualClock, testServer } from './helpers'
+import { seed } from './history.helpers'
 
 // Requests to a real server (memory storage), counted; the batch delay is a minute on a manual
 // clock that never moves, so only a claim at once sends anything.
@@ -45,5 +46,48 @@ describe('drafts released by the first pull', () => {
     await after.sync.pull()
     await vi.waitFor(() => expect(posts(server)).toHaveLength(1))
     expect(after.store.getState()).toEqual({ a: 1 })
+  })
+})
+
+// With commands and optimistic concurrency a flush before the first pull waits for its answer
+// (success or error, see errors.test.ts for a 401), so the pending events are rebased first.
+describe('flush right after connecting, before the first pull', () => {
+  it('sends once, decided on the server state (no refused round trip)', async () => {
+    const server = testServer()
+    await seed(server, 3)
+    const store = counterStore()
+    const sync = connectSync(store, {
+      fetch: server.fetch,
+      batch: { maxEvents: 50, maxDelayMs: 60_000 },
+      persist: false,
+      live: 'off',
+      clock: manualClock(),
+    })
+    open.push(sync)
+    store.dispatch({ type: 'increment', payload: 'a' })
+    await sync.flush()
+    expect(store.getState()).toEqual({ a: 4 })
+    expect(posts(server)).toHaveLength(1)
+    expect(posts(server)[0]!.body.events.map((e: { payload: unknown }) => e.payload)).toEqual([
+      { key: 'a', value: 4 },
+    ])
+  })
+
+  it('a first pull that fails lets the flush send (it waits for no catch-up)', async () => {
+    const server = testServer()
+    const store = counterStore()
+    const sync = connectSync(store, {
+      // Reads fail, and their retry waits on a clock that never moves.
+      fetch: faulty(server.fetch, (r) => (r.method === 'GET' ? 'network' : 'pass')),
+      batch: { maxEvents: 50, maxDelayMs: 60_000 },
+      persist: false,
+      live: 'off',
+      clock: manualClock(),
+    })
+    open.push(sync)
+    store.dispatch({ type: 'increment', payload: 'a' })
+    await sync.flush()
+    expect(posts(server)).toHaveLength(1)
+    expect(store.getState()).toEqual({ a: 1 })
   })
 })
