@@ -10,7 +10,9 @@ export interface Holder {
  * Counts requests held open (long polls, event streams), in all, per tenant and per principal,
  * and refuses one past any cap with a 503 and `Retry-After`: a flood of held connections from
  * one caller cannot take the slots of everyone else, nor one tenant's many callers the slots of
- * the other tenants, nor all of them the server's memory and sockets.
+ * the other tenants, nor all of them the server's memory and sockets. A tenant's share is soft:
+ * past it, a tenant takes more only while fewer than half of all slots are held, so a big
+ * tenant uses what nobody needs, and the other half stays for tenants within their share.
  */
 export class Slots {
   readonly #what: string
@@ -39,7 +41,7 @@ export class Slots {
     // The caller's own caps first: its refusal then says nothing of the other tenants' load.
     if (principal >= this.#caps.perPrincipal)
       this.#refuse('per principal', this.#limits[2], this.#caps.perPrincipal)
-    if (tenant >= this.#caps.perTenant)
+    if (tenant >= this.#caps.perTenant && this.#count >= this.#caps.total / 2)
       this.#refuse('per tenant', this.#limits[1], this.#caps.perTenant)
     if (this.#count >= this.#caps.total) this.#refuse('in all', this.#limits[0], this.#caps.total)
     this.#principals.set(holder.principal, principal + 1)

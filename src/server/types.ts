@@ -271,14 +271,16 @@ export interface Limits {
    * Requests held open waiting (long polls, and view and snapshot reads waiting for their
    * projection), in all, per tenant and per principal; past any, 503 with `Retry-After`.
    * Default 10,000, 1,000 and 32. The share per tenant keeps one tenant's many principals from
-   * taking every slot and starving the others; a server of one tenant may raise it to the total.
+   * taking every slot and starving the others: past its share, a tenant takes more only while
+   * fewer than half of `maxLongPolls` are held (a server of one tenant may raise the share to
+   * the total).
    */
   maxLongPolls: number
   maxLongPollsPerTenant: number
   maxLongPollsPerPrincipal: number
   /**
-   * Open `GET /events/stream` streams, in all, per tenant and per principal (as long polls).
-   * Default 10,000, 1,000 and 32.
+   * Open `GET /events/stream` streams, in all, per tenant (soft, as for long polls) and per
+   * principal. Default 10,000, 1,000 and 32.
    */
   maxStreams: number
   maxStreamsPerTenant: number
