@@ -30,6 +30,12 @@ const authorize = (request: Request): Principal | null => {
 
 const ODD = '","payload":{"x":"\\u0022 \u2028\u0001\u001f\b\f\n\r\t 😀 日本'
 const SECRET_NAME = 'Secret Agent Person'
+/** A personal type named as no store may split on either. */
+const ODD_TYPE = `odd/${ODD}`
+const withOdd = {
+  ...personal,
+  [ODD_TYPE]: { subject: (p: any) => p.who, fields: ['name'] },
+}
 const GLOBEX = ['Ada of Globex', 'Bob of Globex']
 
 /** Globex's Ada and Bob: subjects of the same ids as acme's, other people, other keys. */
@@ -92,7 +98,7 @@ describe.each(attackStores())('GET /events with sealed rows on %s', (name, _sql,
     const store = await make()
     const { storage, seen } = counted(store)
     const { readPage: _, ...text } = store
-    const options = { authorize, personal, onError: () => {} }
+    const options = { authorize, personal: withOdd, onError: () => {} }
     const fast = (await start({ storage, ...options })).url
     return {
       store,
@@ -174,6 +180,24 @@ describe.each(attackStores())('GET /events with sealed rows on %s', (name, _sql,
     ]
     await post(s.fast, 'bob@acme', batch('c1', [...secret, ...partial]))
     await post(s.fast, 'bob@acme', batch('c1', events('c1', 10, 2, { stream: 'todos' })))
+    // Sealed rows whose every other field is odd text (a page's row is read back from its text).
+    const odd = [
+      ...events('c1', 12, 1, {
+        id: ODD,
+        stream: ODD,
+        commandId: ODD,
+        type: ODD_TYPE,
+        payload: { who: ODD, name: `Odd ${ODD}`, note: ODD },
+      }),
+      ...events('c1', 13, 1, {
+        id: `${ODD}\\`,
+        stream: 'users',
+        commandId: `\\${ODD}\\`,
+        type: 'user/renamed',
+        payload: { userId: 'ada', name: 'Odd Ada', email: '\\' },
+      }),
+    ]
+    await post(s.fast, 'bob@acme', batch('c1', odd))
     await post(s.fast, 'dave@globex', batch('c1', globexPeople()))
 
     // The server that sealed them (its cache), then one that never saw them (deciphered).
@@ -188,6 +212,8 @@ describe.each(attackStores())('GET /events with sealed rows on %s', (name, _sql,
       SECRET_NAME,
       NAMES.bob,
       'Nobody',
+      `Odd ${ODD}`,
+      'Odd Ada',
     ])
     expect(warm.get('alice@acme ?after=v1:0&limit=1000')).toContain(NAMES.ada)
     expect(warm.get('dave@globex ?after=v1:0&limit=1000')).toContain(GLOBEX[0])

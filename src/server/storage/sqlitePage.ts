@@ -6,18 +6,12 @@ type Db = BetterSqlite3.Database
 type Sql = (db: Db, text: string) => BetterSqlite3.Statement
 
 /**
- * An event as `wireText` writes it, in SQL, in two parts around the payload (a sealed row is
- * given as those, its payload opened and put between them by the server). `json_quote` escapes
- * as `JSON.stringify` does (`"`, `\`, and control characters, `\b\t\n\f\r` short); stored text
- * is valid UTF-8, so it has no lone surrogate to differ on. `at` is written as an integer: rows
- * where that is not what `JSON.stringify` writes (a fraction, 2^53 and beyond) are held.
+ * An event as `wireText` writes it, in SQL. `json_quote` escapes as `JSON.stringify` does (`"`,
+ * `\`, and control characters, `\b\t\n\f\r` short); stored text is valid UTF-8, so it has no
+ * lone surrogate to differ on. `at` is written as an integer: rows where that is not what
+ * `JSON.stringify` writes (a fraction, 2^53 and beyond) are held.
  */
-const HEAD = `{"position":"v1:%d","clientId":%s,"clientSeq":%d,"id":%s,"stream":%s,"streamVersion":%d,"type":%s,"payload":`
-const HEAD_ARGS =
-  'tenant_position, json_quote(client_id), client_seq, json_quote(id), json_quote(stream), stream_version, json_quote(type)'
-const TAIL = ',"at":%d,"commandId":%s}'
-const TAIL_ARGS = 'at, json_quote(command_id)'
-const WIRE = `printf('${HEAD}%s${TAIL}', ${HEAD_ARGS}, payload, ${TAIL_ARGS})`
+const WIRE = `printf('{"position":"v1:%d","clientId":%s,"clientSeq":%d,"id":%s,"stream":%s,"streamVersion":%d,"type":%s,"payload":%s,"at":%d,"commandId":%s}', tenant_position, json_quote(client_id), client_seq, json_quote(id), json_quote(stream), stream_version, json_quote(type), payload, at, json_quote(command_id))`
 
 const WRITTEN_AT = 'at = CAST(at AS INTEGER) AND abs(at) < 9007199254740992'
 
@@ -27,8 +21,8 @@ const PREFIX = '{"position":"v1:'.length
  * The SQLite adapter's `readPage`: each event of a page written as the wire's JSON by SQLite (a
  * string per event, not a row object and twelve values), the head and the clients' records in
  * the same read transaction. A held event reads as NULL, and its page is not written. A sealed
- * one (`request.sealed`) reads as its wire text's two parts and what opening it takes, in a row
- * of its own columns (NULL for the others).
+ * one (`request.sealed`) is written as the others, with its global position beside it (NULL
+ * for the others): its parts are read back from its text (`sealedRow`).
  * (`group_concat` would make one string, but it keeps the rows' order only with an ORDER BY of
  * its own, which sorts them again: slower than joining them here.)
  */
@@ -52,22 +46,11 @@ export function sqlitePage(
       holds.push(`stream IN (${marks(held.streams.length)})`)
       params.push(...held.streams)
     }
-    // A sealed row's condition is repeated in each of its columns (the same parameters each).
-    const isSealed = given && `type IN (${marks(given.length)}) AND instr(payload, '"$enc"') > 0`
-    const apart = (column: string) => {
-      params.push(...given!)
-      return `, CASE WHEN ${isSealed} THEN ${column} END`
-    }
-    let columns = `CASE WHEN ${holds.join(' OR ')} THEN NULL`
-    if (isSealed) {
-      columns += ` WHEN ${isSealed} THEN printf('${HEAD}', ${HEAD_ARGS})`
+    let columns = `CASE WHEN ${holds.join(' OR ')} THEN NULL ELSE ${WIRE} END`
+    if (given) {
+      // A sealed row is written as the others; its global position says it is one.
+      columns += `, CASE WHEN type IN (${marks(given.length)}) AND instr(payload, '"$enc"') > 0 THEN position END`
       params.push(...given)
-    }
-    columns += ` ELSE ${WIRE} END`
-    if (isSealed) {
-      columns += apart(`printf('${TAIL}', ${TAIL_ARGS})`)
-      for (const column of ['position', 'client_id', 'id', 'type', 'payload'])
-        columns += apart(column)
     }
     params.push(request.tenant, request.after)
     let filter = ''
@@ -98,7 +81,7 @@ function plainRows(rows: (string | null)[]): Rows {
   }
 }
 
-/** Rows of `[wire or head, tail, position, client_id, id, type, payload]`, tail NULL if plain. */
+/** Rows of `[wire, position]`, the position NULL unless the row is sealed. */
 function sealedRows(rows: unknown[][], request: PageRequest): Rows {
   const parts: string[] = []
   const sealed: SealedRow[] = []
@@ -113,22 +96,73 @@ function sealedRows(rows: unknown[][], request: PageRequest): Rows {
       continue
     }
     parts.push('')
-    sealed.push({
-      at,
-      head: wire,
-      tail: row[1] as string,
-      tenant: request.tenant,
-      position: row[2] as number,
-      clientId: row[3] as string,
-      id: row[4] as string,
-      type: row[5] as string,
-      payloadText: row[6] as string,
-    })
+    sealed.push(sealedRow(wire, at, request.tenant, row[1] as number))
   }
   const last = lastOf(rows.at(-1)?.[0] as string | undefined)
-  const page: Rows = { text: parts.join(','), count: rows.length, last }
+  const page: NonNullable<Rows> = { text: parts.join(','), count: rows.length, last }
   if (sealed.length) page.sealed = sealed
   return page
+}
+
+/**
+ * A sealed row's parts, read back from its wire text (as WIRE writes it: its fields in that
+ * order, each string as `json_quote` writes it): one string a row from SQLite, as a plain row's,
+ * instead of a column per part (which cost as much as the rest of the page).
+ */
+function sealedRow(wire: string, at: number, tenant: string, position: number): SealedRow {
+  // {"position":"v1:<n>","clientId":<s>,"clientSeq":<n>,"id":<s>,"stream":<s>,
+  // "streamVersion":<n>,"type":<s>,"payload":<payload>,"at":<n>,"commandId":<s or null>}
+  const client = wire.indexOf('"', PREFIX) + '","clientId":'.length
+  const clientEnd = stringEnd(wire, client)
+  const id = wire.indexOf(',', clientEnd + ',"clientSeq":'.length) + ',"id":'.length
+  const idEnd = stringEnd(wire, id)
+  const streamEnd = stringEnd(wire, idEnd + ',"stream":'.length)
+  const type = wire.indexOf(',', streamEnd + ',"streamVersion":'.length) + ',"type":'.length
+  const typeEnd = stringEnd(wire, type)
+  const payload = typeEnd + ',"payload":'.length
+  const command = wire.endsWith(',"commandId":null}')
+    ? wire.length - 'null}'.length
+    : stringStart(wire, wire.length - 2)
+  // Between the payload and the command id only `,"at":<integer>,"commandId":`.
+  const payloadEnd = wire.lastIndexOf(',"at":', command)
+  return {
+    at,
+    head: wire.slice(0, payload),
+    tail: wire.slice(payloadEnd),
+    tenant,
+    position,
+    clientId: stringAt(wire, client, clientEnd),
+    id: stringAt(wire, id, idEnd),
+    type: stringAt(wire, type, typeEnd),
+    payloadText: wire.slice(payload, payloadEnd),
+  }
+}
+
+/** Whether the quote at `at` is escaped: after an odd number of backslashes. */
+function escaped(text: string, at: number): boolean {
+  let slashes = 0
+  while (text.charCodeAt(at - 1 - slashes) === 92) slashes++
+  return slashes % 2 === 1
+}
+
+/** Just past the JSON string whose opening quote is at `from`. */
+function stringEnd(text: string, from: number): number {
+  let quote = text.indexOf('"', from + 1)
+  while (escaped(text, quote)) quote = text.indexOf('"', quote + 1)
+  return quote + 1
+}
+
+/** The opening quote of the JSON string whose closing quote is at `to`. */
+function stringStart(text: string, to: number): number {
+  let quote = text.lastIndexOf('"', to - 1)
+  while (escaped(text, quote)) quote = text.lastIndexOf('"', quote - 1)
+  return quote
+}
+
+/** The value of the JSON string from `from` to `to` (its quotes included). */
+function stringAt(text: string, from: number, to: number): string {
+  const quoted = text.slice(from, to)
+  return quoted.includes('\\') ? (JSON.parse(quoted) as string) : quoted.slice(1, -1)
 }
 
 /** The tenant position a row's wire text starts with (as WIRE and its head write it). */
