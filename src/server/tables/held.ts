@@ -36,7 +36,7 @@ const targetOf = (hold: Hold, map: TableMap, shadow: TableMap) =>
  * One batch of a held tenant, in `tx` (which holds the projection's lock): its events after the
  * hold's position, applied to its rows (stopped) or its shadow rows (rebuild). Caught up, the
  * hold goes: a stopped tenant's events are the generation's again, and a rebuilt tenant's shadow
- * rows replace its own. Throws `ApplyFailure` as `applyEvents` does (the caller rolls back).
+ * rows replace its own (`swapped`: the rows deleted hold what a forget forgot). Throws `ApplyFailure` as `applyEvents` does (the caller rolls back).
  */
 export async function fillHold(
   tx: TableTx,
@@ -45,7 +45,7 @@ export async function fillHold(
   hold: Hold,
   map: TableMap,
   shadow: TableMap,
-): Promise<'more' | 'done'> {
+): Promise<'more' | 'done' | 'swapped'> {
   if (hold.kind === 'rebuild' && hold.position === 0) {
     // A rebuild (again) from the first event: its shadow tables, empty of the tenant.
     for (const statement of ddlOf(projection, shadow, tx.dialect)) await tx.db.run(statement)
@@ -58,9 +58,10 @@ export async function fillHold(
     await saveHold(tx.db, tx.dialect, gen, { ...hold, position, error: null })
     return 'more'
   }
-  if (hold.kind === 'rebuild') await swapIn(tx, map, shadow, hold.tenant)
   await dropHold(tx.db, tx.dialect, gen, hold.tenant)
-  return 'done'
+  if (hold.kind !== 'rebuild') return 'done'
+  await swapIn(tx, map, shadow, hold.tenant)
+  return 'swapped'
 }
 
 /** After a held tenant's batch failed on `failure`: applies the events before it, and records it. */

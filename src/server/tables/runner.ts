@@ -23,7 +23,7 @@ export interface TableRunnerOptions {
   retryMs?: number
 }
 
-type Outcome = 'idle' | 'busy' | 'more' | 'done' | 'failed' | 'switched'
+type Outcome = 'idle' | 'busy' | 'more' | 'done' | 'failed' | 'switched' | 'swapped'
 
 /**
  * Applies table projections in the background: async ones always, and any generation being
@@ -65,6 +65,7 @@ export class TableRunner {
   /** Inline projections whose last look found nothing to do. */
   readonly #quiet = new Set<string>()
   #closed = false
+  readonly #wipe: (() => Promise<void>) | undefined
 
   constructor(
     storage: Storage,
@@ -73,6 +74,7 @@ export class TableRunner {
     options: TableRunnerOptions = {},
   ) {
     this.#tables = storage.tables!
+    this.#wipe = storage.wipeDeleted && (() => storage.wipeDeleted!())
     this.#projections = new Map(projections.map((p) => [p.name, p]))
     this.#onError = onError
     this.#retryMs = options.retryMs ?? 30_000
@@ -190,6 +192,9 @@ export class TableRunner {
       const moved = (o: Outcome) => o !== 'idle' && o !== 'busy'
       if (moved(outcome) || moved(held)) this.progress.emit(projection.name)
       if (outcome === 'switched') await this.#dropRetired(projection)
+      // The rows a forget's rebuild replaced (or a generation dropped) held its fields: wiped
+      // from the store's files as the forget's own deletions were (it answered before this).
+      if (outcome === 'switched' || held === 'swapped') await this.#wipe?.()
       if (outcome !== 'more' && held !== 'more') return
     }
   }
