@@ -2,19 +2,12 @@
 // once read (src/server/snapshotCache.ts), over real HTTP on memory, SQLite and PostgreSQL: never
 // a forgotten subject's field (a forget in this server or in another on the store), never
 // another version's state, never to a reader who may not read a stream folded into it.
-import type { Principal, SnapshotConfig, Storage } from '@strata/state/server'
+import type { SnapshotConfig, Storage } from '@strata/state/server'
 import { describe, expect, it } from 'vitest'
-import { type AttackStore, as, attackStores, byToken, forget, start } from './attack'
+import { restricted as authorize } from '../support/principals'
+import { type AttackStore, as, attackStores, forget, start } from './attack'
 import { boardSnapshot, NAMES, personal } from './erasureFixtures'
 import { batch, events } from './helpers'
-
-/** Root is an admin of acme (forgets); alice may read no `secret` stream. */
-const authorize = (request: Request): Principal | null => {
-  const principal = byToken(request)
-  if (principal?.id === 'root') return { ...principal, admin: true }
-  if (principal?.id === 'alice') return { ...principal, canRead: (s: string) => s !== 'secret' }
-  return principal
-}
 
 /** The store, counting the kept states it loads (`snapshot:<name>#<position>`). */
 function counting(storage: Storage) {
