@@ -88,8 +88,9 @@ export function postgresErasureTx(client: PoolClient, s: string): ErasureTx {
 
 /**
  * A deleted row stays in its table's file as a dead tuple until VACUUM, and plain VACUUM leaves
- * its bytes in the page's free space: `VACUUM FULL` writes the key and checkpoint tables anew
- * and drops the old files. The WAL still holds every row as it was written (keys, derived
+ * its bytes in the page's free space: `VACUUM FULL` writes the key, checkpoint and table
+ * projection tables anew and drops the old files (a cost of every tenant's rows, under a lock
+ * that holds their writes and views meanwhile; only after a forget that deleted a key). The WAL still holds every row as it was written (keys, derived
  * states); a checkpoint after a switch to a new segment lets PostgreSQL remove the segments
  * before it, which it deletes with `wal_recycle = off` (on, it renames them for reuse, bytes and
  * all). WAL archives, replicas' WAL and backups keep their copies.
@@ -121,7 +122,15 @@ export function postgresErasureStorage(pool: Pool, s: string): ErasureStorage {
       )
     },
     wipeDeleted: async () => {
-      await pool.query(`VACUUM FULL ${s}.subject_keys, ${s}.checkpoints`)
+      // Table projections' rows too: a forget's hook (UPDATE) or a tenant's rebuild (DELETE)
+      // leaves the old row, the forgotten fields in clear, as a dead tuple. Their names are
+      // the store's own (tp_<projection>_g<n>[r]_<table>, checked when declared).
+      const { rows: projected } = await pool.query(
+        "SELECT tablename FROM pg_tables WHERE schemaname = $1 AND tablename LIKE 'tp\\_%'",
+        [s],
+      )
+      const tables = projected.map((r) => `, ${s}.${r.tablename as string}`).join('')
+      await pool.query(`VACUUM FULL ${s}.subject_keys, ${s}.checkpoints${tables}`)
       try {
         await pool.query('CHECKPOINT')
         await pool.query('SELECT pg_switch_wal()')
