@@ -45,9 +45,8 @@ export async function boot(
   }
   // A database made just now holds no snapshot and no outbox.
   const created = ctx.storage.created
-  const local = created ? undefined : await readLocal(ctx)
+  const local = created ? undefined : await readLocal(ctx, early)
   if (local) {
-    early(local.position)
     startFrom(ctx, local, 'local-snapshot')
     return
   }
@@ -89,8 +88,14 @@ function startFrom(
   ctx.state.boot = boot
 }
 
-/** This device's snapshot, its state decoded; undefined (with one warning) when unusable. */
-async function readLocal(ctx: SyncContext): Promise<SnapshotRecord | undefined> {
+/**
+ * This device's snapshot, its state decoded; undefined (with one warning) when unusable. `early`
+ * is told its position before the state is parsed; one then not used has the tail asked again.
+ */
+async function readLocal(
+  ctx: SyncContext,
+  early: (position: string) => void,
+): Promise<SnapshotRecord | undefined> {
   const { history } = ctx
   let problem: string | undefined
   let cause: unknown
@@ -98,7 +103,10 @@ async function readLocal(ctx: SyncContext): Promise<SnapshotRecord | undefined> 
     const raw = await history.storage?.loadSnapshot(history.version)
     problem = snapshotProblem(raw, history.version)
     // Parsed here, so a JSON text that does not parse is ignored as any unusable record.
-    if (raw && !problem) return { ...(raw as SnapshotRecord), state: recordState(raw as never) }
+    if (raw && !problem) {
+      early((raw as SnapshotRecord).position)
+      return { ...(raw as SnapshotRecord), state: recordState(raw as never) }
+    }
   } catch (error) {
     cause = error
     problem = `it could not be read (${String((error as Error)?.message ?? error)})`
