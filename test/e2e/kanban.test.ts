@@ -29,6 +29,7 @@ beforeAll(async () => {
   ;({ app, browser } = demo)
   context = await browser.newContext({ viewport: { width: 1280, height: 860 } })
   page = await context.newPage()
+  keepLog(page)
 }, 60_000)
 
 afterAll(() => demo?.close())
@@ -57,7 +58,44 @@ const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeou
 
 const column = (p: Page, name: string) => p.getByRole('region', { name })
 const card = (p: Page, title: string) => p.getByRole('article', { name: title, exact: true })
-const saved = (p: Page) => p.getByText('All changes saved').waitFor({ timeout: 20_000 })
+
+/**
+ * 'All changes saved' shows; else fails saying what the page's sync says (status, outbox, retry,
+ * errors) and what the page logged, so a failure on a loaded CI machine can be read afterwards.
+ */
+async function saved(p: Page) {
+  try {
+    await p.getByText('All changes saved').waitFor({ timeout: 20_000 })
+  } catch (error) {
+    // The app's own sync module as Vite serves it: the instance the page runs.
+    const sync = await p
+      .evaluate(
+        `import('/src/sync.ts').then(({ sync }) => { const s = sync.getSnapshot(); return JSON.stringify({ status: s.status, paused: s.paused, sender: s.sender, boot: s.boot, position: s.position, outbox: s.outbox, inFlight: s.inFlight, retry: s.retry, error: s.error && String(s.error), errors: s.errors.slice(-5).map((e) => e.error.code + ': ' + e.error.message) }) })`,
+      )
+      .catch((e: unknown) => String(e))
+    const status = await p
+      .getByRole('status')
+      .first()
+      .textContent()
+      .catch(() => '?')
+    const log = logged.get(p)?.slice(-20).join(' | ')
+    throw new Error(
+      `'All changes saved' never shown: the page shows ${JSON.stringify(status)}; sync ${sync}; console: ${log}`,
+      { cause: error },
+    )
+  }
+}
+
+/** What each page logged lately, for the message of a wait that fails. */
+const logged = new WeakMap<Page, string[]>()
+function keepLog(p: Page) {
+  const lines: string[] = []
+  logged.set(p, lines)
+  p.on('console', (m) => {
+    lines.push(`${m.type()}: ${m.text()}`)
+    if (lines.length > 50) lines.shift()
+  })
+}
 
 async function titles(where: Locator): Promise<string[]> {
   return where.getByRole('article').getByRole('heading').allTextContents()
@@ -213,6 +251,7 @@ describe('the kanban example in Chromium', () => {
     const other = await browser.newContext({ viewport: { width: 1280, height: 860 } })
     try {
       const second = await other.newPage()
+      keepLog(second)
       await second.goto(app.url)
       await saved(second)
       await eventually(() => titles(column(second, 'To do'))).toEqual([
