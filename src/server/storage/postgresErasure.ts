@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg'
 import { ERASURE_STREAM } from '../../protocol/personal'
 import type { ErasureStorage, ErasureTx } from '../erasure/types'
+import { coalesced } from './coalesce'
 import { scopeOf } from './rows'
 
 type Queryable = Pool | PoolClient
@@ -121,34 +122,39 @@ export function postgresErasureStorage(pool: Pool, s: string): ErasureStorage {
         [tenant, subject],
       )
     },
-    wipeDeleted: async () => {
-      // Table projections' rows too: a forget's hook (UPDATE) or a tenant's rebuild (DELETE)
-      // leaves the old row, the forgotten fields in clear, as a dead tuple. Their names are
-      // the store's own (tp_<projection>_g<n>[r]_<table>, checked when declared).
-      const { rows: projected } = await pool.query(
-        "SELECT tablename FROM pg_tables WHERE schemaname = $1 AND tablename LIKE 'tp\\_%'",
-        [s],
-      )
-      const tables = projected.map((r) => `, ${s}.${r.tablename as string}`).join('')
-      await pool.query(`VACUUM FULL ${s}.subject_keys, ${s}.checkpoints${tables}`)
-      try {
-        await pool.query('CHECKPOINT')
-        await pool.query('SELECT pg_switch_wal()')
-        await pool.query('CHECKPOINT')
-      } catch (error) {
-        if ((error as { code?: string }).code !== '42501') throw error
-        warnOnce(
-          "the server role may not run CHECKPOINT and pg_switch_wal(), so the WAL segments that hold a forgotten subject's key and derived states stay until PostgreSQL removes them: GRANT pg_checkpoint and EXECUTE ON FUNCTION pg_switch_wal() to it",
+    // One VACUUM FULL at a time however many forget at once, and a pause after each (coalesce.ts):
+    // it locks every tenant's key, checkpoint and projection tables while it runs (~60-400 ms).
+    wipeDeleted: coalesced(
+      async () => {
+        // Table projections' rows too: a forget's hook (UPDATE) or a tenant's rebuild (DELETE)
+        // leaves the old row, the forgotten fields in clear, as a dead tuple. Their names are
+        // the store's own (tp_<projection>_g<n>[r]_<table>, checked when declared).
+        const { rows: projected } = await pool.query(
+          "SELECT tablename FROM pg_tables WHERE schemaname = $1 AND tablename LIKE 'tp\\_%'",
+          [s],
         )
-        return
-      }
-      const { rows } = await pool.query('SHOW wal_recycle')
-      if (rows[0]?.wal_recycle === 'on') {
-        warnOnce(
-          "wal_recycle is on, so PostgreSQL renames old WAL segments for reuse and a forgotten subject's key and derived states stay in pg_wal until overwritten: set wal_recycle = off",
-        )
-      }
-    },
+        const tables = projected.map((r) => `, ${s}.${r.tablename as string}`).join('')
+        await pool.query(`VACUUM FULL ${s}.subject_keys, ${s}.checkpoints${tables}`)
+        try {
+          await pool.query('CHECKPOINT')
+          await pool.query('SELECT pg_switch_wal()')
+          await pool.query('CHECKPOINT')
+        } catch (error) {
+          if ((error as { code?: string }).code !== '42501') throw error
+          warnOnce(
+            "the server role may not run CHECKPOINT and pg_switch_wal(), so the WAL segments that hold a forgotten subject's key and derived states stay until PostgreSQL removes them: GRANT pg_checkpoint and EXECUTE ON FUNCTION pg_switch_wal() to it",
+          )
+          return
+        }
+        const { rows } = await pool.query('SHOW wal_recycle')
+        if (rows[0]?.wal_recycle === 'on') {
+          warnOnce(
+            "wal_recycle is on, so PostgreSQL renames old WAL segments for reuse and a forgotten subject's key and derived states stay in pg_wal until overwritten: set wal_recycle = off",
+          )
+        }
+      },
+      { pause: true },
+    ),
   }
 }
 

@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3'
 import { ERASURE_STREAM } from '../../protocol/personal'
 import type { ErasureStorage, ErasureTx } from '../erasure/types'
+import { coalesced } from './coalesce'
 import { scopeOf } from './rows'
 
 type Db = BetterSqlite3.Database
@@ -115,7 +116,9 @@ export function sqliteErasureStorage(
       onWriter(async () => {
         done.run(tenant, subject)
       }),
-    wipeDeleted: () =>
+    // Forgets at once share a truncation (coalesce.ts), as on PostgreSQL; it costs a few ms, so
+    // no pause after it.
+    wipeDeleted: coalesced(() =>
       onWriter(async () => {
         // A reader in the middle of a snapshot keeps old frames needed: try again a few times.
         for (let i = 0; i < 50; i++) {
@@ -125,6 +128,7 @@ export function sqliteErasureStorage(
         }
         throw new Error('[strata] the SQLite WAL could not be truncated: a reader stays open')
       }),
+    ),
   }
 }
 
