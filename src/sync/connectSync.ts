@@ -160,12 +160,12 @@ export function connectSync<E extends AnyEvent>(
 
   async function open(): Promise<void> {
     try {
-      ctx.clientId = await ctx.storage.open(options.clientId)
+      ctx.clientId = await ctx.storage.open(options.clientId, ctx.history.version)
     } catch (cause) {
       // IndexedDB refused (private mode, quota): keep syncing, without durability.
       state.report(toSyncError(cause, 'storage', 'Opening the outbox database'), clock.now())
       ctx.storage = memoryOutboxFor(store)
-      ctx.clientId = await ctx.storage.open(options.clientId)
+      ctx.clientId = await ctx.storage.open(options.clientId, ctx.history.version)
     }
     ctx.ownClients = ownClients(store, ctx.clientId)
     if (abort.signal.aborted) return

@@ -56,6 +56,10 @@ export function idbStorage(options: IdbStorageOptions = {}): OutboxStorage {
     return tx
   }
   const history = idbHistory(handle as () => IDBPDatabase<any>, writing)
+  // The snapshot the boot reads (once per open), read beside the clientId, not after it.
+  let early: Promise<unknown> | undefined
+  const load = history.loadSnapshot
+  history.loadSnapshot = async (version) => (await early) ?? load(version)
 
   return {
     durable: true,
@@ -63,7 +67,7 @@ export function idbStorage(options: IdbStorageOptions = {}): OutboxStorage {
       return created
     },
     history,
-    async open(wanted) {
+    async open(wanted, snapshot) {
       // idb's openDB only knows the global IndexedDB; open on the given one and wrap it.
       // Version 2 adds the history's snapshots and pages beside the outbox, 3 their states.
       const request = factory.open(name, 3)
@@ -87,9 +91,14 @@ export function idbStorage(options: IdbStorageOptions = {}): OutboxStorage {
       })
       db = opened
       // Usually there is nothing to write: a readonly transaction (a fresh database has nothing).
-      const read = created ? undefined : opened.transaction('meta')
-      const counted = read?.store.get(ERASURES)
-      const kept = (await read?.store.get('clientId')) as string | undefined
+      // The snapshot in the same transaction (found: none of that version is read as before).
+      const read = created
+        ? undefined
+        : (opened as IDBPDatabase<any>).transaction(['meta', 'snapshots'])
+      const meta = read?.objectStore('meta')
+      const counted = meta?.get(ERASURES)
+      early = snapshot === undefined ? undefined : read?.objectStore('snapshots').get(snapshot)
+      const kept = (await meta?.get('clientId')) as string | undefined
       erasures = ((await counted) as number | undefined) ?? 0
       if (read && kept !== undefined && (wanted ?? kept) === kept) {
         clientId = kept

@@ -78,8 +78,11 @@ export interface OutboxStorage {
   readonly durable: boolean
   /** The last `open` made the database: nothing was kept before (a fresh device). */
   readonly created?: boolean
-  /** The clientId kept beside the outbox, made on first open; `wanted` replaces it if allowed. */
-  open(wanted?: string): Promise<string>
+  /**
+   * The clientId kept beside the outbox, made on first open; `wanted` replaces it if allowed.
+   * `snapshot`: the version whose snapshot the boot reads next (read in the same transaction).
+   */
+  open(wanted?: string, snapshot?: string): Promise<string>
   /** Replaces `owner`'s drafts: its pending local events without a clientSeq, in log order. */
   saveDrafts(owner: string, drafts: readonly DraftEvent[]): Promise<void>
   /** Gives `events` the next clientSeqs and keeps `rest` as the owner's drafts, atomically. */
