@@ -69,18 +69,24 @@ export interface PageResult extends Omit<ReadResult, 'events'> {
   sealed?: SealedRow[] | undefined
 }
 
-/** A row with a sealed field, as `readPage` gives it apart: its wire text around the payload. */
-export interface SealedRow {
-  /** Where in the page's `text` the row goes. */
-  at: number
-  /** Its wire text up to the payload (`..."payload":`) and after it (`,"at":...}`). */
-  head: string
-  tail: string
-  /** What opening the payload takes (the additional data's place, the cache's position). */
+/**
+ * What opening a stored payload text takes (the additional data's place, the cache's position):
+ * a text event, or a row of a page.
+ */
+export interface PayloadAt {
   tenant: string
   position: number
   clientId: string
   id: string
   type: string
   payloadText: string
+}
+
+/** A row with a sealed field, as `readPage` gives it apart: its wire text around the payload. */
+export interface SealedRow extends PayloadAt {
+  /** Where in the page's `text` the row goes. */
+  at: number
+  /** Its wire text up to the payload (`..."payload":`) and after it (`,"at":...}`). */
+  head: string
+  tail: string
 }

@@ -1,5 +1,6 @@
 import type { JsonValue } from '../../protocol'
 import { ERASED, type PersonalData } from '../../protocol/personal'
+import type { PayloadAt } from '../reads'
 import { withPayloadText } from '../storage/text'
 import type { PageResult, TextEvent } from '../types'
 import type { OpenedCache } from './cache'
@@ -15,16 +16,6 @@ const ENVELOPE_KEY = '"$enc"'
 interface TextSealed extends SealedFields {
   index: number
   payload: Record<string, JsonValue>
-}
-
-/** What opening a stored payload text takes: a text event, or a row of a page (SealedRow). */
-export interface PayloadAt {
-  tenant: string
-  position: number
-  clientId: string
-  id: string
-  type: string
-  payloadText: string
 }
 
 /**
