@@ -15,7 +15,8 @@ import type { Checkpoint, Storage, StorageTx } from './types'
  * again there (`installForget`). Its cost is the state's size. One without a hook (or whose hook
  * threw) goes back to the last state kept before the subject's first event and folds forward.
  * Either way the states kept for paging back from that event on are deleted (one statement):
- * scrubbing each would cost the history's length over `keepEvery`.
+ * scrubbing each would cost the history's length over `keepEvery`. With a hook, the fold goes on
+ * from the scrubbed latest: the hole up to it (`Hole`) is folded again after the commit.
  *
  * Both happen in the transaction that deletes the key, so any state folded from a read before
  * it is stale: a save checks, in its own transaction, that the tenant's count of erasures is
@@ -23,6 +24,13 @@ import type { Checkpoint, Storage, StorageTx } from './types'
  * starts again from what the forget left. That holds for a runner in another process too.
  */
 export type ScrubbedSnapshots = ReadonlyMap<string, { position: number; state: Kept } | 'failed'>
+
+/** Kept states deleted by a forget from `first` to `until` (the scrubbed latest's position). */
+export interface Hole {
+  name: string
+  first: number
+  until: number
+}
 
 export const latestName = (name: string) => `snapshot:${name}`
 export const keptPrefix = (name: string) => `snapshot:${name}#`
@@ -70,8 +78,9 @@ export async function installForget(
   scrubbed: ScrubbedSnapshots,
   context: ForgetContext,
   onError: (error: unknown) => void,
-): Promise<void> {
+): Promise<Hole[]> {
   const { tenant } = context
+  const holes: Hole[] = []
   for (const config of configs) {
     const pre = scrubbed.get(config.name)
     if (config.forget && pre !== 'failed') {
@@ -86,12 +95,14 @@ export async function installForget(
         }
         if (state) {
           await erasureTx(tx).deleteCheckpoints(tenant, keptPrefix(config.name), first)
-          if (stored.position >= first)
+          if (stored.position >= first) {
             await tx.saveCheckpoint(
               latestName(config.name),
               { ...stored, state: state as never },
               tenant,
             )
+            holes.push({ name: config.name, first, until: stored.position })
+          }
           continue
         }
       }
@@ -103,6 +114,7 @@ export async function installForget(
       v: config.version,
     })
   }
+  return holes
 }
 
 /**

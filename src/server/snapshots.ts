@@ -6,8 +6,10 @@ import { Signal, waitFor } from './signal'
 import { KeptCache } from './snapshotCache'
 import { type ResolvedSnapshot, resolveConfigs, type SnapshotConfig } from './snapshotConfig'
 import {
+  type Hole,
   installForget,
   keptName,
+  keptPrefix,
   latestName,
   type ScrubbedSnapshots,
   saveUnlessForgotten,
@@ -21,7 +23,7 @@ import {
   noteStream,
   type StreamList,
 } from './snapshotStreams'
-import type { Commit, Storage, StorageTx } from './types'
+import type { Checkpoint, Commit, Storage, StorageTx, StoredEvent } from './types'
 
 /** A snapshot's checkpoint state: the version, the streams folded (snapshotStreams.ts), the state. */
 export interface Kept extends KeptStreams {
@@ -79,6 +81,9 @@ export class SnapshotRunner {
   readonly #timers = new Map<string, ReturnType<typeof setTimeout>>()
   /** Whether saves check for a forget since their state started (the server has personal data). */
   readonly #erasure: boolean
+  /** Holes a forget's transaction left in kept states, by tenant, refolded once it committed. */
+  readonly #holes = new Map<string, Hole[]>()
+  readonly #refills = new Map<string, Hole>()
   readonly #saved = new Signal<string>()
   readonly #unsubscribe: () => void
   #closed = false
@@ -152,14 +157,17 @@ export class SnapshotRunner {
     const generation = this.#erasure ? await this.#storage.erasures!(tenant) : 0
     this.#kept.sync(tenant, generation)
     const target = Math.min(before, await this.#storage.head(tenant)) - events
-    for (
-      let p = Math.floor(target / config.keepEvery) * config.keepEvery;
-      p > 0;
-      p -= config.keepEvery
-    ) {
+    const top = Math.floor(target / config.keepEvery) * config.keepEvery
+    const last = this.#storage.lastCheckpoint?.bind(this.#storage)
+    // One query for the greatest kept position <= target: a forget's hole (until refilled)
+    // would cost one look-up per position in it, on every page back.
+    for (let p = top; p > 0; p = last ? 0 : p - config.keepEvery) {
       const cached = this.#kept.get(tenant, name, config.version, p)
       if (cached) return cached
-      const kept = await this.#read(name, keptName(name, p), tenant)
+      const checkpoint = last
+        ? await last(keptPrefix(name), target, tenant)
+        : await this.#storage.loadCheckpoint(keptName(name, p), tenant)
+      const kept = this.#served(name, checkpoint)
       if (kept) return this.#kept.put(tenant, name, config.version, kept, generation)
     }
     // The initial state, serialized once (every client paging back to the first event reads it).
@@ -183,9 +191,16 @@ export class SnapshotRunner {
   }
 
   /** Inside it: every snapshot of the tenant without the fields of a subject first seen at `first`. */
-  installForget(tx: StorageTx, first: number, scrubbed: ScrubbedSnapshots, context: ForgetContext) {
+  async installForget(
+    tx: StorageTx,
+    first: number,
+    scrubbed: ScrubbedSnapshots,
+    context: ForgetContext,
+  ): Promise<void> {
     const configs = [...this.#configs.values()]
-    return installForget(tx, configs, first, scrubbed, context, this.#onError)
+    const holes = await installForget(tx, configs, first, scrubbed, context, this.#onError)
+    if (holes.length)
+      this.#holes.set(context.tenant, [...(this.#holes.get(context.tenant) ?? []), ...holes])
   }
 
   /**
@@ -194,6 +209,10 @@ export class SnapshotRunner {
    */
   forgotten(tenant: string): void {
     this.#kept.drop(tenant)
+    // The holes it left are folded again by the catch-ups scheduled here, before new events.
+    for (const hole of this.#holes.get(tenant) ?? [])
+      this.#refills.set(keyOf(hole.name, tenant), hole)
+    this.#holes.delete(tenant)
     for (const name of this.#configs.keys()) {
       const key = keyOf(name, tenant)
       const live = this.#live.get(key)
@@ -212,7 +231,10 @@ export class SnapshotRunner {
   }
 
   async #read(name: string, checkpointName: string, tenant: string) {
-    const checkpoint = await this.#storage.loadCheckpoint(checkpointName, tenant)
+    return this.#served(name, await this.#storage.loadCheckpoint(checkpointName, tenant))
+  }
+
+  #served(name: string, checkpoint: Checkpoint | undefined) {
     const kept = checkpoint?.state as Kept | undefined
     if (!checkpoint || kept?.v !== this.versionOf(name)) return undefined
     const served: ServedSnapshot = {
@@ -254,36 +276,18 @@ export class SnapshotRunner {
 
   async #catchUp(name: string, tenant: string, key: string): Promise<void> {
     const config = this.#configs.get(name)!
+    const hole = this.#refills.get(key)
+    if (hole) {
+      await this.#refill(config, tenant, hole)
+      this.#refills.delete(key)
+    }
     let live = this.#live.get(key) ?? (await this.#load(config, tenant))
     this.#remember(key, live)
     // Dropped by a forget: it stops here (steady appends would never let it end).
     while (!this.#closed && !live.dropped) {
       const { events } = await this.#storage.read({ after: live.position, limit: BATCH, tenant })
       if (!events.length) break
-      // Runs end where a state is kept for paging back.
-      for (let start = 0; start < events.length; ) {
-        const from = events[start]!.tenantPosition
-        const end = Math.min(
-          events.length,
-          start + config.keepEvery - ((from - 1) % config.keepEvery),
-        )
-        const run = events.slice(start, end)
-        live.state = foldRun(config, live.state, run.map(config.decode), (i, cause) =>
-          // As on the client: the event keeps its error, the state stays as it was.
-          this.#onError(
-            new StrataWireError(
-              'internal',
-              `Snapshot ${JSON.stringify(name)}: the reducer threw on event ${run[i]!.tenantPosition}`,
-              { cause, details: { snapshot: name, position: run[i]!.tenantPosition } },
-            ),
-          ),
-        )
-        for (const event of run) noteStream(live.streams, event.stream, event.streamVersion)
-        live.position = run.at(-1)!.tenantPosition
-        live.unsaved += run.length
-        if (live.position % config.keepEvery === 0) await this.#keep(config, tenant, key, live)
-        start = end
-      }
+      await this.#fold(config, tenant, key, live, events)
       // While catching up on a long history, a save a second (each writes the whole state).
       const due = performance.now() - live.savedAt >= SAVE_MS || events.length < BATCH
       if (live.unsaved >= SAVE_EVERY && due) live = await this.#save(config, tenant, key, live)
@@ -304,6 +308,73 @@ export class SnapshotRunner {
       )
       this.#timers.get(key)!.unref?.()
     }
+  }
+
+  /** Folds `events` into `live`, keeping a state for paging back every `keepEvery`. */
+  async #fold(
+    config: ResolvedSnapshot,
+    tenant: string,
+    key: string,
+    live: Live,
+    events: StoredEvent[],
+  ) {
+    const { name } = config
+    // Runs end where a state is kept for paging back.
+    for (let start = 0; start < events.length; ) {
+      const from = events[start]!.tenantPosition
+      const end = Math.min(
+        events.length,
+        start + config.keepEvery - ((from - 1) % config.keepEvery),
+      )
+      const run = events.slice(start, end)
+      live.state = foldRun(config, live.state, run.map(config.decode), (i, cause) =>
+        // As on the client: the event keeps its error, the state stays as it was.
+        this.#onError(
+          new StrataWireError(
+            'internal',
+            `Snapshot ${JSON.stringify(name)}: the reducer threw on event ${run[i]!.tenantPosition}`,
+            { cause, details: { snapshot: name, position: run[i]!.tenantPosition } },
+          ),
+        ),
+      )
+      for (const event of run) noteStream(live.streams, event.stream, event.streamVersion)
+      live.position = run.at(-1)!.tenantPosition
+      live.unsaved += run.length
+      if (live.position % config.keepEvery === 0) await this.#keep(config, tenant, key, live)
+      start = end
+    }
+  }
+
+  /**
+   * After a forget with a hook: the states kept from the subject's first event to the scrubbed
+   * latest, folded again from the last one kept before (the events' fields now erased). Refused
+   * by a later forget, it starts again (that one's hole covers from its own first event on).
+   */
+  async #refill(config: ResolvedSnapshot, tenant: string, hole: Hole, tries = 3): Promise<void> {
+    const key = keyOf(config.name, tenant)
+    const erasures = this.#erasure ? await this.#storage.erasures!(tenant) : undefined
+    const base = Math.floor((hole.first - 1) / config.keepEvery) * config.keepEvery
+    const from =
+      base > 0 ? await this.#storage.loadCheckpoint(keptName(config.name, base), tenant) : undefined
+    const kept = from?.state as Kept | undefined
+    const usable = kept?.v === String(config.version)
+    const live: Live = {
+      position: usable ? base : 0,
+      state: usable ? sessionSerializer.deserialize(kept.s) : config.initialState,
+      streams: usable ? keptList(kept) : { streams: new Map(), more: false },
+      saved: null,
+      unsaved: 0,
+      erasures,
+      savedAt: performance.now(),
+    }
+    while (!this.#closed && !live.dropped && live.position < hole.until) {
+      const limit = Math.min(BATCH, hole.until - live.position)
+      const { events } = await this.#storage.read({ after: live.position, limit, tenant })
+      if (!events.length) break
+      await this.#fold(config, tenant, key, live, events)
+    }
+    if (live.dropped && !this.#closed && tries > 1)
+      await this.#refill(config, tenant, hole, tries - 1)
   }
 
   async #load(config: SnapshotConfig, tenant: string): Promise<Live> {

@@ -181,6 +181,12 @@ export interface Storage extends Partial<ErasureStorage> {
   /** A tenant's checkpoint of a projection, or (tenant undefined) the one over all tenants. */
   loadCheckpoint(name: string, tenant?: string): Promise<Checkpoint | undefined>
   /**
+   * Of a tenant's checkpoints named `prefix...`, the one at the greatest position <= `atMost`
+   * (one query: a snapshot's page back finds its kept state so, however many are missing below).
+   * Optional: without it, a page back looks up each kept position in turn.
+   */
+  lastCheckpoint?(prefix: string, atMost: number, tenant?: string): Promise<Checkpoint | undefined>
+  /**
    * Saves a checkpoint only if the stored one is still at `expected` (null: none stored yet).
    * False when another writer moved it first.
    */

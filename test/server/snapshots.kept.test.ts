@@ -19,6 +19,13 @@ function counting(storage: Storage) {
       if (args[0].includes('#')) count.loads++
       return storage.loadCheckpoint(...args)
     },
+    // One query for the greatest kept position <= a page's: a load of a kept state too.
+    ...(storage.lastCheckpoint && {
+      lastCheckpoint: (...args: Parameters<NonNullable<Storage['lastCheckpoint']>>) => {
+        count.loads++
+        return storage.lastCheckpoint!(...args)
+      },
+    }),
   }
   return { storage: wrapped, count }
 }

@@ -222,6 +222,17 @@ export function memoryStorage(): Storage {
     globalPosition: async (tenant, tenantPosition) =>
       tenantPosition === 0 ? 0 : tenantEvents(tenant)[tenantPosition - 1]?.position,
     loadCheckpoint: async (name, tenant) => loadCheckpoint(name, tenant),
+    lastCheckpoint: async (prefix, atMost, tenant) => {
+      const end = key('', tenant)
+      let best: Checkpoint | undefined
+      for (const [k, text] of checkpoints) {
+        if (!k.startsWith(prefix) || !k.endsWith(end)) continue
+        const checkpoint = JSON.parse(text) as Checkpoint
+        if (checkpoint.position <= atMost && checkpoint.position > (best?.position ?? -1))
+          best = checkpoint
+      }
+      return best
+    },
     saveCheckpoint: (name, expected, checkpoint, tenant) =>
       mutex.run(async () => {
         assertOpen()

@@ -320,6 +320,16 @@ export async function postgresStorage(
           )
         ).rows[0],
       ),
+    lastCheckpoint: async (prefix, atMost, tenant) =>
+      checkpointRow(
+        (
+          await pool.query(
+            `SELECT position, state FROM ${s}.checkpoints WHERE scope = $1 AND left(name, $2) = $3
+             AND position <= $4 ORDER BY position DESC LIMIT 1`,
+            [scopeOf(tenant), prefix.length, prefix, atMost],
+          )
+        ).rows[0],
+      ),
     saveCheckpoint: async (name, expected, cp, tenant) => {
       const state = JSON.stringify(cp.state)
       const scope = scopeOf(tenant)

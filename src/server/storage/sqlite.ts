@@ -12,7 +12,7 @@ import {
   rowToReceipt,
   scopeOf,
 } from './rows'
-import { sqliteErasureStorage, sqliteErasureTx } from './sqliteErasure'
+import { prefixEnd, sqliteErasureStorage, sqliteErasureTx } from './sqliteErasure'
 import { sqliteReads } from './sqliteRead'
 import { migrateSqlite } from './sqliteSchema'
 import { turns } from './turns'
@@ -326,6 +326,18 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
               .get(tenant, tenantPosition) as number | undefined) ?? undefined),
       ),
     loadCheckpoint: (name, tenant) => onReader(() => checkpointOf(reader, name, tenant)),
+    lastCheckpoint: (prefix, atMost, tenant) =>
+      onReader(() => {
+        // The names' range on the primary key (snapshot names are ASCII: an end always exists).
+        const row = sql(
+          reader,
+          `SELECT position, state FROM strata_checkpoints WHERE name >= ? AND name < ? AND scope = ?
+           AND position <= ? ORDER BY position DESC LIMIT 1`,
+        ).get(prefix, prefixEnd(prefix) ?? '\u{10ffff}', scopeOf(tenant), atMost) as
+          | { position: number; state: string }
+          | undefined
+        return row && { position: row.position, state: JSON.parse(row.state) as JsonValue }
+      }),
     saveCheckpoint: (name, expected, cp, tenant) =>
       mutex.run(async () => {
         const state = JSON.stringify(cp.state)
