@@ -122,6 +122,8 @@ export const sync = node
         cipher.setAAD(scratch.subarray(0, aadEnd))
         const plainEnd = aadEnd + scratch.write(plain, aadEnd, 'utf8')
         const body = cipher.update(scratch.subarray(aadEnd, plainEnd))
+        // The plaintext must not outlive its seal in a buffer kept for the process's life.
+        scratch.fill(0, aadEnd, plainEnd)
         cipher.final()
         iv.copy(scratch, plainEnd)
         body.copy(scratch, plainEnd + IV_BYTES)
