@@ -159,16 +159,18 @@ export class SnapshotRunner {
     const target = Math.min(before, await this.#storage.head(tenant)) - events
     const top = Math.floor(target / config.keepEvery) * config.keepEvery
     const last = this.#storage.lastCheckpoint?.bind(this.#storage)
-    // One query for the greatest kept position <= target: a forget's hole (until refilled)
-    // would cost one look-up per position in it, on every page back.
-    for (let p = top; p > 0; p = last ? 0 : p - config.keepEvery) {
+    // The kept position itself first (one key's look-up), then one query for the greatest kept
+    // <= target: a forget's hole (until folded again) cost a look-up per position in it.
+    for (let p = top, i = 0; p > 0; p -= config.keepEvery, i++) {
       const cached = this.#kept.get(tenant, name, config.version, p)
       if (cached) return cached
-      const checkpoint = last
-        ? await last(keptPrefix(name), target, tenant)
-        : await this.#storage.loadCheckpoint(keptName(name, p), tenant)
+      const checkpoint =
+        last && i > 0
+          ? await last(keptPrefix(name), p, tenant)
+          : await this.#storage.loadCheckpoint(keptName(name, p), tenant)
       const kept = this.#served(name, checkpoint)
       if (kept) return this.#kept.put(tenant, name, config.version, kept, generation)
+      if (last && i > 0) break
     }
     // The initial state, serialized once (every client paging back to the first event reads it).
     let served = this.#initial.get(name)
@@ -352,21 +354,8 @@ export class SnapshotRunner {
    */
   async #refill(config: ResolvedSnapshot, tenant: string, hole: Hole, tries = 3): Promise<void> {
     const key = keyOf(config.name, tenant)
-    const erasures = this.#erasure ? await this.#storage.erasures!(tenant) : undefined
     const base = Math.floor((hole.first - 1) / config.keepEvery) * config.keepEvery
-    const from =
-      base > 0 ? await this.#storage.loadCheckpoint(keptName(config.name, base), tenant) : undefined
-    const kept = from?.state as Kept | undefined
-    const usable = kept?.v === String(config.version)
-    const live: Live = {
-      position: usable ? base : 0,
-      state: usable ? sessionSerializer.deserialize(kept.s) : config.initialState,
-      streams: usable ? keptList(kept) : { streams: new Map(), more: false },
-      saved: null,
-      unsaved: 0,
-      erasures,
-      savedAt: performance.now(),
-    }
+    const live = await this.#load(config, tenant, base > 0 ? keptName(config.name, base) : null)
     while (!this.#closed && !live.dropped && live.position < hole.until) {
       const limit = Math.min(BATCH, hole.until - live.position)
       const { events } = await this.#storage.read({ after: live.position, limit, tenant })
@@ -377,10 +366,15 @@ export class SnapshotRunner {
       await this.#refill(config, tenant, hole, tries - 1)
   }
 
-  async #load(config: SnapshotConfig, tenant: string): Promise<Live> {
+  /** The latest state, or the one kept at `from` (null: the initial state). */
+  async #load(
+    config: SnapshotConfig,
+    tenant: string,
+    from: string | null = latestName(config.name),
+  ): Promise<Live> {
     // Read before the state: a forget in between makes the count stale, never the state.
     const erasures = this.#erasure ? await this.#storage.erasures!(tenant) : undefined
-    const checkpoint = await this.#storage.loadCheckpoint(latestName(config.name), tenant)
+    const checkpoint = from === null ? undefined : await this.#storage.loadCheckpoint(from, tenant)
     const kept = checkpoint?.state as Kept | undefined
     if (checkpoint && kept?.v === String(config.version)) {
       return {
