@@ -83,7 +83,7 @@ export class SnapshotRunner {
   readonly #erasure: boolean
   /** Holes a forget's transaction left in kept states, by tenant, refolded once it committed. */
   readonly #holes = new Map<string, Hole[]>()
-  readonly #refills = new Map<string, Hole>()
+  readonly #refills = new Map<string, Refill>()
   readonly #saved = new Signal<string>()
   readonly #unsubscribe: () => void
   #closed = false
@@ -211,9 +211,15 @@ export class SnapshotRunner {
    */
   forgotten(tenant: string): void {
     this.#kept.drop(tenant)
-    // The holes it left are folded again by the catch-ups scheduled here, before new events.
-    for (const hole of this.#holes.get(tenant) ?? [])
-      this.#refills.set(keyOf(hole.name, tenant), hole)
+    // The holes it left are folded again by the catch-ups scheduled here, a slice a turn after
+    // the new events. A hole of an earlier forget not yet filled joins this one's.
+    for (const hole of this.#holes.get(tenant) ?? []) {
+      const key = keyOf(hole.name, tenant)
+      const earlier = this.#refills.get(key)?.hole
+      const first = Math.min(hole.first, earlier?.first ?? hole.first)
+      const until = Math.max(hole.until, earlier?.until ?? hole.until)
+      this.#refills.set(key, { hole: { ...hole, first, until }, tries: 3 })
+    }
     this.#holes.delete(tenant)
     for (const name of this.#configs.keys()) {
       const key = keyOf(name, tenant)
@@ -278,11 +284,6 @@ export class SnapshotRunner {
 
   async #catchUp(name: string, tenant: string, key: string): Promise<void> {
     const config = this.#configs.get(name)!
-    const hole = this.#refills.get(key)
-    if (hole) {
-      await this.#refill(config, tenant, hole)
-      this.#refills.delete(key)
-    }
     let live = this.#live.get(key) ?? (await this.#load(config, tenant))
     this.#remember(key, live)
     // Dropped by a forget: it stops here (steady appends would never let it end).
@@ -293,6 +294,12 @@ export class SnapshotRunner {
       // While catching up on a long history, a save a second (each writes the whole state).
       const due = performance.now() - live.savedAt >= SAVE_MS || events.length < BATCH
       if (live.unsaved >= SAVE_EVERY && due) live = await this.#save(config, tenant, key, live)
+    }
+    // Then a slice of a forget's hole, so the head never waits for a whole history's refold.
+    const refill = this.#refills.get(key)
+    if (refill && !this.#closed) {
+      if (await this.#refill(config, tenant, refill)) this.#refills.delete(key)
+      else setImmediate(() => this.#schedule(name, tenant)).unref?.()
     }
     if (live.unsaved > 0 && !live.dropped && !this.#timers.has(key)) {
       // The last events are saved after a pause, so a burst of appends is one save.
@@ -349,21 +356,24 @@ export class SnapshotRunner {
 
   /**
    * After a forget with a hook: the states kept from the subject's first event to the scrubbed
-   * latest, folded again from the last one kept before (the events' fields now erased). Refused
-   * by a later forget, it starts again (that one's hole covers from its own first event on).
+   * latest, folded again from the last one kept before (the events' fields now erased), a
+   * slice of BATCH events a call; true when done. Refused by a later forget, it starts again
+   * (that one's hole joins it), up to three times.
    */
-  async #refill(config: ResolvedSnapshot, tenant: string, hole: Hole, tries = 3): Promise<void> {
-    const key = keyOf(config.name, tenant)
-    const base = Math.floor((hole.first - 1) / config.keepEvery) * config.keepEvery
-    const live = await this.#load(config, tenant, base > 0 ? keptName(config.name, base) : null)
-    while (!this.#closed && !live.dropped && live.position < hole.until) {
-      const limit = Math.min(BATCH, hole.until - live.position)
-      const { events } = await this.#storage.read({ after: live.position, limit, tenant })
-      if (!events.length) break
-      await this.#fold(config, tenant, key, live, events)
+  async #refill(config: ResolvedSnapshot, tenant: string, refill: Refill): Promise<boolean> {
+    const { hole } = refill
+    if (refill.live?.dropped && --refill.tries <= 0) return true
+    if (!refill.live || refill.live.dropped) {
+      const base = Math.floor((hole.first - 1) / config.keepEvery) * config.keepEvery
+      refill.live = await this.#load(config, tenant, base > 0 ? keptName(config.name, base) : null)
     }
-    if (live.dropped && !this.#closed && tries > 1)
-      await this.#refill(config, tenant, hole, tries - 1)
+    const live = refill.live
+    if (live.dropped || live.position >= hole.until) return !live.dropped
+    const limit = Math.min(BATCH, hole.until - live.position)
+    const { events } = await this.#storage.read({ after: live.position, limit, tenant })
+    if (!events.length) return true
+    await this.#fold(config, tenant, keyOf(config.name, tenant), live, events)
+    return !live.dropped && live.position >= hole.until
   }
 
   /** The latest state, or the one kept at `from` (null: the initial state). */
@@ -453,6 +463,13 @@ export class SnapshotRunner {
 }
 
 const keyOf = (name: string, tenant: string) => `${tenant}\u0000${name}`
+
+/** A forget's hole being folded again, and how far (its own state, not the head's). */
+interface Refill {
+  hole: Hole
+  live?: Live
+  tries: number
+}
 
 function keep(config: SnapshotConfig, live: Live): Kept {
   const s = sessionSerializer.serialize(live.state)

@@ -201,4 +201,69 @@ describe.each(attackStores())('snapshots after a forget on %s', (_name, _sql, ma
       expect(JSON.stringify(older.body)).not.toContain(NAMES.ada)
     }
   }, 60_000)
+
+  it('new events reach the snapshot’s head while a forget’s hole is still being folded again', async () => {
+    const storage = await make()
+    // Reads of acme's events from below the head are slowed (300 ms each) once gated: the
+    // hole's refold (from the state before Ada's first event: 0, up to 10,003) reads 11 slices
+    // of at most 1,000; the head's catch-up (after 10,003) is not slowed. The head is saved, so
+    // served, about a second after it is folded (SAVE_MS): it must not wait for all 11.
+    let gated = false
+    let slices = 0
+    const wrapped: Storage = {
+      ...storage,
+      kind: storage.kind,
+      read: async (request) => {
+        if (gated && request.tenant === 'acme' && request.after < 10_003) {
+          await sleep(300)
+          slices++
+        }
+        return storage.read(request)
+      },
+    }
+    const { url } = await start({
+      storage: wrapped,
+      // States kept every 100 events: the refold writes 100, not 10,000.
+      snapshots: [{ ...hooked, keepEvery: 100 }],
+      authorize: withAdmins,
+      personal,
+    })
+    const bob = as(url, 'bob@acme')
+    await bob.post(batch('c1', people('c1')))
+    const cards = (from: number, count: number, author = NAMES.bob) =>
+      events('c1', from, count, {
+        type: 'card/added',
+        stream: 'cards',
+        payload: { authorId: 'bob', author, title: 't' },
+      })
+    for (let from = 4; from < 10_004; from += 500)
+      expect((await bob.post(batch('c1', cards(from, 500)))).status).toBe(200)
+    const served = async (position: string) => {
+      for (let i = 0; i < 1000; i++) {
+        const answer = await bob.get('/snapshots/hooked')
+        if (answer.body.position === position) return answer.body
+        await sleep(10)
+      }
+      throw new Error(`never reached ${position}`)
+    }
+    await served('v1:10003')
+    gated = true
+    expect((await forget(url, 'ada', 'root@acme')).status).toBe(200)
+    // The audit event is 10,004; a card after the forget is 10,005.
+    expect((await bob.post(batch('c1', cards(10_004, 1, 'Bob again')))).status).toBe(200)
+    const head = await served('v1:10005')
+    // At the head before the whole refold (11 slices; it waited for them all before).
+    expect(slices).toBeLessThan(11)
+    expect(head.state.json.authors.bob).toBe('Bob again')
+    expect(JSON.stringify(head)).not.toContain(NAMES.ada)
+    // The refold goes on and fills the hole, without Ada's name.
+    let page: { position: string } | undefined
+    for (let i = 0; i < 1000 && page?.position !== 'v1:10000'; i++) {
+      await sleep(20)
+      page = (await bob.get('/snapshots/hooked?before=v1:10005&events=5')).body
+      expect(JSON.stringify(page)).not.toContain(NAMES.ada)
+    }
+    expect(page?.position).toBe('v1:10000')
+    expect(slices).toBeGreaterThanOrEqual(10)
+  }, 60_000)
 })
