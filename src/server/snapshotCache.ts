@@ -1,5 +1,5 @@
 import { encodeToken, PROTOCOL_VERSION, type SnapshotResponse } from '../protocol'
-import type { ServedSnapshot } from './snapshots'
+import type { ServedSnapshot } from './snapshotLive'
 
 /**
  * The answers of `GET /snapshots/<name>?before=` for states kept for paging back, as JSON text.

@@ -4,7 +4,7 @@ import { erasureTx } from './erasure/personal'
 import { rewindSnapshot } from './erasure/refold'
 import { type ForgetContext, hookFailed, scrubState } from './erasure/scrub'
 import type { ResolvedSnapshot } from './snapshotConfig'
-import type { Kept } from './snapshots'
+import type { Kept } from './snapshotLive'
 import type { Checkpoint, Storage, StorageTx } from './types'
 
 /**

@@ -1,6 +1,4 @@
-import type { SuperJSONResult } from 'superjson'
-import { type JsonValue, StrataWireError } from '../protocol'
-import { sessionSerializer } from '../protocol/values'
+import { StrataWireError } from '../protocol'
 import type { ForgetContext } from './erasure/scrub'
 import { Signal, waitFor } from './signal'
 import { KeptCache } from './snapshotCache'
@@ -17,35 +15,16 @@ import {
 } from './snapshotErasure'
 import { foldRun } from './snapshotFold'
 import {
-  type KeptStreams,
-  keepStreams,
-  keptList,
-  noteStream,
-  type StreamList,
-} from './snapshotStreams'
+  initialServed,
+  keep,
+  type Live,
+  liveFrom,
+  type Refill,
+  type ServedSnapshot,
+  servedFrom,
+} from './snapshotLive'
+import { noteStream } from './snapshotStreams'
 import type { Checkpoint, Commit, Storage, StorageTx, StoredEvent } from './types'
-
-/** A snapshot's checkpoint state: the version, the streams folded (snapshotStreams.ts), the state. */
-export interface Kept extends KeptStreams {
-  v: string
-  s: SuperJSONResult
-}
-
-/** A folded state, as the runner keeps it in memory between saves. */
-interface Live {
-  position: number
-  state: unknown
-  streams: StreamList
-  /** The stored checkpoint's position this one replaces (compare-and-set), null for none. */
-  saved: number | null
-  unsaved: number
-  /** The tenant's count of erasures when this state started (undefined: nothing personal). */
-  erasures: number | undefined
-  /** Dropped by a forget: its fold stops, and nothing of it is saved. */
-  dropped?: boolean
-  /** When it was loaded or last saved (performance.now()). */
-  savedAt: number
-}
 
 const BATCH = 1000
 /** Save the latest state after this many events, or this long after the last unsaved one. */
@@ -54,19 +33,8 @@ const SAVE_MS = 1000
 /** Tenants whose live state stays in memory between catch-ups. */
 const LIVE_KEPT = 64
 
-export type { SnapshotConfig }
+export type { ServedSnapshot, SnapshotConfig }
 export { keptName, latestName }
-
-/** A snapshot as `GET /snapshots/<name>` serves it (before the protocol envelope). */
-export interface ServedSnapshot {
-  position: number
-  state: JsonValue
-  /** Stream versions; `more`: the snapshot folds streams left out of them. */
-  streams: Record<string, number>
-  more: boolean
-  /** On a snapshot that never changes (the initial state's): its answer's text, made once. */
-  encoded?: { text?: string }
-}
 
 export class SnapshotRunner {
   readonly #storage: Storage
@@ -175,13 +143,7 @@ export class SnapshotRunner {
     // The initial state, serialized once (every client paging back to the first event reads it).
     let served = this.#initial.get(name)
     if (!served) {
-      served = {
-        position: 0,
-        state: sessionSerializer.serialize(config.initialState) as unknown as JsonValue,
-        streams: {},
-        more: false,
-        encoded: {},
-      }
+      served = initialServed(config)
       this.#initial.set(name, served)
     }
     return served
@@ -243,15 +205,7 @@ export class SnapshotRunner {
   }
 
   #served(name: string, checkpoint: Checkpoint | undefined) {
-    const kept = checkpoint?.state as Kept | undefined
-    if (!checkpoint || kept?.v !== this.versionOf(name)) return undefined
-    const served: ServedSnapshot = {
-      position: checkpoint.position,
-      state: kept.s as unknown as JsonValue,
-      streams: kept.streams ?? {},
-      more: keptList(kept).more,
-    }
-    return served
+    return servedFrom(this.versionOf(name), checkpoint)
   }
 
   #onCommit(commit: Commit): void {
@@ -385,28 +339,8 @@ export class SnapshotRunner {
     // Read before the state: a forget in between makes the count stale, never the state.
     const erasures = this.#erasure ? await this.#storage.erasures!(tenant) : undefined
     const checkpoint = from === null ? undefined : await this.#storage.loadCheckpoint(from, tenant)
-    const kept = checkpoint?.state as Kept | undefined
-    if (checkpoint && kept?.v === String(config.version)) {
-      return {
-        position: checkpoint.position,
-        state: sessionSerializer.deserialize(kept.s),
-        streams: keptList(kept),
-        saved: checkpoint.position,
-        unsaved: 0,
-        erasures,
-        savedAt: performance.now(),
-      }
-    }
-    // None yet, or of another version: fold from the first event.
-    return {
-      position: 0,
-      state: config.initialState,
-      streams: { streams: new Map(), more: false },
-      saved: checkpoint?.position ?? null,
-      unsaved: 0,
-      erasures,
-      savedAt: performance.now(),
-    }
+    // None yet, or of another version: folded from the first event.
+    return liveFrom(config, checkpoint, erasures)
   }
 
   #remember(key: string, live: Live): void {
@@ -463,19 +397,3 @@ export class SnapshotRunner {
 }
 
 const keyOf = (name: string, tenant: string) => `${tenant}\u0000${name}`
-
-/** A forget's hole being folded again, and how far (its own state, not the head's). */
-interface Refill {
-  hole: Hole
-  live?: Live
-  tries: number
-}
-
-function keep(config: SnapshotConfig, live: Live): Kept {
-  const s = sessionSerializer.serialize(live.state)
-  return {
-    v: String(config.version),
-    ...keepStreams(live.streams, () => JSON.stringify(s).length),
-    s,
-  }
-}
