@@ -11,6 +11,7 @@ import {
   EVENT_COLUMNS,
   type EventRow,
   eventToRow,
+  prefixEnd,
   type ReceiptRow,
   rowToClient,
   rowToEvent,
@@ -324,9 +325,11 @@ export async function postgresStorage(
       checkpointRow(
         (
           await pool.query(
-            `SELECT position, state FROM ${s}.checkpoints WHERE scope = $1 AND left(name, $2) = $3
+            // The names' range on checkpoints_scope_name (snapshot names are ASCII: an end exists).
+            `SELECT position, state FROM ${s}.checkpoints WHERE scope = $1
+             AND name COLLATE "C" >= $2 AND name COLLATE "C" < $3
              AND position <= $4 ORDER BY position DESC LIMIT 1`,
-            [scopeOf(tenant), prefix.length, prefix, atMost],
+            [scopeOf(tenant), prefix, prefixEnd(prefix) ?? '\u{10ffff}', atMost],
           )
         ).rows[0],
       ),

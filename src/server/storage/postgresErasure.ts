@@ -2,7 +2,7 @@ import type { Pool, PoolClient } from 'pg'
 import { ERASURE_STREAM } from '../../protocol/personal'
 import type { ErasureStorage, ErasureTx } from '../erasure/types'
 import { coalesced } from './coalesce'
-import { scopeOf } from './rows'
+import { prefixEnd, scopeOf } from './rows'
 
 type Queryable = Pool | PoolClient
 
@@ -16,6 +16,12 @@ export async function createErasureTable(client: PoolClient, s: string): Promise
     due boolean,
     PRIMARY KEY (tenant, subject)
   )`)
+  // Kept states are found by a prefix of their names (a forget drops a snapshot's, a page back
+  // after one finds the nearest): ranges in code point order, as the names' bytes, whatever the
+  // database's collation. Made here, on start, for stores made before it.
+  await client.query(
+    `CREATE INDEX IF NOT EXISTS checkpoints_scope_name ON ${s}.checkpoints (scope, name COLLATE "C")`,
+  )
   // A table made before keys recorded where their subject starts: its rows read null (a scan);
   // one made before forgets recorded their later steps as due (`due`: true until done).
   await client.query(
@@ -79,9 +85,15 @@ export function postgresErasureTx(client: PoolClient, s: string): ErasureTx {
       return new Set(rows.map((r) => r.subject as string))
     },
     deleteCheckpoints: async (tenant, prefix, from = 0) => {
+      // A range of checkpoints_scope_name, not a scan of every tenant's checkpoints; left() is
+      // kept for a prefix without an end (none of Strata's: theirs end in ASCII).
+      const end = prefixEnd(prefix)
       await client.query(
-        `DELETE FROM ${s}.checkpoints WHERE scope = $1 AND left(name, $2) = $3 AND position >= $4`,
-        [scopeOf(tenant), prefix.length, prefix, from],
+        end === undefined
+          ? `DELETE FROM ${s}.checkpoints WHERE scope = $1 AND left(name, length($2)) = $2 AND position >= $3`
+          : `DELETE FROM ${s}.checkpoints WHERE scope = $1 AND name COLLATE "C" >= $2
+             AND name COLLATE "C" < $4 AND position >= $3`,
+        end === undefined ? [scopeOf(tenant), prefix, from] : [scopeOf(tenant), prefix, from, end],
       )
     },
   }

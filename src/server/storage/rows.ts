@@ -108,3 +108,18 @@ export function rowToReceipt(row: ReceiptRow): Receipt {
           : row.error,
   }
 }
+
+/**
+ * The least text above every text that starts with `prefix`, in UTF-8 byte order (code point
+ * order: SQLite's BINARY, PostgreSQL's "C"): the last code point plus one (surrogates skipped; past
+ * U+10FFFF, that of the prefix without it). Undefined for an empty prefix.
+ */
+export function prefixEnd(prefix: string): string | undefined {
+  const points = [...prefix]
+  while (points.length) {
+    const last = points.pop()!.codePointAt(0)! + 1
+    if (last > 0x10ffff) continue
+    return points.join('') + String.fromCodePoint(last >= 0xd800 && last <= 0xdfff ? 0xe000 : last)
+  }
+  return undefined
+}

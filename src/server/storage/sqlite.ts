@@ -7,12 +7,13 @@ import type { Checkpoint, Commit, Storage, StorageTx } from '../types'
 import {
   EVENT_COLUMNS,
   eventToRow,
+  prefixEnd,
   type ReceiptRow,
   rowToClient,
   rowToReceipt,
   scopeOf,
 } from './rows'
-import { prefixEnd, sqliteErasureStorage, sqliteErasureTx } from './sqliteErasure'
+import { sqliteErasureStorage, sqliteErasureTx } from './sqliteErasure'
 import { sqliteReads } from './sqliteRead'
 import { migrateSqlite } from './sqliteSchema'
 import { turns } from './turns'

@@ -2,7 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3'
 import { ERASURE_STREAM } from '../../protocol/personal'
 import type { ErasureStorage, ErasureTx } from '../erasure/types'
 import { coalesced } from './coalesce'
-import { scopeOf } from './rows'
+import { prefixEnd, scopeOf } from './rows'
 
 type Db = BetterSqlite3.Database
 
@@ -73,21 +73,6 @@ export function sqliteErasureTx(writer: Db): ErasureTx {
       else dropCheckpoints.run(scopeOf(tenant), [...prefix].length, prefix, from)
     },
   }
-}
-
-/**
- * The least text above every text that starts with `prefix`, in SQLite's BINARY order (UTF-8
- * bytes, which is code point order): the last code point plus one (surrogates skipped; past
- * U+10FFFF, that of the prefix without it). Undefined for an empty prefix.
- */
-export function prefixEnd(prefix: string): string | undefined {
-  const points = [...prefix]
-  while (points.length) {
-    const last = points.pop()!.codePointAt(0)! + 1
-    if (last > 0x10ffff) continue
-    return points.join('') + String.fromCodePoint(last >= 0xd800 && last <= 0xdfff ? 0xe000 : last)
-  }
-  return undefined
 }
 
 export function sqliteErasureStorage(
