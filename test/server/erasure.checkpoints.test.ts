@@ -11,6 +11,29 @@ import { startPostgres, type TestPostgres } from './pg'
 
 const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3
 
+/** Kept states around the prefix `snapshot:board#` of tenant acme: name, scope, position. */
+const ROWS: [string, string, number][] = [
+  ['snapshot:board#', 't:acme', 5],
+  ['snapshot:board#100', 't:acme', 100],
+  ['snapshot:board#200', 't:acme', 200],
+  ['snapshot:board#\u{1F600}', 't:acme', 300],
+  ['snapshot:board#\uFFFF', 't:acme', 300],
+  ['snapshot:board#200', 't:evil', 200],
+  ['snapshot:board', 't:acme', 900],
+  ['snapshot:board$', 't:acme', 900],
+  ['snapshot:boarda#1', 't:acme', 900],
+  ['snapshot:board#1', 'all', 900],
+]
+/** What deleteCheckpoints('acme', 'snapshot:board#', 100) leaves of ROWS, by name in code point order. */
+const LEFT = [
+  't:acme snapshot:board @900',
+  't:acme snapshot:board# @5',
+  'all snapshot:board#1 @900',
+  't:evil snapshot:board#200 @200',
+  't:acme snapshot:board$ @900',
+  't:acme snapshot:boarda#1 @900',
+]
+
 /** A store's tables on one connection that logs each statement it runs, parameters bound. */
 function store() {
   const seen: string[] = []
@@ -46,28 +69,9 @@ describe('SQLite deleteCheckpoints (a forget drops the kept states of a snapshot
 
   it('drops exactly the names that start with the prefix, of that scope, from that position', async () => {
     const { put, names, tx } = store()
-    const rows: [string, string, number][] = [
-      ['snapshot:board#', 't:acme', 5],
-      ['snapshot:board#100', 't:acme', 100],
-      ['snapshot:board#200', 't:acme', 200],
-      ['snapshot:board#\u{1F600}', 't:acme', 300],
-      ['snapshot:board#\uFFFF', 't:acme', 300],
-      ['snapshot:board#200', 't:evil', 200],
-      ['snapshot:board', 't:acme', 900],
-      ['snapshot:board$', 't:acme', 900],
-      ['snapshot:boarda#1', 't:acme', 900],
-      ['snapshot:board#1', 'all', 900],
-    ]
-    for (const [name, scope, position] of rows) put.run(name, scope, position, '{}')
+    for (const [name, scope, position] of ROWS) put.run(name, scope, position, '{}')
     await tx.deleteCheckpoints('acme', 'snapshot:board#', 100)
-    expect(names()).toEqual([
-      't:acme snapshot:board @900',
-      't:acme snapshot:board# @5',
-      'all snapshot:board#1 @900',
-      't:evil snapshot:board#200 @200',
-      't:acme snapshot:board$ @900',
-      't:acme snapshot:boarda#1 @900',
-    ])
+    expect(names()).toEqual(LEFT)
     await tx.deleteCheckpoints(undefined, 'snapshot:board#')
     expect(names()).not.toContain('all snapshot:board#1 @900')
   })
@@ -164,31 +168,12 @@ describe('PostgreSQL kept states by name prefix (deleteCheckpoints, lastCheckpoi
 
   it('drops exactly the names that start with the prefix, of that scope, from that position', async () => {
     const { storage, put, names, inTx } = await pgStore()
-    const rows: [string, string, number][] = [
-      ['snapshot:board#', 't:acme', 5],
-      ['snapshot:board#100', 't:acme', 100],
-      ['snapshot:board#200', 't:acme', 200],
-      ['snapshot:board#\u{1F600}', 't:acme', 300],
-      ['snapshot:board#\uFFFF', 't:acme', 300],
-      ['snapshot:board#200', 't:evil', 200],
-      ['snapshot:board', 't:acme', 900],
-      ['snapshot:board$', 't:acme', 900],
-      ['snapshot:boarda#1', 't:acme', 900],
-      ['snapshot:board#1', 'all', 900],
-    ]
-    for (const [name, scope, position] of rows) await put(name, scope, position)
+    for (const [name, scope, position] of ROWS) await put(name, scope, position)
     expect((await storage.lastCheckpoint!('snapshot:board#', 1000, 'acme'))?.position).toBe(300)
     expect((await storage.lastCheckpoint!('snapshot:board#', 99, 'acme'))?.position).toBe(5)
     expect(await storage.lastCheckpoint!('snapshot:board#', 4, 'acme')).toBeUndefined()
     await inTx((tx) => tx.deleteCheckpoints('acme', 'snapshot:board#', 100))
-    expect(await names()).toEqual([
-      't:acme snapshot:board @900',
-      't:acme snapshot:board# @5',
-      'all snapshot:board#1 @900',
-      't:evil snapshot:board#200 @200',
-      't:acme snapshot:board$ @900',
-      't:acme snapshot:boarda#1 @900',
-    ])
+    expect(await names()).toEqual(LEFT)
     await inTx((tx) => tx.deleteCheckpoints(undefined, 'snapshot:board#'))
     expect(await names()).not.toContain('all snapshot:board#1 @900')
     // A prefix without an end (its last code point the highest) still drops what it names.
