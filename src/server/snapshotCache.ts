@@ -1,5 +1,6 @@
 import { encodeToken, PROTOCOL_VERSION, type SnapshotResponse } from '../protocol'
 import type { ServedSnapshot } from './snapshotLive'
+import { ErasureCounts, giverOf } from './tenantShare'
 
 /**
  * The answers of `GET /snapshots/<name>?before=` for states kept for paging back, as JSON text.
@@ -10,11 +11,14 @@ import type { ServedSnapshot } from './snapshotLive'
  * the tenant's count of erasures (one indexed lookup) when the server has personal data: when
  * it moved (a forget, in this process or another), the tenant's entries are dropped before
  * anything is served; a forget here drops them too. Bounded by the texts' length, oldest used
- * first out. Who may read an entry is checked per request from its streams (readSnapshot.ts).
+ * first out, from a tenant holding at least the average (`giverOf`): one tenant paging back
+ * much never drops the states of a tenant within its share. Who may read an entry is checked
+ * per request from its streams (readSnapshot.ts).
  */
 export class KeptCache {
-  readonly #entries = new Map<string, Entry>()
-  readonly #generations = new Map<string, number>()
+  /** Each tenant's entries, least recently used first, and the length of their texts. */
+  readonly #tenants = new Map<string, { entries: Map<string, Entry>; size: number }>()
+  readonly #counts = new ErasureCounts()
   readonly #max: number
   #size = 0
 
@@ -24,25 +28,23 @@ export class KeptCache {
 
   /** Drops the tenant's entries when its count of erasures is not the one they were kept at. */
   sync(tenant: string, generation: number): void {
-    if (this.#generations.get(tenant) === generation) return
-    this.drop(tenant)
-    this.#generations.set(tenant, generation)
+    this.#counts.sync(tenant, generation, (t) => this.drop(t))
   }
 
   /** Everything of the tenant (a forget there): nothing is kept for it until it syncs again. */
   drop(tenant: string): void {
-    this.#generations.delete(tenant)
-    for (const [key, entry] of this.#entries) {
-      if (entry.tenant === tenant) this.#remove(key, entry)
-    }
+    this.#counts.forget(tenant)
+    this.#size -= this.#tenants.get(tenant)?.size ?? 0
+    this.#tenants.delete(tenant)
   }
 
   get(tenant: string, name: string, version: string, position: number) {
-    const key = keyOf(tenant, name, version, position)
-    const entry = this.#entries.get(key)
+    const entries = this.#tenants.get(tenant)?.entries
+    const key = keyOf(name, version, position)
+    const entry = entries?.get(key)
     if (!entry) return undefined
-    this.#entries.delete(key)
-    this.#entries.set(key, entry)
+    entries!.delete(key)
+    entries!.set(key, entry)
     return entry.served
   }
 
@@ -59,33 +61,39 @@ export class KeptCache {
   ): ServedSnapshot {
     const text = encodeServed(name, version, served)
     const kept: ServedSnapshot = { ...served, state: null, encoded: { text } }
-    if (this.#generations.get(tenant) !== generation || text.length > this.#max) return kept
-    const key = keyOf(tenant, name, version, served.position)
-    const old = this.#entries.get(key)
-    if (old) this.#remove(key, old)
-    this.#entries.set(key, { tenant, served: kept, size: text.length })
+    if (!this.#counts.current(tenant, generation) || text.length > this.#max) return kept
+    const key = keyOf(name, version, served.position)
+    this.#remove(tenant, key)
+    const own = this.#tenants.get(tenant) ?? { entries: new Map(), size: 0 }
+    this.#tenants.set(tenant, own)
+    own.entries.set(key, { served: kept, size: text.length })
+    own.size += text.length
     this.#size += text.length
-    for (const [k, entry] of this.#entries) {
-      if (this.#size <= this.#max) break
-      this.#remove(k, entry)
+    while (this.#size > this.#max) {
+      const giver = giverOf(this.#tenants, this.#size, tenant)
+      this.#remove(giver, this.#tenants.get(giver)!.entries.keys().next().value!)
     }
     return kept
   }
 
-  #remove(key: string, entry: Entry): void {
-    this.#entries.delete(key)
+  #remove(tenant: string, key: string): void {
+    const own = this.#tenants.get(tenant)
+    const entry = own?.entries.get(key)
+    if (!own || !entry) return
+    own.entries.delete(key)
+    own.size -= entry.size
     this.#size -= entry.size
+    if (!own.entries.size) this.#tenants.delete(tenant)
   }
 }
 
 interface Entry {
-  tenant: string
   served: ServedSnapshot
   size: number
 }
 
-const keyOf = (tenant: string, name: string, version: string, position: number) =>
-  `${tenant}\u0000${name}\u0000${version}\u0000${position}`
+const keyOf = (name: string, version: string, position: number) =>
+  `${name}\u0000${version}\u0000${position}`
 
 /** The answer's JSON text (`SnapshotResponse`, before any principal's check). */
 export function encodeServed(name: string, version: string, served: ServedSnapshot): string {

@@ -1,42 +1,97 @@
 import type { JsonValue } from '../../protocol'
+import { ErasureCounts, giverOf } from '../tenantShare'
 
 /**
- * A map of at most `max` entries that forgets the oldest half at a time: entries go into a young
- * map, which becomes the old one (the old one dropped) when it holds half of `max`; one read
- * from the old one moves it back. A Map that deletes its first entry on every insert past
- * `max` made each insert walk the deleted entries at its start: reading 100,000 events through
- * a cache of 50,000 took ten times as long as without it.
+ * A map that forgets the oldest half at a time: entries go into a young map, which becomes the
+ * old one (the old one dropped) when it holds `half`; one read from the old one moves it back.
+ * A Map that deletes its first entry on every insert past its bound made each insert walk the
+ * deleted entries at its start: reading 100,000 events through a cache of 50,000 took ten times
+ * as long as without it.
  */
 class Bounded<K, V> {
   #young = new Map<K, V>()
   #old = new Map<K, V>()
-  constructor(readonly max: number) {}
-  get(key: K): V | undefined {
+  /** Entries held (one moved back from the old map counts twice until the old one goes). */
+  get size(): number {
+    return this.#young.size + this.#old.size
+  }
+  get(key: K, half: number): V | undefined {
     const young = this.#young.get(key)
     if (young !== undefined) return young
     const old = this.#old.get(key)
-    if (old !== undefined) this.put(key, old)
+    if (old !== undefined) this.put(key, old, half)
     return old
   }
-  put(key: K, value: V): void {
+  put(key: K, value: V, half: number): void {
     this.#young.set(key, value)
-    if (this.#young.size >= this.max / 2) {
+    if (this.#young.size >= half) {
       this.#old = this.#young
       this.#young = new Map()
     }
   }
-  drop(which: (key: K, value: V) => boolean): void {
-    for (const map of [this.#young, this.#old])
-      for (const [key, value] of map) if (which(key, value)) map.delete(key)
+  /** Drops the older half (everything, when there is none yet). */
+  shed(): void {
+    if (this.#old.size) this.#old = new Map()
+    else this.#young = new Map()
+  }
+}
+
+/**
+ * One `Bounded` a tenant under one bound in all. Each tenant turns its young map over at half
+ * its share (the bound over the tenants holding entries), so it holds about its share at most:
+ * a tenant alone has the whole bound, two have half each, and one tenant reading much cannot
+ * drop another's entries (its reads going cold, and telling how much others read). When
+ * tenants join, the others hold more than their new share for a while: past the bound, a tenant
+ * holding at least the average sheds its older half (`giverOf`), never one within its share.
+ * A forget drops one tenant's map, never looking at the others'.
+ */
+class Shared<K, V> {
+  readonly #tenants = new Map<string, Bounded<K, V>>()
+  #size = 0
+  constructor(readonly max: number) {}
+  get(tenant: string, key: K): V | undefined {
+    const own = this.#tenants.get(tenant)
+    if (!own) return undefined
+    const before = own.size
+    const value = own.get(key, this.#half())
+    if (own.size !== before) this.#grew(tenant, own, before)
+    return value
+  }
+  put(tenant: string, key: K, value: V): void {
+    let own = this.#tenants.get(tenant)
+    if (!own) {
+      own = new Bounded()
+      this.#tenants.set(tenant, own)
+    }
+    const before = own.size
+    own.put(key, value, this.#half())
+    this.#grew(tenant, own, before)
+  }
+  #half(): number {
+    return Math.max(1, this.max / this.#tenants.size / 2)
+  }
+  #grew(tenant: string, own: Bounded<K, V>, before: number): void {
+    this.#size += own.size - before
+    while (this.#size > this.max) {
+      const giver = giverOf(this.#tenants, this.#size, tenant)
+      const theirs = this.#tenants.get(giver)!
+      const held = theirs.size
+      theirs.shed()
+      this.#size -= held - theirs.size
+      if (!theirs.size) this.#tenants.delete(giver)
+    }
+  }
+  drop(tenant: string): void {
+    this.#size -= this.#tenants.get(tenant)?.size ?? 0
+    this.#tenants.delete(tenant)
   }
   clear(): void {
-    this.#young.clear()
-    this.#old.clear()
+    this.#tenants.clear()
+    this.#size = 0
   }
 }
 
 interface Opened {
-  tenant: string
   values: Record<string, JsonValue>
   /** The whole payload opened, as JSON text, once a text read or the append made it. */
   text?: string | undefined
@@ -48,27 +103,25 @@ interface Opened {
  * not look up a key per subject. Each read first asks the store for the tenant's count of
  * erasures (one indexed lookup, `Storage.erasures`); when it moved, by a forget in this process
  * or another, everything of that tenant is dropped before anything is served. A forget here
- * empties it. Bounded, oldest first out.
+ * empties it. Bounded, oldest first out, each tenant within its share (`Shared`).
  *
  * Fields are kept by the event's global position, which is one event's for good once
  * committed (only committed appends are learned): event ids are unique per client only, so two
  * clients of a tenant may send the same id, and by id one would be served the other's fields.
  */
 export class OpenedCache {
-  readonly #generations = new Map<string, number>()
-  readonly #keys: Bounded<string, Uint8Array>
-  readonly #values: Bounded<number, Opened>
+  readonly #counts = new ErasureCounts()
+  readonly #keys: Shared<string, Uint8Array>
+  readonly #values: Shared<number, Opened>
 
   constructor(max = 50_000) {
-    this.#keys = new Bounded(max)
-    this.#values = new Bounded(max)
+    this.#keys = new Shared(max)
+    this.#values = new Shared(max)
   }
 
   /** Drops the tenant's entries when its count of erasures is not the one they were read at. */
   sync(tenant: string, generation: number): void {
-    if (this.#generations.get(tenant) === generation) return
-    this.drop(tenant)
-    this.#generations.set(tenant, generation)
+    this.#counts.sync(tenant, generation, (t) => this.drop(t))
   }
 
   /**
@@ -77,30 +130,20 @@ export class OpenedCache {
    * not even by how long their next read takes.
    */
   drop(tenant: string): void {
-    this.#generations.delete(tenant)
-    const prefix = `${tenant}\u0000`
-    this.#keys.drop((key) => key.startsWith(prefix))
-    this.#values.drop((_, opened) => opened.tenant === tenant)
+    this.#counts.forget(tenant)
+    this.#keys.drop(tenant)
+    this.#values.drop(tenant)
   }
 
   key(tenant: string, subject: string): Uint8Array | undefined {
-    return this.#keys.get(`${tenant}\u0000${subject}`)
-  }
-  /**
-   * Whether what a reader had at this count of erasures (the one it synced at) may be kept: a
-   * forget since (its drop, or another reader's sync to the new count) would otherwise be undone
-   * by a read that fetched the subject's key before the forget committed and caches it after.
-   */
-  #current(tenant: string, generation: number): boolean {
-    return this.#generations.get(tenant) === generation
+    return this.#keys.get(tenant, subject)
   }
   setKey(tenant: string, subject: string, key: Uint8Array, generation: number): void {
-    if (this.#current(tenant, generation)) this.#keys.put(`${tenant}\u0000${subject}`, key)
+    if (this.#counts.current(tenant, generation)) this.#keys.put(tenant, subject, key)
   }
   /** The fields of the event at this global position, when they are the tenant's. */
   values(tenant: string, position: number): Record<string, JsonValue> | undefined {
-    const opened = this.#values.get(position)
-    return opened?.tenant === tenant ? opened.values : undefined
+    return this.#values.get(tenant, position)?.values
   }
   setValues(
     tenant: string,
@@ -109,20 +152,20 @@ export class OpenedCache {
     generation: number,
     text?: string,
   ): void {
-    if (this.#current(tenant, generation)) this.#values.put(position, { tenant, values, text })
+    if (this.#counts.current(tenant, generation))
+      this.#values.put(tenant, position, { values, text })
   }
   /**
    * The event's payload opened, as JSON text, when its fields are kept and the text was made:
    * a text read of it then parses, opens and encodes nothing.
    */
   text(tenant: string, position: number): string | undefined {
-    const opened = this.#values.get(position)
-    return opened?.tenant === tenant ? opened.text : undefined
+    return this.#values.get(tenant, position)?.text
   }
   /** Keeps the opened payload's text beside the fields kept for it (none kept: nothing). */
   setText(tenant: string, position: number, text: string, generation: number): void {
-    const opened = this.#values.get(position)
-    if (opened?.tenant === tenant && this.#current(tenant, generation)) opened.text = text
+    const opened = this.#values.get(tenant, position)
+    if (opened && this.#counts.current(tenant, generation)) opened.text = text
   }
 
   /**
@@ -142,7 +185,7 @@ export class OpenedCache {
   }
 
   clear(): void {
-    this.#generations.clear()
+    this.#counts.clear()
     this.#keys.clear()
     this.#values.clear()
   }
