@@ -31,8 +31,19 @@ export interface BearerJwtOptions {
    * like forgetting a subject), like `strata_admin`. Default: no admins from tokens.
    */
   adminClaim?: string
-  /** Leeway for `exp` and `nbf`. Default 5 s. */
+  /** Leeway for `exp`, `nbf` and `maxTokenAgeSeconds`. Default 5 s. */
   clockToleranceSeconds?: number
+  /**
+   * Whether a token must carry `exp`. Default `true`: a token without one never expires, so one
+   * that leaks is good for ever. `false` takes such tokens, as bearerJwt did before; bound them
+   * with `maxTokenAgeSeconds` then.
+   */
+  requireExp?: boolean
+  /**
+   * Refuses a token issued (`iat`, then required) longer ago than this, whatever its `exp`, as
+   * expired. Default: no bound but `exp`.
+   */
+  maxTokenAgeSeconds?: number
   /** Stream permissions from the verified claims (`canRead`, `canWrite`). */
   permissions?: (claims: JWTPayload) => Pick<Principal, 'canRead' | 'canWrite'>
 }
@@ -45,10 +56,11 @@ const REMEMBERED_TOKENS = 10_000
 
 /**
  * An `authorize` that verifies `Authorization: Bearer <JWT>` with jose (signature, `iss`,
- * `aud`, `exp`, `nbf`), and makes the principal from its claims: the id from `sub`, the tenant
+ * `aud`, `exp` (required unless `requireExp: false`), `nbf`, `iat` with `maxTokenAgeSeconds`),
+ * and makes the principal from its claims: the id from `sub`, the tenant
  * from `tenantClaim`. No token or a bad one is a 401 (an expired one says so, so the client
  * refreshes it); a key set that cannot be fetched is a 503, retried later. A token that verified
- * is taken as verified for a minute at most, and never past its `exp`.
+ * is taken as verified for a minute at most, and never past its `exp` (nor its maximum age).
  */
 export function bearerJwt(options: BearerJwtOptions): Authorize {
   const sources = ['jwksUrl', 'jwks', 'publicKey', 'secret'].filter(
@@ -76,6 +88,12 @@ export function bearerJwt(options: BearerJwtOptions): Authorize {
   ]
   const principalClaim = options.principalClaim ?? 'sub'
   const tolerance = options.clockToleranceSeconds ?? 5
+  const maxAge = options.maxTokenAgeSeconds
+  if (maxAge !== undefined && !(Number.isFinite(maxAge) && maxAge > 0)) {
+    throw new TypeError(
+      `[strata] bearerJwt maxTokenAgeSeconds must be a positive number of seconds; received ${maxAge}`,
+    )
+  }
   // Tokens verified lately, by their exact text: a client sends the same token with every
   // request, and checking its signature each time (Web Crypto, about 0.3 ms) was a tenth of the
   // server's work per POST. Each is kept a minute at most and never past its exp (with the same
@@ -90,8 +108,12 @@ export function bearerJwt(options: BearerJwtOptions): Authorize {
   const remember = (token: string, claims: JWTPayload) => {
     const now = Date.now()
     const expires = typeof claims.exp === 'number' ? (claims.exp + tolerance) * 1000 : Infinity
+    const aged =
+      maxAge !== undefined && typeof claims.iat === 'number'
+        ? (claims.iat + maxAge + tolerance) * 1000
+        : Infinity
     if (verified.size >= REMEMBERED_TOKENS) verified.delete(verified.keys().next().value!)
-    verified.set(token, { claims, until: Math.min(now + REMEMBER_MS, expires) })
+    verified.set(token, { claims, until: Math.min(now + REMEMBER_MS, expires, aged) })
   }
   let verifier: Promise<(token: string) => Promise<JWTPayload>> | undefined
   const load = async () => {
@@ -108,6 +130,8 @@ export function bearerJwt(options: BearerJwtOptions): Authorize {
           audience: toList(options.audience),
           algorithms,
           clockTolerance: tolerance,
+          requiredClaims: options.requireExp === false ? [] : ['exp'],
+          ...(maxAge !== undefined && { maxTokenAge: maxAge }),
         })
       ).payload
   }
@@ -166,7 +190,15 @@ async function keyOf(
 
 /** A 401 for a token that does not verify; a 503 when the keys could not be had. */
 function refusal(error: unknown): StrataWireError {
-  const code = (error as { code?: string }).code
+  const { code, claim, reason } = error as { code?: string; claim?: string; reason?: string }
+  if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && reason === 'missing')
+    return new StrataWireError(
+      'unauthorized',
+      claim === 'exp'
+        ? 'The token has no exp claim: this server takes only tokens that expire'
+        : `The token has no ${claim} claim`,
+      { cause: error },
+    )
   if (code === 'ERR_JWT_EXPIRED')
     return new StrataWireError('unauthorized', 'The token has expired; get a fresh one', {
       cause: error,
