@@ -13,6 +13,9 @@ export interface Holder {
  * the other tenants, nor all of them the server's memory and sockets. A tenant's share is soft:
  * past it, a tenant takes more only while fewer than half of all slots are held, so a big
  * tenant uses what nobody needs, and the other half stays for tenants within their share.
+ * A refusal past its share tells a tenant holding its share that the server is at least half
+ * full: one bit, which any share that lends idle slots tells (as the cap in all tells a full
+ * server); a hard share would tell nothing and leave a lone tenant a tenth of the slots.
  */
 export class Slots {
   readonly #what: string
