@@ -1,8 +1,8 @@
-// Node's key handles (KeyObject, one made per subject key the server ciphers with): a forget
-// leaves none of the forgotten subjects' in memory, as it leaves none of their key bytes. Counted
-// on the heap (v8.queryObjects collects garbage first), so a handle kept anywhere strongly, in a
-// Map beside the cache or in the cipher code, would show.
-import { createSecretKey } from 'node:crypto'
+// Node's key handles (the AES-ECB context gcm.ts makes per subject key the server ciphers with):
+// a forget leaves none of the forgotten subjects' in memory, as it leaves none of their key
+// bytes. Counted on the heap (v8.queryObjects collects garbage first), so a handle kept anywhere
+// strongly, in a Map beside the cache or in the cipher code, would show.
+import { createCipheriv } from 'node:crypto'
 import { queryObjects } from 'node:v8'
 import { createEventServer, type Storage, sqliteStorage } from '@strata/state/server'
 import { describe, expect, it } from 'vitest'
@@ -13,7 +13,7 @@ const personal = {
   'user/renamed': { subject: (p: any) => p.userId, fields: ['name'] },
 }
 const SUBJECTS = 20
-const KeyHandle = createSecretKey(new Uint8Array(32)).constructor
+const KeyHandle = createCipheriv('aes-256-ecb', new Uint8Array(32), null).constructor
 const handles = () => queryObjects(KeyHandle, { format: 'count' }) as number
 
 /** One rename of each subject, sealed by a server gone after (its cache and handles with it). */

@@ -1,6 +1,6 @@
-import type { KeyObject } from 'node:crypto'
 import type { JsonValue } from '../../protocol'
 import { canonicalJson } from '../fingerprint'
+import { GCM_IV_BYTES as IV_BYTES, nodeGcm, GCM_TAG_BYTES as TAG_BYTES } from './gcm'
 
 /**
  * How an event's personal fields are stored (v2, written now): the first of them holds
@@ -37,8 +37,6 @@ export interface EnvelopeV1 {
 export type EnvelopeRef = { $enc: 'v2' } | { $enc: 'v1'; subject: string; in: string }
 
 export const KEY_BYTES = 32
-const IV_BYTES = 12
-const TAG_BYTES = 16
 
 export function isEnvelopeRef(value: unknown): value is EnvelopeRef {
   if (typeof value !== 'object' || value === null) return false
@@ -62,21 +60,12 @@ const node =
     : undefined
 
 /**
- * Node's handle of a key's bytes, made once per key (`createCipheriv` with a KeyObject skips
- * checking and importing the bytes each call: ~1.4 us an event on a quiet machine; under load
- * (Node 20.20) within the noise, +-0.5 us, either way). Weakly held by the bytes, so it
- * goes when they go: a forget drops the subject's key from the cache, and nothing else keeps
- * the handle, which is never handed out of this file.
+ * GCM from a persistent AES-ECB context per key and GHASH in JavaScript (gcm.ts): a native GCM
+ * context made per event was most of a seal's and an open's cost. Its per-key state is weakly
+ * held by the key's bytes, so it goes when they go (a forget drops the subject's key from the
+ * cache), and never leaves gcm.ts.
  */
-const handles = new WeakMap<Uint8Array, KeyObject>()
-function handleOf(key: Uint8Array): KeyObject {
-  let handle = handles.get(key)
-  if (handle === undefined) {
-    handle = node!.createSecretKey(key)
-    handles.set(key, handle)
-  }
-  return handle
-}
+const gcm = node ? nodeGcm(node) : undefined!
 
 export function newKey(): Uint8Array {
   return crypto.getRandomValues(new Uint8Array(KEY_BYTES))
@@ -112,28 +101,27 @@ export const sync = node
   ? {
       seal(key: Uint8Array, subject: string, place: Place, values: JsonValue[]): EnvelopeV2 {
         const iv = nextIv()
-        const cipher = node.createCipheriv('aes-256-gcm', handleOf(key), iv)
         // The additional data, the plaintext and then IV, ciphertext and tag, in the reused
         // buffer: the data is encoded from there, with no buffers concatenated.
         const aad = additionalText('v2', place)
         const plain = canonicalJson(values)
         room((aad.length + 2 * plain.length) * 3 + IV_BYTES + TAG_BYTES)
         const aadEnd = scratch.write(aad, 0, 'utf8')
-        cipher.setAAD(scratch.subarray(0, aadEnd))
         const plainEnd = aadEnd + scratch.write(plain, aadEnd, 'utf8')
-        const body = cipher.update(scratch.subarray(aadEnd, plainEnd))
+        iv.copy(scratch, plainEnd)
+        const bodyAt = plainEnd + IV_BYTES
+        gcm.seal(
+          key,
+          iv,
+          scratch.subarray(0, aadEnd),
+          scratch.subarray(aadEnd, plainEnd),
+          scratch,
+          bodyAt,
+        )
         // The plaintext must not outlive its seal in a buffer kept for the process's life.
         scratch.fill(0, aadEnd, plainEnd)
-        cipher.final()
-        iv.copy(scratch, plainEnd)
-        body.copy(scratch, plainEnd + IV_BYTES)
-        const tagAt = plainEnd + IV_BYTES + body.length
-        cipher.getAuthTag().copy(scratch, tagAt)
-        return {
-          $enc: 'v2',
-          subject,
-          data: scratch.toString('base64', plainEnd, tagAt + TAG_BYTES),
-        }
+        const end = bodyAt + (plainEnd - aadEnd) + TAG_BYTES
+        return { $enc: 'v2', subject, data: scratch.toString('base64', plainEnd, end) }
       },
       open(key: Uint8Array, place: Place, envelope: Envelope): Opened {
         // Ciphertext, IV and additional data decoded into one reused buffer (never the
@@ -146,19 +134,17 @@ export const sync = node
         const ivEnd = size + (iv ? scratch.write(iv, size, 'base64') : 0)
         const aadEnd = ivEnd + scratch.write(aad, ivEnd, 'utf8')
         const [ivFrom, ivTo, from] = iv ? [size, ivEnd, 0] : [0, IV_BYTES, IV_BYTES]
-        if (size < from + TAG_BYTES) return undefined
+        // v1 and v2 IVs are 96 bits (random); another length was never written, and does not open.
+        const plain = gcm.open(
+          key,
+          scratch.subarray(ivFrom, ivTo),
+          scratch.subarray(ivEnd, aadEnd),
+          scratch.subarray(from, size),
+        )
+        if (plain === undefined) return undefined
         try {
-          const decipher = node.createDecipheriv(
-            'aes-256-gcm',
-            handleOf(key),
-            scratch.subarray(ivFrom, ivTo),
-          )
-          decipher.setAAD(scratch.subarray(ivEnd, aadEnd))
-          decipher.setAuthTag(scratch.subarray(size - TAG_BYTES, size))
-          // Bytes out, one utf8 decoding: a string out of update() and final() each makes a decoder.
-          const text = decipher.update(scratch.subarray(from, size - TAG_BYTES)).toString('utf8')
-          decipher.final()
-          return JSON.parse(text) as JsonValue
+          // Bytes out, one utf8 decoding.
+          return JSON.parse(plain.toString('utf8')) as JsonValue
         } catch {
           return undefined
         }

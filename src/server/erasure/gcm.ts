@@ -1,0 +1,120 @@
+import type { Cipher } from 'node:crypto'
+import { ghash, ghashTable } from './ghash'
+
+/**
+ * AES-256-GCM (NIST SP 800-38D, 96-bit IVs only) from a persistent AES-256-ECB context per key
+ * and GHASH in JavaScript: the same bytes as Node's and Web Crypto's GCM. Node makes a cipher
+ * context per `createCipheriv('aes-256-gcm')` (~3-5 us an event, most of a seal's cost); one
+ * ECB `update()` over the counter blocks J0, J0+1, ... gives the tag's mask E(J0) and the
+ * keystream for under a microsecond, and GHASH of a small event's blocks (ghash.ts) about as
+ * much. Table-driven GHASH in JavaScript is not constant-time against a local cache-timing
+ * attacker (nor is OpenSSL's 4-bit fallback, nor noble-ciphers).
+ *
+ * Per key, made on its first use (~5 us) and weakly held by the key's bytes, so a forget that
+ * drops the key drops them: the ECB context, which holds the AES key schedule in native memory
+ * until it is collected (as a KeyObject did), and GHASH's tables of H = E_K(0^128). About 2 KB a
+ * key (a KeyObject ~0.3 KB; the cache of keys holds up to 50,000), so only the last LIVE made
+ * are kept whole: an older one is emptied, made again if its key is used again.
+ */
+type NodeCrypto = typeof import('node:crypto')
+
+export const GCM_IV_BYTES = 12
+export const GCM_TAG_BYTES = 16
+const LIVE = 4096
+
+interface KeyState {
+  ecb: Cipher | undefined
+  table: Int32Array
+}
+
+export function nodeGcm(node: NodeCrypto) {
+  const states = new WeakMap<Uint8Array, KeyState>()
+  // The states made last, oldest first out; weakly, so they never outlive their key.
+  const live: (WeakRef<KeyState> | undefined)[] = new Array(LIVE)
+  let next = 0
+  const stateOf = (key: Uint8Array): { ecb: Cipher; table: Int32Array } => {
+    let state = states.get(key)
+    if (state?.ecb === undefined) {
+      const ecb = node.createCipheriv('aes-256-ecb', key, null).setAutoPadding(false)
+      state = { ecb, table: ghashTable(ecb.update(new Uint8Array(16))) }
+      states.set(key, state)
+      const old = live[next]?.deref()
+      if (old) {
+        old.ecb = undefined
+        old.table = EMPTY
+      }
+      live[next] = new WeakRef(state)
+      next = (next + 1) % LIVE
+    }
+    return state as { ecb: Cipher; table: Int32Array }
+  }
+
+  // The counter blocks, reused (only the IV and counters are written there), a buffer for each
+  // count of blocks up to 16 (ECB's update takes a whole buffer; a view of one costs more).
+  const blocks: Buffer[] = []
+  const s = new Int32Array(4)
+  const tag = Buffer.alloc(GCM_TAG_BYTES)
+  const given = Buffer.alloc(GCM_TAG_BYTES)
+
+  /** E(J0) then the keystream of `bytes` (E(inc32^i(J0)), i = 1...), one ECB update. */
+  const keystream = (ecb: Cipher, iv: Uint8Array, bytes: number): Buffer => {
+    const count = 1 + Math.ceil(bytes / 16)
+    const input = blocks[count] ?? Buffer.alloc(count * 16)
+    if (count <= 16) blocks[count] = input
+    for (let i = 0; i < count; i++) {
+      const at = i * 16
+      for (let k = 0; k < GCM_IV_BYTES; k++) input[at + k] = iv[k]!
+      input.writeUInt32BE(i + 1, at + 12)
+    }
+    return ecb.update(input)
+  }
+
+  /** The tag: E(J0) (the keystream's first block) xor GHASH_H(A, C), into `tag`. */
+  const tagOf = (
+    table: Int32Array,
+    mask: Buffer,
+    aad: Uint8Array,
+    c: Uint8Array,
+    from: number,
+    to: number,
+  ) => {
+    ghash(table, aad, 0, aad.length, c, from, to, s)
+    for (let i = 0; i < 4; i++) tag.writeInt32BE(s[i]! ^ mask.readInt32BE(4 * i), 4 * i)
+    return tag
+  }
+
+  return {
+    /** Writes the ciphertext of `plain` and then the tag (16 bytes) into `out` from `at`. */
+    seal(
+      key: Uint8Array,
+      iv: Uint8Array,
+      aad: Uint8Array,
+      plain: Uint8Array,
+      out: Buffer,
+      at: number,
+    ) {
+      if (iv.length !== GCM_IV_BYTES)
+        throw new Error(`[strata] GCM takes a 96-bit IV, got ${iv.length} bytes`)
+      const { ecb, table } = stateOf(key)
+      const stream = keystream(ecb, iv, plain.length)
+      for (let i = 0; i < plain.length; i++) out[at + i] = plain[i]! ^ stream[16 + i]!
+      tagOf(table, stream, aad, out, at, at + plain.length).copy(out, at + plain.length)
+    },
+    /**
+     * The plaintext of `sealed` (ciphertext then tag), or undefined when the tag does not match
+     * (compared in constant time, before any plaintext is made). A view of a buffer of its own.
+     */
+    open(key: Uint8Array, iv: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Buffer | undefined {
+      if (iv.length !== GCM_IV_BYTES || sealed.length < GCM_TAG_BYTES) return undefined
+      const { ecb, table } = stateOf(key)
+      const size = sealed.length - GCM_TAG_BYTES
+      const stream = keystream(ecb, iv, size)
+      for (let i = 0; i < GCM_TAG_BYTES; i++) given[i] = sealed[size + i]!
+      if (!node.timingSafeEqual(tagOf(table, stream, aad, sealed, 0, size), given)) return undefined
+      for (let i = 0; i < size; i++) stream[16 + i]! ^= sealed[i]!
+      return stream.subarray(16, 16 + size)
+    },
+  }
+}
+
+const EMPTY = new Int32Array(0)
