@@ -179,9 +179,10 @@ export class OpenedCache {
     keys: ReadonlyMap<string, Uint8Array>,
     values: readonly (readonly [number, Record<string, JsonValue>, string?])[],
   ): void {
-    for (const [subject, key] of keys) this.setKey(tenant, subject, key, generation)
+    if (!this.#counts.current(tenant, generation)) return
+    for (const [subject, key] of keys) this.#keys.put(tenant, subject, key)
     for (const [position, opened, text] of values)
-      this.setValues(tenant, position, opened, generation, text)
+      this.#values.put(tenant, position, { values: opened, text })
   }
 
   clear(): void {

@@ -31,8 +31,20 @@ export function redactedContent(personal: PersonalData, event: WireEvent): Redac
     values.push(canonicalJson(payload[field]))
     payload[field] = placeholder
   }
-  const text = eventContent({ ...event, payload })
-  const left = canonicalJson(placeholder)
+  // Field by field, not spread: a spread of the event is a generic copy, paid per event.
+  const text = eventContent({
+    clientSeq: event.clientSeq,
+    id: event.id,
+    stream: event.stream,
+    type: event.type,
+    payload,
+    at: event.at,
+    commandId: event.commandId,
+    expectedVersion: event.expectedVersion,
+    dependsOn: event.dependsOn,
+  } as WireEvent)
+  // canonicalJson(placeholder): its one key and the subject's JSON.
+  const left = `{"$personal":${JSON.stringify(subject)}}`
   let length = text.length
   for (const value of values) length += value.length - left.length
   return {

@@ -87,19 +87,23 @@ async function openPayloads(
   for (let i = 0; i < events.length; i++) {
     const event = events[i]!
     const { type, payloadText: text, tenant } = event
-    if (!Object.hasOwn(personal, type) || !text.includes(ENVELOPE_KEY)) continue
-    if (cache && !synced.has(tenant)) {
-      const generation = await source.erasures!(tenant)
-      cache.sync(tenant, generation)
-      synced.set(tenant, generation)
+    if (!Object.hasOwn(personal, type)) continue
+    if (cache) {
+      if (!synced.has(tenant)) {
+        const generation = await source.erasures!(tenant)
+        cache.sync(tenant, generation)
+        synced.set(tenant, generation)
+      }
+      // Opened lately (or sealed by this server): its text as a reader sees it, kept (only an
+      // event with sealed fields has one: its text need not be looked through first).
+      const kept = cache.text(tenant, event.position)
+      if (kept !== undefined) {
+        out ??= new Array(events.length)
+        out[i] = kept
+        continue
+      }
     }
-    // Opened lately (or sealed by this server): its text as a reader sees it, kept.
-    const kept = cache?.text(tenant, event.position)
-    if (kept !== undefined) {
-      out ??= new Array(events.length)
-      out[i] = kept
-      continue
-    }
+    if (!text.includes(ENVELOPE_KEY)) continue
     const payload = JSON.parse(text) as JsonValue
     if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) continue
     const found = sealedFields(personal[type]!.fields, payload)
@@ -122,7 +126,8 @@ async function openPayloads(
       const event = events[s.index]!
       const key = keys.get(event.tenant)?.get(s.envelope.subject)
       const generation = synced.get(event.tenant)
-      const opening = openValues(key, event, s, cache, generation)
+      // Kept below with the text, in one entry (not the values first, then the text beside).
+      const opening = openValues(key, event, s, cache, undefined)
       const values = opening instanceof Promise ? await opening : opening
       // The payload is this read's own, parsed here: the opened values go into it.
       const { payload, fields } = s
@@ -130,8 +135,8 @@ async function openPayloads(
         payload[field] = values && Object.hasOwn(values, field) ? values[field]! : { ...ERASED }
       const payloadText = JSON.stringify(payload)
       out[s.index] = payloadText
-      if (generation !== undefined)
-        cache?.setText(event.tenant, event.position, payloadText, generation)
+      if (values && generation !== undefined)
+        cache?.setValues(event.tenant, event.position, values, generation, payloadText)
     }
   }
   return out

@@ -9,7 +9,7 @@ import type {
   StoredEvent,
 } from '../types'
 import { OpenedCache } from './cache'
-import { newKey, sync, web } from './crypto'
+import { KEY_BYTES, sync, web } from './crypto'
 import {
   joined,
   type KeySource,
@@ -87,12 +87,11 @@ export async function sealEvents(
     ? await erasure.forgottenSubjects(tenant, keyless)
     : new Set<string>()
   const added = new Map<string, Uint8Array>()
-  for (const subject of keyless) {
-    if (!forgotten.has(subject)) {
-      const key = newKey()
-      keys.set(subject, key)
-      added.set(subject, key)
-    }
+  const fresh = keyless.filter((s) => !forgotten.has(s))
+  const made = newKeys(fresh.length)
+  for (let i = 0; i < fresh.length; i++) {
+    keys.set(fresh[i]!, made[i]!)
+    added.set(fresh[i]!, made[i]!)
   }
   if (added.size) await erasure.addSubjectKeys(tenant, added, firstsOf(events, subjects, added))
   const values: Learned['values'] = []
@@ -112,7 +111,7 @@ export async function sealEvents(
     if (forgotten.has(subject!)) {
       // Decided before the erasure (an offline client's), sent after it: stored erased.
       for (const field of fields) payload[field] = { ...ERASED }
-      out.push({ ...event, payload })
+      out.push(withPayload(event, payload))
       read ??= events.slice()
       read[i] = { ...event, payload: structuredClone(payload) }
       continue
@@ -132,9 +131,44 @@ export async function sealEvents(
     if (learned) values.push([event.position, plain, JSON.stringify(event.payload)])
     payload[fields[0]!] = sealed as never
     for (let f = 1; f < fields.length; f++) payload[fields[f]!] = { $enc: 'v2' }
-    out.push({ ...event, payload })
+    out.push(withPayload(event, payload))
   }
   return { stored: out, read: read ?? events }
+}
+
+/** The event with another payload, field by field: a spread is a generic copy, paid per event. */
+const withPayload = (event: StoredEvent, payload: JsonValue): StoredEvent => ({
+  position: event.position,
+  tenantPosition: event.tenantPosition,
+  tenant: event.tenant,
+  clientId: event.clientId,
+  clientSeq: event.clientSeq,
+  id: event.id,
+  stream: event.stream,
+  streamVersion: event.streamVersion,
+  type: event.type,
+  payload,
+  at: event.at,
+  commandId: event.commandId,
+  fingerprint: event.fingerprint,
+})
+
+/**
+ * `count` new keys, from one call into the random source a chunk (one a key cost ~2-8 us, a
+ * batch of 100 events with new subjects paid it 100 times); each key is its own copy, and the
+ * shared bytes are zeroed once copied.
+ */
+function newKeys(count: number): Uint8Array[] {
+  const keys: Uint8Array[] = []
+  // getRandomValues fills at most 65,536 bytes a call.
+  const chunk = Math.floor(65_536 / KEY_BYTES)
+  for (let from = 0; from < count; from += chunk) {
+    const n = Math.min(chunk, count - from)
+    const bytes = crypto.getRandomValues(new Uint8Array(n * KEY_BYTES))
+    for (let i = 0; i < n; i++) keys.push(bytes.slice(i * KEY_BYTES, (i + 1) * KEY_BYTES))
+    bytes.fill(0)
+  }
+  return keys
 }
 
 /** The tenant position of each new key's first event (events come in position order). */
