@@ -8,6 +8,8 @@ export interface WaitRequest {
   limit: number
   streams?: readonly string[] | undefined
   clientId?: string | undefined
+  /** The page's byte budget (`ReadRequest.maxBytes`): the server's own, so not in a group's key. */
+  maxBytes?: number | undefined
 }
 
 export interface Waiting {
@@ -66,7 +68,8 @@ export class Fanout {
    */
   wait(request: WaitRequest, timeoutMs: number, signal?: AbortSignal): Waiting {
     const tenant = this.#tenant(request.tenant)
-    const shared = { tenant: request.tenant, after: request.after, limit: request.limit }
+    const { after, limit, maxBytes } = request
+    const shared = { tenant: request.tenant, after, limit, maxBytes }
     const read: Group['request'] = request.streams
       ? { ...shared, streams: request.streams }
       : shared

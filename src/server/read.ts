@@ -4,7 +4,7 @@ import { canRead, tenantOf } from './auth'
 import type { Fanout } from './fanout'
 import { fromStorage } from './respond'
 import { holderOf, type Slots } from './slots'
-import { readText } from './storage/text'
+import { fitting, readText } from './storage/text'
 import type {
   Limits,
   PageResult,
@@ -60,6 +60,7 @@ export async function readEvents(
     // Erasures reach a reader of some streams too: it may hold the subject's fields from them.
     streams: query.streams && [...query.streams, ERASURE_STREAM],
     clientIds: query.clientId === undefined ? undefined : [query.clientId],
+    maxBytes: limits.maxReadBytes,
   }
   // A long poll registers before its first read, so a commit in between is not missed.
   const release = query.wait > 0 ? polls.take(holderOf(principal)) : undefined
@@ -68,13 +69,14 @@ export async function readEvents(
       ? fanout.wait({ ...request, clientId: query.clientId }, query.wait, signal)
       : undefined
   try {
-    const page = waiting ? undefined : await fromStorage(storePage(storage, principal, request))
-    if (page) return respond(page, query.after, query.limit, principal, query.clientId)
+    const written = waiting ? undefined : await fromStorage(storePage(storage, principal, request))
+    if (written) return respond(written, query.after, query.limit, principal, query.clientId)
     let result = await fromStorage(readText(storage, request))
     if (waiting && !result.events.length && result.head === query.after) {
       result = (await fromStorage(waiting.result)) ?? result
     }
-    return respond(visible(result, principal), query.after, query.limit, principal, query.clientId)
+    const page = visible(result, principal, limits.maxReadBytes)
+    return respond(page, query.after, query.limit, principal, query.clientId)
   } finally {
     waiting?.cancel()
     release?.()
@@ -107,21 +109,34 @@ async function storePage(
   return page?.sealed ? undefined : page
 }
 
-/** The events of a read the principal may see, written, as a page of what was read. */
-function visible(result: TextReadResult, principal: Principal): PageResult {
+/**
+ * The events of a read the principal may see, written, as a page of what was read: up to the
+ * first that would take it past its byte budget (the read may hold more: `ReadRequest.maxBytes`).
+ */
+function visible(result: TextReadResult, principal: Principal, maxBytes: number): PageResult {
   const events: string[] = []
-  for (const e of result.events) {
+  /** Where in the read each written event is. */
+  const at: number[] = []
+  const read = result.events
+  for (let i = 0; i < read.length; i++) {
+    const e = read[i]!
     // Every reader of the tenant hears of an erasure, whatever streams it may read: it may hold
     // the subject's fields from streams it could read. Only such a notice's payload is parsed.
-    if (canRead(principal, e.stream) || forgottenSubject(noticeOf(e)) !== undefined)
+    if (canRead(principal, e.stream) || forgottenSubject(noticeOf(e)) !== undefined) {
       events.push(wireText(e))
+      at.push(i)
+    }
   }
+  const kept = fitting(events, maxBytes)
+  // Cut: what was looked at ends just before the first event left out.
+  const count = kept < events.length ? at[kept]! : read.length
   return {
-    text: events.join(','),
-    count: result.events.length,
-    last: result.events.at(-1)?.tenantPosition ?? 0,
+    text: (kept < events.length ? events.slice(0, kept) : events).join(','),
+    count,
+    last: count ? read[count - 1]!.tenantPosition : 0,
     head: result.head,
     clients: result.clients,
+    cut: kept < events.length || result.cut,
   }
 }
 
@@ -148,7 +163,8 @@ function respond(
       },
     )
   }
-  const scanned = page.count === limit ? page.last : page.head
+  // A page cut at its byte budget has looked at no event after its last one.
+  const scanned = page.count === limit || page.cut ? page.last : page.head
   let text = `{"protocol":${PROTOCOL_VERSION},"events":[${page.text}],"token":"${encodeToken(scanned)}","head":"${encodeToken(page.head)}","hasMore":${scanned < page.head}`
   if (clientId !== undefined) {
     // Another principal's client reads as one that does not exist: nobody learns from this

@@ -11,6 +11,13 @@ export interface ReadRequest {
   streams?: readonly string[] | undefined
   /** Also read these clients' records (of `tenant`) in the same snapshot. */
   clientIds?: readonly string[] | undefined
+  /**
+   * A page's byte budget (`readText`, `readPage`; `read` reads `limit`): UTF-8 bytes of its
+   * events' wire text joined by commas. `readPage` stops before the event that would pass it
+   * (`fitting`); `readText` may read more, never fewer (its caller cuts where the text it writes
+   * passes), without reading every event to `limit` when they are large. Always one event.
+   */
+  maxBytes?: number | undefined
 }
 
 export interface ReadResult {
@@ -19,6 +26,8 @@ export interface ReadResult {
   head: number
   /** The records of `clientIds` that exist. */
   clients: ClientRecord[]
+  /** Stopped at `maxBytes` before `limit`: events may follow the last one. */
+  cut?: boolean | undefined
 }
 
 /**

@@ -35,6 +35,10 @@ export function createEventServer(options: EventServerOptions): EventServer {
   const opened = personal ? new OpenedCache() : undefined
   const storage = personal ? withErasure(options.storage, personal, opened) : options.storage
   const limits = { ...DEFAULT_LIMITS, ...options.limits }
+  if (!Number.isSafeInteger(limits.maxReadBytes) || limits.maxReadBytes <= 0)
+    throw new TypeError(
+      `[strata] limits.maxReadBytes must be a positive integer (bytes of events a GET /events page holds; default ${DEFAULT_LIMITS.maxReadBytes}), not ${String(limits.maxReadBytes)}`,
+    )
   const onError =
     options.onError ?? ((error: unknown) => console.error('[strata] server error:', error))
   const all = options.projections ?? []

@@ -265,6 +265,14 @@ export interface Limits {
   /** `limit` of `GET /events`: default and maximum. Default 100 and 1000. */
   defaultReadLimit: number
   maxReadLimit: number
+  /**
+   * UTF-8 bytes of the events in one `GET /events` answer (their JSON joined by commas). Default
+   * 4 MiB. A page stops before the event that would take it past this (`hasMore: true`, the
+   * token after the last event sent): without it a page of `maxReadLimit` events of
+   * `maxEventBytes` each is 64 MiB built in memory for one reader. A page always holds at least
+   * one event, so an event larger than this is still read.
+   */
+  maxReadBytes: number
   /** Longest long poll; longer `wait`s are shortened. Default 30 s. */
   maxWaitMs: number
   /** How long `GET /views/<name>` waits for its projection. Default 5 s. */
@@ -299,6 +307,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxEventBytes: 64 * 1024,
   defaultReadLimit: 100,
   maxReadLimit: 1000,
+  maxReadBytes: 4 * 1024 * 1024,
   maxWaitMs: 30_000,
   viewWaitMs: 5_000,
   retryAfterSeconds: 1,

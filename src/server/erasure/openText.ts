@@ -64,7 +64,8 @@ export async function openPage(
     from = row.at
   }
   out += text.slice(from)
-  return { text: out, count: page.count, last: page.last, head: page.head, clients: page.clients }
+  const { count, last, head, clients, cut } = page
+  return { text: out, count, last, head, clients, cut }
 }
 
 /**

@@ -13,7 +13,7 @@ import type {
   StoredEvent,
 } from '../types'
 import { memoryErasure } from './memoryErasure'
-import { toTextEvent } from './text'
+import { leastBytes, toTextEvent, underBudget } from './text'
 
 interface Staged {
   events: StoredEvent[]
@@ -66,22 +66,31 @@ export function memoryStorage(): Storage {
     ...event,
     payload: structuredClone(event.payload) as JsonValue,
   })
+  /** Events after `request.after`; with `size`, only those its byte budget may hold. */
   const readFrom = <E>(
     source: readonly StoredEvent[],
     request: ReadRequest,
     copy: (event: StoredEvent) => E,
+    size?: (event: E) => number,
   ) => {
     const out: E[] = []
     const streams = request.streams && new Set(request.streams)
+    const fits = underBudget(size && request.maxBytes)
     for (let i = request.after; i < source.length && out.length < request.limit; i++) {
       const event = source[i]!
       if (streams && !streams.has(event.stream)) continue
-      out.push(copy(event))
+      const copied = copy(event)
+      if (size && !fits(size(copied))) return { events: out, cut: true }
+      out.push(copied)
     }
-    return out
+    return { events: out }
   }
 
-  const read = <E>(request: ReadRequest, copy: (event: StoredEvent) => E) => {
+  const read = <E>(
+    request: ReadRequest,
+    copy: (event: StoredEvent) => E,
+    size?: (event: E) => number,
+  ) => {
     assertOpen()
     const tenant = request.tenant
     const source = tenant === undefined ? events : tenantEvents(tenant)
@@ -90,7 +99,7 @@ export function memoryStorage(): Storage {
       const client = clients.get(key(tenant ?? '', clientId))
       if (client) found.push({ ...client })
     }
-    return { events: readFrom(source, request, copy), head: source.length, clients: found }
+    return { ...readFrom(source, request, copy, size), head: source.length, clients: found }
   }
 
   const makeTx = (staged: Staged): StorageTx => ({
@@ -150,7 +159,7 @@ export function memoryStorage(): Storage {
       staged.clients.set(key(client.tenant, client.clientId), { ...client })
     },
     readEvents: async (after, limit, tenant) =>
-      readFrom(tenant === undefined ? events : tenantEvents(tenant), { after, limit }, copy),
+      readFrom(tenant === undefined ? events : tenantEvents(tenant), { after, limit }, copy).events,
     loadCheckpoint: async (name, tenant) => loadCheckpoint(name, tenant, staged),
     saveCheckpoint: async (name, checkpoint, tenant) => {
       staged.checkpoints.set(key(name, tenant), JSON.stringify(checkpoint))
@@ -217,7 +226,7 @@ export function memoryStorage(): Storage {
       }),
     read: async (request) => read(request, copy),
     // The payloads' text made here: this store keeps them as values.
-    readText: async (request) => read(request, toTextEvent),
+    readText: async (request) => read(request, toTextEvent, leastBytes),
     head: async (tenant) => (tenant === undefined ? events : tenantEvents(tenant)).length,
     globalPosition: async (tenant, tenantPosition) =>
       tenantPosition === 0 ? 0 : tenantEvents(tenant)[tenantPosition - 1]?.position,

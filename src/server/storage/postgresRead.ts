@@ -1,11 +1,15 @@
 import type { Pool } from 'pg'
 import type { ReadRequest, ReadResult, TextEvent, TextReadResult } from '../types'
-import { postgresPage } from './postgresPage'
+import { postgresPage, sizedBy } from './postgresPage'
 import { type EventRow, rowToClient, rowToEvent } from './rows'
 
 /** The columns of a text read, in the order `textEvent` takes them; jsonb payloads as text. */
 const TEXT_COLUMNS =
   'position, tenant_position, tenant, client_id, client_seq, id, stream, stream_version, type, payload::text AS payload, at, command_id'
+
+/** `TEXT_COLUMNS` by name, as a query around them gives them. */
+const TEXT_NAMES =
+  'position, tenant_position, tenant, client_id, client_seq, id, stream, stream_version, type, payload, at, command_id'
 
 /** The header row's event columns, typed as the events' are (the union takes their types). */
 const HEADER_NULLS =
@@ -70,22 +74,32 @@ export function postgresReads(pool: Pool, s: string) {
   }
   const readText = async (request: ReadRequest): Promise<TextReadResult> => {
     const [events, params] = eventsQuery(s, request, TEXT_COLUMNS)
+    // With a byte budget, only the events it may hold (`sizedBy`), and one marked `over`.
+    const order = request.tenant === undefined ? 'position' : 'tenant_position'
+    const sized =
+      request.maxBytes === undefined
+        ? `SELECT *, false AS over FROM (${events}) e`
+        : `SELECT ${TEXT_NAMES}, over FROM (${sizedBy(`$${params.push(request.maxBytes)}::bigint`, `(${events}) e`, order, 'payload')}) sized`
     const extra = headAndClients(request, params.length)
     // One row for the head and the clients (as text: parsed here, once) first, then a row per
     // event: one statement, so one snapshot.
     const { rows } = await pool.query<unknown[]>({
-      text: `WITH ev AS (${events})
-        SELECT ${extra.head} AS head, (${extra.clients})::text AS clients, ${HEADER_NULLS}
+      text: `WITH ev AS (${sized})
+        SELECT ${extra.head} AS head, (${extra.clients})::text AS clients, ${HEADER_NULLS}, NULL::boolean
         UNION ALL SELECT NULL, NULL, ev.* FROM ev
         ORDER BY position NULLS FIRST`,
       values: [...params, ...extra.params],
       rowMode: 'array',
     })
     const first = rows[0]!
+    const read = rows.slice(1)
+    const cut = read.at(-1)?.[14] === true
+    if (cut) read.pop()
     return {
-      events: rows.slice(1).map(textEvent),
+      events: read.map(textEvent),
       head: Number(first[0]),
       clients: (JSON.parse(first[1] as string) as unknown[]).map((c) => rowToClient(c)!),
+      ...(cut && { cut }),
     }
   }
   return { read, readText, readPage: postgresPage(pool, s) }

@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3'
 import type { SealedRow } from '../reads'
 import type { PageRequest, PageResult } from '../types'
+import { fitting, largeOver, underBudget, WIRE_LEAST } from './text'
 
 type Db = BetterSqlite3.Database
 type Sql = (db: Db, text: string) => BetterSqlite3.Statement
@@ -37,37 +38,88 @@ export function sqlitePage(
     const given = request.sealed?.length ? request.sealed : undefined
     const heldTypes = given ? held.types.filter((t) => !given.includes(t)) : held.types
     const holds = [`NOT (${WRITTEN_AT})`]
-    const params: unknown[] = []
+    const holdParams: unknown[] = []
     if (heldTypes.length) {
       holds.push(`(type IN (${marks(heldTypes.length)}) AND instr(payload, '"$enc"') > 0)`)
-      params.push(...heldTypes)
+      holdParams.push(...heldTypes)
     }
     if (held.streams.length) {
       holds.push(`stream IN (${marks(held.streams.length)})`)
-      params.push(...held.streams)
+      holdParams.push(...held.streams)
     }
-    let columns = `CASE WHEN ${holds.join(' OR ')} THEN NULL ELSE ${WIRE} END`
+    let sealed = ''
+    const sealedParams: unknown[] = []
     if (given) {
       // A sealed row is written as the others; its global position says it is one.
-      columns += `, CASE WHEN type IN (${marks(given.length)}) AND instr(payload, '"$enc"') > 0 THEN position END`
-      params.push(...given)
+      sealed = `, CASE WHEN type IN (${marks(given.length)}) AND instr(payload, '"$enc"') > 0 THEN position END`
+      sealedParams.push(...given)
     }
-    params.push(request.tenant, request.after)
+    const where: unknown[] = [request.tenant, request.after]
     let filter = ''
     if (streams) {
       filter = ` AND stream IN (${marks(streams.length)})`
-      params.push(...streams)
+      where.push(...streams)
     }
-    const statement = sql(
-      reader,
-      `SELECT ${columns} FROM strata_events
-       WHERE tenant = ? AND tenant_position > ?${filter} ORDER BY tenant_position LIMIT ?`,
+    // A row whose payload is over `large` bytes is read as its size first (`largeOver`).
+    const large = largeOver(request)
+    const select = (wire: string, over = false) =>
+      sql(
+        reader,
+        `SELECT CASE WHEN ${holds.join(' OR ')} THEN NULL ${wire} END${sealed} FROM strata_events
+       WHERE tenant = ? AND tenant_position > ?${filter}${over ? ' AND octet_length(payload) > ?' : ''}
+       ORDER BY tenant_position LIMIT ?`,
+      )
+    const sized = large === undefined ? [] : [large]
+    const statement = select(
+      large === undefined
+        ? `ELSE ${WIRE}`
+        : `WHEN octet_length(payload) > ? THEN octet_length(payload) ELSE ${WIRE}`,
     )
+    const params = [...holdParams, ...sized, ...sealedParams, ...where, request.limit]
+    const rows = given
+      ? (statement.raw(true).all(...params) as unknown[][])
+      : (statement.pluck().all(...params) as unknown[])
+    const wireOf = given ? (row: unknown) => (row as unknown[])[0] : (row: unknown) => row
+    const budget =
+      large === undefined ? { cut: false, over: 0 } : budgetRows(rows, wireOf, request.maxBytes)
+    if (!budget) return undefined
+    if (budget.over) {
+      // The same rows over `large`, in the same order, in the same transaction.
+      const again = select(`ELSE ${WIRE}`, true)
+      const more = [...holdParams, ...sealedParams, ...where, large, budget.over]
+      const read = given ? again.raw(true).all(...more) : again.pluck().all(...more)
+      let i = 0
+      for (let r = 0; r < rows.length; r++)
+        if (typeof wireOf(rows[r]) === 'number') rows[r] = read[i++]
+    }
+    const kept = fitting((given ? rows.map(wireOf) : rows) as string[], request.maxBytes)
+    const cut = budget.cut || kept < rows.length
+    rows.length = kept
     const page = given
-      ? sealedRows(statement.raw(true).all(...params, request.limit) as unknown[][], request)
-      : plainRows(statement.pluck().all(...params, request.limit) as (string | null)[])
-    return page && { ...page, ...headAndClients(request) }
+      ? sealedRows(rows as unknown[][], request)
+      : plainRows(rows as (string | null)[])
+    return page && { ...page, ...headAndClients(request), ...(cut && { cut }) }
   })
+}
+
+/**
+ * Keeps of a page's rows, each written (a string), held (null) or over `largeOver` (its payload's
+ * size), those its byte budget may hold (`underBudget`): undefined when one is held (the page is
+ * not written), else whether rows were left and how many of those kept are over.
+ */
+function budgetRows(rows: unknown[], wireOf: (row: unknown) => unknown, max: number | undefined) {
+  const fits = underBudget(max)
+  let over = 0
+  let n = 0
+  for (; n < rows.length; n++) {
+    const wire = wireOf(rows[n]) as string | number | null
+    if (wire === null) return undefined
+    if (!fits(typeof wire === 'number' ? WIRE_LEAST + wire : wire.length)) break
+    if (typeof wire === 'number') over++
+  }
+  const cut = n < rows.length
+  rows.length = n
+  return { cut, over }
 }
 
 type Rows = Pick<PageResult, 'text' | 'count' | 'last' | 'sealed'> | undefined

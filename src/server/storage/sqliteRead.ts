@@ -1,7 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3'
-import type { ClientRecord, ReadRequest, TextEvent } from '../types'
+import type { ClientRecord, ReadRequest, TextEvent, TextReadResult } from '../types'
 import { type EventRow, rowToClient, rowToEvent } from './rows'
 import { sqlitePage } from './sqlitePage'
+import { largeOver, underBudget, WIRE_LEAST } from './text'
 
 type Db = BetterSqlite3.Database
 type Sql = (db: Db, text: string) => BetterSqlite3.Statement
@@ -11,6 +12,15 @@ const TEXT_COLUMNS =
   'position, tenant_position, tenant, client_id, client_seq, id, stream, stream_version, type, payload, at, command_id'
 
 type TextRow = [number, number, string, string, number, string, string, number, string, string]
+
+/**
+ * `TEXT_COLUMNS` with a payload over a size (the first parameter) read as its size in bytes: a
+ * page of large events is read as far as its byte budget only (`largeOver`).
+ */
+const SIZED_COLUMNS = TEXT_COLUMNS.replace(
+  ' payload,',
+  ' CASE WHEN octet_length(payload) > ? THEN octet_length(payload) ELSE payload END,',
+)
 
 /**
  * A row of a text read as an event, its payload the stored text. Rows come as arrays (raw
@@ -49,14 +59,26 @@ export function sqliteReads(reader: Db, sql: Sql) {
       : sql(db, 'SELECT coalesce(max(tenant_position), 0) FROM strata_events WHERE tenant = ?')
           .pluck()
           .get(tenant)) as number
-  /** One tenant's events in tenant order, or every tenant's in global order. */
-  const select = (db: Db, columns: string, request: Omit<ReadRequest, 'clientIds'>) => {
+  /**
+   * One tenant's events in tenant order, or every tenant's in global order; `large`: only those
+   * whose payload is over that many bytes.
+   */
+  const select = (
+    db: Db,
+    columns: string,
+    request: Omit<ReadRequest, 'clientIds'>,
+    large?: number,
+  ) => {
     const tenant = request.tenant
     const where = [tenant === undefined ? 'position > ?' : 'tenant = ? AND tenant_position > ?']
     const params: unknown[] = tenant === undefined ? [request.after] : [tenant, request.after]
     if (request.streams) {
       where.push(`stream IN (${marks(request.streams.length)})`)
       params.push(...request.streams)
+    }
+    if (large !== undefined) {
+      where.push('octet_length(payload) > ?')
+      params.push(large)
     }
     const order = tenant === undefined ? 'position' : 'tenant_position'
     const statement = sql(
@@ -83,15 +105,51 @@ export function sqliteReads(reader: Db, sql: Sql) {
     head: headOf(reader, request.tenant),
     clients: clientsOf(request),
   }))
-  const readText = reader.transaction((request: ReadRequest) => {
-    const { statement, params } = select(reader, TEXT_COLUMNS, request)
-    const rows = statement.raw(true).all(...params) as unknown[][]
+  const readText = reader.transaction((request: ReadRequest): TextReadResult => {
+    const large = largeOver(request)
+    const { statement, params } = select(reader, large ? SIZED_COLUMNS : TEXT_COLUMNS, request)
+    const rows = statement.raw(true).all(...(large ? [large, ...params] : params)) as unknown[][]
+    const cut = large ? budgetRows(rows, request, large) : false
     return {
       events: rows.map(textEvent),
       head: headOf(reader, request.tenant),
       clients: clientsOf(request),
+      ...(cut && { cut }),
     }
   })
+  /**
+   * Keeps of a sized read's rows those its byte budget may hold (`underBudget`), each payload
+   * over `large` bytes (read as its size) read now; true when rows were left.
+   */
+  const budgetRows = (rows: unknown[][], request: ReadRequest, large: number) => {
+    const fits = underBudget(request.maxBytes)
+    let n = 0
+    let over = 0
+    for (; n < rows.length; n++) {
+      const r = rows[n] as [...TextRow, number, string | null]
+      const payload = r[9] as string | number
+      const least =
+        WIRE_LEAST +
+        (typeof payload === 'number' ? payload : payload.length) +
+        r[3].length +
+        r[5].length +
+        r[6].length +
+        r[8].length +
+        (r[11]?.length ?? 0)
+      if (!fits(least)) break
+      if (typeof payload === 'number') over++
+    }
+    const cut = n < rows.length
+    rows.length = n
+    if (over) {
+      // The same rows over `large`, in the same order, in the same transaction.
+      const { statement, params } = select(reader, 'payload', { ...request, limit: over }, large)
+      const payloads = statement.pluck().all(...params) as string[]
+      let i = 0
+      for (const r of rows) if (typeof r[9] === 'number') r[9] = payloads[i++]
+    }
+    return cut
+  }
   const readPage = sqlitePage(reader, sql, (request) => ({
     head: headOf(reader, request.tenant),
     clients: clientsOf(request),
