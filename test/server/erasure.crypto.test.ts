@@ -11,6 +11,8 @@ import { nodeGcm } from '../../src/server/erasure/gcm'
  * the envelopes, and every tampering reading as nothing rather than as garbage or a throw.
  */
 const gcm = nodeGcm(node)
+// Its JavaScript path at every length (by default native GCM takes more than 256 bytes).
+const js = nodeGcm(node, Number.POSITIVE_INFINITY)
 const hex = (text: string) => Buffer.from(text, 'hex')
 
 // McGrew and Viega's GCM test cases 13-16 (AES-256, 96-bit IV) and one of NIST's CAVP
@@ -60,9 +62,15 @@ const VECTORS = [
   ],
 ] as const
 
-const sealOf = (key: Uint8Array, iv: Uint8Array, aad: Uint8Array, plain: Uint8Array) => {
+const sealOf = (
+  key: Uint8Array,
+  iv: Uint8Array,
+  aad: Uint8Array,
+  plain: Uint8Array,
+  with_ = js,
+) => {
   const out = Buffer.alloc(plain.length + 16)
-  gcm.seal(key, iv, aad, plain, out, 0)
+  with_.seal(key, iv, aad, plain, out, 0)
   return out
 }
 const nativeSeal = (key: Uint8Array, iv: Uint8Array, aad: Uint8Array, plain: Uint8Array) => {
@@ -86,7 +94,7 @@ describe('AES-256-GCM (gcm.ts)', () => {
   it.each(VECTORS)('gives test case %s', (_, key, iv, plain, aad, cipher, tag) => {
     const sealed = sealOf(hex(key), hex(iv), hex(aad), hex(plain))
     expect(sealed.toString('hex')).toBe(cipher + tag)
-    expect(gcm.open(hex(key), hex(iv), hex(aad), sealed)?.toString('hex')).toBe(plain)
+    expect(js.open(hex(key), hex(iv), hex(aad), sealed)?.toString('hex')).toBe(plain)
   })
 
   it('seals the bytes native GCM seals and opens them both ways, lengths 0 to 4,097', () => {
@@ -107,44 +115,61 @@ describe('AES-256-GCM (gcm.ts)', () => {
       )
       const iv = node.randomBytes(12)
       const k = round % 7 ? key : node.randomBytes(32)
-      const ours = sealOf(k, iv, aad, plain)
-      expect(ours.equals(nativeSeal(k, iv, aad, plain))).toBe(true)
+      const [ours, native] = [sealOf(k, iv, aad, plain), nativeSeal(k, iv, aad, plain)]
+      expect(ours.equals(native)).toBe(true)
       expect(nativeOpen(k, iv, aad, ours).equals(plain)).toBe(true)
-      expect(gcm.open(k, iv, aad, nativeSeal(k, iv, aad, plain))?.equals(plain)).toBe(true)
+      expect(js.open(k, iv, aad, native)?.equals(plain)).toBe(true)
+      // The default: JavaScript up to 256 bytes, native beyond, the same bytes either way.
+      expect(sealOf(k, iv, aad, plain, gcm).equals(native)).toBe(true)
+      expect(gcm.open(k, iv, aad, native)?.equals(plain)).toBe(true)
       cases++
     }
     expect(cases).toBe(3000)
   })
 
-  it('opens nothing when any bit of IV, ciphertext, tag or additional data is flipped', () => {
-    const [key, iv] = [node.randomBytes(32), node.randomBytes(12)]
-    const plain = Buffer.from('["Person 12345 Example","user-345@example.com"]')
-    const aad = Buffer.from(
-      'strata/v2\u0000tenant\u0000client-123\u0000client-123-99999\u0000name,email',
-    )
-    const sealed = sealOf(key, iv, aad, plain)
-    expect(gcm.open(key, iv, aad, sealed)?.equals(plain)).toBe(true)
-    const opened: unknown[] = []
-    for (let bit = 0; bit < 96; bit++) opened.push(gcm.open(key, flip(iv, bit), aad, sealed))
-    for (let bit = 0; bit < sealed.length * 8; bit++)
-      opened.push(gcm.open(key, iv, aad, flip(sealed, bit)))
-    for (let bit = 0; bit < aad.length * 8; bit++)
-      opened.push(gcm.open(key, iv, flip(aad, bit), sealed))
-    expect(opened).toHaveLength(96 + sealed.length * 8 + aad.length * 8)
-    expect(opened.filter((o) => o !== undefined)).toEqual([])
-  })
+  it.each([
+    ['an event', '["Person 12345 Example","user-345@example.com"]'],
+    ['a long one (native)', `["${'Person 12345 Example '.repeat(20)}"]`],
+  ])(
+    'opens nothing when any bit of IV, ciphertext, tag or additional data of %s is flipped',
+    (_, text) => {
+      const [key, iv, plain] = [node.randomBytes(32), node.randomBytes(12), Buffer.from(text)]
+      const aad = Buffer.from(
+        'strata/v2\u0000tenant\u0000client-123\u0000client-123-99999\u0000name,email',
+      )
+      const sealed = sealOf(key, iv, aad, plain, gcm)
+      expect(gcm.open(key, iv, aad, sealed)?.equals(plain)).toBe(true)
+      const opened: unknown[] = []
+      for (let bit = 0; bit < 96; bit++) opened.push(gcm.open(key, flip(iv, bit), aad, sealed))
+      for (let bit = 0; bit < sealed.length * 8; bit++)
+        opened.push(gcm.open(key, iv, aad, flip(sealed, bit)))
+      for (let bit = 0; bit < aad.length * 8; bit++)
+        opened.push(gcm.open(key, iv, flip(aad, bit), sealed))
+      expect(opened).toHaveLength(96 + sealed.length * 8 + aad.length * 8)
+      expect(opened.filter((o) => o !== undefined)).toEqual([])
+    },
+  )
 
-  it('opens nothing truncated, lengthened, under another key or with an IV not of 96 bits', () => {
-    const [key, iv, aad] = [node.randomBytes(32), node.randomBytes(12), node.randomBytes(20)]
-    const sealed = sealOf(key, iv, aad, node.randomBytes(40))
-    for (let size = 0; size < sealed.length; size++)
-      expect(gcm.open(key, iv, aad, sealed.subarray(0, size))).toBeUndefined()
-    expect(gcm.open(key, iv, aad, Buffer.concat([sealed, Buffer.alloc(1)]))).toBeUndefined()
-    expect(gcm.open(node.randomBytes(32), iv, aad, sealed)).toBeUndefined()
-    expect(gcm.open(key, iv.subarray(0, 8), aad, sealed)).toBeUndefined()
-    // The same bytes in another array are the same key.
-    expect(gcm.open(Uint8Array.from(key), iv, aad, sealed)).toBeDefined()
-  })
+  it.each([
+    ['JavaScript', 40],
+    ['native', 400],
+  ])(
+    'opens nothing truncated, lengthened, under another key or with another IV size (%s)',
+    (_, bytes) => {
+      const [key, iv, aad] = [node.randomBytes(32), node.randomBytes(12), node.randomBytes(20)]
+      const sealed = sealOf(key, iv, aad, node.randomBytes(bytes), gcm)
+      const opened: unknown[] = []
+      for (let size = 0; size < sealed.length; size++)
+        opened.push(gcm.open(key, iv, aad, sealed.subarray(0, size)))
+      opened.push(gcm.open(key, iv, aad, Buffer.concat([sealed, Buffer.alloc(1)])))
+      opened.push(gcm.open(node.randomBytes(32), iv, aad, sealed))
+      opened.push(gcm.open(key, iv.subarray(0, 8), aad, sealed))
+      expect(opened).toHaveLength(sealed.length + 3)
+      expect(opened.filter((o) => o !== undefined)).toEqual([])
+      // The same bytes in another array are the same key.
+      expect(gcm.open(Uint8Array.from(key), iv, aad, sealed)).toBeDefined()
+    },
+  )
 
   it('still opens under a key whose state was let go for newer ones (4,096 are kept)', () => {
     const [iv, aad, plain] = [node.randomBytes(12), node.randomBytes(30), node.randomBytes(50)]
@@ -152,7 +177,7 @@ describe('AES-256-GCM (gcm.ts)', () => {
     const sealed = keys.map((key) => sealOf(key, iv, aad, plain))
     for (const [i, key] of keys.entries()) {
       expect(sealed[i]!.equals(nativeSeal(key, iv, aad, plain))).toBe(true)
-      expect(gcm.open(key, iv, aad, sealed[i]!)?.equals(plain)).toBe(true)
+      expect(js.open(key, iv, aad, sealed[i]!)?.equals(plain)).toBe(true)
     }
   })
 
