@@ -95,4 +95,29 @@ describe('OpenedCache', () => {
     expect(cache.values('acme', 999)).toBeUndefined()
     expect(cache.values('evil', 1000)).toEqual({ name: 'n1000' })
   })
+
+  it('keeps a text alone and gives its sealed fields back from it, once, at the count it was kept', () => {
+    const cache = new OpenedCache(100)
+    cache.sync('acme', 0)
+    const text = JSON.stringify({ userId: 'ada', name: { first: 'Ada' }, email: 'a@x', n: 1 })
+    cache.setText('acme', 1, text, ['name', 'email'], 0)
+    cache.learn('acme', 0, new Map(), [[2, JSON.stringify({ name: 'Bob', other: 1 }), ['name']]])
+    // A field the text lacks is not made up (v1 may open fewer fields than it names).
+    cache.setText('acme', 3, JSON.stringify({ name: 'Cy' }), ['name', 'email'], 0)
+    expect(cache.text('acme', 1)).toBe(text)
+    const first = cache.values('acme', 1)
+    expect(first).toEqual({ name: { first: 'Ada' }, email: 'a@x' })
+    expect(cache.values('acme', 1)).toBe(first)
+    expect(cache.values('acme', 2)).toEqual({ name: 'Bob' })
+    expect(cache.values('acme', 3)).toEqual({ name: 'Cy' })
+    expect(cache.values('evil', 1)).toBeUndefined()
+    // Nothing is kept at a count that is no longer the tenant's.
+    cache.setText('acme', 4, text, ['name'], 1)
+    cache.learn('acme', 1, new Map([['ada', new Uint8Array(32)]]), [[5, text, ['name']]])
+    expect([cache.text('acme', 4), cache.text('acme', 5), cache.key('acme', 'ada')]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ])
+  })
 })

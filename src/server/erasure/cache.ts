@@ -92,9 +92,12 @@ class Shared<K, V> {
 }
 
 interface Opened {
-  values: Record<string, JsonValue>
+  /** The sealed fields' values; read back from `text` when first asked, if kept without them. */
+  values: Record<string, JsonValue> | undefined
   /** The whole payload opened, as JSON text, once a text read or the append made it. */
-  text?: string | undefined
+  text: string | undefined
+  /** The sealed fields, whose values `text` holds. */
+  fields: readonly string[] | undefined
 }
 
 /**
@@ -141,48 +144,64 @@ export class OpenedCache {
   setKey(tenant: string, subject: string, key: Uint8Array, generation: number): void {
     if (this.#counts.current(tenant, generation)) this.#keys.put(tenant, subject, key)
   }
-  /** The fields of the event at this global position, when they are the tenant's. */
+  /**
+   * The fields of the event at this global position, when they are the tenant's. An entry kept
+   * with its text only (a text read's, an append's: one string an event held, not a record and
+   * its values too) gives them read back from it, once.
+   */
   values(tenant: string, position: number): Record<string, JsonValue> | undefined {
-    return this.#values.get(tenant, position)?.values
+    const opened = this.#values.get(tenant, position)
+    if (!opened || opened.values !== undefined || opened.text === undefined) return opened?.values
+    const payload = JSON.parse(opened.text) as Record<string, JsonValue>
+    const values: Record<string, JsonValue> = {}
+    for (const field of opened.fields!)
+      if (Object.hasOwn(payload, field)) values[field] = payload[field]!
+    opened.values = values
+    return values
   }
   setValues(
     tenant: string,
     position: number,
     values: Record<string, JsonValue>,
     generation: number,
-    text?: string,
   ): void {
     if (this.#counts.current(tenant, generation))
-      this.#values.put(tenant, position, { values, text })
+      this.#values.put(tenant, position, { values, text: undefined, fields: undefined })
   }
   /**
-   * The event's payload opened, as JSON text, when its fields are kept and the text was made:
-   * a text read of it then parses, opens and encodes nothing.
+   * The event's payload opened, as JSON text, when it was kept: a text read of it then parses,
+   * opens and encodes nothing.
    */
   text(tenant: string, position: number): string | undefined {
     return this.#values.get(tenant, position)?.text
   }
-  /** Keeps the opened payload's text beside the fields kept for it (none kept: nothing). */
-  setText(tenant: string, position: number, text: string, generation: number): void {
-    const opened = this.#values.get(tenant, position)
-    if (opened && this.#counts.current(tenant, generation)) opened.text = text
+  /** Keeps the event's payload opened as JSON text, which holds its sealed `fields`' values. */
+  setText(
+    tenant: string,
+    position: number,
+    text: string,
+    fields: readonly string[],
+    generation: number,
+  ): void {
+    if (this.#counts.current(tenant, generation))
+      this.#values.put(tenant, position, { values: undefined, text, fields })
   }
 
   /**
-   * What a committed append used and sealed (values by global position), kept when the
-   * tenant's count of erasures is still the one its transaction saw (else a forget came
-   * between, and it is dropped).
+   * What a committed append used and sealed (each event's payload as sent, by global position,
+   * and its sealed fields), kept when the tenant's count of erasures is still the one its
+   * transaction saw (else a forget came between, and it is dropped).
    */
   learn(
     tenant: string,
     generation: number,
     keys: ReadonlyMap<string, Uint8Array>,
-    values: readonly (readonly [number, Record<string, JsonValue>, string?])[],
+    texts: readonly (readonly [position: number, text: string, fields: readonly string[]])[],
   ): void {
     if (!this.#counts.current(tenant, generation)) return
     for (const [subject, key] of keys) this.#keys.put(tenant, subject, key)
-    for (const [position, opened, text] of values)
-      this.#values.put(tenant, position, { values: opened, text })
+    for (const [position, text, fields] of texts)
+      this.#values.put(tenant, position, { values: undefined, text, fields })
   }
 
   clear(): void {

@@ -136,8 +136,9 @@ async function openPayloads(
         payload[field] = values && Object.hasOwn(values, field) ? values[field]! : { ...ERASED }
       const payloadText = JSON.stringify(payload)
       out[s.index] = payloadText
+      // The text alone: one string kept an event, its values read back from it if asked.
       if (values && generation !== undefined)
-        cache?.setValues(event.tenant, event.position, values, generation, payloadText)
+        cache?.setText(event.tenant, event.position, payloadText, fields, generation)
     }
   }
   return out

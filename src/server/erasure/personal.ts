@@ -39,8 +39,8 @@ interface Learned {
   tenant: string
   generation: number
   keys: Map<string, Uint8Array>
-  /** With the whole payload as sent, which is how a reader sees it opened. */
-  values: [position: number, values: Record<string, JsonValue>, text: string][]
+  /** The whole payload as sent (how a reader sees it opened) and its sealed fields. */
+  values: [position: number, text: string, fields: readonly string[]][]
 }
 
 /** What each transaction of `withErasure`'s append learned, by the transaction it gave. */
@@ -117,18 +117,14 @@ export async function sealEvents(
       continue
     }
     const sealing: JsonValue[] = []
-    const plain: Record<string, JsonValue> = {}
-    for (const field of fields) {
-      sealing.push(payload[field]!)
-      plain[field] = payload[field]!
-    }
+    for (const field of fields) sealing.push(payload[field]!)
     const field = fields === declared ? joined(fields) : fields.join(',')
     const place = { tenant, clientId: event.clientId, eventId: event.id, field }
     const key = keys.get(subject!)!
     const sealed = sync
       ? sync.seal(key, subject!, place, sealing)
       : await web.seal(key, subject!, place, sealing)
-    if (learned) values.push([event.position, plain, JSON.stringify(event.payload)])
+    if (learned) values.push([event.position, JSON.stringify(event.payload), fields])
     payload[fields[0]!] = sealed as never
     for (let f = 1; f < fields.length; f++) payload[fields[f]!] = { $enc: 'v2' }
     out.push(withPayload(event, payload))
