@@ -10,11 +10,13 @@ import { ghash, ghashTable } from './ghash'
  * much. Table-driven GHASH in JavaScript is not constant-time against a local cache-timing
  * attacker (nor is OpenSSL's 4-bit fallback, nor noble-ciphers).
  *
- * Per key, made on its first use (~5 us) and weakly held by the key's bytes, so a forget that
- * drops the key drops them: the ECB context, which holds the AES key schedule in native memory
- * until it is collected (as a KeyObject did), and GHASH's tables of H = E_K(0^128). About 2 KB a
- * key (a KeyObject ~0.3 KB; the cache of keys holds up to 50,000), so only the last LIVE made
- * are kept whole: an older one is emptied, made again if its key is used again.
+ * Per key, made on its first use (~5 us) and weakly held by the key's bytes, so it lives as
+ * long as the key does in the cache of keys (erasure/cache.ts: bounded, each tenant within its
+ * share, so another tenant's keys never drop these) and a forget that drops the key drops it:
+ * the ECB context, which holds the AES key schedule in native memory until it is collected (as
+ * a KeyObject did), and GHASH's tables of H = E_K(0^128). About 2.1 KB a key (RSS; a KeyObject
+ * was 0.33 KB): 105 MB at the cache's 50,000 keys. A bound of its own here (a ring of 4,096,
+ * 0a8fc42) let one tenant's keys empty every other's states (test/server/attack.gcmShare.test.ts).
  *
  * GHASH in JavaScript costs ~0.2 us a block where native GCM's is almost free: beyond
  * NATIVE_ABOVE bytes of additional data and text (measured: equal at ~250-290 bytes, 55 of them
@@ -25,37 +27,25 @@ type NodeCrypto = typeof import('node:crypto')
 
 export const GCM_IV_BYTES = 12
 export const GCM_TAG_BYTES = 16
-const LIVE = 4096
 const NATIVE_ABOVE = 256
 
 interface KeyState {
-  ecb: Cipher | undefined
+  ecb: Cipher
   table: Int32Array
-  handle?: KeyObject | undefined
+  handle?: KeyObject
 }
 
 /** `nativeAbove`: from how many bytes of additional data and text native GCM does it (tests). */
 export function nodeGcm(node: NodeCrypto, nativeAbove = NATIVE_ABOVE) {
   const states = new WeakMap<Uint8Array, KeyState>()
-  // The states made last, oldest first out; weakly, so they never outlive their key.
-  const live: (WeakRef<KeyState> | undefined)[] = new Array(LIVE)
-  let next = 0
-  const stateOf = (key: Uint8Array): KeyState & { ecb: Cipher } => {
+  const stateOf = (key: Uint8Array): KeyState => {
     let state = states.get(key)
-    if (state?.ecb === undefined) {
+    if (state === undefined) {
       const ecb = node.createCipheriv('aes-256-ecb', key, null).setAutoPadding(false)
       state = { ecb, table: ghashTable(ecb.update(new Uint8Array(16))) }
       states.set(key, state)
-      const old = live[next]?.deref()
-      if (old) {
-        old.ecb = undefined
-        old.table = EMPTY
-        old.handle = undefined
-      }
-      live[next] = new WeakRef(state)
-      next = (next + 1) % LIVE
     }
-    return state as KeyState & { ecb: Cipher }
+    return state
   }
   const handleOf = (key: Uint8Array) => {
     const state = stateOf(key)
@@ -157,5 +147,3 @@ export function nodeGcm(node: NodeCrypto, nativeAbove = NATIVE_ABOVE) {
     }
   }
 }
-
-const EMPTY = new Int32Array(0)
