@@ -164,7 +164,8 @@ describe('AES-256-GCM (gcm.ts)', () => {
       opened.push(gcm.open(key, iv, aad, Buffer.concat([sealed, Buffer.alloc(1)])))
       opened.push(gcm.open(node.randomBytes(32), iv, aad, sealed))
       opened.push(gcm.open(key, iv.subarray(0, 8), aad, sealed))
-      expect(opened).toHaveLength(sealed.length + 3)
+      opened.push(gcm.open(key.subarray(0, 16), iv, aad, sealed))
+      expect(opened).toHaveLength(sealed.length + 4)
       expect(opened.filter((o) => o !== undefined)).toEqual([])
       // The same bytes in another array are the same key.
       expect(gcm.open(Uint8Array.from(key), iv, aad, sealed)).toBeDefined()
@@ -240,5 +241,6 @@ describe('envelopes sealed with gcm.ts', () => {
     ])
       expect(sync!.open(key, moved, envelope)).toBeUndefined()
     expect(sync!.open(node.randomBytes(32), place, envelope)).toBeUndefined()
+    expect(sync!.open(key.subarray(0, 31), place, envelope)).toBeUndefined()
   })
 })

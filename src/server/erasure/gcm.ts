@@ -27,6 +27,7 @@ type NodeCrypto = typeof import('node:crypto')
 
 export const GCM_IV_BYTES = 12
 export const GCM_TAG_BYTES = 16
+const KEY_BYTES = 32
 const NATIVE_ABOVE = 256
 
 interface KeyState {
@@ -118,6 +119,8 @@ export function nodeGcm(node: NodeCrypto, nativeAbove = NATIVE_ABOVE) {
      */
     open(key: Uint8Array, iv: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Buffer | undefined {
       if (iv.length !== GCM_IV_BYTES || sealed.length < GCM_TAG_BYTES) return undefined
+      // A key of another size (a damaged row) opens nothing, as native GCM's error did.
+      if (key.length !== KEY_BYTES) return undefined
       const size = sealed.length - GCM_TAG_BYTES
       if (aad.length + size > nativeAbove) return nativeOpen(key, iv, aad, sealed, size)
       const { ecb, table } = stateOf(key)
