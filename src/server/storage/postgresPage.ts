@@ -2,7 +2,7 @@ import type { Pool } from 'pg'
 import type { SealedRow } from '../reads'
 import type { PageRequest, PageResult } from '../types'
 import { rowToClient } from './rows'
-import { fitting, WIRE_LEAST } from './text'
+import { fitting, largeOver, underBudget, WIRE_LEAST } from './text'
 
 /**
  * An event as `wireText` writes it, in SQL, in two parts around the payload (a sealed row is
@@ -20,61 +20,92 @@ const TAIL = `',"at":' || at::bigint || ',"commandId":' || coalesce(to_json(comm
 const WRITTEN_AT = 'at = trunc(at) AND abs(at) < 9007199254740992'
 
 /**
+ * A page's rows as the query below writes them: an event's tenant position, its wire text
+ * (NULL when held or large), a sealed row's tail, global position, client id, id, type and
+ * payload text (NULL for the others), and a large row's payload bytes (NULL for the others).
+ */
+const COLUMNS = (sealed: string, heldTypes: string, heldStreams: string, large: string) =>
+  `tenant_position AS tp, CASE WHEN NOT (${WRITTEN_AT})
+    OR (type = ANY(${heldTypes}::text[]) AND strpos(p.text, '"$enc"') > 0)
+    OR stream = ANY(${heldStreams}::text[]) THEN NULL
+    WHEN octet_length(p.text) > ${large} THEN NULL
+    WHEN ${sealed} THEN ${HEAD} ELSE ${HEAD} || p.text || ${TAIL} END AS wire,
+  CASE WHEN ${sealed} THEN ${TAIL} END AS tail,
+  CASE WHEN ${sealed} THEN position END AS position,
+  CASE WHEN ${sealed} THEN client_id END AS client_id,
+  CASE WHEN ${sealed} THEN id END AS id,
+  CASE WHEN ${sealed} THEN type END AS type,
+  CASE WHEN ${sealed} THEN p.text END AS payload,
+  CASE WHEN octet_length(p.text) > ${large} THEN octet_length(p.text) END AS large`
+
+/**
+ * The payload's text once a row (`OFFSET 0` keeps the subquery from being folded into each of
+ * the expressions naming it: the conversion of jsonb to text is most of a page's cost).
+ */
+const TEXT = 'LATERAL (SELECT payload::text AS text OFFSET 0) p'
+
+/** Whether a row is sealed: of a type given apart (`$n`), its text naming an envelope. */
+const SEALED = (types: string) => `(type = ANY(${types}::text[]) AND strpos(p.text, '"$enc"') > 0)`
+
+/**
  * The PostgreSQL adapter's `readPage`: one statement (one snapshot) whose first row holds the
  * head and the clients' records, then a row per event written as the wire's JSON, NULL for a
  * held one (its page is not written). A sealed one (`request.sealed`) has its wire text's two
- * parts and what opening it takes in columns of its own (NULL for the others).
+ * parts and what opening it takes in columns of its own (NULL for the others). A row whose
+ * payload is over `largeOver` bytes is read as its size, and those the page's byte budget
+ * holds are read after by position (a stored event never changes).
  */
 export function postgresPage(pool: Pool, s: string) {
   return async (request: PageRequest): Promise<PageResult | undefined> => {
     const { tenant, after, limit, streams, held, maxBytes } = request
     const sealed = request.sealed ?? []
+    const heldTypes = held.types.filter((t) => !sealed.includes(t))
     const params: unknown[] = [
       tenant,
       after,
       limit,
-      held.types.filter((t) => !sealed.includes(t)),
+      heldTypes,
       held.streams,
       request.clientIds ?? [],
       sealed,
+      largeOver(request) ?? null,
     ]
     const filter = streams ? ` AND stream = ANY($${params.push(streams)}::text[])` : ''
-    const budget = maxBytes === undefined ? undefined : `$${params.push(maxBytes)}::bigint`
     const { rows } = await pool.query<unknown[]>({
       text: `WITH picked AS (
-          SELECT *, payload::text AS ptext
-          FROM ${s}.events WHERE tenant = $1 AND tenant_position > $2${filter}
+          SELECT * FROM ${s}.events WHERE tenant = $1 AND tenant_position > $2${filter}
           ORDER BY tenant_position LIMIT $3),
-        sized AS (${budget ? sizedBy(budget, 'picked', 'tenant_position') : 'SELECT *, false AS over FROM picked'}),
-        marked AS (
-          SELECT *, (type = ANY($7::text[]) AND strpos(ptext, '"$enc"') > 0) AS sealed FROM sized),
-        ev AS (
-          SELECT tenant_position AS tp, CASE WHEN NOT (${WRITTEN_AT})
-            OR (type = ANY($4::text[]) AND strpos(ptext, '"$enc"') > 0)
-            OR stream = ANY($5::text[]) THEN NULL
-            WHEN sealed THEN ${HEAD} ELSE ${HEAD} || ptext || ${TAIL} END AS wire,
-            CASE WHEN sealed THEN ${TAIL} END AS tail,
-            CASE WHEN sealed THEN position END AS position,
-            CASE WHEN sealed THEN client_id END AS client_id,
-            CASE WHEN sealed THEN id END AS id,
-            CASE WHEN sealed THEN type END AS type,
-            CASE WHEN sealed THEN ptext END AS payload,
-            over
-          FROM marked)
+        ev AS (SELECT ${COLUMNS(SEALED('$7'), '$4', '$5', '$8::bigint')} FROM picked, ${TEXT})
         SELECT NULL::bigint AS tp,
           (SELECT coalesce(max(tenant_position), 0) FROM ${s}.events WHERE tenant = $1)::text AS wire,
           coalesce((SELECT json_agg(c) FROM ${s}.clients c
             WHERE c.tenant = $1 AND c.client_id = ANY($6::text[])), '[]')::text AS clients,
-          NULL, NULL::bigint, NULL, NULL, NULL, NULL, NULL::boolean
-        UNION ALL SELECT tp, wire, NULL, tail, position, client_id, id, type, payload, over FROM ev
+          NULL, NULL::bigint, NULL, NULL, NULL, NULL, NULL::integer
+        UNION ALL SELECT tp, wire, NULL, tail, position, client_id, id, type, payload, large FROM ev
         ORDER BY tp NULLS FIRST`,
       values: params,
       rowMode: 'array',
     })
     const [head, ...read] = rows
-    // The row past the budget's bound (`sizedBy`) says the page was cut; it is not in it.
-    const cut = read.at(-1)?.[9] === true
-    if (cut) read.pop()
+    const budget = budgetRows(read, maxBytes)
+    if (!budget) return undefined
+    if (budget.large.length) {
+      // The large rows the budget may hold, as the others are written.
+      const more = await pool.query<unknown[]>({
+        text: `SELECT ${COLUMNS(SEALED('$5'), '$3', '$4', 'NULL::bigint')}
+          FROM ${s}.events, ${TEXT} WHERE tenant = $1 AND tenant_position = ANY($2::bigint[])
+          ORDER BY tenant_position`,
+        values: [tenant, budget.large, heldTypes, held.streams, sealed],
+        rowMode: 'array',
+      })
+      // In the page's columns (no clients' column, which only its first row holds).
+      let i = 0
+      for (let r = 0; r < read.length; r++) {
+        if (read[r]![9] === null) continue
+        const [tp, wire, ...rest] = more.rows[i++]!
+        read[r] = [tp, wire, null, ...rest.slice(0, 6), null]
+      }
+    }
     // What is sent of each row, a sealed row's payload as stored: opened, it is no longer.
     const wires: string[] = []
     for (const r of read) {
@@ -114,24 +145,35 @@ export function postgresPage(pool: Pool, s: string) {
       head: Number(head![1]),
       clients: (JSON.parse(head![2] as string) as unknown[]).map((c) => rowToClient(c)!),
     }
-    if (cut || events.length < read.length) page.cut = true
+    if (budget.cut || events.length < read.length) page.cut = true
     if (given.length) page.sealed = given
     return page
   }
 }
 
 /**
- * The rows of `from` (a page's, with their payloads' text as `text`, in `order`) that a byte
- * budget may hold, as `underBudget` takes them, by a bound below each one's bytes (its payload
- * and strings as they are, `WIRE_LEAST`), so a page of large events stops in the query (it is
- * cut exactly after, `fitting`): each while those up to it, joined, are within `budget`, and
- * always the first; then one more, marked `over`, which says there were more.
+ * Keeps of a page's rows those its byte budget may hold (`underBudget`), by a bound below each
+ * one's bytes (a large row's payload bytes): undefined when one is held (the page is not
+ * written), else whether rows were left, and the positions of the large rows kept.
  */
-export function sizedBy(budget: string, from: string, order: string, text = 'ptext'): string {
-  const least = `octet_length(${text}) + octet_length(id) + octet_length(stream) + octet_length(type) + octet_length(client_id) + ${WIRE_LEAST + 1}`
-  const upTo = (end: string) => `sum(${least}) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND ${end})`
-  return `SELECT *, NOT (n = 1 OR upto <= ${budget} + 1) AS over FROM (
-      SELECT *, row_number() OVER w AS n, ${upTo('CURRENT ROW')} AS upto, ${upTo('1 PRECEDING')} AS before
-      FROM ${from} WINDOW w AS (ORDER BY ${order})) bound
-    WHERE n <= 2 OR before <= ${budget} + 1`
+function budgetRows(rows: unknown[][], max: number | undefined) {
+  const fits = underBudget(max)
+  const large: string[] = []
+  let n = 0
+  for (; n < rows.length; n++) {
+    const r = rows[n]!
+    const [wire, size] = [r[1] as string | null, r[9] as number | null]
+    if (wire === null && size === null) return undefined
+    const least =
+      size !== null
+        ? WIRE_LEAST + size
+        : r[3] === null
+          ? wire!.length
+          : wire!.length + (r[8] as string).length + (r[3] as string).length
+    if (!fits(least)) break
+    if (size !== null) large.push(String(r[0]))
+  }
+  const cut = n < rows.length
+  rows.length = n
+  return { cut, large }
 }

@@ -1,15 +1,21 @@
 import type { Pool } from 'pg'
 import type { ReadRequest, ReadResult, TextEvent, TextReadResult } from '../types'
-import { postgresPage, sizedBy } from './postgresPage'
+import { postgresPage } from './postgresPage'
 import { type EventRow, rowToClient, rowToEvent } from './rows'
+import { largeOver, underBudget, WIRE_LEAST } from './text'
 
 /** The columns of a text read, in the order `textEvent` takes them; jsonb payloads as text. */
 const TEXT_COLUMNS =
   'position, tenant_position, tenant, client_id, client_seq, id, stream, stream_version, type, payload::text AS payload, at, command_id'
 
-/** `TEXT_COLUMNS` by name, as a query around them gives them. */
-const TEXT_NAMES =
-  'position, tenant_position, tenant, client_id, client_seq, id, stream, stream_version, type, payload, at, command_id'
+/**
+ * `TEXT_COLUMNS` read from them, a payload over `large` bytes as NULL, its size in a column after
+ * (NULL for the others).
+ */
+const LARGE_AS_SIZE = (large: string) =>
+  `position, tenant_position, tenant, client_id, client_seq, id, stream, stream_version, type,
+  CASE WHEN octet_length(payload) > ${large} THEN NULL ELSE payload END AS payload, at, command_id,
+  CASE WHEN octet_length(payload) > ${large} THEN octet_length(payload) END AS large`
 
 /** The header row's event columns, typed as the events' are (the union takes their types). */
 const HEADER_NULLS =
@@ -74,18 +80,18 @@ export function postgresReads(pool: Pool, s: string) {
   }
   const readText = async (request: ReadRequest): Promise<TextReadResult> => {
     const [events, params] = eventsQuery(s, request, TEXT_COLUMNS)
-    // With a byte budget, only the events it may hold (`sizedBy`), and one marked `over`.
-    const order = request.tenant === undefined ? 'position' : 'tenant_position'
+    // A payload over `largeOver` bytes is read as its size, and read after if the budget holds it.
+    const large = largeOver(request)
     const sized =
-      request.maxBytes === undefined
-        ? `SELECT *, false AS over FROM (${events}) e`
-        : `SELECT ${TEXT_NAMES}, over FROM (${sizedBy(`$${params.push(request.maxBytes)}::bigint`, `(${events}) e`, order, 'payload')}) sized`
+      large === undefined
+        ? `SELECT *, NULL::integer AS large FROM (${events}) e`
+        : `SELECT ${LARGE_AS_SIZE(`$${params.push(large)}::bigint`)} FROM (${events}) e`
     const extra = headAndClients(request, params.length)
     // One row for the head and the clients (as text: parsed here, once) first, then a row per
     // event: one statement, so one snapshot.
     const { rows } = await pool.query<unknown[]>({
       text: `WITH ev AS (${sized})
-        SELECT ${extra.head} AS head, (${extra.clients})::text AS clients, ${HEADER_NULLS}, NULL::boolean
+        SELECT ${extra.head} AS head, (${extra.clients})::text AS clients, ${HEADER_NULLS}, NULL::integer
         UNION ALL SELECT NULL, NULL, ev.* FROM ev
         ORDER BY position NULLS FIRST`,
       values: [...params, ...extra.params],
@@ -93,14 +99,48 @@ export function postgresReads(pool: Pool, s: string) {
     })
     const first = rows[0]!
     const read = rows.slice(1)
-    const cut = read.at(-1)?.[14] === true
-    if (cut) read.pop()
+    const cut = large !== undefined && (await budgetRows(read, request))
     return {
       events: read.map(textEvent),
       head: Number(first[0]),
       clients: (JSON.parse(first[1] as string) as unknown[]).map((c) => rowToClient(c)!),
       ...(cut && { cut }),
     }
+  }
+  /**
+   * Keeps of a text read's rows those its byte budget may hold (`underBudget`), the payloads
+   * read as their sizes among them read now, by position (a stored event never changes); true
+   * when rows were left.
+   */
+  const budgetRows = async (rows: unknown[][], request: ReadRequest) => {
+    const fits = underBudget(request.maxBytes)
+    const large: string[] = []
+    let n = 0
+    for (; n < rows.length; n++) {
+      const r = rows[n]!
+      const size = r[14] as number | null
+      const least =
+        WIRE_LEAST +
+        (size ?? (r[11] as string).length) +
+        (r[5] as string).length +
+        (r[7] as string).length +
+        (r[8] as string).length +
+        (r[10] as string).length
+      if (!fits(least)) break
+      if (size !== null) large.push(String(r[2]))
+    }
+    const cut = n < rows.length
+    rows.length = n
+    if (large.length) {
+      const { rows: texts } = await pool.query<unknown[]>({
+        text: `SELECT payload::text FROM ${s}.events WHERE position = ANY($1::bigint[]) ORDER BY position`,
+        values: [large],
+        rowMode: 'array',
+      })
+      let i = 0
+      for (const r of rows) if (r[14] !== null) r[11] = texts[i++]![0]
+    }
+    return cut
   }
   return { read, readText, readPage: postgresPage(pool, s) }
 }
