@@ -120,9 +120,7 @@ function visible(result: TextReadResult, principal: Principal, maxBytes: number)
   const read = result.events
   for (let i = 0; i < read.length; i++) {
     const e = read[i]!
-    // Every reader of the tenant hears of an erasure, whatever streams it may read: it may hold
-    // the subject's fields from streams it could read. Only such a notice's payload is parsed.
-    if (canRead(principal, e.stream) || forgottenSubject(noticeOf(e)) !== undefined) {
+    if (seenBy(principal, e)) {
       events.push(wireText(e))
       at.push(i)
     }
@@ -174,6 +172,14 @@ function respond(
   }
   return `${text}}`
 }
+
+/**
+ * Whether the principal is served the event: one of a stream it may read, or an erasure's notice.
+ * Every reader of the tenant hears of an erasure, whatever streams it may read: it may hold the
+ * subject's fields from streams it could read. Only such a notice's payload is parsed.
+ */
+export const seenBy = (principal: Principal, e: TextEvent) =>
+  canRead(principal, e.stream) || forgottenSubject(noticeOf(e)) !== undefined
 
 /** What `forgottenSubject` looks at, the payload parsed only if the rest is an erasure's. */
 const noticeOf = (e: TextEvent) => ({

@@ -7,6 +7,7 @@ import { fromStorage } from './respond'
 import type { Signal } from './signal'
 import { holderOf, type Slots } from './slots'
 import type { Limits, Principal, Storage } from './types'
+import { watchVisible } from './visibleHeads'
 
 export interface StreamDeps {
   storage: Storage
@@ -20,7 +21,7 @@ export interface StreamDeps {
  * `GET /events/stream?after=<token>`: Server-Sent Events that poke the client whenever its
  * tenant has events after its position (`event: poke`, data `{"head":"v1:12"}`, id the head
  * token). Pokes carry no events: the client pulls them with `GET /events`, which keeps one path
- * for reading. The stream's `id` lets EventSource resume with `Last-Event-ID`; a resume token
+ * for reading. A principal of some streams is not poked for commits of only the others. The stream's `id` lets EventSource resume with `Last-Event-ID`; a resume token
  * ahead of the tenant's head is refused with `bad_token`, as `GET /events` refuses it.
  */
 export async function eventStream(
@@ -60,7 +61,17 @@ export async function eventStream(
       }
       writing = false
     }
-    const unwatch = fanout.watch(tenant, (next) => void poke(next))
+    // A principal of some streams is poked only for what it is served (visibleHeads.ts).
+    const unwatch =
+      principal.canRead === undefined
+        ? fanout.watch(tenant, (next) => void poke(next))
+        : watchVisible(
+            { storage, fanout, limits },
+            principal,
+            tenant,
+            head,
+            (next) => void poke(next),
+          )
     const heartbeat = setInterval(() => void stream.write(': ping\n\n'), limits.heartbeatMs)
     const unclose = closing.subscribe(stop)
     stream.onAbort(stop)
