@@ -1,7 +1,7 @@
 import { encodeToken, PROTOCOL_VERSION, parseReadEventsQuery, StrataWireError } from '../protocol'
 import { ERASURE_STREAM, forgottenSubject } from '../protocol/personal'
 import { canRead, tenantOf } from './auth'
-import type { Fanout } from './fanout'
+import type { Fanout, Waiting } from './fanout'
 import { fromStorage } from './respond'
 import { holderOf, type Slots } from './slots'
 import { fitting, readText } from './storage/text'
@@ -71,15 +71,52 @@ export async function readEvents(
   try {
     const written = waiting ? undefined : await fromStorage(storePage(storage, principal, request))
     if (written) return respond(written, query.after, query.limit, principal, query.clientId)
-    let result = await fromStorage(readText(storage, request))
-    if (waiting && !result.events.length && result.head === query.after) {
-      result = (await fromStorage(waiting.result)) ?? result
-    }
+    const result = waiting
+      ? await fromStorage(longPoll({ storage, fanout }, principal, request, waiting, query, signal))
+      : await fromStorage(readText(storage, request))
     const page = visible(result, principal, limits.maxReadBytes)
     return respond(page, query.after, query.limit, principal, query.clientId)
   } finally {
     waiting?.cancel()
     release?.()
+  }
+}
+
+/**
+ * A long poll's read: the first with events after the position, or the last at the wait's end.
+ * For a principal of some streams, a read of only events it is not served (a commit to streams
+ * it may not read) is no answer: it waits again from the head looked at, so its wake-ups never
+ * tell it when others write there (as its SSE pokes, visibleHeads.ts).
+ */
+async function longPoll(
+  { storage, fanout }: Pick<ReadDeps, 'storage' | 'fanout'>,
+  principal: Principal,
+  request: ReadRequest & { tenant: string },
+  first: Waiting,
+  query: { wait: number; clientId?: string | undefined },
+  signal: AbortSignal,
+): Promise<TextReadResult> {
+  const deadline = Date.now() + query.wait
+  let waiting = first
+  let from = request.after
+  let result = await readText(storage, request)
+  try {
+    for (;;) {
+      if (!result.events.length && result.head === from) result = (await waiting.result) ?? result
+      const answer =
+        principal.canRead === undefined ||
+        result.cut ||
+        result.events.length >= request.limit ||
+        result.events.some((e) => seenBy(principal, e))
+      const left = deadline - Date.now()
+      if (answer || result.head <= from || left <= 0 || signal.aborted) return result
+      from = result.head
+      if (waiting !== first) waiting.cancel()
+      waiting = fanout.wait({ ...request, after: from, clientId: query.clientId }, left, signal)
+      result = await readText(storage, { ...request, after: from })
+    }
+  } finally {
+    if (waiting !== first) waiting.cancel()
   }
 }
 
