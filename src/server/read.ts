@@ -1,10 +1,11 @@
 import { encodeToken, PROTOCOL_VERSION, parseReadEventsQuery, StrataWireError } from '../protocol'
-import { ERASURE_STREAM, forgottenSubject } from '../protocol/personal'
+import { ERASURE_STREAM } from '../protocol/personal'
 import { canRead, tenantOf } from './auth'
 import type { Fanout, Waiting } from './fanout'
 import { fromStorage } from './respond'
+import { readServed, seenBy } from './served'
 import { holderOf, type Slots } from './slots'
-import { fitting, readText } from './storage/text'
+import { fitting } from './storage/text'
 import type {
   Limits,
   PageResult,
@@ -73,7 +74,7 @@ export async function readEvents(
     if (written) return respond(written, query.after, query.limit, principal, query.clientId)
     const result = waiting
       ? await fromStorage(longPoll({ storage, fanout }, principal, request, waiting, query, signal))
-      : await fromStorage(readText(storage, request))
+      : await fromStorage(readServed(storage, principal, request))
     const page = visible(result, principal, limits.maxReadBytes)
     return respond(page, query.after, query.limit, principal, query.clientId)
   } finally {
@@ -99,10 +100,18 @@ async function longPoll(
   const deadline = Date.now() + query.wait
   let waiting = first
   let from = request.after
-  let result = await readText(storage, request)
+  let result = await readServed(storage, principal, request)
   try {
     for (;;) {
-      if (!result.events.length && result.head === from) result = (await waiting.result) ?? result
+      if (!result.events.length && result.head === from) {
+        // The shared wake-up read is the store's page: read on past what the principal is not served.
+        const woken = await waiting.result
+        if (woken)
+          result =
+            woken.cut && principal.canRead !== undefined
+              ? await readServed(storage, principal, { ...request, after: from })
+              : woken
+      }
       const answer =
         principal.canRead === undefined ||
         result.cut ||
@@ -113,7 +122,7 @@ async function longPoll(
       from = result.head
       if (waiting !== first) waiting.cancel()
       waiting = fanout.wait({ ...request, after: from, clientId: query.clientId }, left, signal)
-      result = await readText(storage, { ...request, after: from })
+      result = await readServed(storage, principal, { ...request, after: from })
     }
   } finally {
     if (waiting !== first) waiting.cancel()
@@ -209,20 +218,3 @@ function respond(
   }
   return `${text}}`
 }
-
-/**
- * Whether the principal is served the event: one of a stream it may read, or an erasure's notice.
- * Every reader of the tenant hears of an erasure, whatever streams it may read: it may hold the
- * subject's fields from streams it could read. Only such a notice's payload is parsed.
- */
-export const seenBy = (principal: Principal, e: TextEvent) =>
-  canRead(principal, e.stream) || forgottenSubject(noticeOf(e)) !== undefined
-
-/** What `forgottenSubject` looks at, the payload parsed only if the rest is an erasure's. */
-const noticeOf = (e: TextEvent) => ({
-  type: e.type,
-  clientId: e.clientId,
-  get payload() {
-    return JSON.parse(e.payloadText) as unknown
-  },
-})

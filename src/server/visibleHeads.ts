@@ -1,5 +1,5 @@
 import type { Fanout } from './fanout'
-import { seenBy } from './read'
+import { seenBy } from './served'
 import { readText } from './storage/text'
 import type { Limits, Principal, ReadRequest, Storage, TextReadResult } from './types'
 
