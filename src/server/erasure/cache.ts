@@ -117,9 +117,22 @@ export class OpenedCache {
   readonly #keys: Shared<string, Uint8Array>
   readonly #values: Shared<number, Opened>
 
+  readonly #recent: number
+
   constructor(max = 50_000) {
     this.#keys = new Shared(max)
     this.#values = new Shared(max)
+    this.#recent = max / 2
+  }
+
+  /**
+   * Whether a read keeps what it opens at this tenant position (`head` the tenant's): only in
+   * the newest half of the bound. A catch-up through old history (a new device, a rebuild)
+   * would otherwise turn the cache over, dropping the recent entries that the reads after each
+   * append are served from, and pay to keep what nobody reads again soon. Its keys are kept.
+   */
+  keeps(head: number, tenantPosition: number): boolean {
+    return head - tenantPosition < this.#recent
   }
 
   /** Drops the tenant's entries when its count of erasures is not the one they were read at. */

@@ -30,8 +30,12 @@ export async function openTextEvents(
   personal: PersonalData,
   events: TextEvent[],
   cache?: OpenedCache,
+  /** The tenant's head, for one tenant's events: those far below it are not kept. */
+  head?: number,
 ): Promise<TextEvent[]> {
-  const opened = await openPayloads(source, personal, events, cache)
+  const last = events[events.length - 1]
+  const keep = head === undefined || !last || !cache || cache.keeps(head, last.tenantPosition)
+  const opened = await openPayloads(source, personal, events, cache, keep)
   if (!opened) return events
   const out = events.slice()
   for (let i = 0; i < events.length; i++) {
@@ -54,7 +58,8 @@ export async function openPage(
   cache?: OpenedCache,
 ): Promise<PageResult> {
   const rows = page.sealed ?? []
-  const opened = await openPayloads(source, personal, rows, cache)
+  const keep = !cache || cache.keeps(page.head, page.last)
+  const opened = await openPayloads(source, personal, rows, cache, keep)
   const { text } = page
   let out = ''
   let from = 0
@@ -77,6 +82,8 @@ async function openPayloads(
   personal: PersonalData,
   events: readonly PayloadAt[],
   cache?: OpenedCache,
+  /** Keep what is opened here (see `OpenedCache.keeps`); what is kept is served either way. */
+  keep = true,
 ): Promise<(string | undefined)[] | undefined> {
   // As openEvents: a cache is good only checked against the tenant's count of erasures.
   if (!source.erasures) cache = undefined
@@ -137,7 +144,7 @@ async function openPayloads(
       const payloadText = JSON.stringify(payload)
       out[s.index] = payloadText
       // The text alone: one string kept an event, its values read back from it if asked.
-      if (values && generation !== undefined)
+      if (keep && values && generation !== undefined)
         cache?.setText(event.tenant, event.position, payloadText, fields, generation)
     }
   }

@@ -330,7 +330,9 @@ export function withErasure(
     ...(storage.readText && {
       readText: async (request: ReadRequest) => {
         const result = await storage.readText!(request)
-        return { ...result, events: await openTextEvents(source, personal, result.events, cache) }
+        const head = request.tenant === undefined ? undefined : result.head
+        const events = await openTextEvents(source, personal, result.events, cache, head)
+        return { ...result, events }
       },
     }),
     // A page's sealed rows are given apart and opened as `readText` above opens them; a store
