@@ -15,7 +15,7 @@ import { ghash, ghashTable } from './ghash'
  * share, so another tenant's keys never drop these) and a forget that drops the key drops it:
  * the ECB context, which holds the AES key schedule in native memory until it is collected (as
  * a KeyObject did), and GHASH's tables of H = E_K(0^128). About 2.1 KB a key (RSS; a KeyObject
- * was 0.33 KB): 105 MB at the cache's 50,000 keys. A bound of its own here (a ring of 4,096,
+ * was 0.33 KB): 34 MB at the cache's 16,384 keys (it held 50,000, 105 MB, before these states). A bound of its own here (a ring of 4,096,
  * 0a8fc42) let one tenant's keys empty every other's states (test/server/attack.gcmShare.test.ts).
  *
  * GHASH in JavaScript costs ~0.2 us a block where native GCM's is almost free: beyond
