@@ -213,7 +213,14 @@ export class Fanout {
       return
     }
     if (result.head > group.request.after) {
+      // A commit heard while the read ran may be past it: those woken may wait again from its
+      // head in this turn (read.ts longPoll), so flush once more.
+      const missed = this.#tenants.get(name) !== tenant || tenant.heard !== heard
       for (const waiter of [...group.waiters]) waiter.settle(result)
+      if (missed && !this.#dirty.has(name)) {
+        this.#dirty.set(name, undefined)
+        this.#schedule()
+      }
       return
     }
     // Nothing new for it after all (a commit of unknown tenants): back to waiting, and read

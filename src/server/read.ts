@@ -101,28 +101,35 @@ async function longPoll(
   let waiting = first
   let from = request.after
   let result = await readServed(storage, principal, request)
+  /** Whether `result` is a shared wake-up read, looked at with no I/O since. */
+  let woke: boolean
   try {
     for (;;) {
+      woke = false
       if (!result.events.length && result.head === from) {
         // The shared wake-up read is the store's page: read on past what the principal is not served.
         const woken = await waiting.result
+        woke = woken !== undefined && !(woken.cut && principal.canRead !== undefined)
         if (woken)
-          result =
-            woken.cut && principal.canRead !== undefined
-              ? await readServed(storage, principal, { ...request, after: from })
-              : woken
+          result = woke ? woken : await readServed(storage, principal, { ...request, after: from })
       }
       const answer =
-        principal.canRead === undefined ||
-        result.cut ||
-        result.events.length >= request.limit ||
-        result.events.some((e) => seenBy(principal, e))
+        principal.canRead === undefined || result.events.some((e) => seenBy(principal, e))
       const left = deadline - Date.now()
-      if (answer || result.head <= from || left <= 0 || signal.aborted) return result
-      from = result.head
+      // A page full (limit, budget) of what it is not served is no answer either: on past it.
+      const full = result.cut || result.events.length >= request.limit
+      const next = full ? (result.events.at(-1)?.tenantPosition ?? result.head) : result.head
+      if (answer || next <= from || left <= 0 || signal.aborted) return result
+      from = next
       if (waiting !== first) waiting.cancel()
       waiting = fanout.wait({ ...request, after: from, clientId: query.clientId }, left, signal)
-      result = await readServed(storage, principal, { ...request, after: from })
+      // Waiting again in the turn its wake-up read came, it misses no commit (the fanout reads
+      // again for one heard while that read ran): no read of its own, so 1,000 such polls cost
+      // one shared read a commit. After a read of its own, a commit may have come between.
+      result =
+        woke && from === result.head
+          ? { ...result, events: [], head: from, cut: false }
+          : await readServed(storage, principal, { ...request, after: from })
     }
   } finally {
     if (waiting !== first) waiting.cancel()

@@ -92,3 +92,86 @@ describe('a reader of some streams', () => {
     expect((await poll).body).toMatchObject({ events: [], token: 'v1:3', head: 'v1:3' })
   })
 })
+
+describe('long polls of readers of some streams, many at once', () => {
+  it('wait past a page full of what it may not read (limit 2, three secret events)', async () => {
+    const { url, bob } = await seeded()
+    const poll = as(url, 'alice@acme').get('/events?after=v1:1&limit=2&wait=20000')
+    await sleep(300)
+    await bob.post(batch('b', events('b', 2, 3, { stream: 'secret' })))
+    // Before: a page of two secret events (the limit) answered her at once, events [].
+    const first = await Promise.race([
+      poll.then(() => 'answered'),
+      sleep(3000).then(() => 'waiting'),
+    ])
+    expect(first).toBe('waiting')
+    await bob.post(batch('b', events('b', 5, 1, { stream: 'todos' })))
+    expect((await poll).body).toMatchObject({ token: 'v1:5', head: 'v1:5' })
+    expect((await poll).body.events.map((e: any) => e.id)).toEqual(['b-5'])
+  }, 30_000)
+
+  it('cost one shared read for a commit of only what they may not read, not one each', async () => {
+    const storage = memoryStorage()
+    let reads = 0
+    const counted: Storage = {
+      ...storage,
+      kind: storage.kind,
+      readText: (request) => {
+        reads++
+        return storage.readText!(request)
+      },
+    }
+    const { url } = await start({ storage: counted, authorize: restricted })
+    const bob = as(url, 'bob@acme')
+    expect((await bob.post(batch('b', events('b', 1, 1, { stream: 'todos' })))).status).toBe(200)
+    const polls = []
+    for (let i = 0; i < 20; i++)
+      polls.push(as(url, 'alice@acme').get(`/events?after=v1:1&wait=20000&clientId=a${i}`))
+    // Every poll's own first read done, then counted from here.
+    while (reads < 20) await sleep(20)
+    await sleep(200)
+    reads = 0
+    expect((await bob.post(batch('b', events('b', 2, 1, { stream: 'secret' })))).status).toBe(200)
+    while (reads < 1) await sleep(20)
+    await sleep(500)
+    // Before: the shared wake-up read, then one read of each poll's own (21).
+    expect(reads).toBe(1)
+    expect((await bob.post(batch('b', events('b', 3, 1, { stream: 'todos' })))).status).toBe(200)
+    for (const poll of polls)
+      expect((await poll).body.events.map((e: any) => e.id)).toEqual(['b-3'])
+    expect(reads).toBe(2)
+  }, 30_000)
+
+  it('hear a commit that came while their shared wake-up read ran', async () => {
+    const storage = memoryStorage()
+    let reads = 0
+    let gate: Promise<void> | undefined
+    const counted: Storage = {
+      ...storage,
+      kind: storage.kind,
+      readText: async (request) => {
+        reads++
+        const read = await storage.readText!(request)
+        await gate
+        return read
+      },
+    }
+    const { url } = await start({ storage: counted, authorize: restricted })
+    const bob = as(url, 'bob@acme')
+    expect((await bob.post(batch('b', events('b', 1, 1, { stream: 'todos' })))).status).toBe(200)
+    const poll = as(url, 'alice@acme').get('/events?after=v1:1&wait=20000')
+    while (reads < 1) await sleep(20)
+    await sleep(200)
+    let open = () => {}
+    gate = new Promise((resolve) => (open = resolve))
+    reads = 0
+    expect((await bob.post(batch('b', events('b', 2, 1, { stream: 'secret' })))).status).toBe(200)
+    // The wake-up read has looked (at the secret event only) and is held; todos commits meanwhile.
+    while (reads < 1) await sleep(20)
+    expect((await bob.post(batch('b', events('b', 3, 1, { stream: 'todos' })))).status).toBe(200)
+    await sleep(200)
+    open()
+    // Before (without the fanout's flush once more): she waited from v1:2 until the wait's end.
+    expect((await poll).body.events.map((e: any) => e.id)).toEqual(['b-3'])
+  }, 30_000)
+})
