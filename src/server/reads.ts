@@ -61,6 +61,13 @@ export interface PageRequest extends ReadRequest {
    * that does not know this field holds them, as before.
    */
   sealed?: readonly string[] | undefined
+  /**
+   * Of those rows, whether the caller holds one's payload opened (by its global position): a
+   * hint, asked in the read. Such a row may come without its payload (`SealedRow.payloadText`
+   * ''), which the caller then serves from what it holds, or reads the page again without this
+   * hint when it no longer holds it. A store may ignore it.
+   */
+  opened?: ((position: number) => boolean) | undefined
 }
 
 /** `Storage.readPage`'s answer: the events' wire text with the rest of a read's answer. */
@@ -95,7 +102,10 @@ export interface PayloadAt {
 export interface SealedRow extends PayloadAt {
   /** Where in the page's `text` the row goes. */
   at: number
-  /** Its wire text up to the payload (`..."payload":`) and after it (`,"at":...}`). */
+  /**
+   * Its wire text up to the payload (`..."payload":`) and after it (`,"at":...}`). Its
+   * `payloadText` is '' when not sent (`PageRequest.opened`).
+   */
   head: string
   tail: string
 }

@@ -50,13 +50,16 @@ export async function openTextEvents(
  * serves it: each row's payload opened as `openTextEvents` opens it, written between the row's
  * two parts in its place. The same text as the events read through `readText`, opened, and
  * written by `wireText`, for every row: the plain ones are the store's, as they would be anyway.
+ * Undefined when a row came without its payload (`PageRequest.opened`) and the cache, synced
+ * after the read, no longer holds it opened (a forget came between, or it was dropped): the
+ * caller reads the page again.
  */
 export async function openPage(
   source: KeySource,
   personal: PersonalData,
   page: PageResult,
   cache?: OpenedCache,
-): Promise<PageResult> {
+): Promise<PageResult | undefined> {
   const rows = page.sealed ?? []
   const keep = !cache || cache.keeps(page.head, page.last)
   const opened = await openPayloads(source, personal, rows, cache, keep)
@@ -65,7 +68,9 @@ export async function openPage(
   let from = 0
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!
-    out += text.slice(from, row.at) + row.head + (opened?.[i] ?? row.payloadText) + row.tail
+    const payload = opened?.[i] ?? row.payloadText
+    if (payload === '') return undefined
+    out += text.slice(from, row.at) + row.head + payload + row.tail
     from = row.at
   }
   out += text.slice(from)

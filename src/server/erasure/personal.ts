@@ -340,12 +340,23 @@ export function withErasure(
     ...(storage.readPage && {
       readPage: async (request: PageRequest) => {
         const types = Object.keys(personal)
-        const page = await storage.readPage!({
+        const ask: PageRequest = {
           ...request,
           held: { ...request.held, types: [...request.held.types, ...types] },
           sealed: types,
-        })
-        return page?.sealed ? openPage(source, personal, page, cache) : page
+        }
+        // Rows whose payload the cache holds opened need not be sent (a hint: checked again
+        // once the cache is synced after the read; the page is read again when it fails).
+        const { tenant } = request
+        const opened = cache
+          ? (position: number) => cache.text(tenant, position) !== undefined
+          : undefined
+        const page = await storage.readPage!(opened ? { ...ask, opened } : ask)
+        if (!page?.sealed) return page
+        const served = await openPage(source, personal, page, cache)
+        if (served || !opened) return served
+        const again = await storage.readPage!(ask)
+        return again?.sealed ? openPage(source, personal, again, cache) : again
       },
     }),
     append,

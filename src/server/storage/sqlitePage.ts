@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3'
 import type { SealedRow } from '../reads'
 import type { PageRequest, PageResult } from '../types'
-import { fitting, largeOver, underBudget, WIRE_LEAST } from './text'
+import { fitting, largeOver, underBudget, utf8Length, WIRE_LEAST } from './text'
 
 type Db = BetterSqlite3.Database
 type Sql = (db: Db, text: string) => BetterSqlite3.Statement
@@ -14,16 +14,33 @@ type Sql = (db: Db, text: string) => BetterSqlite3.Statement
  */
 const WIRE = `printf('{"position":"v1:%d","clientId":%s,"clientSeq":%d,"id":%s,"stream":%s,"streamVersion":%d,"type":%s,"payload":%s,"at":%d,"commandId":%s}', tenant_position, json_quote(client_id), client_seq, json_quote(id), json_quote(stream), stream_version, json_quote(type), payload, at, json_quote(command_id))`
 
+/**
+ * A sealed row as WIRE writes it, its payload left out: its global position, then its wire
+ * text with the payload's UTF-8 bytes in the payload's place. Its payload is read after, by
+ * position, only where the reader does not hold it opened (`PageRequest.opened`).
+ */
+const SEALED_WIRE = `printf('%d{"position":"v1:%d","clientId":%s,"clientSeq":%d,"id":%s,"stream":%s,"streamVersion":%d,"type":%s,"payload":%d,"at":%d,"commandId":%s}', position, tenant_position, json_quote(client_id), client_seq, json_quote(id), json_quote(stream), stream_version, json_quote(type), octet_length(payload), at, json_quote(command_id))`
+
 const WRITTEN_AT = 'at = CAST(at AS INTEGER) AND abs(at) < 9007199254740992'
 
 const PREFIX = '{"position":"v1:'.length
+
+/** Whether a row is sealed: of a type given apart (the `n` marks), its text naming an envelope. */
+const SEALED_IF = (marks: string) => `(type IN (${marks}) AND instr(payload, '"$enc"') > 0)`
+
+/** The payloads of these global positions, read by a page's statement. */
+const PAYLOADS =
+  'SELECT position, payload FROM strata_events WHERE position IN (SELECT value FROM json_each(?))'
+
+type Row = string | number | null
 
 /**
  * The SQLite adapter's `readPage`: each event of a page written as the wire's JSON by SQLite (a
  * string per event, not a row object and twelve values), the head and the clients' records in
  * the same read transaction. A held event reads as NULL, and its page is not written. A sealed
- * one (`request.sealed`) is written as the others, with its global position beside it (NULL
- * for the others): its parts are read back from its text (`sealedRow`).
+ * one (`request.sealed`) is written without its payload, its global position before it
+ * (`SEALED_WIRE`): its parts are read back from its text (`sealedRow`), and the payloads the
+ * reader does not hold opened are read by position in a second statement of the transaction.
  * (`group_concat` would make one string, but it keeps the rows' order only with an ORDER BY of
  * its own, which sorts them again: slower than joining them here.)
  */
@@ -47,124 +64,178 @@ export function sqlitePage(
       holds.push(`stream IN (${marks(held.streams.length)})`)
       holdParams.push(...held.streams)
     }
-    let sealed = ''
-    const sealedParams: unknown[] = []
-    if (given) {
-      // A sealed row is written as the others; its global position says it is one.
-      sealed = `, CASE WHEN type IN (${marks(given.length)}) AND instr(payload, '"$enc"') > 0 THEN position END`
-      sealedParams.push(...given)
-    }
+    const sealedIf = given ? SEALED_IF(marks(given.length)) : ''
+    const sealed = given ? ` WHEN ${sealedIf} THEN ${SEALED_WIRE}` : ''
+    const sealedParams: readonly unknown[] = given ?? []
     const where: unknown[] = [request.tenant, request.after]
     let filter = ''
     if (streams) {
       filter = ` AND stream IN (${marks(streams.length)})`
       where.push(...streams)
     }
-    // A row whose payload is over `large` bytes is read as its size first (`largeOver`).
+    // A row whose payload is over `large` bytes is read as its size first (`largeOver`); a
+    // sealed row never is (its payload is not in it).
     const large = largeOver(request)
+    const overIf = ` AND octet_length(payload) > ?${given ? ` AND NOT ${sealedIf}` : ''}`
     const select = (wire: string, over = false) =>
       sql(
         reader,
-        `SELECT CASE WHEN ${holds.join(' OR ')} THEN NULL ${wire} END${sealed} FROM strata_events
-       WHERE tenant = ? AND tenant_position > ?${filter}${over ? ' AND octet_length(payload) > ?' : ''}
+        `SELECT CASE WHEN ${holds.join(' OR ')} THEN NULL${sealed} ${wire} END FROM strata_events
+       WHERE tenant = ? AND tenant_position > ?${filter}${over ? overIf : ''}
        ORDER BY tenant_position LIMIT ?`,
-      )
+      ).pluck()
     const sized = large === undefined ? [] : [large]
     const statement = select(
       large === undefined
         ? `ELSE ${WIRE}`
         : `WHEN octet_length(payload) > ? THEN octet_length(payload) ELSE ${WIRE}`,
     )
-    const params = [...holdParams, ...sized, ...sealedParams, ...where, request.limit]
-    const rows = given
-      ? (statement.raw(true).all(...params) as unknown[][])
-      : (statement.pluck().all(...params) as unknown[])
-    const wireOf = given ? (row: unknown) => (row as unknown[])[0] : (row: unknown) => row
+    const params = [...holdParams, ...sealedParams, ...sized, ...where, request.limit]
+    const rows = statement.all(...params) as Row[]
     const budget =
-      large === undefined ? { cut: false, over: 0 } : budgetRows(rows, wireOf, request.maxBytes)
+      large === undefined ? { cut: false, over: 0 } : budgetRows(rows, request.maxBytes)
     if (!budget) return undefined
     if (budget.over) {
       // The same rows over `large`, in the same order, in the same transaction.
-      const again = select(`ELSE ${WIRE}`, true)
-      const more = [...holdParams, ...sealedParams, ...where, large, budget.over]
-      const read = given ? again.raw(true).all(...more) : again.pluck().all(...more)
+      const more = [...holdParams, ...sealedParams, ...where, large, ...sealedParams, budget.over]
+      const read = select(`ELSE ${WIRE}`, true).all(...more) as Row[]
       let i = 0
-      for (let r = 0; r < rows.length; r++)
-        if (typeof wireOf(rows[r]) === 'number') rows[r] = read[i++]
+      for (let r = 0; r < rows.length; r++) if (typeof rows[r] === 'number') rows[r] = read[i++]!
     }
-    const kept = fitting((given ? rows.map(wireOf) : rows) as string[], request.maxBytes)
-    const cut = budget.cut || kept < rows.length
-    rows.length = kept
+    if (rows.includes(null)) return undefined
     const page = given
-      ? sealedRows(rows as unknown[][], request)
-      : plainRows(rows as (string | null)[])
-    return page && { ...page, ...headAndClients(request), ...(cut && { cut }) }
+      ? sealedRows(
+          rows as string[],
+          request,
+          (positions) =>
+            sql(reader, PAYLOADS).raw(true).all(JSON.stringify(positions)) as unknown[][],
+        )
+      : plainRows(rows as string[], request.maxBytes)
+    if (!page) return undefined
+    const cut = budget.cut || page.cut
+    return { ...page, ...headAndClients(request), ...(cut && { cut }) }
   })
 }
 
 /**
  * Keeps of a page's rows, each written (a string), held (null) or over `largeOver` (its payload's
  * size), those its byte budget may hold (`underBudget`): undefined when one is held (the page is
- * not written), else whether rows were left and how many of those kept are over.
+ * not written), else whether rows were left and how many of those kept are over. A sealed row
+ * (`SEALED_WIRE`) counts its text's length and its payload's bytes.
  */
-function budgetRows(rows: unknown[], wireOf: (row: unknown) => unknown, max: number | undefined) {
+function budgetRows(rows: Row[], max: number | undefined) {
   const fits = underBudget(max)
   let over = 0
   let n = 0
   for (; n < rows.length; n++) {
-    const wire = wireOf(rows[n]) as string | number | null
+    const wire = rows[n]!
     if (wire === null) return undefined
-    if (!fits(typeof wire === 'number' ? WIRE_LEAST + wire : wire.length)) break
-    if (typeof wire === 'number') over++
+    if (typeof wire === 'number') {
+      if (!fits(WIRE_LEAST + wire)) break
+      over++
+    } else if (!fits(wire.charCodeAt(0) === 123 ? wire.length : unsentBytes(wire))) break
   }
   const cut = n < rows.length
   rows.length = n
   return { cut, over }
 }
 
-type Rows = Pick<PageResult, 'text' | 'count' | 'last' | 'sealed'> | undefined
-
-function plainRows(rows: (string | null)[]): Rows {
-  if (rows.includes(null)) return undefined
-  return {
-    text: rows.join(','),
-    count: rows.length,
-    last: lastOf(rows.at(-1) as string | undefined),
-  }
+/** At most the bytes of a sealed row (`SEALED_WIRE`): its text's length less its numbers, and its payload's bytes. */
+function unsentBytes(wire: string): number {
+  const payload = wire.indexOf('"payload":') + '"payload":'.length
+  const end = wire.indexOf(',', payload)
+  return wire.length - (end - payload) - wire.indexOf('{') + Number(wire.slice(payload, end))
 }
 
-/** Rows of `[wire, position]`, the position NULL unless the row is sealed. */
-function sealedRows(rows: unknown[][], request: PageRequest): Rows {
-  const parts: string[] = []
-  const sealed: SealedRow[] = []
-  let at = 0
-  for (const row of rows) {
-    const wire = row[0] as string | null
-    if (wire === null) return undefined
-    if (parts.length) at++
-    if (row[1] === null) {
-      parts.push(wire)
-      at += wire.length
+type Rows = (Pick<PageResult, 'text' | 'count' | 'last' | 'sealed'> & { cut: boolean }) | undefined
+
+function plainRows(rows: string[], max: number | undefined): Rows {
+  const kept = fitting(rows, max)
+  const cut = kept < rows.length
+  rows.length = kept
+  return { text: rows.join(','), count: rows.length, last: lastOf(rows.at(-1)), cut }
+}
+
+/**
+ * Rows of wire text and sealed ones (`SEALED_WIRE`), as many as the byte budget holds
+ * (`fitting`, a sealed row's payload counted by its bytes); the payloads of the sealed ones
+ * the reader does not hold opened read by position (`payloads`), the others left ''.
+ */
+function sealedRows(
+  rows: string[],
+  request: PageRequest,
+  payloads: (positions: number[]) => unknown[][],
+): Rows {
+  const n = rows.length
+  const found: (SealedRow | undefined)[] = new Array(n)
+  // The fast check of `fitting`: a UTF-16 unit is at most three bytes.
+  let bound = 3 * (n - 1)
+  for (let i = 0; i < n; i++) {
+    const wire = rows[i]!
+    if (wire.charCodeAt(0) === 123) {
+      bound += 3 * wire.length
       continue
     }
-    parts.push('')
-    sealed.push(sealedRow(wire, at, request.tenant, row[1] as number))
+    const row = sealedRow(wire, request.tenant)
+    found[i] = row
+    bound += 3 * (row.head.length + row.tail.length) + Number(row.payloadText)
   }
-  const last = lastOf(rows.at(-1)?.[0] as string | undefined)
-  const page: NonNullable<Rows> = { text: parts.join(','), count: rows.length, last }
+  let kept = n
+  const max = request.maxBytes
+  if (max !== undefined && n > 1 && bound > max) {
+    let bytes = -1
+    for (let i = 0; i < n; i++) {
+      const row = found[i]
+      bytes += row
+        ? 1 + utf8Length(row.head) + utf8Length(row.tail) + Number(row.payloadText)
+        : 1 + utf8Length(rows[i]!)
+      if (i > 0 && bytes > max) {
+        kept = i
+        break
+      }
+    }
+  }
+  const parts: string[] = new Array(kept)
+  const sealed: SealedRow[] = []
+  const misses: number[] = []
+  let at = 0
+  for (let i = 0; i < kept; i++) {
+    if (i) at++
+    const row = found[i]
+    if (!row) {
+      parts[i] = rows[i]!
+      at += rows[i]!.length
+      continue
+    }
+    parts[i] = ''
+    row.at = at
+    row.payloadText = ''
+    if (!request.opened?.(row.position)) misses.push(row.position)
+    sealed.push(row)
+  }
+  if (misses.length) {
+    const read = new Map(payloads(misses) as [number, string][])
+    if (read.size !== misses.length) return undefined
+    for (const row of sealed) if (read.has(row.position)) row.payloadText = read.get(row.position)!
+  }
+  const lastRow = found[kept - 1]
+  const last = lastOf(lastRow ? lastRow.head : rows[kept - 1])
+  const page: NonNullable<Rows> = { text: parts.join(','), count: kept, last, cut: kept < n }
   if (sealed.length) page.sealed = sealed
   return page
 }
 
 /**
- * A sealed row's parts, read back from its wire text (as WIRE writes it: its fields in that
+ * A sealed row's parts, read back from its text (as SEALED_WIRE writes it: its fields in that
  * order, each string as `json_quote` writes it): one string a row from SQLite, as a plain row's,
- * instead of a column per part (which cost as much as the rest of the page).
+ * instead of a column per part (which cost as much as the rest of the page). Its `payloadText`
+ * is, for now, the payload's bytes.
  */
-function sealedRow(wire: string, at: number, tenant: string, position: number): SealedRow {
-  // {"position":"v1:<n>","clientId":<s>,"clientSeq":<n>,"id":<s>,"stream":<s>,
-  // "streamVersion":<n>,"type":<s>,"payload":<payload>,"at":<n>,"commandId":<s or null>}
-  const client = wire.indexOf('"', PREFIX) + '","clientId":'.length
+function sealedRow(wire: string, tenant: string): SealedRow {
+  // <position>{"position":"v1:<n>","clientId":<s>,"clientSeq":<n>,"id":<s>,"stream":<s>,
+  // "streamVersion":<n>,"type":<s>,"payload":<bytes>,"at":<n>,"commandId":<s or null>}
+  const from = wire.indexOf('{')
+  const client = wire.indexOf('"', from + PREFIX) + '","clientId":'.length
   const clientEnd = stringEnd(wire, client)
   const id = wire.indexOf(',', clientEnd + ',"clientSeq":'.length) + ',"id":'.length
   const idEnd = stringEnd(wire, id)
@@ -172,17 +243,13 @@ function sealedRow(wire: string, at: number, tenant: string, position: number): 
   const type = wire.indexOf(',', streamEnd + ',"streamVersion":'.length) + ',"type":'.length
   const typeEnd = stringEnd(wire, type)
   const payload = typeEnd + ',"payload":'.length
-  const command = wire.endsWith(',"commandId":null}')
-    ? wire.length - 'null}'.length
-    : stringStart(wire, wire.length - 2)
-  // Between the payload and the command id only `,"at":<integer>,"commandId":`.
-  const payloadEnd = wire.lastIndexOf(',"at":', command)
+  const payloadEnd = wire.indexOf(',', payload)
   return {
-    at,
-    head: wire.slice(0, payload),
+    at: 0,
+    head: wire.slice(from, payload),
     tail: wire.slice(payloadEnd),
     tenant,
-    position,
+    position: Number(wire.slice(0, from)),
     clientId: stringAt(wire, client, clientEnd),
     id: stringAt(wire, id, idEnd),
     type: stringAt(wire, type, typeEnd),
@@ -202,13 +269,6 @@ function stringEnd(text: string, from: number): number {
   let quote = text.indexOf('"', from + 1)
   while (escaped(text, quote)) quote = text.indexOf('"', quote + 1)
   return quote + 1
-}
-
-/** The opening quote of the JSON string whose closing quote is at `to`. */
-function stringStart(text: string, to: number): number {
-  let quote = text.lastIndexOf('"', to - 1)
-  while (escaped(text, quote)) quote = text.lastIndexOf('"', quote - 1)
-  return quote
 }
 
 /** The value of the JSON string from `from` to `to` (its quotes included). */
