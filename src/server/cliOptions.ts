@@ -29,6 +29,8 @@ Authentication (without any, every caller is one anonymous principal)
   --jwt-public-key <file>   a PEM public key (with --jwt-alg)
   --jwt-secret-env <name>   an HMAC secret from that environment variable
   --jwt-alg <algs>          accepted algorithms, comma-separated
+  --jwt-max-age <seconds>   refuse tokens issued (iat) longer ago than this
+  --jwt-allow-no-exp        accept tokens without an expiry (exp); pair it with --jwt-max-age
   --tenant-claim <claim>    the claim that names the tenant (tokens without it are refused)
   --admin-claim <claim>     the claim that, when true, makes the caller an admin of its
                             tenant (the development token is always one)
@@ -98,6 +100,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliCh
       'jwt-public-key': { type: 'string' },
       'jwt-secret-env': { type: 'string' },
       'jwt-alg': { type: 'string' },
+      'jwt-max-age': { type: 'string' },
+      'jwt-allow-no-exp': { type: 'boolean' },
       'tenant-claim': { type: 'string' },
       'admin-claim': { type: 'string' },
       'allow-anonymous': { type: 'boolean', default: false },
@@ -161,10 +165,19 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliCh
       ...(algorithms && { algorithms }),
       ...(values['tenant-claim'] !== undefined && { tenantClaim: values['tenant-claim'] }),
       ...(values['admin-claim'] !== undefined && { adminClaim: values['admin-claim'] }),
+      ...(values['jwt-allow-no-exp'] && { requireExp: false }),
+      ...(values['jwt-max-age'] !== undefined && {
+        maxTokenAgeSeconds: integer(values['jwt-max-age'], '--jwt-max-age', 1),
+      }),
     })
     auth = `JWT from ${issuer}${values['tenant-claim'] ? `, tenant from ${values['tenant-claim']}` : ''}`
   } else {
-    for (const flag of ['tenant-claim', 'admin-claim'] as const) {
+    for (const flag of [
+      'tenant-claim',
+      'admin-claim',
+      'jwt-max-age',
+      'jwt-allow-no-exp',
+    ] as const) {
       if (values[flag] !== undefined)
         throw new Error(`--${flag} needs --jwt-issuer and --jwt-audience`)
     }

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { SignJWT } from 'jose'
 import { afterAll, describe, expect, it } from 'vitest'
 import { parseCli } from '../../src/server/cliOptions'
 import { batch, events } from './helpers'
@@ -66,6 +67,46 @@ describe('strata-server CLI', () => {
     cli.child.kill('SIGTERM')
     expect(await cli.exited).toBe(0)
   }, 20_000)
+
+  it('takes JWTs without exp only when told to, and then bounds their age (--jwt-max-age)', async () => {
+    const secret = 'a-shared-hmac-secret-for-cli-tests'
+    const now = Math.floor(Date.now() / 1000)
+    const sign = (claims: { exp?: number; iat?: number }) =>
+      new SignJWT({ sub: 'alice', org: 'acme', ...claims })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer('https://id.example.com')
+        .setAudience('strata')
+        .sign(new TextEncoder().encode(secret))
+    const jwtFlags = ['--jwt-issuer', 'https://id.example.com', '--jwt-audience', 'strata']
+    const flags = [...jwtFlags, '--jwt-secret-env', 'SIGNING', '--tenant-claim', 'org']
+    const bearer = async (token: string) => ({ authorization: `Bearer ${token}` })
+
+    const strict = run(['--db', join(dir, 'jwt-strict.db'), '--port', '0', ...flags], {
+      SIGNING: secret,
+    })
+    const strictUrl = await strict.listening
+    const noExp = await sign({ iat: now })
+    const refused = await post(strictUrl, await bearer(noExp))
+    expect(refused.status).toBe(401)
+    expect(((await refused.json()) as any).error.message).toContain('no exp claim')
+    expect((await post(strictUrl, await bearer(await sign({ exp: now + 300 })))).status).toBe(200)
+    strict.child.kill('SIGTERM')
+    expect(await strict.exited).toBe(0)
+
+    const lenient = run(
+      [
+        ...['--db', join(dir, 'jwt-lenient.db'), '--port', '0', ...flags],
+        ...['--jwt-allow-no-exp', '--jwt-max-age', '60'],
+      ],
+      { SIGNING: secret },
+    )
+    const lenientUrl = await lenient.listening
+    expect((await post(lenientUrl, await bearer(noExp))).status).toBe(200)
+    // Issued ten minutes ago, no exp: older than --jwt-max-age allows.
+    expect((await post(lenientUrl, await bearer(await sign({ iat: now - 600 })))).status).toBe(401)
+    lenient.child.kill('SIGTERM')
+    expect(await lenient.exited).toBe(0)
+  }, 30_000)
 
   it.each([
     [['--port', 'eighty'], '--port must be 0-65535'],
@@ -132,6 +173,10 @@ describe('parseCli', () => {
     )
     expect(typeof choice.serve.authorize).toBe('function')
     expect(choice.auth).toBe('JWT from https://id.example.com, tenant from org')
+    const jwt = ['--jwt-issuer', 'i', '--jwt-audience', 'a', '--jwt-secret-env', 'SIGNING']
+    expect(() =>
+      parseCli([...jwt, '--jwt-max-age', '0'], { SIGNING: 'a-shared-secret-of-some-length' }),
+    ).toThrow('--jwt-max-age must be an integer of at least 1, received 0')
   })
 
   it.each([
@@ -140,6 +185,8 @@ describe('parseCli', () => {
     [['--jwt-issuer', 'i', '--jwt-audience', 'a', '--jwt-secret-env', 'NONE'], 'is empty'],
     [['--jwt-issuer', 'i', '--jwt-audience', 'a'], 'exactly one of'],
     [['--tenant-claim', 'org'], 'needs --jwt-issuer'],
+    [['--jwt-max-age', '60'], '--jwt-max-age needs --jwt-issuer'],
+    [['--jwt-allow-no-exp'], '--jwt-allow-no-exp needs --jwt-issuer'],
     [['--dev-token', 'a-long-enough-token', '--jwt-issuer', 'i'], 'not both'],
     [['--no-such-flag'], 'Unknown option'],
   ])('refuses %j', (args, message) => {
