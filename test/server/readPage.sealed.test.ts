@@ -185,7 +185,8 @@ describe.each(attackStores())('GET /events with sealed rows on %s', (name, _sql,
       ...events('c1', 12, 1, {
         id: ODD,
         stream: ODD,
-        commandId: ODD,
+        // SQLite's sealed row puts the text after the payload first, split where the head starts.
+        commandId: `}{"position":"v1:1",${ODD}`,
         type: ODD_TYPE,
         payload: { who: ODD, name: `Odd ${ODD}`, note: ODD },
       }),

@@ -62,7 +62,7 @@ export async function openPage(
 ): Promise<PageResult | undefined> {
   const rows = page.sealed ?? []
   const keep = !cache || cache.keeps(page.head, page.last)
-  const opened = await openPayloads(source, personal, rows, cache, keep)
+  const opened = await openPayloads(source, personal, rows, cache, keep, true)
   const { text } = page
   let out = ''
   let from = 0
@@ -89,6 +89,11 @@ async function openPayloads(
   cache?: OpenedCache,
   /** Keep what is opened here (see `OpenedCache.keeps`); what is kept is served either way. */
   keep = true,
+  /**
+   * Every event is of a type declared personal (a page's sealed rows): its type is not looked
+   * at before the cache (a row's type is read from its text only when asked, sqlitePage.ts).
+   */
+  declared = false,
 ): Promise<(string | undefined)[] | undefined> {
   // As openEvents: a cache is good only checked against the tenant's count of erasures.
   if (!source.erasures) cache = undefined
@@ -99,8 +104,8 @@ async function openPayloads(
   let out: (string | undefined)[] | undefined
   for (let i = 0; i < events.length; i++) {
     const event = events[i]!
-    const { type, payloadText: text, tenant } = event
-    if (!Object.hasOwn(personal, type)) continue
+    const { tenant } = event
+    if (!declared && !Object.hasOwn(personal, event.type)) continue
     if (cache) {
       if (!synced.has(tenant)) {
         const generation = await source.erasures!(tenant)
@@ -116,6 +121,8 @@ async function openPayloads(
         continue
       }
     }
+    const { type, payloadText: text } = event
+    if (declared && !Object.hasOwn(personal, type)) continue
     if (!text.includes(ENVELOPE_KEY)) continue
     const payload = JSON.parse(text) as JsonValue
     if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) continue

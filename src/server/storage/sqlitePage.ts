@@ -15,15 +15,19 @@ type Sql = (db: Db, text: string) => BetterSqlite3.Statement
 const WIRE = `printf('{"position":"v1:%d","clientId":%s,"clientSeq":%d,"id":%s,"stream":%s,"streamVersion":%d,"type":%s,"payload":%s,"at":%d,"commandId":%s}', tenant_position, json_quote(client_id), client_seq, json_quote(id), json_quote(stream), stream_version, json_quote(type), payload, at, json_quote(command_id))`
 
 /**
- * A sealed row as WIRE writes it, its payload left out: its global position, then its wire
- * text with the payload's UTF-8 bytes in the payload's place. Its payload is read after, by
- * position, only where the reader does not hold it opened (`PageRequest.opened`).
+ * A sealed row as WIRE writes it, its payload left out: its global position and its payload's
+ * UTF-8 bytes, then its wire text after the payload (`,"at":...}`) and before it
+ * (`{"position":..."payload":`). Split where the second starts (`{"position":"v1:` is not in
+ * the first: its one string is quoted), no field is scanned for unless its cipher is opened.
+ * Its payload is read after, by position, only where the reader does not hold it opened
+ * (`PageRequest.opened`).
  */
-const SEALED_WIRE = `printf('%d{"position":"v1:%d","clientId":%s,"clientSeq":%d,"id":%s,"stream":%s,"streamVersion":%d,"type":%s,"payload":%d,"at":%d,"commandId":%s}', position, tenant_position, json_quote(client_id), client_seq, json_quote(id), json_quote(stream), stream_version, json_quote(type), octet_length(payload), at, json_quote(command_id))`
+const SEALED_WIRE = `printf('%d,%d,"at":%d,"commandId":%s}{"position":"v1:%d","clientId":%s,"clientSeq":%d,"id":%s,"stream":%s,"streamVersion":%d,"type":%s,"payload":', position, octet_length(payload), at, json_quote(command_id), tenant_position, json_quote(client_id), client_seq, json_quote(id), json_quote(stream), stream_version, json_quote(type))`
 
 const WRITTEN_AT = 'at = CAST(at AS INTEGER) AND abs(at) < 9007199254740992'
 
-const PREFIX = '{"position":"v1:'.length
+const HEAD = '{"position":"v1:'
+const PREFIX = HEAD.length
 
 /** Whether a row is sealed: of a type given apart (the `n` marks), its text naming an envelope. */
 const SEALED_IF = (marks: string) => `(type IN (${marks}) AND instr(payload, '"$enc"') > 0)`
@@ -38,8 +42,8 @@ type Row = string | number | null
  * The SQLite adapter's `readPage`: each event of a page written as the wire's JSON by SQLite (a
  * string per event, not a row object and twelve values), the head and the clients' records in
  * the same read transaction. A held event reads as NULL, and its page is not written. A sealed
- * one (`request.sealed`) is written without its payload, its global position before it
- * (`SEALED_WIRE`): its parts are read back from its text (`sealedRow`), and the payloads the
+ * one (`request.sealed`) is written without its payload, its global position and its payload's
+ * bytes before it (`SEALED_WIRE`): its parts are read back from its text (`sealedRow`), and the payloads the
  * reader does not hold opened are read by position in a second statement of the transaction.
  * (`group_concat` would make one string, but it keeps the rows' order only with an ORDER BY of
  * its own, which sorts them again: slower than joining them here.)
@@ -140,11 +144,11 @@ function budgetRows(rows: Row[], max: number | undefined) {
   return { cut, over }
 }
 
-/** At most the bytes of a sealed row (`SEALED_WIRE`): its text's length less its numbers, and its payload's bytes. */
+/** At most the bytes of a sealed row (`SEALED_WIRE`): its text's length less its lead, and its payload's bytes. */
 function unsentBytes(wire: string): number {
-  const payload = wire.indexOf('"payload":') + '"payload":'.length
-  const end = wire.indexOf(',', payload)
-  return wire.length - (end - payload) - wire.indexOf('{') + Number(wire.slice(payload, end))
+  const comma = wire.indexOf(',')
+  const tail = wire.indexOf(',', comma + 1)
+  return wire.length - tail + Number(wire.slice(comma + 1, tail))
 }
 
 type Rows = (Pick<PageResult, 'text' | 'count' | 'last' | 'sealed'> & { cut: boolean }) | undefined
@@ -226,35 +230,67 @@ function sealedRows(
 }
 
 /**
- * A sealed row's parts, read back from its text (as SEALED_WIRE writes it: its fields in that
- * order, each string as `json_quote` writes it): one string a row from SQLite, as a plain row's,
- * instead of a column per part (which cost as much as the rest of the page). Its `payloadText`
- * is, for now, the payload's bytes.
+ * A sealed row's parts, read back from its text (as SEALED_WIRE writes it): one string a row
+ * from SQLite, as a plain row's, instead of a column per part (which cost as much as the rest
+ * of the page). Its `payloadText` is, for now, the payload's bytes.
  */
 function sealedRow(wire: string, tenant: string): SealedRow {
-  // <position>{"position":"v1:<n>","clientId":<s>,"clientSeq":<n>,"id":<s>,"stream":<s>,
-  // "streamVersion":<n>,"type":<s>,"payload":<bytes>,"at":<n>,"commandId":<s or null>}
-  const from = wire.indexOf('{')
-  const client = wire.indexOf('"', from + PREFIX) + '","clientId":'.length
-  const clientEnd = stringEnd(wire, client)
-  const id = wire.indexOf(',', clientEnd + ',"clientSeq":'.length) + ',"id":'.length
-  const idEnd = stringEnd(wire, id)
-  const streamEnd = stringEnd(wire, idEnd + ',"stream":'.length)
-  const type = wire.indexOf(',', streamEnd + ',"streamVersion":'.length) + ',"type":'.length
-  const typeEnd = stringEnd(wire, type)
-  const payload = typeEnd + ',"payload":'.length
-  const payloadEnd = wire.indexOf(',', payload)
-  return {
-    at: 0,
-    head: wire.slice(from, payload),
-    tail: wire.slice(payloadEnd),
+  // <position>,<payload bytes>,"at":<n>,"commandId":<s or null>}{"position":"v1:<n>",
+  // "clientId":<s>,"clientSeq":<n>,"id":<s>,"stream":<s>,"streamVersion":<n>,"type":<s>,"payload":
+  const comma = wire.indexOf(',')
+  const tail = wire.indexOf(',', comma + 1)
+  const head = wire.indexOf(HEAD, tail)
+  return new SqliteSealedRow(
+    wire.slice(head),
+    wire.slice(tail, head),
     tenant,
-    position: Number(wire.slice(0, from)),
-    clientId: stringAt(wire, client, clientEnd),
-    id: stringAt(wire, id, idEnd),
-    type: stringAt(wire, type, typeEnd),
-    payloadText: wire.slice(payload, payloadEnd),
+    Number(wire.slice(0, comma)),
+    wire.slice(comma + 1, tail),
+  )
+}
+
+/**
+ * A sealed row whose client, id and type are read from its head when first asked: only a row
+ * whose fields are opened here needs them (one the reader holds opened is served by position).
+ */
+class SqliteSealedRow implements SealedRow {
+  at = 0
+  #place: [clientId: string, id: string, type: string] | undefined
+  constructor(
+    readonly head: string,
+    readonly tail: string,
+    readonly tenant: string,
+    readonly position: number,
+    public payloadText: string,
+  ) {}
+  get clientId(): string {
+    this.#place ??= placeOf(this.head)
+    return this.#place[0]
   }
+  get id(): string {
+    this.#place ??= placeOf(this.head)
+    return this.#place[1]
+  }
+  get type(): string {
+    this.#place ??= placeOf(this.head)
+    return this.#place[2]
+  }
+}
+
+/** The client, id and type of a sealed row's head (`{"position":..."type":<s>,"payload":`). */
+function placeOf(head: string): [clientId: string, id: string, type: string] {
+  const client = head.indexOf('"', PREFIX) + '","clientId":'.length
+  const clientEnd = stringEnd(head, client)
+  const id = head.indexOf(',', clientEnd + ',"clientSeq":'.length) + ',"id":'.length
+  const idEnd = stringEnd(head, id)
+  const streamEnd = stringEnd(head, idEnd + ',"stream":'.length)
+  const type = head.indexOf(',', streamEnd + ',"streamVersion":'.length) + ',"type":'.length
+  const typeEnd = stringEnd(head, type)
+  return [
+    stringAt(head, client, clientEnd),
+    stringAt(head, id, idEnd),
+    stringAt(head, type, typeEnd),
+  ]
 }
 
 /** Whether the quote at `at` is escaped: after an odd number of backslashes. */
