@@ -86,6 +86,7 @@ function compare(
   )
 }
 
+const laidOut = Buffer.concat([iv, aad, plain])
 console.log(
   `AES-256-GCM, ${plain.length} bytes of values, ${aad.length} of additional data; ${ROUNDS} rounds of ${CALLS.toLocaleString('en')} calls, 1,000 keys`,
 )
@@ -95,7 +96,8 @@ compare(
     sink += nativeSeal(k)[0]!
   },
   (k) => {
-    gcm.seal(KEYS[k]!, iv, aad, plain, out, 0)
+    // As crypto.ts seals: the IV, additional data and text in one buffer, by offsets.
+    gcm.sealAt(KEYS[k]!, laidOut, 0, 12, 12 + aad.length, 12 + aad.length, laidOut.length, out, 0)
     sink += out[0]!
   },
 )

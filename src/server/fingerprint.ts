@@ -5,6 +5,11 @@ export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null'
   let out: string
   if (Array.isArray(value)) {
+    // An array of no objects is JSON.stringify's (a seal's values: a tenth of its cost, else).
+    let flat = true
+    for (let i = 0; i < value.length && flat; i++)
+      flat = value[i] === null || typeof value[i] !== 'object'
+    if (flat) return JSON.stringify(value)
     out = '['
     for (let i = 0; i < value.length; i++) {
       if (i) out += ','

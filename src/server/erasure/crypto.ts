@@ -110,14 +110,7 @@ export const sync = node
         const plainEnd = aadEnd + scratch.write(plain, aadEnd, 'utf8')
         iv.copy(scratch, plainEnd)
         const bodyAt = plainEnd + IV_BYTES
-        gcm.seal(
-          key,
-          iv,
-          scratch.subarray(0, aadEnd),
-          scratch.subarray(aadEnd, plainEnd),
-          scratch,
-          bodyAt,
-        )
+        gcm.sealAt(key, scratch, plainEnd, 0, aadEnd, aadEnd, plainEnd, scratch, bodyAt)
         // The plaintext must not outlive its seal in a buffer kept for the process's life.
         scratch.fill(0, aadEnd, plainEnd)
         const end = bodyAt + (plainEnd - aadEnd) + TAG_BYTES
@@ -135,16 +128,11 @@ export const sync = node
         const aadEnd = ivEnd + scratch.write(aad, ivEnd, 'utf8')
         const [ivFrom, ivTo, from] = iv ? [size, ivEnd, 0] : [0, IV_BYTES, IV_BYTES]
         // v1 and v2 IVs are 96 bits (random); another length was never written, and does not open.
-        const plain = gcm.open(
-          key,
-          scratch.subarray(ivFrom, ivTo),
-          scratch.subarray(ivEnd, aadEnd),
-          scratch.subarray(from, size),
-        )
+        if (ivTo - ivFrom !== IV_BYTES) return undefined
+        const plain = gcm.openTextAt(key, scratch, ivFrom, ivEnd, aadEnd, from, size)
         if (plain === undefined) return undefined
         try {
-          // Bytes out, one utf8 decoding.
-          return JSON.parse(plain.toString('utf8')) as JsonValue
+          return JSON.parse(plain) as JsonValue
         } catch {
           return undefined
         }
