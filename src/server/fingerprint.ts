@@ -1,7 +1,14 @@
 import { utf8Length, type WireEvent } from '../protocol'
 
-/** JSON with object keys sorted, so equal values always give equal text. */
-export function canonicalJson(value: unknown): string {
+/**
+ * JSON with object keys sorted, so equal values always give equal text. `masked`: a text to
+ * write for some of the top-level object's keys in place of their values (a fingerprint
+ * without personal values, erasure/content.ts), undefined for the others.
+ */
+export function canonicalJson(
+  value: unknown,
+  masked?: (key: string) => string | undefined,
+): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null'
   let out: string
   if (Array.isArray(value)) {
@@ -30,7 +37,8 @@ export function canonicalJson(value: unknown): string {
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!
     if (i) out += ','
-    out += `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`
+    const mask = masked?.(key)
+    out += `${JSON.stringify(key)}:${mask ?? canonicalJson((value as Record<string, unknown>)[key])}`
   }
   return `${out}}`
 }
@@ -39,13 +47,17 @@ export function canonicalJson(value: unknown): string {
  * Everything the client decided about an event except its seq, keys in sorted order. A retry
  * must match it exactly; the same seq with another fingerprint is a different event (409).
  */
-export function eventContent(event: WireEvent): string {
+export function eventContent(
+  event: WireEvent,
+  /** The payload's canonical JSON, when the caller made it (`canonicalJson` with a mask). */
+  payloadText = canonicalJson(event.payload ?? null),
+): string {
   return (
     `{"at":${JSON.stringify(event.at)},"commandId":${JSON.stringify(event.commandId ?? null)}` +
     // Only when set, so the fingerprints of events stored before the field existed stay the same.
     (event.dependsOn === undefined ? '' : `,"dependsOn":${event.dependsOn}`) +
     `,"expectedVersion":${JSON.stringify(event.expectedVersion ?? null)},"id":${JSON.stringify(event.id)}` +
-    `,"payload":${canonicalJson(event.payload ?? null)},"stream":${JSON.stringify(event.stream)}` +
+    `,"payload":${payloadText},"stream":${JSON.stringify(event.stream)}` +
     `,"type":${JSON.stringify(event.type)}}`
   )
 }

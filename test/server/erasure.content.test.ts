@@ -41,6 +41,7 @@ describe('redactedContent', () => {
     ['one field', 'x'.repeat(300), undefined],
     ['nested', { first: 'Ada', titles: ['Countess', 'Lady'] }, { home: 'ada@home', n: 1 }],
     ['long', 'y'.repeat(5000), 'ü'.repeat(2000)],
+    ['escaped', '"\\\u0001\n'.repeat(300), '\u001f'.repeat(700)],
   ])('says the full content is over a limit exactly as bytesOver does (%s)', (_, name, email) => {
     const event = renamed(name, email)
     const full = eventContent(event)

@@ -23,37 +23,33 @@ export interface Redacted {
 export function redactedContent(personal: PersonalData, event: WireEvent): Redacted | undefined {
   const subject = subjectOf(personal, event.type, event.payload)
   if (subject === undefined) return undefined
-  const payload = { ...(event.payload as Record<string, JsonValue>) }
-  const placeholder = { $personal: subject }
-  const values: string[] = []
-  for (const field of personal[event.type]!.fields) {
-    if (!Object.hasOwn(payload, field)) continue
-    values.push(canonicalJson(payload[field]))
-    payload[field] = placeholder
-  }
-  // Field by field, not spread: a spread of the event is a generic copy, paid per event.
-  const text = eventContent({
-    clientSeq: event.clientSeq,
-    id: event.id,
-    stream: event.stream,
-    type: event.type,
-    payload,
-    at: event.at,
-    commandId: event.commandId,
-    expectedVersion: event.expectedVersion,
-    dependsOn: event.dependsOn,
-  } as WireEvent)
-  // canonicalJson(placeholder): its one key and the subject's JSON.
+  const payload = event.payload as Record<string, JsonValue>
+  const fields = personal[event.type]!.fields
+  // canonicalJson({ $personal: subject }): its one key and the subject's JSON.
   const left = `{"$personal":${JSON.stringify(subject)}}`
-  let length = text.length
-  for (const value of values) length += value.length - left.length
+  // Written in place of the values, the payload neither copied nor its values encoded here.
+  const masked = (key: string) => (fields.includes(key) ? left : undefined)
+  const text = eventContent(event, canonicalJson(payload, masked))
   return {
     text,
     bytesOver(max) {
-      // As bytesOver: a UTF-16 code unit is at most 3 bytes, so a short text needs no count.
-      if (length * 3 <= max) return undefined
+      // At most: 3 bytes a UTF-16 unit of the text, less each placeholder's units, and for a
+      // string value 2 quotes and 6 bytes a unit (\uXXXX, or 3 bytes of UTF-8 unescaped);
+      // exact (the values encoded) only when that may pass the limit.
+      let bound = 3 * text.length
+      for (const field of fields) {
+        if (!Object.hasOwn(payload, field)) continue
+        const value = payload[field]
+        bound +=
+          (typeof value === 'string' ? 2 + 6 * value.length : 3 * canonicalJson(value).length) -
+          left.length
+      }
+      if (bound <= max) return undefined
       let bytes = contentBytes(text)
-      for (const value of values) bytes += contentBytes(value) - contentBytes(left)
+      for (const field of fields) {
+        if (Object.hasOwn(payload, field))
+          bytes += contentBytes(canonicalJson(payload[field])) - contentBytes(left)
+      }
       return bytes > max ? bytes : undefined
     },
   }
