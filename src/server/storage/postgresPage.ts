@@ -2,6 +2,7 @@ import type { Pool } from 'pg'
 import type { SealedRow } from '../reads'
 import type { PageRequest, PageResult } from '../types'
 import { rowToClient } from './rows'
+import { leadOf, sealedRow } from './sealedRow'
 import { fitting, largeOver, underBudget, WIRE_LEAST } from './text'
 
 /**
@@ -21,20 +22,17 @@ const WRITTEN_AT = 'at = trunc(at) AND abs(at) < 9007199254740992'
 
 /**
  * A page's rows as the query below writes them: an event's tenant position, its wire text
- * (NULL when held or large), a sealed row's tail, global position, client id, id, type and
- * payload text (NULL for the others), and a large row's payload bytes (NULL for the others).
+ * (NULL when held or large; a sealed row's as sealedRow.ts reads it: its position and payload's
+ * bytes, then the text after the payload and before it), a sealed row's payload text (NULL for
+ * the others), and a large row's payload bytes (NULL for the others).
  */
 const COLUMNS = (sealed: string, heldTypes: string, heldStreams: string, large: string) =>
   `tenant_position AS tp, CASE WHEN NOT (${WRITTEN_AT})
     OR (type = ANY(${heldTypes}::text[]) AND strpos(p.text, '"$enc"') > 0)
     OR stream = ANY(${heldStreams}::text[]) THEN NULL
     WHEN octet_length(p.text) > ${large} THEN NULL
-    WHEN ${sealed} THEN ${HEAD} ELSE ${HEAD} || p.text || ${TAIL} END AS wire,
-  CASE WHEN ${sealed} THEN ${TAIL} END AS tail,
-  CASE WHEN ${sealed} THEN position END AS position,
-  CASE WHEN ${sealed} THEN client_id END AS client_id,
-  CASE WHEN ${sealed} THEN id END AS id,
-  CASE WHEN ${sealed} THEN type END AS type,
+    WHEN ${sealed} THEN position || ',' || octet_length(p.text) || ${TAIL} || ${HEAD}
+    ELSE ${HEAD} || p.text || ${TAIL} END AS wire,
   CASE WHEN ${sealed} THEN p.text END AS payload,
   CASE WHEN octet_length(p.text) > ${large} THEN octet_length(p.text) END AS large`
 
@@ -80,8 +78,8 @@ export function postgresPage(pool: Pool, s: string) {
           (SELECT coalesce(max(tenant_position), 0) FROM ${s}.events WHERE tenant = $1)::text AS wire,
           coalesce((SELECT json_agg(c) FROM ${s}.clients c
             WHERE c.tenant = $1 AND c.client_id = ANY($6::text[])), '[]')::text AS clients,
-          NULL, NULL::bigint, NULL, NULL, NULL, NULL, NULL::integer
-        UNION ALL SELECT tp, wire, NULL, tail, position, client_id, id, type, payload, large FROM ev
+          NULL, NULL::integer
+        UNION ALL SELECT tp, wire, NULL, payload, large FROM ev
         ORDER BY tp NULLS FIRST`,
       values: params,
       rowMode: 'array',
@@ -101,42 +99,39 @@ export function postgresPage(pool: Pool, s: string) {
       // In the page's columns (no clients' column, which only its first row holds).
       let i = 0
       for (let r = 0; r < read.length; r++) {
-        if (read[r]![9] === null) continue
-        const [tp, wire, ...rest] = more.rows[i++]!
-        read[r] = [tp, wire, null, ...rest.slice(0, 6), null]
+        if (read[r]![4] === null) continue
+        const [tp, wire, payload] = more.rows[i++]!
+        read[r] = [tp, wire, null, payload, null]
       }
     }
     // What is sent of each row, a sealed row's payload as stored: opened, it is no longer.
     const wires: string[] = []
+    const sealedRows: (SealedRow | undefined)[] = []
     for (const r of read) {
       const wire = r[1] as string | null
       if (wire === null) return undefined
-      wires.push(r[3] === null ? wire : wire + (r[8] as string) + (r[3] as string))
+      const payload = r[3] as string | null
+      const row = payload === null ? undefined : sealedRow(wire, tenant, payload)
+      sealedRows.push(row)
+      wires.push(row ? row.head + payload + row.tail : wire)
     }
-    const events = read.slice(0, fitting(wires, maxBytes))
+    const count = fitting(wires, maxBytes)
+    const events = read.slice(0, count)
     const parts: string[] = []
     const given: SealedRow[] = []
     let at = 0
-    for (const r of events) {
-      const wire = r[1] as string
+    for (let e = 0; e < count; e++) {
+      const row = sealedRows[e]
       if (parts.length) at++
-      if (r[3] === null) {
+      if (!row) {
+        const wire = wires[e]!
         parts.push(wire)
         at += wire.length
         continue
       }
       parts.push('')
-      given.push({
-        at,
-        head: wire,
-        tail: r[3] as string,
-        tenant,
-        position: Number(r[4]),
-        clientId: r[5] as string,
-        id: r[6] as string,
-        type: r[7] as string,
-        payloadText: r[8] as string,
-      })
+      row.at = at
+      given.push(row)
     }
     const page: PageResult = {
       text: parts.join(','),
@@ -162,14 +157,18 @@ function budgetRows(rows: unknown[][], max: number | undefined) {
   let n = 0
   for (; n < rows.length; n++) {
     const r = rows[n]!
-    const [wire, size] = [r[1] as string | null, r[9] as number | null]
+    const [wire, payload, size] = [
+      r[1] as string | null,
+      r[3] as string | null,
+      r[4] as number | null,
+    ]
     if (wire === null && size === null) return undefined
     const least =
       size !== null
         ? WIRE_LEAST + size
-        : r[3] === null
+        : payload === null
           ? wire!.length
-          : wire!.length + (r[8] as string).length + (r[3] as string).length
+          : wire!.length - leadOf(wire!).tail + payload.length
     if (!fits(least)) break
     if (size !== null) large.push(String(r[0]))
   }

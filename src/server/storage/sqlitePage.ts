@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3'
 import type { SealedRow } from '../reads'
 import type { PageRequest, PageResult } from '../types'
+import { leadOf, PREFIX, sealedRow } from './sealedRow'
 import { fitting, largeOver, underBudget, utf8Length, WIRE_LEAST } from './text'
 
 type Db = BetterSqlite3.Database
@@ -15,19 +16,13 @@ type Sql = (db: Db, text: string) => BetterSqlite3.Statement
 const WIRE = `printf('{"position":"v1:%d","clientId":%s,"clientSeq":%d,"id":%s,"stream":%s,"streamVersion":%d,"type":%s,"payload":%s,"at":%d,"commandId":%s}', tenant_position, json_quote(client_id), client_seq, json_quote(id), json_quote(stream), stream_version, json_quote(type), payload, at, json_quote(command_id))`
 
 /**
- * A sealed row as WIRE writes it, its payload left out: its global position and its payload's
- * UTF-8 bytes, then its wire text after the payload (`,"at":...}`) and before it
- * (`{"position":..."payload":`). Split where the second starts (`{"position":"v1:` is not in
- * the first: its one string is quoted), no field is scanned for unless its cipher is opened.
- * Its payload is read after, by position, only where the reader does not hold it opened
- * (`PageRequest.opened`).
+ * A sealed row as WIRE writes it, its payload left out, laid out as sealedRow.ts reads it (its
+ * position and payload's bytes, then the text after the payload and before it). Its payload is
+ * read after, by position, only where the reader does not hold it opened (`PageRequest.opened`).
  */
 const SEALED_WIRE = `printf('%d,%d,"at":%d,"commandId":%s}{"position":"v1:%d","clientId":%s,"clientSeq":%d,"id":%s,"stream":%s,"streamVersion":%d,"type":%s,"payload":', position, octet_length(payload), at, json_quote(command_id), tenant_position, json_quote(client_id), client_seq, json_quote(id), json_quote(stream), stream_version, json_quote(type))`
 
 const WRITTEN_AT = 'at = CAST(at AS INTEGER) AND abs(at) < 9007199254740992'
-
-const HEAD = '{"position":"v1:'
-const PREFIX = HEAD.length
 
 /** Whether a row is sealed: of a type given apart (the `n` marks), its text naming an envelope. */
 const SEALED_IF = (marks: string) => `(type IN (${marks}) AND instr(payload, '"$enc"') > 0)`
@@ -146,9 +141,8 @@ function budgetRows(rows: Row[], max: number | undefined) {
 
 /** At most the bytes of a sealed row (`SEALED_WIRE`): its text's length less its lead, and its payload's bytes. */
 function unsentBytes(wire: string): number {
-  const comma = wire.indexOf(',')
-  const tail = wire.indexOf(',', comma + 1)
-  return wire.length - tail + Number(wire.slice(comma + 1, tail))
+  const { bytes, tail } = leadOf(wire)
+  return wire.length - tail + bytes
 }
 
 type Rows = (Pick<PageResult, 'text' | 'count' | 'last' | 'sealed'> & { cut: boolean }) | undefined
@@ -172,6 +166,8 @@ function sealedRows(
 ): Rows {
   const n = rows.length
   const found: (SealedRow | undefined)[] = new Array(n)
+  /** Each sealed row's stored payload bytes (its lead's). */
+  const sizes: number[] = new Array(n)
   // The fast check of `fitting`: a UTF-16 unit is at most three bytes.
   let bound = 3 * (n - 1)
   for (let i = 0; i < n; i++) {
@@ -180,9 +176,10 @@ function sealedRows(
       bound += 3 * wire.length
       continue
     }
-    const row = sealedRow(wire, request.tenant)
-    found[i] = row
-    bound += 3 * (row.head.length + row.tail.length) + Number(row.payloadText)
+    const { bytes, tail } = leadOf(wire)
+    found[i] = sealedRow(wire, request.tenant)
+    sizes[i] = bytes
+    bound += 3 * (wire.length - tail) + bytes
   }
   let kept = n
   const max = request.maxBytes
@@ -191,7 +188,7 @@ function sealedRows(
     for (let i = 0; i < n; i++) {
       const row = found[i]
       bytes += row
-        ? 1 + utf8Length(row.head) + utf8Length(row.tail) + Number(row.payloadText)
+        ? 1 + utf8Length(row.head) + utf8Length(row.tail) + sizes[i]!
         : 1 + utf8Length(rows[i]!)
       if (i > 0 && bytes > max) {
         kept = i
@@ -213,7 +210,6 @@ function sealedRows(
     }
     parts[i] = ''
     row.at = at
-    row.payloadText = ''
     if (!request.opened?.(row.position)) misses.push(row.position)
     sealed.push(row)
   }
@@ -227,90 +223,6 @@ function sealedRows(
   const page: NonNullable<Rows> = { text: parts.join(','), count: kept, last, cut: kept < n }
   if (sealed.length) page.sealed = sealed
   return page
-}
-
-/**
- * A sealed row's parts, read back from its text (as SEALED_WIRE writes it): one string a row
- * from SQLite, as a plain row's, instead of a column per part (which cost as much as the rest
- * of the page). Its `payloadText` is, for now, the payload's bytes.
- */
-function sealedRow(wire: string, tenant: string): SealedRow {
-  // <position>,<payload bytes>,"at":<n>,"commandId":<s or null>}{"position":"v1:<n>",
-  // "clientId":<s>,"clientSeq":<n>,"id":<s>,"stream":<s>,"streamVersion":<n>,"type":<s>,"payload":
-  const comma = wire.indexOf(',')
-  const tail = wire.indexOf(',', comma + 1)
-  const head = wire.indexOf(HEAD, tail)
-  return new SqliteSealedRow(
-    wire.slice(head),
-    wire.slice(tail, head),
-    tenant,
-    Number(wire.slice(0, comma)),
-    wire.slice(comma + 1, tail),
-  )
-}
-
-/**
- * A sealed row whose client, id and type are read from its head when first asked: only a row
- * whose fields are opened here needs them (one the reader holds opened is served by position).
- */
-class SqliteSealedRow implements SealedRow {
-  at = 0
-  #place: [clientId: string, id: string, type: string] | undefined
-  constructor(
-    readonly head: string,
-    readonly tail: string,
-    readonly tenant: string,
-    readonly position: number,
-    public payloadText: string,
-  ) {}
-  get clientId(): string {
-    this.#place ??= placeOf(this.head)
-    return this.#place[0]
-  }
-  get id(): string {
-    this.#place ??= placeOf(this.head)
-    return this.#place[1]
-  }
-  get type(): string {
-    this.#place ??= placeOf(this.head)
-    return this.#place[2]
-  }
-}
-
-/** The client, id and type of a sealed row's head (`{"position":..."type":<s>,"payload":`). */
-function placeOf(head: string): [clientId: string, id: string, type: string] {
-  const client = head.indexOf('"', PREFIX) + '","clientId":'.length
-  const clientEnd = stringEnd(head, client)
-  const id = head.indexOf(',', clientEnd + ',"clientSeq":'.length) + ',"id":'.length
-  const idEnd = stringEnd(head, id)
-  const streamEnd = stringEnd(head, idEnd + ',"stream":'.length)
-  const type = head.indexOf(',', streamEnd + ',"streamVersion":'.length) + ',"type":'.length
-  const typeEnd = stringEnd(head, type)
-  return [
-    stringAt(head, client, clientEnd),
-    stringAt(head, id, idEnd),
-    stringAt(head, type, typeEnd),
-  ]
-}
-
-/** Whether the quote at `at` is escaped: after an odd number of backslashes. */
-function escaped(text: string, at: number): boolean {
-  let slashes = 0
-  while (text.charCodeAt(at - 1 - slashes) === 92) slashes++
-  return slashes % 2 === 1
-}
-
-/** Just past the JSON string whose opening quote is at `from`. */
-function stringEnd(text: string, from: number): number {
-  let quote = text.indexOf('"', from + 1)
-  while (escaped(text, quote)) quote = text.indexOf('"', quote + 1)
-  return quote + 1
-}
-
-/** The value of the JSON string from `from` to `to` (its quotes included). */
-function stringAt(text: string, from: number, to: number): string {
-  const quoted = text.slice(from, to)
-  return quoted.includes('\\') ? (JSON.parse(quoted) as string) : quoted.slice(1, -1)
 }
 
 /** The tenant position a row's wire text starts with (as WIRE and its head write it). */
