@@ -135,7 +135,8 @@ export function postgresErasureStorage(pool: Pool, s: string): ErasureStorage {
       )
     },
     // One VACUUM FULL at a time however many forget at once, and a pause after each (coalesce.ts):
-    // it locks every tenant's key, checkpoint and projection tables while it runs (~60-400 ms).
+    // it locks every tenant's key, checkpoint and projection tables while it runs, about their
+    // size's rewrite (measured: 1M rows of 126 MB in one table projection, 1.2 s).
     wipeDeleted: coalesced(
       async () => {
         // Table projections' rows too: a forget's hook (UPDATE) or a tenant's rebuild (DELETE)
