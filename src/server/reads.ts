@@ -68,6 +68,13 @@ export interface PageRequest extends ReadRequest {
    * hint when it no longer holds it. A store may ignore it.
    */
   opened?: ((position: number) => boolean) | undefined
+  /**
+   * The global positions (from, to) between which the caller's opened payloads lie, with
+   * `opened`: a store that cannot ask `opened` during its read (PostgreSQL) sends the payloads of
+   * the sealed rows outside them only, and reads those within that the caller does not hold
+   * after, by position.
+   */
+  openedWithin?: readonly [number, number] | undefined
 }
 
 /** `Storage.readPage`'s answer: the events' wire text with the rest of a read's answer. */

@@ -11,6 +11,10 @@ import { ErasureCounts, giverOf } from '../tenantShare'
 class Bounded<K, V> {
   #young = new Map<K, V>()
   #old = new Map<K, V>()
+  // The lowest key of each half and the highest put, when keys are numbers (positions): `span`.
+  #youngLow = Number.POSITIVE_INFINITY
+  #oldLow = Number.POSITIVE_INFINITY
+  #high = Number.NEGATIVE_INFINITY
   /** Entries held (one moved back from the old map counts twice until the old one goes). */
   get size(): number {
     return this.#young.size + this.#old.size
@@ -24,15 +28,31 @@ class Bounded<K, V> {
   }
   put(key: K, value: V, half: number): void {
     this.#young.set(key, value)
+    if (typeof key === 'number') {
+      if (key < this.#youngLow) this.#youngLow = key
+      if (key > this.#high) this.#high = key
+    }
     if (this.#young.size >= half) {
       this.#old = this.#young
+      this.#oldLow = this.#youngLow
       this.#young = new Map()
+      this.#youngLow = Number.POSITIVE_INFINITY
     }
   }
   /** Drops the older half (everything, when there is none yet). */
   shed(): void {
-    if (this.#old.size) this.#old = new Map()
-    else this.#young = new Map()
+    if (this.#old.size) {
+      this.#old = new Map()
+      this.#oldLow = Number.POSITIVE_INFINITY
+    } else {
+      this.#young = new Map()
+      this.#youngLow = Number.POSITIVE_INFINITY
+    }
+  }
+  /** From the lowest numeric key held to the highest put (it may be gone since), if any. */
+  span(): readonly [number, number] | undefined {
+    const low = Math.min(this.#youngLow, this.#oldLow)
+    return this.size && low <= this.#high ? [low, this.#high] : undefined
   }
 }
 
@@ -80,6 +100,9 @@ class Shared<K, V> {
       this.#size -= held - theirs.size
       if (!theirs.size) this.#tenants.delete(giver)
     }
+  }
+  span(tenant: string): readonly [number, number] | undefined {
+    return this.#tenants.get(tenant)?.span()
   }
   drop(tenant: string): void {
     this.#size -= this.#tenants.get(tenant)?.size ?? 0
@@ -185,6 +208,14 @@ export class OpenedCache {
   ): void {
     if (this.#counts.current(tenant, generation))
       this.#values.put(tenant, position, { values, text: undefined, fields: undefined })
+  }
+  /**
+   * The global positions between which the tenant's opened payloads lie (from the lowest held to
+   * the highest kept, which may have gone since), if any: a store may send the payloads of rows
+   * outside only (`PageRequest.openedWithin`).
+   */
+  span(tenant: string): readonly [number, number] | undefined {
+    return this.#values.span(tenant)
   }
   /**
    * The event's payload opened, as JSON text, when it was kept: a text read of it then parses,

@@ -351,7 +351,10 @@ export function withErasure(
         const opened = cache
           ? (position: number) => cache.text(tenant, position) !== undefined
           : undefined
-        const page = await storage.readPage!(opened ? { ...ask, opened } : ask)
+        const within = cache?.span(tenant)
+        const page = await storage.readPage!(
+          opened ? { ...ask, opened, ...(within && { openedWithin: within }) } : ask,
+        )
         if (!page?.sealed) return page
         const served = await openPage(source, personal, page, cache)
         if (served || !opened) return served

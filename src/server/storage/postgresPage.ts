@@ -26,14 +26,21 @@ const WRITTEN_AT = 'at = trunc(at) AND abs(at) < 9007199254740992'
  * bytes, then the text after the payload and before it), a sealed row's payload text (NULL for
  * the others), and a large row's payload bytes (NULL for the others).
  */
-const COLUMNS = (sealed: string, heldTypes: string, heldStreams: string, large: string) =>
+const COLUMNS = (
+  sealed: string,
+  heldTypes: string,
+  heldStreams: string,
+  large: string,
+  /** Of the sealed rows, those whose payload is not sent (the reader may hold it opened). */
+  unsent: string,
+) =>
   `tenant_position AS tp, CASE WHEN NOT (${WRITTEN_AT})
     OR (type = ANY(${heldTypes}::text[]) AND strpos(p.text, '"$enc"') > 0)
     OR stream = ANY(${heldStreams}::text[]) THEN NULL
     WHEN octet_length(p.text) > ${large} THEN NULL
     WHEN ${sealed} THEN position || ',' || octet_length(p.text) || ${TAIL} || ${HEAD}
     ELSE ${HEAD} || p.text || ${TAIL} END AS wire,
-  CASE WHEN ${sealed} THEN p.text END AS payload,
+  CASE WHEN ${sealed} AND NOT (${unsent}) THEN p.text END AS payload,
   CASE WHEN octet_length(p.text) > ${large} THEN octet_length(p.text) END AS large`
 
 /**
@@ -58,6 +65,8 @@ export function postgresPage(pool: Pool, s: string) {
     const { tenant, after, limit, streams, held, maxBytes } = request
     const sealed = request.sealed ?? []
     const heldTypes = held.types.filter((t) => !sealed.includes(t))
+    // Sealed rows between these global positions come without their payload (none without a hint).
+    const unsentWithin = request.opened && request.openedWithin ? request.openedWithin : [1, 0]
     const params: unknown[] = [
       tenant,
       after,
@@ -67,13 +76,15 @@ export function postgresPage(pool: Pool, s: string) {
       request.clientIds ?? [],
       sealed,
       largeOver(request) ?? null,
+      ...unsentWithin,
     ]
     const filter = streams ? ` AND stream = ANY($${params.push(streams)}::text[])` : ''
     const { rows } = await pool.query<unknown[]>({
       text: `WITH picked AS (
           SELECT * FROM ${s}.events WHERE tenant = $1 AND tenant_position > $2${filter}
           ORDER BY tenant_position LIMIT $3),
-        ev AS (SELECT ${COLUMNS(SEALED('$7'), '$4', '$5', '$8::bigint')} FROM picked, ${TEXT})
+        ev AS (SELECT ${COLUMNS(SEALED('$7'), '$4', '$5', '$8::bigint', 'position BETWEEN $9 AND $10')}
+          FROM picked, ${TEXT})
         SELECT NULL::bigint AS tp,
           (SELECT coalesce(max(tenant_position), 0) FROM ${s}.events WHERE tenant = $1)::text AS wire,
           coalesce((SELECT json_agg(c) FROM ${s}.clients c
@@ -90,10 +101,10 @@ export function postgresPage(pool: Pool, s: string) {
     if (budget.large.length) {
       // The large rows the budget may hold, as the others are written.
       const more = await pool.query<unknown[]>({
-        text: `SELECT ${COLUMNS(SEALED('$5'), '$3', '$4', 'NULL::bigint')}
+        text: `SELECT ${COLUMNS(SEALED('$5'), '$3', '$4', 'NULL::bigint', 'position BETWEEN $6 AND $7')}
           FROM ${s}.events, ${TEXT} WHERE tenant = $1 AND tenant_position = ANY($2::bigint[])
           ORDER BY tenant_position`,
-        values: [tenant, budget.large, heldTypes, held.streams, sealed],
+        values: [tenant, budget.large, heldTypes, held.streams, sealed, ...unsentWithin],
         rowMode: 'array',
       })
       // In the page's columns (no clients' column, which only its first row holds).
@@ -104,19 +115,45 @@ export function postgresPage(pool: Pool, s: string) {
         read[r] = [tp, wire, null, payload, null]
       }
     }
-    // What is sent of each row, a sealed row's payload as stored: opened, it is no longer.
+    // What is sent of each row, a sealed row's payload as stored (its bytes apart): opened, it
+    // is no longer.
     const wires: string[] = []
+    const apart: number[] = []
     const sealedRows: (SealedRow | undefined)[] = []
     for (const r of read) {
       const wire = r[1] as string | null
       if (wire === null) return undefined
-      const payload = r[3] as string | null
-      const row = payload === null ? undefined : sealedRow(wire, tenant, payload)
+      // A sealed row's text leads with its position (a digit), a plain one's is its JSON.
+      const payload = (r[3] as string | null) ?? ''
+      const row = wire.charCodeAt(0) === 123 ? undefined : sealedRow(wire, tenant, payload)
       sealedRows.push(row)
-      wires.push(row ? row.head + payload + row.tail : wire)
+      wires.push(row ? row.head + row.tail : wire)
+      apart.push(row ? leadOf(wire).bytes : 0)
     }
-    const count = fitting(wires, maxBytes)
+    const count = fitting(wires, maxBytes, apart)
     const events = read.slice(0, count)
+    // The payloads not sent that the reader does not hold opened, by position (a stored event
+    // never changes).
+    const misses: string[] = []
+    for (let e = 0; e < count; e++) {
+      const row = sealedRows[e]
+      if (row && row.payloadText === '' && !request.opened?.(row.position))
+        misses.push(String(row.position))
+    }
+    if (misses.length) {
+      const { rows: found } = await pool.query<[string, string]>({
+        text: `SELECT position, payload::text FROM ${s}.events WHERE position = ANY($1::bigint[])`,
+        values: [misses],
+        rowMode: 'array',
+      })
+      const payloads = new Map(found.map(([position, text]) => [Number(position), text]))
+      if (payloads.size !== misses.length) return undefined
+      for (let e = 0; e < count; e++) {
+        const row = sealedRows[e]
+        if (row && row.payloadText === '' && payloads.has(row.position))
+          row.payloadText = payloads.get(row.position)!
+      }
+    }
     const parts: string[] = []
     const given: SealedRow[] = []
     let at = 0
@@ -157,18 +194,16 @@ function budgetRows(rows: unknown[][], max: number | undefined) {
   let n = 0
   for (; n < rows.length; n++) {
     const r = rows[n]!
-    const [wire, payload, size] = [
-      r[1] as string | null,
-      r[3] as string | null,
-      r[4] as number | null,
-    ]
+    const [wire, size] = [r[1] as string | null, r[4] as number | null]
     if (wire === null && size === null) return undefined
+    // A sealed row (its text leads with its position): its text but the lead, its payload's bytes.
+    const sealed = wire !== null && wire.charCodeAt(0) !== 123 ? leadOf(wire) : undefined
     const least =
       size !== null
         ? WIRE_LEAST + size
-        : payload === null
-          ? wire!.length
-          : wire!.length - leadOf(wire!).tail + payload.length
+        : sealed
+          ? wire!.length - sealed.tail + sealed.bytes
+          : wire!.length
     if (!fits(least)) break
     if (size !== null) large.push(String(r[0]))
   }

@@ -87,15 +87,24 @@ export function utf8Length(text: string): number {
  * first (an event is at most `maxEventBytes`: one larger than the budget is still read). A
  * UTF-16 unit is at most three bytes, so most pages are held without measuring an event.
  */
-export function fitting(texts: readonly string[], max: number | undefined): number {
+export function fitting(
+  texts: readonly string[],
+  max: number | undefined,
+  /** Bytes of each event not in its text (a sealed row's payload, sent apart), if any. */
+  apart?: ArrayLike<number>,
+): number {
   const n = texts.length
   if (max === undefined || n < 2) return n
   let units = n - 1
-  for (let i = 0; i < n; i++) units += texts[i]!.length
-  if (units * 3 <= max) return n
-  let bytes = utf8Length(texts[0]!)
+  let extra = 0
+  for (let i = 0; i < n; i++) {
+    units += texts[i]!.length
+    if (apart) extra += apart[i]!
+  }
+  if (units * 3 + extra <= max) return n
+  let bytes = utf8Length(texts[0]!) + (apart ? apart[0]! : 0)
   for (let i = 1; i < n; i++) {
-    bytes += 1 + utf8Length(texts[i]!)
+    bytes += 1 + utf8Length(texts[i]!) + (apart ? apart[i]! : 0)
     if (bytes > max) return i
   }
   return n
