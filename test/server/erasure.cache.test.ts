@@ -96,6 +96,20 @@ describe('OpenedCache', () => {
     expect(cache.values('evil', 1000)).toEqual({ name: 'n1000' })
   })
 
+  it('spans the positions it holds, from the lowest held to the highest kept, per tenant', () => {
+    const cache = new OpenedCache(100)
+    cache.sync('acme', 0)
+    expect(cache.span('acme')).toBeUndefined()
+    for (let position = 1; position <= 120; position++)
+      cache.setText('acme', position, `{"n":${position}}`, ['n'], 0)
+    // Halves of 50: 1-50 went when 101 came; 51-100 and 101-120 are held.
+    expect([cache.text('acme', 50), cache.text('acme', 51)]).toEqual([undefined, '{"n":51}'])
+    expect(cache.span('acme')).toEqual([51, 120])
+    expect(cache.span('globex')).toBeUndefined()
+    cache.drop('acme')
+    expect(cache.span('acme')).toBeUndefined()
+  })
+
   it('keeps a text alone and gives its sealed fields back from it, once, at the count it was kept', () => {
     const cache = new OpenedCache(100)
     cache.sync('acme', 0)
