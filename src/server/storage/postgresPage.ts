@@ -2,7 +2,7 @@ import type { Pool } from 'pg'
 import type { SealedRow } from '../reads'
 import type { PageRequest, PageResult } from '../types'
 import { rowToClient } from './rows'
-import { leadOf, sealedRow } from './sealedRow'
+import { leadOf, sealedRow, type WireSealedRow } from './sealedRow'
 import { fitting, largeOver, underBudget, WIRE_LEAST } from './text'
 
 /**
@@ -119,7 +119,7 @@ export function postgresPage(pool: Pool, s: string) {
     // is no longer.
     const wires: string[] = []
     const apart: number[] = []
-    const sealedRows: (SealedRow | undefined)[] = []
+    const sealedRows: (WireSealedRow | undefined)[] = []
     for (const r of read) {
       const wire = r[1] as string | null
       if (wire === null) return undefined
@@ -128,7 +128,7 @@ export function postgresPage(pool: Pool, s: string) {
       const row = wire.charCodeAt(0) === 123 ? undefined : sealedRow(wire, tenant, payload)
       sealedRows.push(row)
       wires.push(row ? row.head + row.tail : wire)
-      apart.push(row ? leadOf(wire).bytes : 0)
+      apart.push(row ? row.storedBytes : 0)
     }
     const count = fitting(wires, maxBytes, apart)
     const events = read.slice(0, count)

@@ -15,8 +15,11 @@ import type { SealedRow } from '../reads'
 export const HEAD = '{"position":"v1:'
 export const PREFIX = HEAD.length
 
-/** A sealed row's parts, read back from its text; its `payloadText` is the given one. */
-export function sealedRow(wire: string, tenant: string, payloadText = ''): SealedRow {
+/**
+ * A sealed row's parts, read back from its text; its `payloadText` is the given one, and
+ * `storedBytes` its stored payload's UTF-8 bytes (the lead's, what page budgets count).
+ */
+export function sealedRow(wire: string, tenant: string, payloadText = ''): WireSealedRow {
   const comma = wire.indexOf(',')
   const tail = wire.indexOf(',', comma + 1)
   const head = wire.indexOf(HEAD, tail)
@@ -26,6 +29,7 @@ export function sealedRow(wire: string, tenant: string, payloadText = ''): Seale
     tenant,
     Number(wire.slice(0, comma)),
     payloadText,
+    Number(wire.slice(comma + 1, tail)),
   )
 }
 
@@ -40,7 +44,7 @@ export function leadOf(wire: string): { bytes: number; tail: number } {
  * A sealed row whose client, id and type are read from its head when first asked: only a row
  * whose fields are opened here needs them (one the reader holds opened is served by position).
  */
-class WireSealedRow implements SealedRow {
+export class WireSealedRow implements SealedRow {
   at = 0
   #place: [clientId: string, id: string, type: string] | undefined
   constructor(
@@ -49,6 +53,7 @@ class WireSealedRow implements SealedRow {
     readonly tenant: string,
     readonly position: number,
     public payloadText: string,
+    readonly storedBytes: number,
   ) {}
   get clientId(): string {
     this.#place ??= placeOf(this.head)

@@ -1,8 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3'
 import type { SealedRow } from '../reads'
 import type { PageRequest, PageResult } from '../types'
-import { leadOf, PREFIX, sealedRow } from './sealedRow'
-import { fitting, largeOver, underBudget, utf8Length, WIRE_LEAST } from './text'
+import { leadOf, PREFIX, sealedRow, type WireSealedRow } from './sealedRow'
+import { fitting, largeOver, underBudget, WIRE_LEAST } from './text'
 
 type Db = BetterSqlite3.Database
 type Sql = (db: Db, text: string) => BetterSqlite3.Statement
@@ -165,37 +165,23 @@ function sealedRows(
   payloads: (positions: number[]) => unknown[][],
 ): Rows {
   const n = rows.length
-  const found: (SealedRow | undefined)[] = new Array(n)
-  /** Each sealed row's stored payload bytes (its lead's). */
-  const sizes: number[] = new Array(n)
-  // The fast check of `fitting`: a UTF-16 unit is at most three bytes.
-  let bound = 3 * (n - 1)
+  const found: (WireSealedRow | undefined)[] = new Array(n)
+  // What `fitting` counts: a sealed row's text but its payload, and the payload's stored bytes.
+  const texts: string[] = new Array(n)
+  const apart: number[] = new Array(n)
   for (let i = 0; i < n; i++) {
     const wire = rows[i]!
     if (wire.charCodeAt(0) === 123) {
-      bound += 3 * wire.length
+      texts[i] = wire
+      apart[i] = 0
       continue
     }
-    const { bytes, tail } = leadOf(wire)
-    found[i] = sealedRow(wire, request.tenant)
-    sizes[i] = bytes
-    bound += 3 * (wire.length - tail) + bytes
+    const row = sealedRow(wire, request.tenant)
+    found[i] = row
+    texts[i] = row.head + row.tail
+    apart[i] = row.storedBytes
   }
-  let kept = n
-  const max = request.maxBytes
-  if (max !== undefined && n > 1 && bound > max) {
-    let bytes = -1
-    for (let i = 0; i < n; i++) {
-      const row = found[i]
-      bytes += row
-        ? 1 + utf8Length(row.head) + utf8Length(row.tail) + sizes[i]!
-        : 1 + utf8Length(rows[i]!)
-      if (i > 0 && bytes > max) {
-        kept = i
-        break
-      }
-    }
-  }
+  const kept = fitting(texts, request.maxBytes, apart)
   const parts: string[] = new Array(kept)
   const sealed: SealedRow[] = []
   const misses: number[] = []
